@@ -1,0 +1,49 @@
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+
+namespace swlab::cli {
+
+int usage_error(const std::string& cmd, const std::string& message) {
+  std::fprintf(stderr, "swlab %s: %s\n(see 'swlab %s --help')\n", cmd.c_str(), message.c_str(),
+               cmd.c_str());
+  return kExitUsage;
+}
+
+}  // namespace swlab::cli
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: swlab <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  engines   list the engines, one name a line\n"
+    "  exec      run a protocol script through one engine and print the replies\n"
+    "  run       drive engines with the load generator and report latency\n"
+    "\n"
+    "'swlab <command> --help' explains a command's options.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace swlab::cli;
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return kExitUsage;
+  }
+  std::string cmd = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    std::fputs(kUsage, stdout);
+    return kExitOk;
+  }
+  if (cmd == "engines") return cmd_engines(args);
+  if (cmd == "exec") return cmd_exec(args);
+  if (cmd == "run") return cmd_run(args);
+  std::fprintf(stderr, "swlab: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
+  return kExitUsage;
+}

@@ -1,0 +1,36 @@
+# Every dependency is a Debian 12 package. A missing one stops configure with the
+# package to install, instead of a compile error three screens later.
+set(THREADS_PREFER_PTHREAD_FLAG ON)
+find_package(Threads REQUIRED)
+
+function(swlab_missing what package)
+  message(FATAL_ERROR "swlab: ${what} not found. Install it with:\n  sudo apt-get install ${package}\n(or run scripts/test.sh, which installs everything swlab needs)")
+endfunction()
+
+find_path(SWLAB_CONCURRENTQUEUE_INCLUDE concurrentqueue/concurrentqueue.h)
+if(NOT SWLAB_CONCURRENTQUEUE_INCLUDE)
+  swlab_missing("moodycamel ConcurrentQueue (<concurrentqueue/concurrentqueue.h>)" libconcurrentqueue-dev)
+endif()
+add_library(swlab::concurrentqueue INTERFACE IMPORTED)
+target_include_directories(swlab::concurrentqueue INTERFACE "${SWLAB_CONCURRENTQUEUE_INCLUDE}")
+
+find_path(SWLAB_BOOST_LOCKFREE_INCLUDE boost/lockfree/queue.hpp)
+if(NOT SWLAB_BOOST_LOCKFREE_INCLUDE)
+  swlab_missing("Boost.Lockfree (<boost/lockfree/queue.hpp>)" libboost-dev)
+endif()
+add_library(swlab::boost_lockfree INTERFACE IMPORTED)
+target_include_directories(swlab::boost_lockfree INTERFACE "${SWLAB_BOOST_LOCKFREE_INCLUDE}")
+
+if(SWLAB_BUILD_TESTS)
+  find_package(GTest QUIET)
+  if(NOT GTest_FOUND)
+    swlab_missing("GoogleTest" libgtest-dev)
+  endif()
+endif()
+
+if(SWLAB_BUILD_BENCHMARKS)
+  find_package(benchmark QUIET)
+  if(NOT benchmark_FOUND)
+    swlab_missing("Google Benchmark" libbenchmark-dev)
+  endif()
+endif()

@@ -1,0 +1,57 @@
+// The engine interface: the one seam between clients (the CLI, the load generator,
+// the tests) and the architectures being compared. It is virtual because it is
+// the cold path that picks an engine by name; everything hot (locks, channels,
+// wait strategies) is a template parameter inside each engine.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "completion.h"
+#include "market.h"
+#include "types.h"
+
+namespace swlab {
+
+// One asynchronous request. The caller owns it: it fills cmd (and out), calls
+// Engine::submit, and must neither touch nor destroy it until done is complete.
+struct Request {
+  Command cmd;
+  ReplyBuffers* out = nullptr;
+  Reply reply;
+  Completion done;
+  // Engine-internal: when set, the engine thread runs this instead of cmd
+  // (inspection serialised with commands). Clients leave it null.
+  const std::function<void()>* control = nullptr;
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+
+  virtual std::string_view name() const = 0;
+
+  // Executes one command and returns its reply; blocks until it is done.
+  virtual Reply execute(const Command& cmd, ReplyBuffers* out) = 0;
+
+  // Starts one request; req.done completes when req.reply is final. Lock engines
+  // complete inline, so one caller keeps several requests in flight only with an
+  // engine that has its own thread (asynchronous() == true).
+  virtual void submit(Request& req) = 0;
+  virtual bool asynchronous() const { return false; }
+
+  // Serialised with commands: runs f on every market, in index order. Used for the
+  // digest and the invariant check, and for nothing on the hot path.
+  virtual void for_each_market(const std::function<void(uint32_t, const Market&)>& f) = 0;
+
+  // Stops accepting commands (later ones are rejected kShutdown), answers every
+  // command already accepted, and joins the engine's threads. Idempotent.
+  virtual void shutdown() = 0;
+
+  uint64_t digest();
+  bool check_invariants(std::string* why);
+};
+
+}  // namespace swlab

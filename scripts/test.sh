@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs every test: the C++ suite through ctest in the asan
+# (AddressSanitizer + UBSan) and tsan (ThreadSanitizer) builds, then the Python
+# tests of the plotting scripts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/deps.sh
+swlab_ensure_deps
+
+# A sanitizer report is a failure, never a warning to scroll past.
+export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:strict_string_checks=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+
+start=$(date +%s)
+for preset in asan tsan; do
+  echo "== $preset: build" >&2
+  swlab_build "$preset"
+  echo "== $preset: test" >&2
+  ctest --preset "$preset" -j "$(nproc)"
+done
+
+if [ -d tests/python ]; then
+  echo "== python: test" >&2
+  /usr/bin/python3 -m pytest -q tests/python
+fi
+echo "== all tests passed in $(( $(date +%s) - start )) s" >&2

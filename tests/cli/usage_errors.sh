@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Bad flags and input: one clear line on stderr naming what is wrong, exit 2,
+# and nothing on stdout (no work started).
+set -uo pipefail
+swlab=$1
+fail=0
+expect_usage() {  # expect_usage "<substring of the message>" args...
+  local want=$1; shift
+  local out err rc
+  out=$("$swlab" "$@" 2>/tmp/swlab_usage_err.$$ </dev/null); rc=$?
+  err=$(cat /tmp/swlab_usage_err.$$); rm -f /tmp/swlab_usage_err.$$
+  if [ $rc -ne 2 ]; then echo "FAIL: swlab $*: exit $rc, want 2"; fail=1; fi
+  if [[ "$err" != *"$want"* ]]; then echo "FAIL: swlab $*: stderr '$err' lacks '$want'"; fail=1; fi
+  if [ -n "$out" ]; then echo "FAIL: swlab $*: printed to stdout: $out"; fail=1; fi
+}
+expect_usage "unknown command 'frobnicate'" frobnicate
+expect_usage "unknown engine 'nope'" exec --engine nope
+expect_usage "--engine needs a value" exec --engine
+expect_usage "unknown option '--bogus'" exec --bogus
+expect_usage "cannot open '/nonexistent/script'" exec /nonexistent/script
+expect_usage "is given twice" exec --symbols A,B,A
+expect_usage "must be 1 to 16 characters" exec --symbols A,,B
+expect_usage "outside [A-Za-z0-9._-]" exec --symbols 'A,B C'
+expect_usage "more than one FILE" exec a b
+expect_usage "unknown option '--nope'" engines --nope
+
+# A protocol error is not a usage error: the run goes on and exits 1.
+out=$(printf 'bogus\ntop S0\n' | "$swlab" exec --engine mutex); rc=$?
+[ $rc -eq 1 ] || { echo "FAIL: exec with an error line exited $rc, want 1"; fail=1; }
+[ "$out" = $'error line 1: unknown command \'bogus\'\ntop S0 bid=- ask=-' ] || { echo "FAIL: unexpected exec output: $out"; fail=1; }
+# Custom symbols are honoured.
+out=$(printf 'top AAPL\ntop S0\n' | "$swlab" exec --symbols AAPL,MSFT); rc=$?
+[ "$out" = $'top AAPL bid=- ask=-\nerror line 2: unknown symbol \'S0\'' ] || { echo "FAIL: --symbols output: $out"; fail=1; }
+exit $fail

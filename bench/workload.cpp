@@ -88,7 +88,9 @@ CommandStream::CommandStream(const WorkloadSpec& spec, uint64_t seed, uint32_t c
     }
     market_cdf_.back() = 1.0;
   }
-  live_.reserve(kLiveCap);
+  live_.resize(kLiveCap);
+  mids_.resize(spec.markets);
+  update_mids();
 }
 
 uint32_t CommandStream::pick_market() {
@@ -99,16 +101,25 @@ uint32_t CommandStream::pick_market() {
                                market_cdf_.begin());
 }
 
-int64_t CommandStream::price_for(bool buy, uint32_t market) {
-  // The mid follows a triangle wave (integer arithmetic: a sine would cost more than
-  // the rest of the generator), phase-shifted per market.
-  int64_t mid = spec_.mid;
-  if (spec_.drift > 0) {
-    const int64_t period = spec_.drift_period;
-    int64_t phase = (step_ + static_cast<int64_t>(market) * (period / 7 + 1)) % period;
-    int64_t tri = phase < period / 2 ? phase : period - phase;  // 0 .. period/2
-    mid += (4 * spec_.drift * tri) / std::max<int64_t>(1, period) - spec_.drift;
+void CommandStream::update_mids() {
+  // The mid follows a triangle wave, phase-shifted per market. Recomputed every
+  // kMidRefresh commands: the divisions it takes would otherwise be the most
+  // expensive part of generating a command, and the mid moves by less than a tick
+  // in that time anyway.
+  const int64_t period = spec_.drift_period;
+  for (uint32_t m = 0; m < mids_.size(); ++m) {
+    int64_t mid = spec_.mid;
+    if (spec_.drift > 0) {
+      int64_t phase = (step_ + static_cast<int64_t>(m) * (period / 7 + 1)) % period;
+      int64_t tri = phase < period / 2 ? phase : period - phase;  // 0 .. period/2
+      mid += (4 * spec_.drift * tri) / std::max<int64_t>(1, period) - spec_.drift;
+    }
+    mids_[m] = mid;
   }
+}
+
+int64_t CommandStream::price_for(bool buy, uint32_t market) {
+  const int64_t mid = mids_[market];
   int64_t offset = rng_.between(0, spec_.spread);
   bool cross = static_cast<int>(rng_.below(100)) < spec_.cross_pct;
   // Passive: buys below the mid, sells above. Crossing: the other way, so the order
@@ -127,22 +138,27 @@ Command CommandStream::place(bool ioc) {
   c.price = price_for(c.type == CommandType::kBuy, c.market);
   c.ioc = ioc;
   if (!ioc) {
-    if (live_.size() == kLiveCap) {
-      live_[rng_.below(kLiveCap)] = {c.market, c.account, c.order_id};  // forget one at random
-    } else {
-      live_.push_back({c.market, c.account, c.order_id});
+    if (live_count_ == kLiveCap) {  // forget the oldest
+      live_head_ = (live_head_ + 1) % kLiveCap;
+      --live_count_;
     }
+    live_[(live_head_ + live_count_) % kLiveCap] = {c.market, c.account, c.order_id};
+    ++live_count_;
   }
   return c;
 }
 
 Command CommandStream::next() {
-  ++step_;
+  if ((++step_ & (kMidRefresh - 1)) == 0) update_mids();
   const int r = static_cast<int>(rng_.below(100));
   if (r < cumulative_[0]) return place(false);
   if (r < cumulative_[1]) return place(true);
-  if (r < cumulative_[3] && !live_.empty()) {
-    const std::size_t i = rng_.below(live_.size());
+  if (r < cumulative_[3] && live_count_ > 0) {
+    // Cancel and reduce among the client's most recent orders, as a market maker
+    // re-quotes: those are the ones most likely still resting (older ones tend to
+    // have been swept as the mid drifts through them).
+    const std::size_t back = rng_.below(std::min(live_count_, kRecent));  // 0 = newest
+    const std::size_t i = (live_head_ + live_count_ - 1 - back) % kLiveCap;
     const Live l = live_[i];
     Command c;
     c.market = l.market;
@@ -150,8 +166,13 @@ Command CommandStream::next() {
     c.order_id = l.id;
     if (r < cumulative_[2]) {
       c.type = CommandType::kCancel;
-      live_[i] = live_.back();  // the client will not cancel it twice
-      live_.pop_back();
+      // Close the gap (at most kRecent moves), keeping the ring in age order: the
+      // client will not cancel the same order twice.
+      for (std::size_t k = back; k > 0; --k) {
+        const std::size_t at = (live_head_ + live_count_ - 1 - k) % kLiveCap;
+        live_[at] = live_[(at + 1) % kLiveCap];
+      }
+      --live_count_;
     } else {
       c.type = CommandType::kReduce;
       c.qty = 1;  // valid while more than 1 remains, else `invalid`

@@ -65,6 +65,7 @@ class CommandStream {
   };
   uint32_t pick_market();
   int64_t price_for(bool buy, uint32_t market);
+  void update_mids();
   Command place(bool ioc);
 
   const WorkloadSpec& spec_;
@@ -73,10 +74,16 @@ class CommandStream {
   int64_t step_ = 0;
   std::array<int, 5> cumulative_{};  // mix thresholds out of 100
   std::vector<double> market_cdf_;   // Zipf popularity
-  // The client's earlier resting-capable orders, newest at the back; cancels and
-  // reduces pick among them. Bounded: a client never remembers more than this.
+  static constexpr int64_t kMidRefresh = 64;  // a power of two
+  std::vector<int64_t> mids_;        // current mid of each market
+  // The client's earlier limit orders in a ring, oldest at live_head_; cancels and
+  // reduces pick among the kRecent newest. Bounded: past kLiveCap the oldest is
+  // forgotten (left resting, as real clients leave orders behind).
   static constexpr std::size_t kLiveCap = 4096;
+  static constexpr std::size_t kRecent = 64;
   std::vector<Live> live_;
+  std::size_t live_head_ = 0;
+  std::size_t live_count_ = 0;
 };
 
 }  // namespace swlab

@@ -50,6 +50,12 @@ class Engine {
   // command already accepted, and joins the engine's threads. Idempotent.
   virtual void shutdown() = 0;
 
+  // Threads the engine runs of its own (0 for the lock engines: they borrow the
+  // callers'), and the CPU time those threads have used so far. Reported with
+  // every run so the cost of a spinning engine thread is visible.
+  virtual uint32_t worker_threads() const { return 0; }
+  virtual double worker_cpu_seconds() const { return 0; }
+
   uint64_t digest();
   bool check_invariants(std::string* why);
 };

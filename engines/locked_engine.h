@@ -36,7 +36,7 @@ class LockedEngine final : public Engine {
 
   void submit(Request& req) override {
     req.reply = execute(req.cmd, req.out);
-    req.done.complete();
+    req.done.complete_inline();
   }
 
   void for_each_market(const std::function<void(uint32_t, const Market&)>& f) override {

@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "exchange.h"
 #include "futex.h"
+#include "thread_cpu.h"
 
 namespace swlab {
 
@@ -43,6 +44,7 @@ class SingleWriterEngine final : public Engine {
         exchange_(markets),
         batch_(batch_limit_) {
     thread_ = std::thread([this] { run(); });
+    engine_thread_ = thread_.native_handle();
   }
 
   ~SingleWriterEngine() override { shutdown(); }
@@ -74,6 +76,13 @@ class SingleWriterEngine final : public Engine {
     // before its load of signals_.in_flight. So either the engine sees our request, or we
     // see it asleep and wake it; a wake-up cannot be lost.
     if (signals_.sleeping.load(std::memory_order_seq_cst)) futex_wake_all(signals_.in_flight);
+  }
+
+  uint32_t worker_threads() const override { return 1; }
+  // Not concurrently with shutdown(): the join ends the thread handle's life.
+  double worker_cpu_seconds() const override {
+    if (exited_.load(std::memory_order_acquire)) return final_cpu_s_;
+    return thread_cpu_seconds(engine_thread_);
   }
 
   void for_each_market(const std::function<void(uint32_t, const Market&)>& f) override {
@@ -156,7 +165,11 @@ class SingleWriterEngine final : public Engine {
         continue;
       }
       uint32_t w = signals_.in_flight.load(std::memory_order_acquire);
-      if (w == kStopBit) return;  // stopping, and every admitted request answered
+      if (w == kStopBit) {  // stopping, and every admitted request answered
+        final_cpu_s_ = thread_cpu_seconds(pthread_self());
+        exited_.store(true, std::memory_order_release);
+        return;
+      }
       if (w != 0 || idle < kPollSpins) {
         // Either a request is being enqueued right now or one may come soon.
         ++idle;
@@ -190,6 +203,9 @@ class SingleWriterEngine final : public Engine {
   Exchange exchange_;
   std::vector<Request*> batch_;
   std::thread thread_;
+  pthread_t engine_thread_{};
+  double final_cpu_s_ = 0;  // the engine thread's CPU time when it exited
+  std::atomic<bool> exited_{false};
   std::mutex shutdown_mutex_;
 };
 

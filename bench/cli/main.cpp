@@ -23,7 +23,8 @@ constexpr const char* kUsage =
     "commands:\n"
     "  engines   list the engines, one name a line\n"
     "  exec      run a protocol script through one engine and print the replies\n"
-    "  run       drive engines with the load generator and report latency\n"
+    "  run       the default comparison: drive engines with the load generator\n"
+    "  sweep     engines x threads x presets (x rates), with repetitions and knee search\n"
     "\n"
     "'swlab <command> --help' explains a command's options.\n";
 
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   if (cmd == "engines") return cmd_engines(args);
   if (cmd == "exec") return cmd_exec(args);
   if (cmd == "run") return cmd_run(args);
+  if (cmd == "sweep") return cmd_sweep(args);
   std::fprintf(stderr, "swlab: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
   return kExitUsage;
 }

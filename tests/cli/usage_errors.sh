@@ -23,6 +23,23 @@ expect_usage "must be 1 to 16 characters" exec --symbols A,,B
 expect_usage "outside [A-Za-z0-9._-]" exec --symbols 'A,B C'
 expect_usage "more than one FILE" exec a b
 expect_usage "unknown option '--nope'" engines --nope
+# swlab run / sweep: every problem is found before a single run starts.
+expect_usage "--engine: unknown engine 'nope'" run --engine mutex,nope
+expect_usage "--preset: unknown preset 'nope'" run --preset nope
+expect_usage "--threads: '0' is not a thread count" run --threads 0
+expect_usage "--threads: '-2' is not a thread count" run --threads 1,-2
+expect_usage "--duration: 'abc' is not a positive number" run --duration abc
+expect_usage "--duration: '-1' is not a positive number" run --duration -1
+expect_usage "--window 4: engine 'mutex' completes inline" run --engine mutex --window 4
+expect_usage "--rate needs --mode open" run --rate 1000
+expect_usage "--mode open needs --rate" run --mode open
+expect_usage "--mode: 'half' is neither" sweep --mode half
+expect_usage "--find-knee needs --mode open" sweep --find-knee 100
+expect_usage "--repetitions: '0'" sweep --repetitions 0
+expect_usage "--warmup needs a value" run --warmup
+expect_usage "unexpected argument 'extra'" run extra
+expect_usage "--out: cannot write to '/proc/swlab'" run --out /proc/swlab --engine mutex --threads 1
+expect_usage "--zipf: 'x'" run --zipf x
 
 # A protocol error is not a usage error: the run goes on and exits 1.
 out=$(printf 'bogus\ntop S0\n' | "$swlab" exec --engine mutex); rc=$?

@@ -1,0 +1,44 @@
+// Flags shared by `swlab run` and `swlab sweep`, parsed and checked before any
+// work starts.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine_registry.h"
+#include "load_generator.h"
+
+namespace swlab::cli {
+
+struct RunPlan {
+  std::vector<std::string> engines;
+  std::vector<uint32_t> threads;
+  std::vector<std::string> presets;
+  std::vector<double> rates;      // open loop
+  uint32_t repetitions = 1;
+  LoadConfig base;                // mode, window, duration, warm-up, seed ...
+  EngineConfig engine_config;
+  // Workload overrides applied on top of each preset (negative / empty: keep).
+  int64_t markets = -1;
+  double zipf = -1;
+  int64_t accounts = -1;
+  std::string out_dir;            // empty: results/<date>.<cpu>.<cores>c.<commit>
+  std::string label;
+  bool quiet = false;
+  // Rate sweep (open loop): step the rate from rate_start by rate_factor until p99
+  // passes the bound.
+  double knee_p99_us = 0;         // 0: no knee search
+  double rate_start = 10'000;
+  double rate_factor = 2.0;
+  uint32_t max_steps = 12;
+  std::string command_line;
+};
+
+// Parses args into *plan. On a problem prints one line naming the flag and returns
+// kExitUsage; on --help prints the help and returns kExitOk; otherwise -1.
+int parse_run_plan(const std::string& cmd, const std::vector<std::string>& args, RunPlan* plan);
+
+// Runs the plan, prints the console table, writes the results files.
+int execute_plan(const std::string& cmd, RunPlan& plan);
+
+}  // namespace swlab::cli

@@ -1,0 +1,106 @@
+#include "machine_info.h"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <array>
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+
+namespace swlab {
+
+namespace {
+
+std::string run_command(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return out;
+  std::array<char, 256> buf{};
+  while (fgets(buf.data(), buf.size(), p)) out += buf.data();
+  pclose(p);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      auto colon = line.find(':');
+      if (colon != std::string::npos) {
+        std::string v = line.substr(colon + 1);
+        while (!v.empty() && v.front() == ' ') v.erase(v.begin());
+        return v;
+      }
+    }
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+MachineInfo collect_machine_info(const std::string& label) {
+  MachineInfo m;
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  m.hostname = host;
+  m.cpu_model = cpu_model();
+  m.logical_cpus = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
+  utsname u{};
+  if (uname(&u) == 0) m.kernel = std::string(u.sysname) + " " + u.release + " " + u.machine;
+  m.compiler = SWLAB_COMPILER;
+  m.build_type = SWLAB_BUILD_TYPE;
+  m.build_flags = SWLAB_BUILD_FLAGS;
+  // The commit of the source tree the binary was built from, if it is still there
+  // (it is not on a machine the build folder was copied to): then the commit
+  // recorded when the build was configured.
+  m.git_commit = run_command("git -C '" SWLAB_SOURCE_DIR "' describe --always --dirty --abbrev=7 2>/dev/null");
+  if (m.git_commit.empty()) m.git_commit = SWLAB_CONFIGURED_COMMIT;
+  if (m.git_commit.empty()) m.git_commit = "unknown";
+  m.label = label;
+  return m;
+}
+
+std::string results_dir_name(const MachineInfo& m) {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%d", &tm);
+  // "Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz" -> "Intel-Xeon-Platinum-8375C"
+  std::string model = m.cpu_model;
+  for (const char* mark : {"(R)", "(r)", "(TM)", "(tm)"})
+    for (auto p = model.find(mark); p != std::string::npos; p = model.find(mark))
+      model.erase(p, std::string(mark).size());
+  std::string cpu, word;
+  auto flush = [&] {
+    bool noise = word.empty() || word == "CPU" || word == "Processor" ||
+                 word.find("GHz") != std::string::npos || word.find("-Core") != std::string::npos;
+    if (!noise) cpu += (cpu.empty() ? "" : "-") + word;
+    word.clear();
+  };
+  for (char c : model) {
+    if (c == ' ' || c == '@') {
+      flush();
+    } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') {
+      word += c;
+    }
+  }
+  flush();
+  if (cpu.empty()) cpu = "cpu";
+  return std::string(date) + "." + cpu + "." + std::to_string(m.logical_cpus) + "c." + m.git_commit;
+}
+
+std::string utc_timestamp() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace swlab

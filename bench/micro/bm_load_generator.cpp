@@ -1,0 +1,80 @@
+// The load generator's own cost per command, with an engine that does nothing:
+// command generation, two clock reads, the histogram record and the submit/wait
+// handshake. Whatever the engines cost is on top of this, so it must be small
+// against the cheapest engine (about 20 ns or less per command with the TSC clock).
+#include <benchmark/benchmark.h>
+
+#include "clock.h"
+#include "load_generator.h"
+
+namespace swlab {
+namespace {
+
+class NullEngine final : public Engine {
+ public:
+  std::string_view name() const override { return "null"; }
+  Reply execute(const Command&, ReplyBuffers*) override { return Reply{}; }
+  void submit(Request& req) override {
+    req.reply = Reply{};
+    req.done.complete();
+  }
+  void for_each_market(const std::function<void(uint32_t, const Market&)>&) override {}
+  void shutdown() override {}
+};
+
+void generator_overhead(benchmark::State& state, ClockKind clock) {
+  constexpr uint64_t kCommands = 2'000'000;
+  LoadConfig cfg;
+  cfg.threads = 1;
+  cfg.max_commands = kCommands;
+  cfg.warmup_s = 0;
+  cfg.clock = clock;
+  cfg.workload.accounts = 10;
+  if (clock == ClockKind::kTsc) {
+    std::string why;
+    if (!calibrate_tsc(&why)) {
+      state.SkipWithError(why.c_str());
+      return;
+    }
+  }
+  NullEngine engine;
+  double seconds = 0;
+  uint64_t commands = 0;
+  for (auto _ : state) {
+    RunResult r = run_load(engine, cfg);
+    seconds += r.duration_s;
+    commands += r.completed;
+    state.SetIterationTime(r.duration_s);
+  }
+  state.counters["per_cmd"] = benchmark::Counter(seconds / static_cast<double>(commands));
+}
+
+void BM_GeneratorOverheadSteadyClock(benchmark::State& s) { generator_overhead(s, ClockKind::kSteady); }
+void BM_GeneratorOverheadTsc(benchmark::State& s) { generator_overhead(s, ClockKind::kTsc); }
+BENCHMARK(BM_GeneratorOverheadSteadyClock)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_GeneratorOverheadTsc)->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
+
+// The command stream alone.
+void BM_CommandStreamNext(benchmark::State& state) {
+  WorkloadSpec spec;
+  CommandStream stream(spec, 1, 0);
+  for (auto _ : state) benchmark::DoNotOptimize(stream.next());
+}
+BENCHMARK(BM_CommandStreamNext);
+
+template <class Clock>
+void BM_ClockRead(benchmark::State& state) {
+  if constexpr (std::is_same_v<Clock, TscClock>) {
+    std::string why;
+    if (!calibrate_tsc(&why)) {
+      state.SkipWithError(why.c_str());
+      return;
+    }
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(Clock::now_ns());
+}
+BENCHMARK_TEMPLATE(BM_ClockRead, SteadyClock);
+BENCHMARK_TEMPLATE(BM_ClockRead, TscClock);
+
+}  // namespace
+}  // namespace swlab

@@ -1,0 +1,133 @@
+#!/usr/bin/python3
+"""Runs `swlab run` and `swlab sweep` for real and checks what they wrote against
+docs/results-format.md: every documented key, histograms that rebuild to the
+summary's percentiles, .hgrm files that parse back, the CSV, and no temporary
+file left behind. Plain json/csv only, so it runs without the plotting packages."""
+import csv
+from fractions import Fraction
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+swlab = sys.argv[1]
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+
+
+def percentile(buckets, p):
+    # The rank in exact arithmetic: 99.9 / 100 * N in floating point can land just
+    # above an integer and round the rank up by one.
+    total = sum(c for _, c in buckets)
+    want = max(1, math.ceil(Fraction(str(p)) * total / 100))
+    seen = 0
+    for v, c in buckets:
+        seen += c
+        if seen >= want:
+            return v
+    return buckets[-1][0]
+
+
+def parse_hgrm(path):
+    rows, total = [], None
+    with open(path) as f:
+        lines = f.read().splitlines()
+    check(lines[0].split() == ["Value", "Percentile", "TotalCount", "1/(1-Percentile)"], f"{path}: header")
+    for line in lines[1:]:
+        if not line.strip():
+            continue
+        if line.startswith("#[Max"):
+            total = int(line.split("Total count")[1].split("=")[1].strip(" ]"))
+        elif not line.startswith("#"):
+            rows.append([float(x) for x in line.split()])
+    return rows, total
+
+
+def check_run(run, mode):
+    for key in ["id", "engine", "preset", "threads", "mode", "rate", "window", "repetition",
+                "oversubscribed", "busy_threads", "summary", "by_type", "histogram", "histogram_uncorrected"]:
+        check(key in run, f"run lacks {key}")
+    s = run["summary"]
+    for key in ["duration_s", "commands", "throughput", "offered", "accepted", "shed", "ok", "rejected",
+                "latency_ns", "latency_uncorrected_ns", "cpu", "context_switches"]:
+        check(key in s, f"summary lacks {key}")
+    lat = s["latency_ns"]
+    buckets = run["histogram"]["buckets"]
+    check(sum(c for _, c in buckets) == lat["count"], f"{run['id']}: histogram count != latency count")
+    check(lat["count"] == s["commands"] - 0 or s["shed"] > 0, f"{run['id']}: latency count != commands")
+    for key, p in [("p50", 50), ("p90", 90), ("p99", 99), ("p999", 99.9), ("p9999", 99.99)]:
+        check(percentile(buckets, p) == lat[key], f"{run['id']}: rebuilt {key} {percentile(buckets, p)} != {lat[key]}")
+    check(buckets[-1][0] == lat["max"], f"{run['id']}: last bucket is not the max")
+    check(all(buckets[i][0] < buckets[i + 1][0] for i in range(len(buckets) - 1)), "buckets not ascending")
+    check(run["mode"] == mode, f"{run['id']}: mode")
+    if mode == "open":
+        check(run["rate"] is not None and s["latency_uncorrected_ns"] is not None
+              and run["histogram_uncorrected"] is not None, f"{run['id']}: open loop lacks uncorrected data")
+    else:
+        check(run["rate"] is None and s["latency_uncorrected_ns"] is None, f"{run['id']}: closed loop has a rate")
+    check(abs(s["throughput"] - s["commands"] / s["duration_s"]) < 1e-3 * s["throughput"] + 1, "throughput")
+
+
+def check_dir(out, mode, expect_runs):
+    names = os.listdir(out)
+    check(not any(n.endswith(".tmp") for n in names), f"temporary files left in {out}: {names}")
+    with open(os.path.join(out, "results.json")) as f:
+        doc = json.load(f)
+    check(doc["format"] == "swlab-results" and doc["version"] == 1, "format/version")
+    for key in ["created", "command", "machine", "clock", "config", "runs", "rate_sweeps"]:
+        check(key in doc, f"results lack {key}")
+    for key in ["hostname", "cpu_model", "logical_cpus", "kernel", "compiler", "build_type", "build_flags",
+                "git_commit", "label"]:
+        check(key in doc["machine"], f"machine lacks {key}")
+    check(doc["clock"]["overhead_ns"] > 0, "clock overhead not measured")
+    check(len(doc["runs"]) == expect_runs, f"{len(doc['runs'])} runs, want {expect_runs}")
+    ids = [r["id"] for r in doc["runs"]]
+    check(len(set(ids)) == len(ids), "run ids are not unique")
+    for run in doc["runs"]:
+        check_run(run, mode)
+        rows, total = parse_hgrm(os.path.join(out, "hgrm", run["id"] + ".hgrm"))
+        check(total == run["summary"]["latency_ns"]["count"], f"{run['id']}.hgrm total count")
+        check(rows[-1][1] == 1.0 and rows[-1][2] == total, f"{run['id']}.hgrm last row")
+        check(abs(rows[-1][0] * 1000 - run["summary"]["latency_ns"]["max"]) <= 1, f"{run['id']}.hgrm max")
+        if mode == "open":
+            check(os.path.exists(os.path.join(out, "hgrm", run["id"] + ".uncorrected.hgrm")), "uncorrected hgrm")
+    with open(os.path.join(out, "summary.csv")) as f:
+        rows = list(csv.DictReader(f))
+    check([r["id"] for r in rows] == ids, "summary.csv rows differ from the runs")
+    check(all(int(r["p99_ns"]) == run["summary"]["latency_ns"]["p99"] for r, run in zip(rows, doc["runs"])),
+          "summary.csv p99 differs")
+    return doc
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    out = os.path.join(tmp, "closed")
+    subprocess.run([swlab, "run", "--engine", "mutex,single-writer", "--threads", "1,2", "--commands", "3000",
+                    "--warmup", "0.02", "--quiet", "--out", out], check=True, stdout=subprocess.DEVNULL)
+    check_dir(out, "closed", 4)
+
+    out = os.path.join(tmp, "open")
+    subprocess.run([swlab, "sweep", "--engine", "spinlock", "--threads", "1", "--mode", "open", "--rate",
+                    "20000,40000", "--duration", "0.1", "--warmup", "0.02", "--repetitions", "2",
+                    "--quiet", "--out", out], check=True, stdout=subprocess.DEVNULL)
+    check_dir(out, "open", 4)
+
+    out = os.path.join(tmp, "knee")
+    subprocess.run([swlab, "sweep", "--engine", "mutex", "--threads", "1", "--mode", "open", "--find-knee",
+                    "100000", "--rate-start", "5000", "--max-steps", "2", "--repetitions", "1",
+                    "--duration", "0.1", "--warmup", "0", "--quiet", "--out", out], check=True,
+                   stdout=subprocess.DEVNULL)
+    doc = check_dir(out, "open", 2)
+    sweeps = doc["rate_sweeps"]
+    check(len(sweeps) == 1 and len(sweeps[0]["steps"]) == 2, "knee sweep steps")
+    check(sweeps[0]["max_rate_under_bound"] == 10000, f"knee: {sweeps[0]['max_rate_under_bound']}")
+
+for f in failures:
+    print("FAIL:", f)
+print(f"{0 if failures else 1} passed, {1 if failures else 0} failed")
+sys.exit(1 if failures else 0)

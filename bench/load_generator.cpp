@@ -213,7 +213,7 @@ void client_main(Shared& shared, uint32_t id, ClientResult& out) {
       // machine the engine thread gets the core.
       for (uint32_t s = 0; s < window; ++s)
         if (busy[s]) {
-          slots[s].done.wait();
+          engine.wait(slots[s]);
           break;
         }
     } else if (open) {

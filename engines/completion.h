@@ -1,5 +1,10 @@
 // The per-request reply slot: the equivalent of tokio's oneshot. The engine writes
 // the reply, then completes; the caller waits, then reads the reply.
+//
+// complete()/wait() here are the futex protocol (engines/reply_futex.h). The other
+// reply paths (reply_spin.h, reply_atomic_wait.h, reply_future.h) drive the same
+// state word their own way; Engine::wait() always pairs a request with the waiting
+// side of the engine's own reply path.
 #pragma once
 
 #include <atomic>
@@ -18,7 +23,12 @@ class Completion {
   // engine needs.
   static constexpr int kSpins = 512;
 
+  static constexpr uint32_t kPending = 0;
+  static constexpr uint32_t kDone = 1;
+  static constexpr uint32_t kSleeping = 2;
+
   void reset() { state_.store(kPending, std::memory_order_relaxed); }
+  std::atomic<uint32_t>& word() { return state_; }
 
   bool ready() const { return state_.load(std::memory_order_acquire) == kDone; }
 
@@ -50,9 +60,6 @@ class Completion {
   }
 
  private:
-  static constexpr uint32_t kPending = 0;
-  static constexpr uint32_t kDone = 1;
-  static constexpr uint32_t kSleeping = 2;
   std::atomic<uint32_t> state_{kPending};
 };
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,8 @@ struct Request {
   // Engine-internal: when set, the engine thread runs this instead of cmd
   // (inspection serialised with commands). Clients leave it null.
   const std::function<void()>* control = nullptr;
+  // Engine-internal: the `future` reply path's promise for a blocking call.
+  std::promise<void>* promise = nullptr;
 };
 
 class Engine {
@@ -41,10 +44,19 @@ class Engine {
   // engine that has its own thread (asynchronous() == true).
   virtual void submit(Request& req) = 0;
   virtual bool asynchronous() const { return false; }
+  // Waits for a submitted request with the waiting side of this engine's reply
+  // path (a caller may also poll req.done.ready()).
+  virtual void wait(Request& req) { req.done.wait(); }
 
   // Serialised with commands: runs f on every market, in index order. Used for the
   // digest and the invariant check, and for nothing on the hot path.
   virtual void for_each_market(const std::function<void(uint32_t, const Market&)>& f) = 0;
+  // The same for one market.
+  virtual void for_market(uint32_t market, const std::function<void(const Market&)>& f) {
+    for_each_market([&](uint32_t i, const Market& m) {
+      if (i == market) f(m);
+    });
+  }
 
   // Stops accepting commands (later ones are rejected kShutdown), answers every
   // command already accepted, and joins the engine's threads. Idempotent.

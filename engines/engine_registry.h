@@ -1,4 +1,9 @@
 // Engines by name. Cold path: a virtual factory per engine, looked up once per run.
+//
+// An engine is named by a spec: its registered name, optionally followed by
+// options, e.g. `single-writer:channel=spsc:wait=busy-spin` or
+// `sharded-mutex:shards=4`. Options given in the spec override the defaults in
+// EngineConfig (which the CLI's --channel, --wait, ... flags set).
 #pragma once
 
 #include <functional>
@@ -7,19 +12,29 @@
 #include <vector>
 
 #include "engine.h"
+#include "overload_policy.h"
 
 namespace swlab {
 
 struct EngineConfig {
   uint32_t markets = 8;
-  uint32_t capacity = 1024;  // bound of an engine's channel (single-writer engines)
-  uint32_t batch = 64;       // most commands an engine thread drains per wake-up
+  // Single-writer engines (plain and sharded):
+  uint32_t capacity = 1024;  // bound of the channel: requests admitted and not yet answered
+  uint32_t batch = 64;       // most requests the engine thread drains per wake-up; 1 = no batching
+  std::string channel = "moodycamel";
+  std::string reply = "futex";
+  std::string wait = "blocking";
+  OverloadPolicy overload = OverloadPolicy::kBlock;
+  // Sharded engines:
+  uint32_t shards = 0;  // 0: min(markets, 4)
 };
 
 struct EngineInfo {
   std::string name;
   std::string description;
-  std::function<std::unique_ptr<Engine>(const EngineConfig&)> make;
+  std::vector<std::string> options;  // spec keys this engine accepts
+  // Returns the engine, or null with *error set when the config is unusable.
+  std::function<std::unique_ptr<Engine>(const EngineConfig&, std::string* error)> make;
 };
 
 class EngineRegistry {
@@ -28,14 +43,28 @@ class EngineRegistry {
   static EngineRegistry& instance();
 
   void add(EngineInfo info);
-  const EngineInfo* find(std::string_view name) const;
-  std::unique_ptr<Engine> create(std::string_view name, const EngineConfig& config) const;
+  const EngineInfo* find(std::string_view name) const;  // by registered name
+  // Parses spec ("name[:key=value]..."), applies its options over `config` and
+  // creates the engine. Null with *error on an unknown name, option or value.
+  std::unique_ptr<Engine> create(std::string_view spec, const EngineConfig& config,
+                                 std::string* error = nullptr) const;
+  // Checks a spec without creating the engine's threads' work (it does create it).
+  bool valid(std::string_view spec, const EngineConfig& config, std::string* error) const;
   const std::vector<EngineInfo>& engines() const { return engines_; }
   std::vector<std::string> names() const;
 
  private:
   std::vector<EngineInfo> engines_;
 };
+
+// Parses one option of a spec into config; false with *error when unknown/bad.
+bool apply_engine_option(const std::string& key, const std::string& value, EngineConfig* config,
+                         std::string* error);
+
+// The single-writer variants this build knows, for help texts and tests.
+const std::vector<std::string>& single_writer_channels();
+const std::vector<std::string>& single_writer_replies();
+const std::vector<std::string>& single_writer_waits();
 
 // Each built-in engine's file defines its registration function; the registry
 // calls them explicitly (static registrar objects in a static library are
@@ -44,5 +73,6 @@ void register_mutex_engine(EngineRegistry&);
 void register_rwlock_engine(EngineRegistry&);
 void register_spinlock_engine(EngineRegistry&);
 void register_single_writer_engine(EngineRegistry&);
+void register_sharded_engines(EngineRegistry&);
 
 }  // namespace swlab

@@ -8,7 +8,8 @@
 namespace swlab {
 
 void register_mutex_engine(EngineRegistry& r) {
-  r.add({"mutex", "one std::mutex around the whole state", [](const EngineConfig& c) {
+  r.add({"mutex", "one std::mutex around the whole state", {},
+         [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
            return std::make_unique<LockedEngine<std::mutex, false>>("mutex", c.markets);
          }});
 }

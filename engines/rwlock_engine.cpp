@@ -10,8 +10,8 @@
 namespace swlab {
 
 void register_rwlock_engine(EngineRegistry& r) {
-  r.add({"rwlock", "std::shared_mutex: queries shared, updates exclusive",
-         [](const EngineConfig& c) {
+  r.add({"rwlock", "std::shared_mutex: queries shared, updates exclusive", {},
+         [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
            return std::make_unique<LockedEngine<std::shared_mutex, true>>("rwlock", c.markets);
          }});
 }

@@ -86,8 +86,9 @@ struct TopOfBook {
 struct Reply {
   Status status = Status::kOk;
   RejectReason reason = RejectReason::kNone;
+  uint16_t shard = 0;    // sharded engines: the shard that applied the command
   uint32_t trades = 0;   // trades this command made (appended to ReplyBuffers::trades)
-  uint64_t seq = 0;      // sequence number where the engine assigns one, else 0
+  uint64_t seq = 0;      // sequence number where the engine assigns one (per shard), else 0
   int64_t filled = 0;    // buy/sell
   int64_t resting = 0;   // buy/sell: rests after matching; cancel: qty canceled; reduce: new qty
   Balance balance;       // deposit, balance

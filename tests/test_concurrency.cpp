@@ -91,7 +91,7 @@ TEST_P(Concurrency, BlockingCallsKeepInvariants) {
 TEST_P(Concurrency, PipelinedSubmitsEachCompleteOnce) {
   constexpr int kWindow = 8;
   auto engine = make_engine(GetParam(), kMarkets);
-  std::vector<std::vector<uint64_t>> seqs(kThreads);
+  std::vector<std::vector<std::pair<uint16_t, uint64_t>>> seqs(kThreads);  // (shard, seq)
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -107,7 +107,7 @@ TEST_P(Concurrency, PipelinedSubmitsEachCompleteOnce) {
             busy[w] = false;
             ++completed;
             ASSERT_EQ(buffers[w].trades.size(), window[w].reply.trades);
-            seqs[t].push_back(window[w].reply.seq);
+            seqs[t].emplace_back(window[w].reply.shard, window[w].reply.seq);
           }
           if (!busy[w] && submitted < kCommandsPerThread) {
             buffers[w].clear();
@@ -124,7 +124,7 @@ TEST_P(Concurrency, PipelinedSubmitsEachCompleteOnce) {
           // Wait on the oldest busy slot rather than spin: keeps 2-core CI moving.
           for (int w = 0; w < kWindow; ++w)
             if (busy[w]) {
-              window[w].done.wait();
+              engine->wait(window[w]);
               break;
             }
         }
@@ -136,13 +136,13 @@ TEST_P(Concurrency, PipelinedSubmitsEachCompleteOnce) {
   std::string why;
   EXPECT_TRUE(engine->check_invariants(&why)) << why;
   if (engine->asynchronous()) {
-    // The single-writer engines number what they apply: no number twice, none skipped.
-    std::vector<uint64_t> all;
+    // The single-writer engines number what they apply (per shard): no number twice.
+    std::vector<std::pair<uint16_t, uint64_t>> all;
     for (auto& v : seqs) all.insert(all.end(), v.begin(), v.end());
     std::sort(all.begin(), all.end());
     ASSERT_EQ(all.size(), size_t{kThreads} * kCommandsPerThread);
     EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end()) << "a sequence number repeats";
-    EXPECT_GE(all.front(), 1u);
+    EXPECT_GE(all.front().second, 1u);
   }
 }
 
@@ -162,7 +162,7 @@ TEST_P(Concurrency, ShutdownUnderLoadAnswersEveryRequest) {
         req.cmd = random_command(rng, t, &next_id);
         submitted.fetch_add(1);
         engine->submit(req);
-        req.done.wait();
+        engine->wait(req);
         if (req.reply.reason == RejectReason::kShutdown) {
           refused.fetch_add(1);
           break;

@@ -17,7 +17,8 @@ constexpr const char* kHelp =
     "through the engine, one at a time, and prints the replies. The protocol is\n"
     "documented in docs/protocol.md.\n"
     "\n"
-    "  --engine NAME     engine to use (default: single-writer; 'swlab engines' lists them)\n"
+    "  --engine SPEC     engine to use (default: single-writer; 'swlab engines' lists them),\n"
+    "                    with options, e.g. single-writer:channel=spsc:wait=busy-spin\n"
     "  --symbols LIST    comma-separated market symbols (default: S0,S1,...,S7)\n"
     "\n"
     "Exit status: 0 when every line parsed and applied, 1 when some line printed an\n"
@@ -53,9 +54,11 @@ int cmd_exec(const std::vector<std::string>& args) {
       return usage_error("exec", "more than one FILE given ('" + file + "', '" + a + "')");
     }
   }
-  if (EngineRegistry::instance().find(engine_name) == nullptr)
-    return usage_error("exec", "--engine: unknown engine '" + engine_name +
-                                   "' ('swlab engines' lists them)");
+  EngineConfig config;
+  config.markets = static_cast<uint32_t>(symbols.size());
+  std::string why;
+  auto engine = EngineRegistry::instance().create(engine_name, config, &why);
+  if (!engine) return usage_error("exec", "--engine: " + why);
   std::ifstream in_file;
   std::istream* in = &std::cin;
   if (!file.empty() && file != "-") {
@@ -63,9 +66,6 @@ int cmd_exec(const std::vector<std::string>& args) {
     if (!in_file) return usage_error("exec", "cannot open '" + file + "'");
     in = &in_file;
   }
-  EngineConfig config;
-  config.markets = static_cast<uint32_t>(symbols.size());
-  auto engine = EngineRegistry::instance().create(engine_name, config);
   Protocol protocol(symbols);
   int errors = protocol.run(*engine, *in, std::cout);
   engine->shutdown();

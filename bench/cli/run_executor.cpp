@@ -155,7 +155,7 @@ int execute_plan(const std::string& cmd, RunPlan& plan) {
     lc.workload = workload_for(plan, preset);
     EngineConfig ec = plan.engine_config;
     ec.markets = lc.workload.markets;
-    auto engine = EngineRegistry::instance().create(engine_name, ec);
+    auto engine = EngineRegistry::instance().create(engine_name, ec);  // checked when parsing
     if (std::string e = validate(lc, *engine); !e.empty()) {
       progress->finish();
       std::fprintf(stderr, "swlab %s: %s: %s\n", cmd.c_str(), r.id.c_str(), e.c_str());

@@ -59,9 +59,17 @@ std::string help_text(const std::string& cmd, const RunPlan& d) {
     << "  --markets N          number of markets (default: 8)\n"
     << "  --zipf S             market popularity skew, 0 = uniform (default: 0)\n"
     << "  --accounts N         accounts per market (default: 1000)\n"
-    << "engine:\n"
-    << "  --capacity N         channel bound of the single-writer engines (default: 1024)\n"
-    << "  --batch N            most commands an engine thread drains per wake-up (default: 64)\n"
+    << "engine (defaults for every engine that takes the option; an engine spec such as\n"
+    << "  single-writer:channel=spsc:wait=busy-spin overrides them for that engine):\n"
+    << "  --channel NAME       single-writer channel: " << join(single_writer_channels()) << "\n"
+    << "                       (default: " << d.engine_config.channel << ")\n"
+    << "  --reply NAME         reply path: " << join(single_writer_replies()) << " (default: " << d.engine_config.reply << ")\n"
+    << "  --wait NAME          engine wait strategy: " << join(single_writer_waits()) << "\n"
+    << "                       (default: " << d.engine_config.wait << ")\n"
+    << "  --overload POLICY    block, reject or priority (default: block)\n"
+    << "  --capacity N         channel bound: requests admitted, not yet answered (default: 1024)\n"
+    << "  --batch N            most commands an engine thread drains per wake-up; 1 = off (default: 64)\n"
+    << "  --shards N           shards of the sharded engines (default: min(markets, 4))\n"
     << "rate sweep (open loop):\n"
     << "  --find-knee US       step the rate until p99 passes US microseconds\n"
     << "  --rate-start R       first rate of the sweep (default: 10000)\n"
@@ -138,9 +146,10 @@ int parse_run_plan(const std::string& cmd, const std::vector<std::string>& args,
     auto non_negative = [&](double* out) { return parse_double(v, out) && *out >= 0; };
     if (flag == "--engine") {
       p.engines = split(v);
-      for (const auto& e : p.engines)
-        if (EngineRegistry::instance().find(e) == nullptr)
-          return bad("--engine: unknown engine '" + e + "' ('swlab engines' lists them)");
+    } else if (flag == "--channel" || flag == "--reply" || flag == "--wait" || flag == "--overload" ||
+               flag == "--shards") {
+      std::string why;
+      if (!apply_engine_option(flag.substr(2), v, &p.engine_config, &why)) return bad(flag + ": " + why);
     } else if (flag == "--threads") {
       p.threads.clear();
       for (const auto& t : split(v)) {
@@ -203,11 +212,9 @@ int parse_run_plan(const std::string& cmd, const std::vector<std::string>& args,
       uint32_t x;
       if (!positive_u32(&x, 1'000'000)) return bad("--accounts: '" + v + "' is not a count from 1 to 1000000");
       p.accounts = x;
-    } else if (flag == "--capacity") {
-      if (!positive_u32(&p.engine_config.capacity, 1u << 24))
-        return bad("--capacity: '" + v + "' is not a count from 1 to 16777216");
-    } else if (flag == "--batch") {
-      if (!positive_u32(&p.engine_config.batch, 1u << 16)) return bad("--batch: '" + v + "' is not a count from 1 to 65536");
+    } else if (flag == "--capacity" || flag == "--batch") {
+      std::string why;
+      if (!apply_engine_option(flag.substr(2), v, &p.engine_config, &why)) return bad(flag + ": " + why);
     } else if (flag == "--find-knee") {
       if (!non_negative(&p.knee_p99_us) || p.knee_p99_us == 0)
         return bad("--find-knee: '" + v + "' is not a positive number of microseconds");
@@ -230,6 +237,18 @@ int parse_run_plan(const std::string& cmd, const std::vector<std::string>& args,
   p.base.mode = mode == "open" ? LoadMode::kOpen : LoadMode::kClosed;
   // Impossible combinations, before any work.
   if (p.engines.empty() || p.engines.front().empty()) return bad("--engine: no engine given");
+  // Every engine spec is built once (and shut down) so that a bad option or an
+  // impossible setting is reported now, not after an hour of other runs.
+  for (const auto& e : p.engines) {
+    EngineConfig probe = p.engine_config;
+    std::string why;
+    auto engine = EngineRegistry::instance().create(e, probe, &why);
+    if (!engine) return bad("--engine: " + why);
+    if (p.base.window > 1 && !engine->asynchronous())
+      return bad("--window " + std::to_string(p.base.window) + ": engine '" + e +
+                 "' completes inline and cannot keep requests in flight (use --window 1)");
+    engine->shutdown();
+  }
   if (p.base.mode == LoadMode::kClosed && rate_given) return bad("--rate needs --mode open");
   if (p.base.mode == LoadMode::kClosed && p.knee_p99_us > 0) return bad("--find-knee needs --mode open");
   if (p.base.mode == LoadMode::kOpen && p.knee_p99_us == 0 && p.rates.empty())
@@ -237,16 +256,6 @@ int parse_run_plan(const std::string& cmd, const std::vector<std::string>& args,
   if (p.base.mode == LoadMode::kOpen && p.knee_p99_us > 0 && rate_given)
     return bad("--find-knee chooses the rates itself; drop --rate");
   if (p.base.mode == LoadMode::kOpen && p.base.think_ns > 0) return bad("--think applies to closed loop only");
-  if (p.base.window > 1) {
-    for (const auto& e : p.engines) {
-      EngineConfig probe;
-      probe.markets = 1;
-      auto engine = EngineRegistry::instance().create(e, probe);
-      if (!engine->asynchronous())
-        return bad("--window " + std::to_string(p.base.window) + ": engine '" + e +
-                   "' completes inline and cannot keep requests in flight (use --window 1)");
-    }
-  }
   if (p.base.clock == ClockKind::kTsc) {
     std::string why;
     if (!calibrate_tsc(&why)) return bad("--clock tsc: " + why);

@@ -1,0 +1,201 @@
+// The cross-core ping-pong floor under every request/reply in swlab: thread A (the benchmark
+// thread) writes a sequence number into `ping`, thread B spins until it sees it and writes it
+// back into `pong`, A spins until it sees the pong. One benchmark iteration is one round trip,
+// timed in wall time, so the time column is nanoseconds per round trip: two cache-line
+// transfers (ping to B, pong to A) plus the polling. No queue, lock or wake-up can make a
+// cross-core request/reply cheaper than this; everything else is measured against it.
+//
+// Variants:
+//   BM_PingPong<SeparateLines>  ping and pong on their own cache lines (the real design).
+//   BM_PingPong<SameLine>       both in one line: every store invalidates the line the other
+//                               thread is polling, including its own flag.
+//   BM_RoundTripSameThread      the same stores and loads with no second thread: the cost of
+//                               the instructions alone, the floor under the floor.
+// `pin:1` pins A and B to the first two CPUs this process may use (0 and 1 here), `pin:0`
+// leaves placement to the scheduler; the `pinned` counter says what actually happened.
+// `yields` is sched_yield calls per round trip (A and B together): near 0 when both threads
+// had a core of their own, large when the machine was oversubscribed and the number is mostly
+// scheduler time.
+#include <benchmark/benchmark.h>
+#include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "cache_line.h"
+#include "futex.h"  // swlab::cpu_relax
+
+namespace {
+
+using swlab::kCacheLine;
+
+// Both layouts expose `ping` (written by A, polled by B) and `pong` (written by B, polled by A).
+struct alignas(kCacheLine) PaddedFlag {
+  std::atomic<uint64_t> value{0};
+};
+
+struct SeparateLines {
+  PaddedFlag ping_line;
+  PaddedFlag pong_line;
+  std::atomic<uint64_t>& ping() { return ping_line.value; }
+  std::atomic<uint64_t>& pong() { return pong_line.value; }
+};
+// A full kCacheLine (128, a prefetched pair of 64-byte lines) apart: a poll on one flag never
+// pulls in the line holding the other.
+static_assert(offsetof(SeparateLines, pong_line) - offsetof(SeparateLines, ping_line) >=
+                  kCacheLine,
+              "ping and pong must be a cache line apart");
+
+struct alignas(kCacheLine) SameLine {
+  std::atomic<uint64_t> ping_value{0};
+  std::atomic<uint64_t> pong_value{0};
+  std::atomic<uint64_t>& ping() { return ping_value; }
+  std::atomic<uint64_t>& pong() { return pong_value; }
+};
+// The struct is 128-aligned and both flags lie in its first 16 bytes, so they share one
+// 64-byte line on any x86 or ARM part.
+static_assert(offsetof(SameLine, pong_value) + sizeof(std::atomic<uint64_t>) <= 64,
+              "both flags must be in one 64-byte line");
+
+constexpr uint64_t kStop = std::numeric_limits<uint64_t>::max();
+
+// PAUSE between polls; after this many failed polls in one wait, yield on every further poll.
+// A round trip between two running cores takes well under a microsecond (a handful of polls),
+// so a wait that reaches a few thousand polls (tens of microseconds) means the peer is not
+// running: this machine has 2 cores and shares them with other work, and spinning through our
+// time slice would only keep the peer off the CPU longer.
+constexpr int kSpinsBeforeYield = 4096;
+
+// Spins until `flag` holds `want` (acquire, so what the writer did before its release store is
+// visible). Returns the number of yields it needed.
+inline uint64_t wait_for(const std::atomic<uint64_t>& flag, uint64_t want) {
+  uint64_t yields = 0;
+  int spins = 0;
+  while (flag.load(std::memory_order_acquire) != want) {
+    if (spins < kSpinsBeforeYield) {
+      ++spins;
+      swlab::cpu_relax();
+    } else {
+      std::this_thread::yield();
+      ++yields;
+    }
+  }
+  return yields;
+}
+
+// Spins until `flag` differs from `old`; returns the new value, adds yields to *yields.
+inline uint64_t wait_for_change(const std::atomic<uint64_t>& flag, uint64_t old,
+                                uint64_t* yields) {
+  int spins = 0;
+  uint64_t v;
+  while ((v = flag.load(std::memory_order_acquire)) == old) {
+    if (spins < kSpinsBeforeYield) {
+      ++spins;
+      swlab::cpu_relax();
+    } else {
+      std::this_thread::yield();
+      ++*yields;
+    }
+  }
+  return v;
+}
+
+// The first two CPUs in this thread's affinity mask, if at least two are online and allowed.
+std::optional<std::pair<int, int>> two_cpus() {
+  if (sysconf(_SC_NPROCESSORS_ONLN) < 2) return std::nullopt;
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (pthread_getaffinity_np(pthread_self(), sizeof allowed, &allowed) != 0) return std::nullopt;
+  int found[2];
+  int n = 0;
+  for (int cpu = 0; cpu < CPU_SETSIZE && n < 2; ++cpu) {
+    if (CPU_ISSET(cpu, &allowed)) found[n++] = cpu;
+  }
+  if (n < 2) return std::nullopt;
+  return std::pair{found[0], found[1]};
+}
+
+bool pin_current_thread(int cpu) {
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(cpu, &one);
+  return pthread_setaffinity_np(pthread_self(), sizeof one, &one) == 0;
+}
+
+template <typename Flags>
+void BM_PingPong(benchmark::State& state) {
+  const bool want_pin = state.range(0) != 0;
+  const std::optional<std::pair<int, int>> cpus = want_pin ? two_cpus() : std::nullopt;
+
+  // A runs on the benchmark's main thread: remember its mask and give it back afterwards, so
+  // the pinning does not leak into the benchmarks that follow.
+  cpu_set_t saved_mask;
+  CPU_ZERO(&saved_mask);
+  const bool saved = pthread_getaffinity_np(pthread_self(), sizeof saved_mask, &saved_mask) == 0;
+  const bool pinned_a = cpus && saved && pin_current_thread(cpus->first);
+
+  Flags flags;
+  std::atomic<bool> b_ready{false};
+  bool pinned_b = false;
+  uint64_t b_yields = 0;
+
+  std::thread b([&] {
+    if (cpus) pinned_b = pin_current_thread(cpus->second);
+    b_ready.store(true, std::memory_order_release);
+    uint64_t last = 0;
+    while (true) {
+      const uint64_t seq = wait_for_change(flags.ping(), last, &b_yields);
+      if (seq == kStop) break;
+      flags.pong().store(seq, std::memory_order_release);
+      last = seq;
+    }
+  });
+  // B's start-up (thread creation, pinning) stays out of the timed loop.
+  while (!b_ready.load(std::memory_order_acquire)) std::this_thread::yield();
+
+  uint64_t seq = 0;
+  uint64_t a_yields = 0;
+  for (auto _ : state) {
+    ++seq;
+    flags.ping().store(seq, std::memory_order_release);
+    a_yields += wait_for(flags.pong(), seq);
+  }
+  flags.ping().store(kStop, std::memory_order_release);
+  b.join();  // B's writes (pinned_b, b_yields) are visible after the join
+  if (saved && pinned_a) pthread_setaffinity_np(pthread_self(), sizeof saved_mask, &saved_mask);
+
+  const bool pinned = pinned_a && pinned_b;
+  state.counters["pinned"] = pinned ? 1 : 0;
+  state.counters["yields"] = benchmark::Counter(static_cast<double>(a_yields + b_yields),
+                                                benchmark::Counter::kAvgIterations);
+  state.SetItemsProcessed(state.iterations());  // round trips per second
+  state.SetLabel(pinned ? "pinned" : "unpinned");
+}
+
+// The same sequence of stores and acquire loads with no second thread: the line never leaves
+// this core's L1, so this is the instruction cost alone.
+void BM_RoundTripSameThread(benchmark::State& state) {
+  SeparateLines flags;
+  uint64_t seq = 0;
+  for (auto _ : state) {
+    ++seq;
+    flags.ping().store(seq, std::memory_order_release);
+    flags.pong().store(flags.ping().load(std::memory_order_acquire), std::memory_order_release);
+    uint64_t seen = flags.pong().load(std::memory_order_acquire);
+    benchmark::DoNotOptimize(seen);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+BENCHMARK_TEMPLATE(BM_PingPong, SeparateLines)->ArgName("pin")->Arg(1)->Arg(0)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_PingPong, SameLine)->ArgName("pin")->Arg(1)->Arg(0)->UseRealTime();
+BENCHMARK(BM_RoundTripSameThread)->UseRealTime();
+
+}  // namespace

@@ -1,0 +1,654 @@
+#!/usr/bin/python3
+"""Figures from a swlab results file (docs/results-format.md); how to read them: docs/plots.md.
+
+    scripts/plot.py RESULTS.json [--out DIR] [--svg]
+
+Writes one PNG (and SVG with --svg) per figure and per (preset, mode) into DIR (default: the
+results directory's figures/), named <preset>.<mode>.<figure>.png, and prints each path. A
+figure whose data the file lacks is skipped with one line on stderr; a bad file or flag is one
+line on stderr and exit status 2.
+
+Figures (names as in the file names):
+  percentiles               latency by percentile, per engine, at each engine's largest config
+  latency-vs-threads        p50, p99, p99.9 against client threads
+  throughput-vs-threads     throughput against client threads
+  throughput-latency        p99 against offered rate (open loop), each engine's knee marked
+  backpressure              accepted, shed and p99 against offered rate (open loop, if shed)
+  corrected-vs-uncorrected  coordinated omission: latency from the planned vs actual send time
+  context-switches          context switches per 1000 commands against client threads
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, NamedTuple
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: figures are files, also on a headless benchmark machine
+from matplotlib import ticker  # noqa: E402  (after the backend is chosen)
+from matplotlib.figure import Figure  # noqa: E402
+import numpy as np  # noqa: E402
+
+import swlab_results as sr  # noqa: E402
+
+PROG = "plot.py"
+DPI = 110
+SIZE = (8.0, 5.2)
+WIDE = (13.0, 4.8)
+TALL = (8.0, 7.5)
+LINESTYLES = ("-", "--", ":", "-.")
+# HdrHistogram's percentile axis: x = 1/(1 - p), so every "nine" gets the same width.
+PERCENTILE_TICKS = ((0.0, "0%"), (50.0, "50%"), (90.0, "90%"), (99.0, "99%"), (99.9, "99.9%"),
+                    (99.99, "99.99%"), (99.999, "99.999%"), (99.9999, "99.9999%"))
+CURVE_POINTS = 240
+# Knee heuristic when the file has no rate sweep: the largest offered rate whose p99 is still
+# under this many times the p99 at the lowest offered rate.
+KNEE_FACTOR = 10.0
+FIELD_LABELS = {"threads": lambda v: f"t={v}", "window": lambda v: f"w={v}",
+                "rate": lambda v: f"@{sr.format_rate(v)}"}
+
+
+class SkipFigure(Exception):
+    """A figure's data are missing from the file; str() is the reason, for the skip line."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """The runs of one preset in one mode: one figure of each kind per group, because
+    presets are different workloads and open/closed loop are different experiments."""
+
+    preset: str
+    mode: str
+    runs: tuple
+
+    @property
+    def stem(self) -> str:
+        return f"{self.preset}.{self.mode}"
+
+
+@dataclass
+class Series:
+    """One line of a figure: an engine plus whichever other configuration fields vary in the
+    figure, with the repetitions at each x value."""
+
+    engine: str
+    label: str
+    linestyle: str
+    points: dict = field(default_factory=dict)  # x value -> runs (repetitions)
+
+    @property
+    def colour(self) -> str:
+        return sr.engine_colour(self.engine)
+
+    @property
+    def marker(self) -> str:
+        return sr.engine_marker(self.engine)
+
+    def xs(self) -> list:
+        return sorted(self.points)
+
+    def any_run(self) -> dict:
+        return next(iter(self.points.values()))[0]
+
+
+class Knee(NamedTuple):
+    rate: float
+    source: str  # "rate_sweeps" or "heuristic"
+
+
+class Rendered(NamedTuple):
+    written: list
+    skipped: list
+
+
+# ---------------------------------------------------------------------------------------------
+# Selecting and grouping runs
+
+
+def groups_of(results: sr.Results) -> list[Group]:
+    by_group: dict[tuple, list] = {}
+    for run in results.runs:
+        by_group.setdefault((run["preset"], run["mode"]), []).append(run)
+    return [Group(p, m, tuple(runs)) for (p, m), runs in sorted(by_group.items())]
+
+
+def _sort_value(v) -> tuple:
+    return (v is None, 0 if v is None else v)
+
+
+def make_series(runs: Iterable[dict], x_field: str, extra_fields: tuple) -> list[Series]:
+    """Lines by engine, split further by the extra fields that actually vary (so a closed-loop
+    sweep at one window shows just "mutex", never "mutex w=1")."""
+    runs = list(runs)
+    varying = [f for f in extra_fields if len({r[f] for r in runs}) > 1]
+    extras = sorted({tuple(r[f] for f in varying) for r in runs},
+                    key=lambda t: [_sort_value(v) for v in t])
+    series: dict[tuple, Series] = {}
+    for run in runs:
+        extra = tuple(run[f] for f in varying)
+        key = (run["engine"], extra)
+        if key not in series:
+            label = " ".join([run["engine"], *(FIELD_LABELS[f](v)
+                                               for f, v in zip(varying, extra))])
+            style = LINESTYLES[extras.index(extra) % len(LINESTYLES)]
+            series[key] = Series(run["engine"], label, style)
+        series[key].points.setdefault(run[x_field], []).append(run)
+    return [series[k] for k in sorted(series, key=lambda k: (
+        sr.engine_order(k[0]), [_sort_value(v) for v in k[1]]))]
+
+
+def largest_config_per_engine(runs: Iterable[dict]) -> dict[str, tuple[sr.ConfigKey, list]]:
+    """Each engine's most loaded configuration (most threads, then highest rate, then widest
+    window) with its repetitions: where engines differ most, and the tail is most telling."""
+    chosen: dict[str, tuple[sr.ConfigKey, list]] = {}
+    for key, reps in sr.group_runs(runs).items():
+        load = (key.threads, key.rate or 0.0, key.window)
+        best = chosen.get(key.engine)
+        if best is None or load > (best[0].threads, best[0].rate or 0.0, best[0].window):
+            chosen[key.engine] = (key, reps)
+    return dict(sorted(chosen.items(), key=lambda kv: sr.engine_order(kv[0])))
+
+
+def describe_load(key: sr.ConfigKey) -> str:
+    text = f"t={key.threads}, w={key.window}"
+    return text if key.rate is None else f"{text}, {sr.format_rate(key.rate)}"
+
+
+def thread_sweep_runs(group: Group) -> tuple:
+    """Runs to plot against client threads. Open-loop runs at a single thread count are a
+    rate sweep: against threads they would be a column of unrelated points."""
+    threads = sorted({r["threads"] for r in group.runs})
+    if group.mode == "open" and len(threads) < 2:
+        raise SkipFigure(f"the open-loop runs all use t={threads[0]} and vary only by offered "
+                         "rate (see throughput-latency)")
+    return group.runs
+
+
+# ---------------------------------------------------------------------------------------------
+# Metrics
+
+
+def ns_to_s(ns: float | None) -> float | None:
+    """Latencies are plotted in seconds so that matplotlib's engineering formatter labels the
+    ticks in the unit a reader wants (100 ns, 12 us, 3 ms) on any range."""
+    return None if ns is None else ns * 1e-9
+
+
+def latency_s(key: str, uncorrected: bool = False) -> Callable[[dict], float | None]:
+    return lambda run: ns_to_s(sr.run_latency(run, key, uncorrected))
+
+
+def throughput(run: dict) -> float:
+    return float(run["summary"]["throughput"])
+
+
+def per_second(key: str) -> Callable[[dict], float | None]:
+    """summary[key] (a count over the measured part) as a rate."""
+    def metric(run: dict) -> float | None:
+        value = run["summary"].get(key)
+        return None if value is None else value / run["summary"]["duration_s"]
+    return metric
+
+
+def has_uncorrected(run: dict) -> bool:
+    return (run.get("histogram_uncorrected") is not None
+            or run["summary"].get("latency_uncorrected_ns") is not None)
+
+
+def percentile_curve(bucket_lists: list) -> tuple | None:
+    """(x, median, low, high) over repetitions, x = 1/(1-p), from the lossless buckets.
+
+    The curve stops at x = count: beyond 1 - 1/count no percentile is distinct from the max.
+    """
+    totals = [sum(c for _, c in b) for b in bucket_lists]
+    if not bucket_lists or min(totals) == 0:
+        return None
+    xs = np.logspace(0.0, math.log10(max(min(totals), 2)), CURVE_POINTS)
+    ps = 100.0 * (1.0 - 1.0 / xs)
+    matrix = np.array([sr.values_at_percentiles(b, ps) for b in bucket_lists])
+    return xs, np.median(matrix, axis=0), matrix.min(axis=0), matrix.max(axis=0)
+
+
+def summary_curve(runs: list, uncorrected: bool) -> tuple | None:
+    """The same from the summary's p50..p99.99 when a run has no histogram: five points."""
+    keys = [k for k in sr.PERCENTILES if all(sr.run_latency(r, k, uncorrected) is not None
+                                             for r in runs)]
+    if not keys:
+        return None
+    xs = np.array([1.0 / (1.0 - sr.PERCENTILES[k] / 100.0) for k in keys])
+    matrix = np.array([[sr.run_latency(r, k, uncorrected) for k in keys] for r in runs])
+    return xs, np.median(matrix, axis=0), matrix.min(axis=0), matrix.max(axis=0)
+
+
+def distribution(runs: list, uncorrected: bool = False) -> tuple | None:
+    """Percentile curve of repetitions: from histograms when all have one, else the summary."""
+    buckets = [sr.buckets_of(r, uncorrected) for r in runs]
+    if all(b is not None for b in buckets):
+        return percentile_curve(buckets)
+    return summary_curve(runs, uncorrected)
+
+
+def find_knee(series: Series, sweeps: Iterable[dict], preset: str) -> Knee | None:
+    """Where the engine saturates, as the file states it (rate_sweeps) or by heuristic.
+
+    Heuristic: the largest offered rate whose median p99 is under KNEE_FACTOR x the p99 at the
+    lowest offered rate, but only if some higher rate went over: a sweep that never left the
+    bound shows no knee, and marking its last point would claim a saturation nobody saw.
+    """
+    run = series.any_run()
+    for sweep in sweeps:
+        if (sweep["engine"], sweep["preset"], sweep["threads"]) == (run["engine"], preset,
+                                                                    run["threads"]):
+            rate = sweep.get("max_rate_under_bound")
+            return None if rate is None else Knee(float(rate), "rate_sweeps")
+    p99 = {}
+    for rate, reps in series.points.items():
+        s = sr.spread(sr.run_latency(r, "p99") for r in reps)
+        if s is not None:
+            p99[rate] = s.median
+    if len(p99) < 2:
+        return None
+    limit = KNEE_FACTOR * p99[min(p99)]
+    under = [rate for rate, value in p99.items() if value < limit]
+    if not under or max(under) == max(p99):
+        return None
+    return Knee(max(under), "heuristic")
+
+
+# ---------------------------------------------------------------------------------------------
+# Drawing
+
+
+def new_figure(size: tuple = SIZE) -> Figure:
+    """A Figure without pyplot, so no figure outlives its save and nothing is global."""
+    return Figure(figsize=size, dpi=DPI, layout="constrained")
+
+
+def title(fig: Figure, what: str, group: Group, results: sr.Results, note: str = "") -> None:
+    """Every figure names the workload and the machine: a PNG travels without its JSON."""
+    extra = f", {note}" if note else ""
+    fig.suptitle(f"{what} \u2014 preset {group.preset}, {group.mode} loop{extra}\n"
+                 f"{sr.machine_line(results)}", fontsize=10)
+
+
+def plot_metric(ax, series: list[Series], metric: Callable[[dict], float | None], *,
+                log: bool = False, label_suffix: str = "", linestyle: str | None = None,
+                hollow: bool = False) -> int:
+    """Median over repetitions at each x, min..max as error bars; returns the points drawn.
+
+    Non-positive values are dropped on a log axis (a 0 ns percentile is below the clock's
+    resolution and has no place on it)."""
+    drawn = 0
+    for s in series:
+        xs, med, lo, hi = [], [], [], []
+        for x in s.xs():
+            spr = sr.spread(metric(r) for r in s.points[x])
+            if spr is None or (log and spr.median <= 0):
+                continue
+            # On a log axis a low of 0 would send the bar to -infinity: floor it instead.
+            low = max(spr.low, spr.median * 1e-3) if log else spr.low
+            xs.append(x)
+            med.append(spr.median)
+            lo.append(spr.median - low)
+            hi.append(spr.high - spr.median)
+        if not xs:
+            continue
+        spread_shown = any(lo) or any(hi)
+        ax.errorbar(xs, med, yerr=[lo, hi] if spread_shown else None, color=s.colour,
+                    marker=s.marker, linestyle=linestyle or s.linestyle, capsize=3,
+                    markerfacecolor="white" if hollow else s.colour,
+                    label=s.label + label_suffix)
+        drawn += len(xs)
+    return drawn
+
+
+def latency_axis(ax, label: str) -> None:
+    """Log latency axis, ticks in engineering units of seconds (ns, us, ms).
+
+    Over a short range 1-2-5 ticks, else one per decade: a log axis with a single label has
+    no readable scale."""
+    ax.set_ylabel(f"{label} (s, log scale)")
+    if not ax.has_data() or not ax.dataLim.ymax > 0:
+        # Nothing positive to show: a log scale would only add matplotlib's warning.
+        ax.text(0.5, 0.5, "no positive latency to show", transform=ax.transAxes, ha="center")
+        return
+    ax.set_yscale("log", nonpositive="mask")
+    low, high = ax.get_ylim()
+    subs = (1.0, 2.0, 5.0) if high / max(low, 1e-15) < 30 else (1.0,)
+    ax.yaxis.set_major_locator(ticker.LogLocator(base=10, subs=subs))
+    ax.yaxis.set_major_formatter(ticker.EngFormatter(unit="s"))
+    ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+    ax.grid(True, which="major", alpha=0.3)
+
+
+def threads_axis(ax, runs: Iterable[dict], logical_cpus: int) -> None:
+    """Client threads on a log2 axis when they double (1, 2, 4, ...), ticks at the values run;
+    a line where the clients alone fill the machine's logical CPUs."""
+    threads = sorted({r["threads"] for r in runs})
+    if threads[-1] / threads[0] >= 4:
+        ax.set_xscale("log", base=2)
+    ax.set_xticks(threads)
+    ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_locator(ticker.NullLocator())
+    if len(threads) == 1:
+        ax.set_xlim(threads[0] / 1.6, threads[0] * 1.6)
+    if threads[0] <= logical_cpus <= threads[-1]:
+        ax.axvline(logical_cpus, color="grey", linestyle=":", linewidth=1,
+                   label=f"{logical_cpus} logical CPUs")
+    ax.set_xlabel("client threads")
+    ax.grid(True, which="major", alpha=0.3)
+
+
+def rate_axis(ax, rates: Iterable[float]) -> None:
+    """Offered rate; log when the sweep spans a decade or more (sweeps are usually geometric)."""
+    rates = sorted(set(rates))
+    if rates[-1] / rates[0] >= 8:
+        ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(ticker.NullFormatter())
+        ax.set_xticks(rates)
+    ax.xaxis.set_major_formatter(ticker.EngFormatter(sep=""))
+    ax.set_xlabel("offered rate (commands/s)")
+    ax.grid(True, which="major", alpha=0.3)
+
+
+def count_axis(ax, label: str) -> None:
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(ticker.EngFormatter(sep=""))
+    ax.set_ylabel(label)
+    ax.grid(True, which="major", alpha=0.3)
+
+
+def percentile_axis(ax, max_x: float) -> None:
+    """HdrHistogram's x axis: 1/(1-p) on a log scale, labelled as percentiles."""
+    ax.set_xscale("log")
+    ticks = [(1.0 / (1.0 - p / 100.0), text) for p, text in PERCENTILE_TICKS]
+    ticks = [(x, text) for x, text in ticks if x <= max_x * 1.0001]
+    ax.set_xticks([x for x, _ in ticks], [text for _, text in ticks])
+    ax.xaxis.set_minor_locator(ticker.NullLocator())
+    ax.set_xlim(1.0, max_x)
+    ax.set_xlabel("percentile (axis: 1/(1 - percentile), log scale)")
+    ax.grid(True, which="major", alpha=0.3)
+
+
+def draw_distribution(ax, curve: tuple, colour: str, label: str, linestyle: str = "-") -> None:
+    xs, med, lo, hi = curve
+    marker = "o" if len(xs) < 20 else None  # summary points are points, not a curve
+    ax.plot(xs, med * 1e-9, color=colour, linestyle=linestyle, marker=marker, label=label)
+    if np.any(hi > lo):
+        ax.fill_between(xs, lo * 1e-9, hi * 1e-9, color=colour, alpha=0.15, linewidth=0)
+
+
+def legend(ax, **kwargs) -> None:
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# The figures: each takes the results and a group, returns a Figure or raises SkipFigure
+
+
+def fig_percentiles(results: sr.Results, group: Group) -> Figure:
+    runs = [r for r in group.runs if sr.buckets_of(r) is not None]
+    if not runs:
+        raise SkipFigure("no run has a histogram")
+    chosen = largest_config_per_engine(runs)
+    loads = {describe_load(key) for key, _ in chosen.values()}
+    fig = new_figure()
+    ax = fig.subplots()
+    max_x = 0.0
+    for engine, (key, reps) in chosen.items():
+        curve = percentile_curve([sr.buckets_of(r) for r in reps])
+        if curve is None or not np.any(curve[1] > 0):
+            continue
+        label = engine if len(loads) == 1 else f"{engine} ({describe_load(key)})"
+        if len(reps) > 1:
+            label += f", median of {len(reps)}"
+        draw_distribution(ax, curve, sr.engine_colour(engine), label)
+        max_x = max(max_x, curve[0][-1])
+    if max_x == 0:
+        raise SkipFigure("every histogram is empty or holds only 0 ns")
+    percentile_axis(ax, max_x)
+    latency_axis(ax, "latency")
+    legend(ax, title="engine (band: min..max of repetitions)", title_fontsize=8)
+    note = f"at {loads.pop()}" if len(loads) == 1 else "each engine at its largest configuration"
+    title(fig, "Latency by percentile", group, results, note)
+    return fig
+
+
+def fig_latency_vs_threads(results: sr.Results, group: Group) -> Figure:
+    runs = thread_sweep_runs(group)
+    series = make_series(runs, "threads", ("rate", "window"))
+    fig = new_figure(WIDE)
+    axes = fig.subplots(1, 3)
+    drawn = 0
+    for ax, key in zip(axes, ("p50", "p99", "p999")):
+        drawn += plot_metric(ax, series, latency_s(key), log=True)
+        threads_axis(ax, runs, results.machine["logical_cpus"])
+        latency_axis(ax, f"{sr.PERCENTILE_LABELS[key]} latency")
+        ax.set_title(sr.PERCENTILE_LABELS[key], fontsize=10)
+    if drawn == 0:
+        raise SkipFigure("no run has a positive latency")
+    legend(axes[0])
+    title(fig, "Latency percentiles vs client threads (median, min..max bars)", group, results)
+    return fig
+
+
+def fig_throughput_vs_threads(results: sr.Results, group: Group) -> Figure:
+    runs = thread_sweep_runs(group)
+    fig = new_figure()
+    ax = fig.subplots()
+    plot_metric(ax, make_series(runs, "threads", ("rate", "window")), throughput)
+    threads_axis(ax, runs, results.machine["logical_cpus"])
+    count_axis(ax, "throughput (commands/s)")
+    legend(ax)
+    title(fig, "Throughput vs client threads (median, min..max bars)", group, results)
+    return fig
+
+
+def fig_context_switches(results: sr.Results, group: Group) -> Figure:
+    runs = [r for r in thread_sweep_runs(group) if sr.ctx_per_1000(r) is not None]
+    if not runs:
+        raise SkipFigure("no run has context_switches")
+    fig = new_figure()
+    ax = fig.subplots()
+    plot_metric(ax, make_series(runs, "threads", ("rate", "window")), sr.ctx_per_1000)
+    threads_axis(ax, runs, results.machine["logical_cpus"])
+    count_axis(ax, "context switches per 1000 commands")
+    legend(ax)
+    title(fig, "Context switches vs client threads (voluntary + involuntary)", group, results)
+    return fig
+
+
+def fig_throughput_latency(results: sr.Results, group: Group) -> Figure:
+    series = make_series(group.runs, "rate", ("threads", "window"))
+    knees = [find_knee(s, results.rate_sweeps, group.preset) for s in series]
+    for s, knee in zip(series, knees):
+        if knee is not None:
+            source = ", from rate_sweeps" if knee.source == "rate_sweeps" else ""
+            s.label += f" (knee {sr.format_rate(knee.rate)}{source})"
+    fig = new_figure()
+    ax = fig.subplots()
+    if plot_metric(ax, series, latency_s("p99"), log=True) == 0:
+        raise SkipFigure("no open-loop run has a p99")
+    for s, knee in zip(series, knees):
+        mark_knee(ax, s, knee)
+    for bound in sorted({sw["p99_bound_ns"] for sw in results.rate_sweeps
+                         if sw["preset"] == group.preset and sw.get("p99_bound_ns")}):
+        ax.axhline(bound * 1e-9, color="grey", linestyle=":", linewidth=1,
+                   label=f"p99 bound {sr.format_ns(bound)}")
+    rate_axis(ax, [r["rate"] for r in group.runs])
+    latency_axis(ax, "p99 latency")
+    legend(ax)
+    title(fig, "Throughput-latency: p99 vs offered rate", group, results)
+    return fig
+
+
+def mark_knee(ax, series: Series, knee: Knee | None) -> None:
+    """A ring around the knee point (and a dotted line when the knee rate was not run)."""
+    if knee is None:
+        return
+    reps = series.points.get(knee.rate)
+    spr = sr.spread(latency_s("p99")(r) for r in reps) if reps else None
+    if spr is None:
+        ax.axvline(knee.rate, color=series.colour, linestyle=":", linewidth=1)
+        return
+    ax.plot([knee.rate], [spr.median], marker="o", markersize=16, markerfacecolor="none",
+            markeredgecolor=series.colour, markeredgewidth=2, linestyle="none")
+    ax.annotate("knee", (knee.rate, spr.median), textcoords="offset points", xytext=(-12, 12),
+                color=series.colour, fontsize=8, ha="right")
+
+
+def fig_backpressure(results: sr.Results, group: Group) -> Figure:
+    if not any((r["summary"].get("shed") or 0) > 0 for r in group.runs):
+        raise SkipFigure("no run shed commands (summary.shed is 0 or absent everywhere)")
+    series = make_series(group.runs, "rate", ("threads", "window"))
+    fig = new_figure(TALL)
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    rates = sorted({r["rate"] for r in group.runs})
+    top.plot(rates, rates, color="grey", linestyle=":", linewidth=1, label="accepted = offered")
+    plot_metric(top, series, per_second("accepted"), label_suffix=" accepted")
+    plot_metric(top, series, per_second("shed"), label_suffix=" shed", linestyle="--",
+                hollow=True)
+    count_axis(top, "commands/s")
+    legend(top)
+    plot_metric(bottom, series, latency_s("p99"), log=True)
+    rate_axis(bottom, rates)
+    latency_axis(bottom, "p99 latency")
+    bottom.set_title("p99 latency of accepted commands", fontsize=9)
+    top.set_title("accepted (solid) and shed (dashed, hollow markers) per second", fontsize=9)
+    title(fig, "Backpressure: what the engine admits and refuses", group, results)
+    return fig
+
+
+def fig_corrected(results: sr.Results, group: Group) -> Figure:
+    runs = [r for r in group.runs if has_uncorrected(r)]
+    if not runs:
+        raise SkipFigure("no run has latency_uncorrected_ns or histogram_uncorrected")
+    fig = new_figure(WIDE)
+    left, right = fig.subplots(1, 2)
+    series = make_series(runs, "rate", ("threads", "window"))
+    plot_metric(left, series, latency_s("p99"), log=True, label_suffix=" corrected")
+    plot_metric(left, series, latency_s("p99", uncorrected=True), log=True,
+                label_suffix=" uncorrected", linestyle="--", hollow=True)
+    rate_axis(left, [r["rate"] for r in runs])
+    latency_axis(left, "p99 latency")
+    left.set_title("p99 vs offered rate", fontsize=10)
+    legend(left)
+    chosen = largest_config_per_engine(runs)
+    loads = {describe_load(key) for key, _ in chosen.values()}
+    max_x = 2.0
+    for engine, (key, reps) in chosen.items():
+        suffix = "" if len(loads) == 1 else f" ({describe_load(key)})"
+        for uncorrected, style in ((False, "-"), (True, "--")):
+            curve = distribution(reps, uncorrected)
+            if curve is not None:
+                kind = "uncorrected" if uncorrected else "corrected"
+                draw_distribution(right, curve, sr.engine_colour(engine),
+                                  f"{engine}{suffix} {kind}", style)
+                max_x = max(max_x, curve[0][-1])
+    percentile_axis(right, max_x)
+    latency_axis(right, "latency")
+    right.set_title("by percentile, at " + (loads.pop() if len(loads) == 1
+                                            else "each engine's largest configuration"),
+                    fontsize=10)
+    legend(right)
+    title(fig, "Coordinated omission: corrected (planned send) vs uncorrected (actual send)",
+          group, results)
+    return fig
+
+
+class FigureKind(NamedTuple):
+    name: str
+    build: Callable[[sr.Results, Group], Figure]
+    modes: tuple = ("closed", "open")
+
+
+FIGURES = (
+    FigureKind("percentiles", fig_percentiles),
+    FigureKind("latency-vs-threads", fig_latency_vs_threads),
+    FigureKind("throughput-vs-threads", fig_throughput_vs_threads),
+    FigureKind("throughput-latency", fig_throughput_latency, ("open",)),
+    FigureKind("backpressure", fig_backpressure, ("open",)),
+    FigureKind("corrected-vs-uncorrected", fig_corrected, ("open",)),
+    FigureKind("context-switches", fig_context_switches),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def figure_path(outdir: Path, group: Group, kind: FigureKind, ext: str = "png") -> Path:
+    """<preset>.<mode>.<figure>.<ext>: sorts by workload, says what it is without opening it."""
+    return outdir / f"{group.stem}.{kind.name}.{ext}"
+
+
+def save(fig: Figure, outdir: Path, group: Group, kind: FigureKind, svg: bool) -> list[Path]:
+    """Writes under a .tmp name and renames, as the C++ side does: a file that looks complete
+    never is half-written (a report may link it while plot.py runs)."""
+    written = []
+    for ext in ("png", "svg") if svg else ("png",):
+        final = figure_path(outdir, group, kind, ext)
+        tmp = final.with_name(f"{final.name}.tmp")
+        fig.savefig(tmp, format=ext, dpi=DPI)
+        os.replace(tmp, final)
+        written.append(final)
+    return written
+
+
+def render_all(results: sr.Results, outdir: Path, svg: bool = False) -> Rendered:
+    """Every figure for every group; figures whose data are missing become skip lines."""
+    written, skipped = [], []
+    groups = groups_of(results)
+    for kind in FIGURES:
+        applicable = [g for g in groups if g.mode in kind.modes]
+        if not applicable:
+            skipped.append(f"skipped {kind.name}: no {' or '.join(kind.modes)}-loop runs")
+            continue
+        for group in applicable:
+            try:
+                fig = kind.build(results, group)
+            except SkipFigure as e:
+                skipped.append(f"skipped {kind.name} ({group.preset}, {group.mode}): {e}")
+                continue
+            written += save(fig, outdir, group, kind, svg)
+    return Rendered(written, skipped)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = sr.ArgumentParser(prog=PROG, description="Draw the figures of a swlab results "
+                               "file (see docs/plots.md).")
+    parser.add_argument("results", help="results.json, or the directory holding it")
+    parser.add_argument("--out", metavar="DIR", help="where to write the figures "
+                        "(default: the results directory's figures/)")
+    parser.add_argument("--svg", action="store_true", help="also write SVG")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        results = sr.load(args.results)
+    except sr.ResultsError as e:
+        return sr.fail(PROG, str(e))
+    outdir = Path(args.out) if args.out else results.directory / "figures"
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        return sr.fail(PROG, f"cannot create {outdir}: {e.strerror or e}")
+    rendered = render_all(results, outdir, args.svg)
+    for line in rendered.skipped:
+        print(line, file=sys.stderr)
+    for path in rendered.written:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

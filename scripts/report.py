@@ -1,0 +1,324 @@
+#!/usr/bin/python3
+"""A Markdown report of a swlab results file: machine, configuration, the warnings the data
+justify, a summary table and the figures. How the warnings are decided: docs/plots.md.
+
+    scripts/report.py RESULTS.json [--out FILE] [--figures DIR]
+
+Writes FILE (default: report.md beside results.json) through a temporary file and a rename,
+and prints its path. The figures are linked from DIR (default: the results directory's
+figures/); when DIR holds none of this file's figures, they are drawn first with plot.py's
+code. A bad file or flag is one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import plot
+import swlab_results as sr
+
+PROG = "report.py"
+# Repetitions disagreeing by more than this share of their median ((max - min) / median, of
+# throughput or p99) are reported: beyond it a 20% difference between engines could be noise.
+SPREAD_LIMIT = 0.20
+# Rejected commands (all reasons) above this share of replies: a good part of the measured
+# work is error paths, and engines that reject cheaply look faster than they are.
+REJECTED_LIMIT = 0.10
+# Open loop: throughput under this share of the offered rate means the engine fell behind.
+SATURATION_LIMIT = 0.90
+# A clock read costing more than this share of the smallest p50 is part of what is measured.
+CLOCK_LIMIT = 0.05
+
+
+# ---------------------------------------------------------------------------------------------
+# Warnings
+
+
+def oversubscription_warnings(results: sr.Results) -> list[str]:
+    """One line per busy-thread count above the CPUs, listing the configurations it affects:
+    per run it would repeat the same fact dozens of times."""
+    cpus = results.machine["logical_cpus"]
+    over: dict[int, set] = {}
+    for run in results.runs:
+        if run["busy_threads"] > cpus:
+            over.setdefault(run["busy_threads"], set()).add((run["engine"], run["threads"]))
+    lines = []
+    for busy in sorted(over):
+        configs = ", ".join(f"{e} t={t}" for e, t in sorted(
+            over[busy], key=lambda et: (sr.engine_order(et[0]), et[1])))
+        lines.append(f"**Oversubscribed**: {busy} busy threads (clients + engine threads) on "
+                     f"{cpus} logical CPUs, {busy - cpus} more than there are "
+                     f"({busy / cpus:.1f}x): {configs}.")
+    if lines:
+        lines.append("Oversubscribed runs measure the scheduler as much as the engine (threads "
+                     "wait for a CPU, not for a lock): that is a regime to compare like with "
+                     "like, not noise to average away.")
+    return lines
+
+
+def spread_warnings(groups: dict) -> list[str]:
+    lines = []
+    for key, runs in groups.items():
+        for name, metric, fmt in (("throughput", lambda r: r["summary"]["throughput"],
+                                   sr.format_rate),
+                                  ("p99", lambda r: sr.run_latency(r, "p99"), sr.format_ns)):
+            s = sr.spread(metric(r) for r in runs)
+            rel = sr.relative_spread(s)
+            if rel is not None and rel > SPREAD_LIMIT:
+                lines.append(f"**Wide spread**: {sr.describe_key(key)}: {name} varies by "
+                             f"{rel:.0%} of its median over {s.n} repetitions ({fmt(s.low)} .. "
+                             f"{fmt(s.high)}, median {fmt(s.median)}); look for interference "
+                             "or add repetitions before comparing.")
+    return lines
+
+
+def shed_warnings(groups: dict) -> list[str]:
+    lines = []
+    for key, runs in groups.items():
+        shed = sum(r["summary"].get("shed") or 0 for r in runs)
+        if shed == 0:
+            continue
+        offered = sum(offered_count(r) for r in runs)
+        lines.append(f"**Shed**: {sr.describe_key(key)}: {sr.format_si(shed)} of "
+                     f"{sr.format_si(offered)} offered commands refused by the overload policy "
+                     f"({shed / offered:.1%}) over {len(runs)} repetition(s): the engine kept "
+                     "its latency by refusing work, so compare it on accepted throughput.")
+    return lines
+
+
+def offered_count(run: dict) -> int:
+    """Offered commands; without the field, what was accepted plus what was shed."""
+    summary = run["summary"]
+    if summary.get("offered") is not None:
+        return summary["offered"]
+    return (summary.get("accepted") or summary["commands"]) + (summary.get("shed") or 0)
+
+
+def rejection_warnings(groups: dict) -> list[str]:
+    lines = []
+    for key, runs in groups.items():
+        commands = sum(r["summary"]["commands"] for r in runs)
+        rejected = sum(sr.rejected_total(r) for r in runs)
+        if commands == 0 or rejected / commands <= REJECTED_LIMIT:
+            continue
+        reasons: dict[str, int] = {}
+        for run in runs:
+            for reason, count in (run["summary"].get("rejected") or {}).items():
+                reasons[reason] = reasons.get(reason, 0) + count
+        detail = ", ".join(f"{reason} {count / commands:.1%}" for reason, count in
+                           sorted(reasons.items(), key=lambda kv: -kv[1]))
+        lines.append(f"**Rejected**: {sr.describe_key(key)}: {rejected / commands:.1%} of "
+                     f"replies are rejections ({detail}), above {REJECTED_LIMIT:.0%}: much of "
+                     "the measured work is error paths.")
+    return lines
+
+
+def saturation_warnings(groups: dict) -> list[str]:
+    lines = []
+    for key, runs in groups.items():
+        if key.rate is None:
+            continue
+        s = sr.spread(r["summary"]["throughput"] for r in runs)
+        if s.median < SATURATION_LIMIT * key.rate:
+            lines.append(f"**Saturated**: {sr.describe_key(key)}: throughput "
+                         f"{sr.format_rate(s.median)} is {s.median / key.rate:.0%} of the "
+                         "offered rate: the engine cannot keep up, so latency at this rate is "
+                         "queueing delay that grows with the length of the run.")
+    return lines
+
+
+def clock_warnings(results: sr.Results) -> list[str]:
+    overhead = (results.data.get("clock") or {}).get("overhead_ns")
+    p50s = [sr.run_latency(r, "p50") for r in results.runs]
+    p50s = [p for p in p50s if p]
+    if not isinstance(overhead, (int, float)) or not p50s or overhead < CLOCK_LIMIT * min(p50s):
+        return []
+    return [f"**Clock cost**: one clock read costs {overhead:.1f} ns, {overhead / min(p50s):.0%} "
+            f"of the smallest p50 ({sr.format_ns(min(p50s))}): the shortest latencies are "
+            "partly the measurement itself."]
+
+
+def all_warnings(results: sr.Results) -> list[str]:
+    groups = sr.group_runs(results.runs)
+    return [*oversubscription_warnings(results), *spread_warnings(groups),
+            *shed_warnings(groups), *rejection_warnings(groups), *saturation_warnings(groups),
+            *clock_warnings(results)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections
+
+
+def cell(value: object) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def table(header: list[str], rows: list[list], align: str = "") -> list[str]:
+    """A Markdown table; `align` is one character per column, 'r' for right-aligned."""
+    rule = ["---:" if a == "r" else "---" for a in align.ljust(len(header), "l")]
+    return ["| " + " | ".join(map(cell, header)) + " |", "| " + " | ".join(rule) + " |",
+            *("| " + " | ".join(map(cell, row)) + " |" for row in rows)]
+
+
+def machine_section(results: sr.Results) -> list[str]:
+    m, clock = results.machine, results.data.get("clock") or {}
+    rows = [[name, m.get(key, "-")] for name, key in (
+        ("label", "label"), ("host", "hostname"), ("CPU", "cpu_model"),
+        ("logical CPUs", "logical_cpus"), ("kernel", "kernel"), ("compiler", "compiler"),
+        ("build", "build_type"), ("flags", "build_flags"), ("commit", "git_commit"))]
+    if clock:
+        rows.append(["clock", f"{clock.get('source', '?')}, {clock.get('overhead_ns', '?')} ns "
+                     "per read"])
+    return ["## Machine", "", *table(["", ""], rows), ""]
+
+
+def config_section(results: sr.Results) -> list[str]:
+    def show(value: object) -> str:
+        if isinstance(value, (dict, list)):
+            return f"`{json.dumps(value, separators=(', ', ': '))}`"
+        return str(value) if isinstance(value, (str, int, float)) and not isinstance(
+            value, bool) else json.dumps(value)  # true/false/null as in the file
+
+    rows = [[key, show(value)] for key, value in results.config.items()]
+    lines = ["## Configuration", ""]
+    if results.data.get("command"):
+        lines += [f"`{results.data['command']}`", ""]
+    return [*lines, *table(["flag", "value"], rows), ""]
+
+
+def warnings_section(warnings: list[str]) -> list[str]:
+    body = [f"- {w}" for w in warnings] if warnings else ["None: nothing in the data calls "
+                                                          "for one."]
+    return ["## Warnings", "", *body, ""]
+
+
+def share(part: float, whole: float) -> str:
+    return "" if not part or not whole else f" ({part / whole:.1%})"
+
+
+def summary_row(key: sr.ConfigKey, runs: list) -> list:
+    def med(metric) -> float | None:
+        s = sr.spread(metric(r) for r in runs)
+        return None if s is None else s.median
+
+    commands = med(lambda r: r["summary"]["commands"])
+    rejected = med(sr.rejected_total)
+    shed = med(lambda r: r["summary"].get("shed"))
+    ctx = med(sr.ctx_per_1000)
+    return [key.engine, key.preset, key.threads, key.mode, sr.format_rate(key.rate), len(runs),
+            sr.format_rate(med(lambda r: r["summary"]["throughput"])),
+            *(sr.format_ns(med(lambda r, k=k: sr.run_latency(r, k)))
+              for k in ("p50", "p99", "p999", "max")),
+            f"{sr.format_si(rejected)}{share(rejected, commands)}",
+            "-" if shed is None else f"{sr.format_si(shed)}{share(shed, commands + shed)}",
+            "-" if ctx is None else f"{ctx:.1f}"]
+
+
+def summary_section(results: sr.Results) -> list[str]:
+    header = ["engine", "preset", "threads", "mode", "rate", "reps", "throughput", "p50", "p99",
+              "p99.9", "max", "rejected", "shed", "ctx/1000"]
+    rows = [summary_row(k, runs) for k, runs in sr.group_runs(results.runs).items()]
+    return ["## Summary", "",
+            "Medians over repetitions (reps); latencies from the planned send time in open "
+            "loop; rejected as a share of replies, shed as a share of offered commands; "
+            "ctx/1000: context switches per 1000 commands.", "",
+            *table(header, rows, "lllllrrrrrrrrr"), ""]
+
+
+def expected_figures(results: sr.Results, figdir: Path) -> list[tuple]:
+    """(group, figure kind, PNG path) for every figure plot.py could draw from this file."""
+    return [(g, kind, plot.figure_path(figdir, g, kind))
+            for g in plot.groups_of(results) for kind in plot.FIGURES if g.mode in kind.modes]
+
+
+def ensure_figures(results: sr.Results, figdir: Path) -> list[str]:
+    """Draws the figures when none of this file's exist yet; returns notes for the report
+    (what was skipped and why, or why nothing could be drawn)."""
+    if any(path.exists() for _, _, path in expected_figures(results, figdir)):
+        return []
+    try:
+        figdir.mkdir(parents=True, exist_ok=True)
+        return [f"Not drawn: {line.removeprefix('skipped ')}."
+                for line in plot.render_all(results, figdir).skipped]
+    except OSError as e:
+        print(f"{PROG}: warning: cannot draw figures into {figdir}: {e.strerror or e}",
+              file=sys.stderr)
+        return [f"Figures could not be drawn into `{figdir}`: {e.strerror or e}."]
+
+
+def figures_section(results: sr.Results, figdir: Path, report_dir: Path,
+                    notes: list[str]) -> list[str]:
+    lines = ["## Figures", "", "How to read them: `docs/plots.md`.", ""]
+    current = None
+    for group, kind, path in expected_figures(results, figdir):
+        if not path.exists():
+            continue
+        if group.stem != current:
+            lines += [f"### {group.preset}, {group.mode} loop", ""]
+            current = group.stem
+        link = Path(os.path.relpath(path, report_dir)).as_posix()
+        lines += [f"![{group.preset}, {group.mode}: {kind.name}]({link})", ""]
+    if current is None:
+        lines += [f"No figures in `{figdir}`.", ""]
+    return lines + [f"- {n}" for n in notes] + ([""] if notes else [])
+
+
+def render(results: sr.Results, report_path: Path, figdir: Path) -> str:
+    notes = ensure_figures(results, figdir)
+    lines = [f"# swlab results: {results.directory.name or results.path.name}", "",
+             f"`{results.path}`, created {results.data.get('created', '?')}, "
+             f"{len(results.runs)} runs.", "",
+             *machine_section(results), *config_section(results),
+             *warnings_section(all_warnings(results)), *summary_section(results),
+             *figures_section(results, figdir, report_path.parent, notes)]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Temporary file in the same directory, then rename: a reader never sees half a report."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = sr.ArgumentParser(prog=PROG, description="Write a Markdown report of a swlab "
+                               "results file (see docs/plots.md).")
+    parser.add_argument("results", help="results.json, or the directory holding it")
+    parser.add_argument("--out", metavar="FILE", help="the report (default: report.md beside "
+                        "results.json)")
+    parser.add_argument("--figures", metavar="DIR", help="figures to link, drawn there if "
+                        "absent (default: the results directory's figures/)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        results = sr.load(args.results)
+    except sr.ResultsError as e:
+        return sr.fail(PROG, str(e))
+    out = Path(args.out) if args.out else results.directory / "report.md"
+    figdir = Path(args.figures) if args.figures else results.directory / "figures"
+    if not out.parent.is_dir():
+        return sr.fail(PROG, f"{out}: directory {out.parent} does not exist")
+    try:
+        write_atomically(out, render(results, out.resolve(), figdir.resolve()))
+    except OSError as e:
+        return sr.fail(PROG, f"cannot write {out}: {e.strerror or e}")
+    print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,232 @@
+"""scripts/plot.py and the helpers in scripts/swlab_results.py it is built on."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+import plot
+import swlab_results as sr
+from conftest import (MIN_FIGURE_BYTES, PNG_MAGIC, PYTHON, SCRIPTS, error_lines, fixture,
+                      latency_buckets, make_results, make_run, run_script)
+
+ALL_FIGURES = {"percentiles", "latency-vs-threads", "throughput-vs-threads",
+               "throughput-latency", "backpressure", "corrected-vs-uncorrected",
+               "context-switches"}
+CLOSED_FIGURES = {"percentiles", "latency-vs-threads", "throughput-vs-threads",
+                  "context-switches"}
+OPEN_FIGURES = {"percentiles", "throughput-latency", "backpressure", "corrected-vs-uncorrected"}
+
+
+def figure_names(out, prefix, ext="png"):
+    return {p.name[len(prefix) + 1:-len(ext) - 1] for p in out.glob(f"{prefix}.*.{ext}")}
+
+
+def assert_real_png(path):
+    data = path.read_bytes()
+    assert data.startswith(PNG_MAGIC), path
+    assert len(data) > MIN_FIGURE_BYTES, f"{path}: {len(data)} bytes, an empty figure?"
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures from the fixtures
+
+
+@pytest.mark.parametrize("name, prefix, expected", [
+    ("closed_sweep.json", "balanced.closed", CLOSED_FIGURES),
+    ("open_sweep.json", "balanced.open", OPEN_FIGURES),
+])
+def test_fixture_figures_are_written(plotted, name, prefix, expected):
+    proc, out = plotted(name)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert figure_names(out, prefix) == expected
+    for path in out.glob("*.png"):
+        assert_real_png(path)
+    printed = set(proc.stdout.split())
+    assert printed == {str(p) for p in out.iterdir()}, "every file written is printed, once"
+    for svg in out.glob("*.svg"):
+        assert "<svg" in svg.read_text()[:2000]
+    assert figure_names(out, prefix, "svg") == expected
+    assert not list(out.glob("*.tmp")), "temporary files renamed"
+
+
+def test_every_figure_kind_is_drawn_by_some_fixture(plotted):
+    drawn = set()
+    for name, prefix in (("closed_sweep.json", "balanced.closed"),
+                         ("open_sweep.json", "balanced.open")):
+        drawn |= figure_names(plotted(name)[1], prefix)
+    assert drawn == ALL_FIGURES
+    assert {kind.name for kind in plot.FIGURES} == ALL_FIGURES
+
+
+def test_closed_sweep_skips_only_the_open_loop_figures(plotted):
+    proc, _ = plotted("closed_sweep.json")
+    assert error_lines(proc) == [
+        "skipped throughput-latency: no open-loop runs",
+        "skipped backpressure: no open-loop runs",
+        "skipped corrected-vs-uncorrected: no open-loop runs",
+    ]
+
+
+def test_missing_sections_are_skipped_with_one_line_each(plotted):
+    proc, out = plotted("missing_sections.json")
+    assert proc.returncode == 0, proc.stderr
+    assert figure_names(out, "balanced.closed") == {"latency-vs-threads",
+                                                    "throughput-vs-threads"}
+    lines = error_lines(proc)
+    assert sorted(lines) == sorted([
+        "skipped percentiles (balanced, closed): no run has a histogram",
+        "skipped throughput-latency: no open-loop runs",
+        "skipped backpressure: no open-loop runs",
+        "skipped corrected-vs-uncorrected: no open-loop runs",
+        "skipped context-switches (balanced, closed): no run has context_switches",
+    ])
+
+
+def test_a_single_run_still_gets_the_figures_that_make_sense(plotted):
+    proc, out = plotted("single_run.json")
+    assert proc.returncode == 0, proc.stderr
+    assert figure_names(out, "balanced.closed") == CLOSED_FIGURES
+    for path in out.glob("*.png"):
+        assert_real_png(path)
+
+
+def test_open_loop_rate_sweep_is_not_plotted_against_threads(plotted):
+    proc, _ = plotted("open_sweep.json")
+    skipped = error_lines(proc)
+    assert len(skipped) == 3
+    for name in ("latency-vs-threads", "throughput-vs-threads", "context-switches"):
+        assert any(line.startswith(f"skipped {name} (balanced, open): ") for line in skipped)
+
+
+def test_default_output_is_the_results_directorys_figures(tmp_path):
+    shutil.copy(fixture("single_run.json"), tmp_path / "results.json")
+    proc = run_script("plot.py", tmp_path)  # a directory stands for its results.json
+    assert proc.returncode == 0, proc.stderr
+    assert figure_names(tmp_path / "figures", "balanced.closed") == CLOSED_FIGURES
+
+
+def test_one_set_of_figures_per_preset(tmp_path):
+    runs = [make_run(engine=e, threads=t, repetition=0, preset=p,
+                     buckets=latency_buckets(1000 * t, 900 * t))
+            for p in ("balanced", "hot-market") for e in ("mutex", "rwlock") for t in (1, 2)]
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(make_results(runs, command="swlab sweep")))
+    proc = run_script("plot.py", path, "--out", tmp_path / "figs")
+    assert proc.returncode == 0, proc.stderr
+    for preset in ("balanced", "hot-market"):
+        assert figure_names(tmp_path / "figs", f"{preset}.closed") == CLOSED_FIGURES
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input: exactly one line on stderr, exit status 2, nothing written
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("make_args, expected", [
+    (lambda t: [fixture("malformed.json")], "malformed.json: not valid JSON"),
+    (lambda t: [fixture("wrong_version.json")],
+     "wrong_version.json: unsupported results version 2"),
+    (lambda t: [t / "absent.json"], "absent.json: no such file"),
+    (lambda t: [t], "results.json: no such file"),
+    (lambda t: [write(t, "other.json", '{"format": "other", "version": 1}')],
+     "other.json: not a swlab results file: format is 'other'"),
+    (lambda t: [write(t, "list.json", "[1, 2]")], "list.json: not a swlab results file"),
+    (lambda t: [write(t, "norate.json", fixture("open_sweep.json").read_text().replace(
+        '"rate": 100000.0', '"rate": null', 1))], "an open-loop run needs a 'rate' > 0"),
+    (lambda t: [write(t, "badtype.json", fixture("single_run.json").read_text().replace(
+        '"throughput": 750000.0', '"throughput": "fast"'))],
+     "'throughput' must be a finite number, got string"),
+    (lambda t: [fixture("single_run.json"), "--bogus"], "unrecognized arguments: --bogus"),
+    (lambda t: [], "the following arguments are required: results"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, make_args, expected):
+    out = tmp_path / "out"
+    proc = run_script("plot.py", *make_args(tmp_path), "--out", out)
+    assert proc.returncode == 2
+    lines = error_lines(proc)
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("plot.py: error: ")
+    assert expected in lines[0]
+    assert proc.stdout == ""
+    assert not out.exists() or not any(out.iterdir())
+
+
+# ---------------------------------------------------------------------------------------------
+# The helpers the figures rest on
+
+
+def test_percentiles_follow_hdrhistogram_semantics():
+    buckets = [[100, 1], [200, 998], [300, 1]]
+    assert sr.value_at_percentile(buckets, 0) == 100
+    assert sr.value_at_percentile(buckets, 0.1) == 100   # rank ceil(1.0) = 1
+    assert sr.value_at_percentile(buckets, 0.15) == 200  # rank ceil(1.5) = 2
+    assert sr.value_at_percentile(buckets, 50) == 200
+    assert sr.value_at_percentile(buckets, 99.9) == 200  # rank 999: cumulative 999 at 200
+    assert sr.value_at_percentile(buckets, 99.95) == 300  # rank 1000
+    assert sr.value_at_percentile(buckets, 100) == 300
+    assert sr.value_at_percentile([], 50) is None
+
+
+def test_percentile_rank_is_not_pushed_up_by_rounding():
+    # 99.9 / 100 * 1000 is 999.0000000000001 in floating point: a naive ceil gives rank 1000.
+    buckets = [[100, 999], [200, 1]]
+    assert sr.value_at_percentile(buckets, 99.9) == 100
+    assert list(sr.values_at_percentiles(buckets, [50, 99.9, 99.95, 100])) == [100, 100, 200,
+                                                                              200]
+
+
+def test_known_engines_have_fixed_distinct_okabe_ito_colours():
+    colours = [sr.engine_colour(e) for e in ("mutex", "rwlock", "spinlock", "single-writer",
+                                             "sharded-mutex", "sharded-single-writer")]
+    assert len(set(colours)) == 6
+    assert set(colours) <= set(sr.OKABE_ITO.values())
+    assert sr.engine_colour("mutex") == "#0072B2"
+
+
+def test_unknown_engine_colour_is_the_same_in_every_process():
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import swlab_results as sr; "
+            "print(sr.engine_colour('lab-engine-7'), sr.engine_marker('lab-engine-7'))")
+    seen = {subprocess.run([PYTHON, "-B", "-c", code, str(SCRIPTS)], capture_output=True,
+                           text=True, env={"PYTHONHASHSEED": seed}, check=True).stdout
+            for seed in ("1", "2", "3")}
+    assert seen == {f"{sr.engine_colour('lab-engine-7')} {sr.engine_marker('lab-engine-7')}\n"}
+    assert sr.engine_colour("lab-engine-7") in sr.FALLBACK_COLOURS
+
+
+def series_of(p99_by_rate, engine="spinlock"):
+    s = plot.Series(engine, engine, "-")
+    for i, (rate, p99) in enumerate(p99_by_rate.items()):
+        run = make_run(engine=engine, threads=2, repetition=0, mode="open", rate=rate,
+                       buckets=[[100, 10]])
+        run["summary"]["latency_ns"]["p99"] = p99
+        s.points[rate] = [run]
+    return s
+
+
+def test_knee_heuristic_is_the_last_rate_under_ten_times_the_first_p99():
+    s = series_of({1e5: 10_000, 2e5: 12_000, 4e5: 90_000, 8e5: 2_000_000})
+    assert plot.find_knee(s, [], "balanced") == plot.Knee(4e5, "heuristic")
+
+
+def test_no_knee_when_the_sweep_never_leaves_the_bound():
+    s = series_of({1e5: 10_000, 2e5: 12_000, 4e5: 20_000})
+    assert plot.find_knee(s, [], "balanced") is None
+    assert plot.find_knee(series_of({1e5: 10_000}), [], "balanced") is None
+
+
+def test_knee_from_rate_sweeps_wins_over_the_heuristic():
+    s = series_of({1e5: 10_000, 2e5: 12_000, 4e5: 90_000, 8e5: 2_000_000})
+    sweep = {"engine": "spinlock", "preset": "balanced", "threads": 2,
+             "max_rate_under_bound": 2e5}
+    assert plot.find_knee(s, [sweep], "balanced") == plot.Knee(2e5, "rate_sweeps")
+    assert plot.find_knee(s, [dict(sweep, max_rate_under_bound=None)], "balanced") is None
+    other_threads = dict(sweep, threads=4)
+    assert plot.find_knee(s, [other_threads], "balanced").source == "heuristic"

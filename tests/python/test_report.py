@@ -1,0 +1,154 @@
+"""scripts/report.py, and that the committed fixtures are what conftest.py builds."""
+
+import re
+import shutil
+
+import pytest
+
+import swlab_results as sr
+from conftest import FIXTURES, error_lines, fixture, fixture_texts, run_script
+
+TABLE_HEADER = ("| engine | preset | threads | mode | rate | reps | throughput | p50 | p99 | "
+                "p99.9 | max | rejected | shed | ctx/1000 |")
+LINK = re.compile(r"!\[[^\]]*\]\(([^)]+)\)")
+
+
+def results_dir(tmp_path, name):
+    """A results directory as swlab writes it: results.json inside a directory of its own."""
+    d = tmp_path / name.removesuffix(".json")
+    d.mkdir()
+    shutil.copy(fixture(name), d / "results.json")
+    return d
+
+
+def make_report(tmp_path, name, *args):
+    d = results_dir(tmp_path, name)
+    proc = run_script("report.py", d / "results.json", *args)
+    assert proc.returncode == 0, proc.stderr
+    return d, proc
+
+
+def warnings_of(text):
+    section = text.split("## Warnings", 1)[1].split("\n## ", 1)[0]
+    return [line[2:] for line in section.splitlines() if line.startswith("- ")]
+
+
+def table_rows(text):
+    return [line for line in text.splitlines() if line.startswith("| ") and
+            line.split("|")[1].strip() in ("mutex", "rwlock", "single-writer", "spinlock")]
+
+
+def test_closed_sweep_report(tmp_path):
+    d, proc = make_report(tmp_path, "closed_sweep.json")
+    report = d / "report.md"
+    assert proc.stdout.strip() == str(report)
+    text = report.read_text()
+    assert TABLE_HEADER in text
+    rows = table_rows(text)
+    assert len(rows) == 6  # 2 engines x 3 thread counts, repetitions folded
+    assert rows[0].startswith("| mutex | balanced | 1 | closed | - | 3 | 900k/s | 1.00 us |")
+    assert "Intel(R) Xeon(R) CPU @ 2.20GHz" in text and "2-core development machine" in text
+    assert not [p for p in d.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_closed_sweep_warnings(tmp_path):
+    d, _ = make_report(tmp_path, "closed_sweep.json")
+    warnings = warnings_of((d / "report.md").read_text())
+    over = [w for w in warnings if w.startswith("**Oversubscribed**")]
+    # single-writer adds an engine thread: t=2 -> 3 busy, t=4 -> 5 busy; mutex t=4 -> 4 busy.
+    assert [re.search(r"(\d+) busy threads", w).group(1) for w in over] == ["3", "4", "5"]
+    assert "3 more than there are (2.5x): single-writer t=4" in over[2]
+    spread = [w for w in warnings if w.startswith("**Wide spread**")]
+    assert len(spread) == 2 and all("mutex balanced closed t=4" in w for w in spread)
+    assert "throughput varies by 55%" in spread[0]
+    rejected = [w for w in warnings if w.startswith("**Rejected**")]
+    assert len(rejected) == 1 and "single-writer balanced closed t=4" in rejected[0]
+    assert not [w for w in warnings if w.startswith(("**Shed**", "**Saturated**"))]
+
+
+def test_open_sweep_warnings(tmp_path):
+    d, _ = make_report(tmp_path, "open_sweep.json")
+    warnings = warnings_of((d / "report.md").read_text())
+    shed = [w for w in warnings if w.startswith("**Shed**")]
+    assert len(shed) == 1 and "single-writer balanced open t=2 w=1 @800k/s" in shed[0]
+    saturated = [w for w in warnings if w.startswith("**Saturated**")]
+    assert len(saturated) == 2 and all("@800k/s" in w for w in saturated)
+    assert "is 59% of the offered rate" in saturated[0]  # mutex: 470k of 800k
+    assert not [w for w in warnings if w.startswith(("**Wide spread**", "**Rejected**"))]
+
+
+def test_figures_are_drawn_and_linked_when_absent(tmp_path):
+    d, _ = make_report(tmp_path, "open_sweep.json")
+    text = (d / "report.md").read_text()
+    links = LINK.findall(text)
+    assert len(links) == 4
+    for link in links:
+        assert link.startswith("figures/balanced.open.")
+        assert (d / link).is_file()
+
+
+def test_existing_figures_are_linked_relative_to_the_report(tmp_path):
+    d = results_dir(tmp_path, "closed_sweep.json")
+    figs = tmp_path / "elsewhere" / "figs"
+    assert run_script("plot.py", d, "--out", figs).returncode == 0
+    (figs / "balanced.closed.context-switches.png").unlink()  # only what exists is linked
+    out = tmp_path / "reports" / "r.md"
+    out.parent.mkdir()
+    proc = run_script("report.py", d, "--out", out, "--figures", figs)
+    assert proc.returncode == 0, proc.stderr
+    links = LINK.findall(out.read_text())
+    assert [link.rsplit("/", 1)[1] for link in links] == [
+        "balanced.closed.percentiles.png", "balanced.closed.latency-vs-threads.png",
+        "balanced.closed.throughput-vs-threads.png"]
+    for link in links:
+        assert link.startswith("../elsewhere/figs/")
+        assert (out.parent / link).is_file()
+    assert not (figs / "balanced.closed.context-switches.png").exists(), "nothing redrawn"
+
+
+def test_missing_sections_report(tmp_path):
+    d, proc = make_report(tmp_path, "missing_sections.json")
+    text = (d / "report.md").read_text()
+    rows = table_rows(text)
+    assert len(rows) == 4
+    assert all(row.endswith("| - | - |") for row in rows)  # no shed, no context switches
+    assert "None: nothing in the data calls for one." in text
+    assert "Not drawn: percentiles (balanced, closed): no run has a histogram." in text
+    assert len(LINK.findall(text)) == 2
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("malformed.json", "not valid JSON"),
+    ("wrong_version.json", "unsupported results version 2"),
+    ("absent.json", "no such file"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, name, expected):
+    out = tmp_path / "report.md"
+    proc = run_script("report.py", FIXTURES / name, "--out", out)
+    assert proc.returncode == 2
+    lines = error_lines(proc)
+    assert len(lines) == 1 and lines[0].startswith("report.py: error: ")
+    assert f"{name}: {expected}" in lines[0]
+    assert not out.exists()
+
+
+def test_report_into_a_missing_directory_is_an_error(tmp_path):
+    proc = run_script("report.py", fixture("single_run.json"), "--out",
+                      tmp_path / "nowhere" / "r.md")
+    assert proc.returncode == 2 and len(error_lines(proc)) == 1
+
+
+def test_human_units():
+    assert sr.format_ns(950) == "950 ns"
+    assert sr.format_ns(12_345) == "12.3 us"
+    assert sr.format_ns(1_500_000) == "1.50 ms"
+    assert sr.format_ns(2.5e9) == "2.50 s"
+    assert sr.format_rate(61_718.6) == "61.7k/s"
+    assert sr.format_rate(None) == "-"
+
+
+def test_fixtures_are_current():
+    """The committed JSON is what conftest.py builds: rewrite with
+    `/usr/bin/python3 tests/python/conftest.py` after changing the builders."""
+    for name, text in fixture_texts().items():
+        assert (FIXTURES / name).read_text() == text, f"{name} is stale"

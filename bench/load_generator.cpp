@@ -2,8 +2,11 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
+
+#include <cstdio>
 
 #include <atomic>
 #include <cmath>
@@ -13,6 +16,7 @@
 #include "cache_line.h"
 #include "clock.h"
 #include "futex.h"
+#include "persistence.h"
 
 namespace swlab {
 
@@ -107,9 +111,27 @@ void client_main(Shared& shared, uint32_t id, ClientResult& out) {
   uint64_t measured_sent = 0;
   bool sending = true;
 
+  int ack_fd = -1;
+  if (!cfg.ack_log_dir.empty()) {
+    const std::string path = cfg.ack_log_dir + "/acks-" + std::to_string(id) + ".log";
+    ack_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  }
+  struct FdCloser {
+    int& fd;
+    ~FdCloser() {
+      if (fd >= 0) ::close(fd);
+    }
+  } close_ack_log{ack_fd};
   auto record = [&](uint32_t slot, int64_t done_ns) {
     const Request& r = slots[slot];
     ++out.replies;
+    if (ack_fd >= 0 && r.reply.seq > 0 && is_sequenced(r.cmd.type) &&
+        r.reply.reason != RejectReason::kOverloaded && r.reply.reason != RejectReason::kShutdown &&
+        r.reply.reason != RejectReason::kJournalFailed) {
+      char line[32];
+      int len = std::snprintf(line, sizeof line, "%llu\n", static_cast<unsigned long long>(r.reply.seq));
+      if (::write(ack_fd, line, static_cast<size_t>(len)) != len) ack_fd = -1;
+    }
     if (intended[slot] < warm_end) return;  // warm-up: counted, not measured
     ++out.completed;
     out.last_completion_ns = done_ns;
@@ -251,12 +273,27 @@ RunResult run_with_clock(Engine& engine, const LoadConfig& cfg) {
   result.logical_cpus = static_cast<uint32_t>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
   result.busy_threads = cfg.threads + engine.worker_threads();
 
-  // Set-up: fund every account; not measured.
-  for (const Command& c : setup_commands(cfg.workload)) {
-    Reply r = engine.execute(c, nullptr);
-    if (!r.ok()) {
-      result.failure = "set-up deposit rejected: " + std::string(to_string(r.reason));
-      return result;
+  // Set-up: fund every account; not measured. Pipelined where the engine allows,
+  // so that a journaling engine commits the deposits in groups, not one fsync each.
+  {
+    const std::vector<Command> setup = setup_commands(cfg.workload);
+    const std::size_t window = engine.asynchronous() ? 256 : 1;
+    std::vector<Request> reqs(window);
+    for (std::size_t base = 0; base < setup.size(); base += window) {
+      const std::size_t n = std::min(window, setup.size() - base);
+      for (std::size_t i = 0; i < n; ++i) {
+        reqs[i].cmd = setup[base + i];
+        reqs[i].out = nullptr;
+        engine.submit(reqs[i]);
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        engine.wait(reqs[i]);
+        if (!reqs[i].reply.ok()) {
+          result.failure = "set-up deposit rejected: " + std::string(to_string(reqs[i].reply.reason));
+          for (std::size_t k = i + 1; k < n; ++k) engine.wait(reqs[k]);
+          return result;
+        }
+      }
     }
   }
 
@@ -314,6 +351,10 @@ RunResult run_with_clock(Engine& engine, const LoadConfig& cfg) {
   if (result.total_sent != result.total_replies) {
     result.failure = "replies (" + std::to_string(result.total_replies) +
                      ") do not match commands sent (" + std::to_string(result.total_sent) + ")";
+    return result;
+  }
+  if (std::string f = engine.failure(); !f.empty()) {
+    result.failure = "the engine's journal failed: " + f;
     return result;
   }
   std::string why;

@@ -30,6 +30,10 @@ struct LoadConfig {
   int64_t think_ns = 0;        // closed loop: pause between a reply and the next send
   ClockKind clock = ClockKind::kSteady;
   WorkloadSpec workload;
+  // When set, every client appends the sequence number of each acknowledged
+  // state-changing command to <ack_log_dir>/acks-<client>.log with write(2) as it
+  // arrives (the crash test's evidence of what was acknowledged). Slows the run.
+  std::string ack_log_dir;
 };
 
 // Latency histograms and counters of one run, all clients merged.

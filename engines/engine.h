@@ -68,6 +68,14 @@ class Engine {
   virtual uint32_t worker_threads() const { return 0; }
   virtual double worker_cpu_seconds() const { return 0; }
 
+  // Persistence (engines that journal): the error that stopped the engine, if any,
+  // and a snapshot on request.
+  virtual std::string failure() const { return {}; }
+  virtual bool snapshot(std::string* error) {
+    if (error) *error = "this engine keeps no journal (use --journal DIR)";
+    return false;
+  }
+
   uint64_t digest();
   bool check_invariants(std::string* why);
 };

@@ -79,6 +79,8 @@ bool apply_engine_option(const std::string& key, const std::string& value, Engin
       return bad("capacity must be 1..16777216");
   } else if (key == "batch") {
     if (!parse_u32(value, &c->batch) || c->batch == 0 || c->batch > (1u << 16)) return bad("batch must be 1..65536");
+  } else if (key == "durability") {
+    if (!parse_durability(value, &c->durability)) return bad("durability must be none, batch or always");
   } else if (key == "shards") {
     if (!parse_u32(value, &c->shards) || c->shards == 0 || c->shards > 1024) return bad("shards must be 1..1024");
   } else {
@@ -144,6 +146,10 @@ std::unique_ptr<Engine> EngineRegistry::create(std::string_view spec, const Engi
       return nullptr;
     }
     colon = next;
+  }
+  if (!c.journal_dir.empty() && !info->journals) {
+    if (error) *error = "engine '" + name + "' keeps no journal (single-writer, sharded-single-writer and mutex do)";
+    return nullptr;
   }
   std::string why;
   auto engine = info->make(c, &why);

@@ -13,6 +13,7 @@
 
 #include "engine.h"
 #include "overload_policy.h"
+#include "persistence.h"
 
 namespace swlab {
 
@@ -27,12 +28,22 @@ struct EngineConfig {
   OverloadPolicy overload = OverloadPolicy::kBlock;
   // Sharded engines:
   uint32_t shards = 0;  // 0: min(markets, 4)
+  // Journal and snapshots (single-writer and mutex; docs/replay.md):
+  std::string journal_dir;  // empty: no journal
+  Durability durability = Durability::kBatch;
+  uint64_t snapshot_every = 0;
+  std::size_t segment_bytes = 64 << 20;
+
+  PersistenceConfig persistence() const {
+    return {journal_dir, durability, snapshot_every, segment_bytes};
+  }
 };
 
 struct EngineInfo {
   std::string name;
   std::string description;
   std::vector<std::string> options;  // spec keys this engine accepts
+  bool journals = false;             // honours EngineConfig::journal_dir
   // Returns the engine, or null with *error set when the config is unusable.
   std::function<std::unique_ptr<Engine>(const EngineConfig&, std::string* error)> make;
 };

@@ -52,6 +52,7 @@ std::string_view to_string(RejectReason r) {
     case RejectReason::kUnknownMarket: return "unknown_market";
     case RejectReason::kOverloaded: return "overloaded";
     case RejectReason::kShutdown: return "shutdown";
+    case RejectReason::kJournalFailed: return "journal_failed";
   }
   return "?";
 }

@@ -374,7 +374,8 @@ std::unique_ptr<JournalWriter> JournalWriter::open(const std::string& dir, uint6
     parse_segment_file_name(path.substr(path.find_last_of('/') + 1), &first);
     if (first > next_seq) {
       set_error(error, path + ": starts at seq " + std::to_string(first) + ", after next_seq " +
-                           std::to_string(next_seq) + "; refusing to write the journal out of order");
+                           std::to_string(next_seq) +
+                           "; refusing to write the journal out of order");
       return nullptr;
     }
     if (first == next_seq) {
@@ -544,7 +545,8 @@ bool scan_journal(const std::string& dir, uint64_t from_seq,
         if (seq != expected || seq == 0)
           return corrupt(error, path, off,
                          "record seq " + std::to_string(seq) + ", expected " +
-                             std::to_string(expected) + (seq > expected ? " (a gap)" : " (a repeat)"));
+                             std::to_string(expected) +
+                             (seq > expected ? " (a gap)" : " (a repeat)"));
         Command cmd;
         if (!decode_command(d + off + kRecordHeaderSize, len, &cmd))
           return corrupt(error, path, off,

@@ -34,8 +34,8 @@
 //   A payload of any other length, or with a byte outside those ranges, is invalid.
 //
 //   Each segment continues the previous one: its first_seq is the previous
-//   segment's last seq + 1 (a segment may hold no records: then its successor
-//   starts at the same first_seq).
+//   segment's last seq + 1. Only the last segment can hold no records (a successor
+//   of an empty segment would need the same first_seq, hence the same file name).
 //
 // WRITING (JournalWriter). A new segment is written as journal-X.swj.tmp with just
 // its header, fdatasync'd, renamed to journal-X.swj, and the directory fsync'd: a

@@ -41,6 +41,14 @@ class Market {
 
   std::size_t resting_orders() const { return orders_.size(); }
 
+  // Snapshot encoding of this market's whole state (engines/snapshot.h has the
+  // layout): totals, ledger, then each side best level first, orders in time order.
+  void serialize(std::string* out) const;
+  // Rebuilds an empty market from serialize()'s bytes at [*p, end), advancing *p.
+  // False (with what is wrong) on malformed or inconsistent input; the market is
+  // then unusable and must be discarded.
+  bool restore(const uint8_t** p, const uint8_t* end, std::string* error);
+
  private:
   struct Level;
   struct Order {

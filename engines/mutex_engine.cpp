@@ -8,9 +8,14 @@
 namespace swlab {
 
 void register_mutex_engine(EngineRegistry& r) {
-  r.add({"mutex", "one std::mutex around the whole state", {},
-         [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
-           return std::make_unique<LockedEngine<std::mutex, false>>("mutex", c.markets);
+  r.add({"mutex", "one std::mutex around the whole state (journal written under the lock)", {}, true,
+         [](const EngineConfig& c, std::string* error) -> std::unique_ptr<Engine> {
+           auto e = std::make_unique<LockedEngine<std::mutex, false>>("mutex", c.markets, c.persistence());
+           if (std::string f = e->failure(); !f.empty()) {
+             if (error) *error = f;
+             return nullptr;
+           }
+           return e;
          }});
 }
 

@@ -10,7 +10,7 @@
 namespace swlab {
 
 void register_rwlock_engine(EngineRegistry& r) {
-  r.add({"rwlock", "std::shared_mutex: queries shared, updates exclusive", {},
+  r.add({"rwlock", "std::shared_mutex: queries shared, updates exclusive", {}, false,
          [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
            return std::make_unique<LockedEngine<std::shared_mutex, true>>("rwlock", c.markets);
          }});

@@ -68,12 +68,16 @@ uint32_t shard_count(const EngineConfig& c) {
 void register_sharded_engines(EngineRegistry& r) {
   r.add({"sharded-single-writer",
          "one single-writer engine per shard of markets (market % shards); callers route by market",
-         {"shards", "channel", "reply", "wait", "overload", "capacity", "batch"},
+         {"shards", "channel", "reply", "wait", "overload", "capacity", "batch", "durability"},
+         true,
          [](const EngineConfig& c, std::string* error) -> std::unique_ptr<Engine> {
            const uint32_t n = shard_count(c);
            std::vector<std::unique_ptr<Engine>> shards;
            for (uint32_t i = 0; i < n; ++i) {
-             auto s = make_single_writer(c, "single-writer", static_cast<uint16_t>(i), error);
+             // Each shard is its own sequencing point: its own journal directory.
+             EngineConfig shard_config = c;
+             if (!c.journal_dir.empty()) shard_config.journal_dir = c.journal_dir + "/shard-" + std::to_string(i);
+             auto s = make_single_writer(shard_config, "single-writer", static_cast<uint16_t>(i), error);
              if (!s) return nullptr;
              shards.push_back(std::move(s));
            }
@@ -81,6 +85,7 @@ void register_sharded_engines(EngineRegistry& r) {
          }});
   r.add({"sharded-mutex", "one std::mutex per shard of markets (market % shards), the lock-based counterpart",
          {"shards"},
+         false,
          [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
            const uint32_t n = shard_count(c);
            std::vector<std::unique_ptr<Engine>> shards;

@@ -21,7 +21,8 @@ std::unique_ptr<Engine> make_single_writer(const EngineConfig& c, const std::str
 void register_single_writer_engine(EngineRegistry& r) {
   r.add({"single-writer",
          "one engine thread owns the state; bounded channel, per-request reply slot",
-         {"channel", "reply", "wait", "overload", "capacity", "batch"},
+         {"channel", "reply", "wait", "overload", "capacity", "batch", "durability"},
+         true,
          [](const EngineConfig& c, std::string* error) { return make_single_writer(c, "single-writer", 0, error); }});
 }
 

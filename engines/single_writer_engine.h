@@ -26,6 +26,7 @@
 #include "exchange.h"
 #include "futex.h"
 #include "overload_policy.h"
+#include "persistence.h"
 #include "reply_future.h"
 #include "thread_cpu.h"
 
@@ -37,8 +38,10 @@ struct EngineSignals {
   // on admission and by the engine once per batch.
   alignas(kCacheLine) std::atomic<uint32_t> in_flight{0};
   // Read by every client on every submit, written by the engine only when it goes
-  // to sleep: apart from in_flight so the admission traffic does not evict it.
+  // to sleep (or, once, when its journal fails): apart from in_flight so the
+  // admission traffic does not evict them.
   alignas(kCacheLine) std::atomic<bool> sleeping{false};
+  std::atomic<bool> broken{false};
 };
 static_assert(offsetof(EngineSignals, sleeping) - offsetof(EngineSignals, in_flight) >= kCacheLine,
               "in_flight and sleeping must not share a cache line");
@@ -51,6 +54,7 @@ struct SingleWriterOptions {
   uint32_t batch = 64;
   OverloadPolicy overload = OverloadPolicy::kBlock;
   uint16_t shard = 0;
+  PersistenceConfig journal;  // dir empty: no journal
 };
 
 template <template <class> class Channel, class ReplyPath, class Wait>
@@ -67,6 +71,15 @@ class SingleWriterEngine final : public Engine {
         batch_(batch_limit_) {
     if (overload_ == OverloadPolicy::kPriority)
       priority_lane_ = std::make_unique<Channel<Request*>>(2 * static_cast<std::size_t>(capacity_));
+    if (!o.journal.dir.empty()) {
+      // Recover whatever the directory holds, then continue its sequence. On
+      // failure the thread is never started; the factory reports failure().
+      RecoveryReport report;
+      uint64_t next = 1;
+      persistence_ = Persistence::open(o.journal, &exchange_, &next, &report, &init_error_);
+      if (!persistence_) return;
+      seq_ = next - 1;
+    }
     thread_ = std::thread([this] { run(); });
     engine_thread_ = thread_.native_handle();
   }
@@ -104,11 +117,17 @@ class SingleWriterEngine final : public Engine {
 
   void submit(Request& req) override {
     req.done.reset();
-    const Admission a = admit(req.control ? CommandType::kDigest : req.cmd.type);
+    Admission a = admit(req.control ? CommandType::kDigest : req.cmd.type);
+    if (a == Admission::kAdmitted && !req.control && signals_.broken.load(std::memory_order_relaxed)) {
+      signals_.in_flight.fetch_sub(1, std::memory_order_relaxed);
+      a = Admission::kBroken;
+    }
     if (a != Admission::kAdmitted) {
       req.reply = Reply{};
       req.reply.status = Status::kRejected;
-      req.reply.reason = a == Admission::kShed ? RejectReason::kOverloaded : RejectReason::kShutdown;
+      req.reply.reason = a == Admission::kShed     ? RejectReason::kOverloaded
+                         : a == Admission::kBroken ? RejectReason::kJournalFailed
+                                                   : RejectReason::kShutdown;
       req.reply.shard = shard_;
       ReplyPath::complete(req);
       return;
@@ -135,6 +154,27 @@ class SingleWriterEngine final : public Engine {
     run_control([&] { f(exchange_.market(market)); });
   }
 
+  std::string failure() const override {
+    if (!init_error_.empty()) return init_error_;
+    std::lock_guard guard(failure_mutex_);
+    return failure_;
+  }
+
+  bool snapshot(std::string* error) override {
+    if (!persistence_) return Engine::snapshot(error);
+    bool ok = false;
+    std::string why;
+    run_control([&] {
+      ok = persistence_->snapshot(seq_, exchange_);
+      if (!ok) why = persistence_->error();
+    });
+    if (!ok) {
+      if (error) *error = why.empty() ? "the engine has shut down" : why;
+      if (!why.empty()) mark_broken(why);
+    }
+    return ok;
+  }
+
   void shutdown() override {
     std::lock_guard guard(shutdown_mutex_);
     if (!thread_.joinable()) return;
@@ -151,7 +191,7 @@ class SingleWriterEngine final : public Engine {
   // wakes the in-flight futex, not the channel's own wait).
   static constexpr int64_t kChannelSleepUs = 5000;
 
-  enum class Admission { kAdmitted, kStopped, kShed };
+  enum class Admission { kAdmitted, kStopped, kShed, kBroken };
 
   // Runs f on the engine thread, serialised with commands; directly on the caller's
   // thread once the engine has shut down (the join made the state the caller's).
@@ -232,6 +272,7 @@ class SingleWriterEngine final : public Engine {
   }
 
   void apply_batch(std::size_t n) {
+    const uint64_t first_seq = seq_ + 1;
     for (std::size_t i = 0; i < n; ++i) {
       Request* r = batch_[i];
       if (r->control) {
@@ -239,14 +280,50 @@ class SingleWriterEngine final : public Engine {
         r->reply = Reply{};
       } else {
         r->reply = exchange_.apply(r->cmd, r->out);
-        r->reply.seq = ++seq_;  // inspections are not commands: they take no number
+        if (is_sequenced(r->cmd.type)) {
+          r->reply.seq = ++seq_;
+          if (persistence_ && !persistence_->failed()) persistence_->log(seq_, r->cmd);
+        } else {
+          r->reply.seq = seq_;  // a query reads the state as of this number
+        }
       }
       r->reply.shard = shard_;
     }
-    // Replies are published after the whole batch: one burst of completions instead
-    // of interleaving stores to the callers' lines with the work.
+    if (persistence_ && !persist_batch()) {
+      // Nothing this batch mutated may be acknowledged: with durability batch or
+      // always it is not known to be on disk. The engine accepts nothing more.
+      for (std::size_t i = 0; i < n; ++i) {
+        Reply& reply = batch_[i]->reply;
+        if (!batch_[i]->control && is_sequenced(batch_[i]->cmd.type) && reply.seq >= first_seq) {
+          const uint64_t seq = reply.seq;
+          reply = Reply{};
+          reply.status = Status::kRejected;
+          reply.reason = RejectReason::kJournalFailed;
+          reply.seq = seq;
+          reply.shard = shard_;
+        }
+      }
+    }
+    // Replies are published after the whole batch (and, with durability batch, after
+    // its one fdatasync: group commit): one burst of completions instead of
+    // interleaving stores to the callers' lines with the work.
     for (std::size_t i = 0; i < n; ++i) ReplyPath::complete(*batch_[i]);
     signals_.in_flight.fetch_sub(static_cast<uint32_t>(n), std::memory_order_release);
+  }
+
+  bool persist_batch() {
+    if (!persistence_->failed() && persistence_->end_batch() && persistence_->maybe_snapshot(seq_, exchange_))
+      return true;
+    mark_broken(persistence_->error());
+    return false;
+  }
+
+  void mark_broken(const std::string& why) {
+    {
+      std::lock_guard guard(failure_mutex_);
+      if (failure_.empty()) failure_ = why;
+    }
+    signals_.broken.store(true, std::memory_order_relaxed);
   }
 
   const std::string name_;
@@ -267,6 +344,10 @@ class SingleWriterEngine final : public Engine {
   double final_cpu_s_ = 0;  // the engine thread's CPU time when it exited
   std::atomic<bool> exited_{false};
   std::mutex shutdown_mutex_;
+  std::unique_ptr<Persistence> persistence_;  // engine thread only, after construction
+  std::string init_error_;                    // set once in the constructor
+  mutable std::mutex failure_mutex_;
+  std::string failure_;  // the persistence error that stopped the engine
 };
 
 }  // namespace swlab

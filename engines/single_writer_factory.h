@@ -41,10 +41,18 @@ std::unique_ptr<Engine> make_single_writer_with(const EngineConfig& c, const std
   o.batch = c.batch;
   o.overload = c.overload;
   o.shard = shard;
+  o.journal = c.persistence();
+  auto checked = [&](std::unique_ptr<Engine> e) -> std::unique_ptr<Engine> {
+    if (std::string f = e->failure(); !f.empty()) {
+      if (error) *error = f;
+      return nullptr;
+    }
+    return e;
+  };
   auto with_reply = [&]<class ReplyPath>() -> std::unique_ptr<Engine> {
-    if (c.wait == "blocking") return std::make_unique<SingleWriterEngine<Channel, ReplyPath, BlockingWait>>(name, o);
-    if (c.wait == "spin-yield") return std::make_unique<SingleWriterEngine<Channel, ReplyPath, SpinYieldWait>>(name, o);
-    if (c.wait == "busy-spin") return std::make_unique<SingleWriterEngine<Channel, ReplyPath, BusySpinWait>>(name, o);
+    if (c.wait == "blocking") return checked(std::make_unique<SingleWriterEngine<Channel, ReplyPath, BlockingWait>>(name, o));
+    if (c.wait == "spin-yield") return checked(std::make_unique<SingleWriterEngine<Channel, ReplyPath, SpinYieldWait>>(name, o));
+    if (c.wait == "busy-spin") return checked(std::make_unique<SingleWriterEngine<Channel, ReplyPath, BusySpinWait>>(name, o));
     if (error) *error = "unknown wait strategy '" + c.wait + "'";
     return nullptr;
   };

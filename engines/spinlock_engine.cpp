@@ -8,7 +8,7 @@
 namespace swlab {
 
 void register_spinlock_engine(EngineRegistry& r) {
-  r.add({"spinlock", "test-and-test-and-set spinlock (pause, then yield)", {},
+  r.add({"spinlock", "test-and-test-and-set spinlock (pause, then yield)", {}, false,
          [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
            return std::make_unique<LockedEngine<Spinlock, false>>("spinlock", c.markets);
          }});

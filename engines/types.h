@@ -61,8 +61,10 @@ enum class RejectReason : uint8_t {
   kUnknownMarket,
   kOverloaded,    // the engine's bounded channel is full and the policy is to reject
   kShutdown,      // submitted after shutdown began
+  kJournalFailed, // the engine's journal failed: it accepts nothing more, and this
+                  // command is not acknowledged as durable
 };
-inline constexpr int kRejectReasonCount = 10;
+inline constexpr int kRejectReasonCount = 11;
 
 std::string_view to_string(CommandType t);
 std::string_view to_string(RejectReason r);

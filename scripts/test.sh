@@ -20,6 +20,9 @@ for preset in asan tsan; do
   ctest --preset "$preset" -j "$(nproc)"
 done
 
+echo "== fuzz: journal and snapshot decoders" >&2
+bash scripts/fuzz.sh 30
+
 if [ -d tests/python ]; then
   echo "== python: test" >&2
   /usr/bin/python3 -m pytest -q tests/python

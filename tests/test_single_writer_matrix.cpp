@@ -60,6 +60,15 @@ TEST_P(SingleWriterMatrix, MatchesTheReferenceModel) {
 }
 
 TEST_P(SingleWriterMatrix, ConcurrentClientsGetOneReplyEach) {
+#if defined(__SANITIZE_THREAD__)
+  // Boost.Lockfree 1.74's queue reads a free-list node's next index non-atomically
+  // while another producer may be re-initialising that node (boostorg/lockfree#78;
+  // upstream calls it benign: the tagged CAS discards the stale value). It is a data
+  // race all the same, so ThreadSanitizer reports it with two or more producers.
+  // We do not suppress it; we do not run it under tsan. docs/single-writer.md says
+  // why boost-queue is measured but never the default.
+  if (std::get<0>(GetParam()) == "boost-queue") GTEST_SKIP() << "boost-queue races inside Boost.Lockfree";
+#endif
   // A small capacity makes the overload policies act: with `reject` and `priority`
   // some commands come back `overloaded`, and each of those is still one reply.
   auto engine = make(4, 8);

@@ -25,6 +25,8 @@ constexpr const char* kUsage =
     "  exec      run a protocol script through one engine and print the replies\n"
     "  run       the default comparison: drive engines with the load generator\n"
     "  sweep     engines x threads x presets (x rates), with repetitions and knee search\n"
+    "  replay    recover a journal directory: last sequence number, digest, invariants\n"
+    "  audit     determinism: same streams twice per engine, journals replayed\n"
     "\n"
     "'swlab <command> --help' explains a command's options.\n";
 
@@ -46,6 +48,8 @@ int main(int argc, char** argv) {
   if (cmd == "exec") return cmd_exec(args);
   if (cmd == "run") return cmd_run(args);
   if (cmd == "sweep") return cmd_sweep(args);
+  if (cmd == "replay") return cmd_replay(args);
+  if (cmd == "audit") return cmd_audit(args);
   std::fprintf(stderr, "swlab: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
   return kExitUsage;
 }

@@ -155,7 +155,19 @@ int execute_plan(const std::string& cmd, RunPlan& plan) {
     lc.workload = workload_for(plan, preset);
     EngineConfig ec = plan.engine_config;
     ec.markets = lc.workload.markets;
-    auto engine = EngineRegistry::instance().create(engine_name, ec);  // checked when parsing
+    if (!plan.journal.empty()) ec.journal_dir = plan.journal + "/" + r.id;
+    if (!plan.ack_log.empty()) {
+      lc.ack_log_dir = plan.ack_log + "/" + r.id;
+      std::error_code mk;
+      fs::create_directories(lc.ack_log_dir, mk);
+    }
+    std::string why;
+    auto engine = EngineRegistry::instance().create(engine_name, ec, &why);
+    if (!engine) {
+      progress->finish();
+      std::fprintf(stderr, "swlab %s: %s: %s\n", cmd.c_str(), r.id.c_str(), why.c_str());
+      return false;
+    }
     if (std::string e = validate(lc, *engine); !e.empty()) {
       progress->finish();
       std::fprintf(stderr, "swlab %s: %s: %s\n", cmd.c_str(), r.id.c_str(), e.c_str());

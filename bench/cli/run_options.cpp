@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "persistence.h"
 #include "workload.h"
 
 namespace swlab::cli {
@@ -75,6 +76,12 @@ std::string help_text(const std::string& cmd, const RunPlan& d) {
     << "  --rate-start R       first rate of the sweep (default: 10000)\n"
     << "  --rate-factor F      rate multiplier per step (default: 2)\n"
     << "  --max-steps N        most steps per sweep (default: 12)\n"
+    << "journal (single-writer, sharded-single-writer, mutex; docs/replay.md):\n"
+    << "  --journal DIR        journal and snapshots of each run under DIR/<run id>/\n"
+    << "  --durability MODE    none (write, no fsync), batch (one fsync per engine batch,\n"
+    << "                       replies after it), always (fsync per command) (default: batch)\n"
+    << "  --snapshot-every N   snapshot every N commands (default: 0, never)\n"
+    << "  --ack-log DIR        append each acknowledged sequence number to DIR/acks-<client>.log\n"
     << "output:\n"
     << "  --out DIR            results directory (default: results/<date>.<cpu>.<cores>c.<commit>)\n"
     << "  --label TEXT         describes the machine in the results (e.g. '2-core laptop')\n"
@@ -225,6 +232,18 @@ int parse_run_plan(const std::string& cmd, const std::vector<std::string>& args,
         return bad("--rate-factor: '" + v + "' must be a number above 1");
     } else if (flag == "--max-steps") {
       if (!positive_u32(&p.max_steps, 100)) return bad("--max-steps: '" + v + "' is not a count from 1 to 100");
+    } else if (flag == "--journal") {
+      if (v.empty()) return bad("--journal needs a directory");
+      p.journal = v;
+    } else if (flag == "--durability") {
+      if (!parse_durability(v, &p.engine_config.durability))
+        return bad("--durability: '" + v + "' is not one of none, batch, always");
+    } else if (flag == "--snapshot-every") {
+      if (!parse_u64(v, &p.engine_config.snapshot_every))
+        return bad("--snapshot-every: '" + v + "' is not a non-negative count");
+    } else if (flag == "--ack-log") {
+      if (v.empty()) return bad("--ack-log needs a directory");
+      p.ack_log = v;
     } else if (flag == "--out") {
       if (v.empty()) return bad("--out needs a directory");
       p.out_dir = v;
@@ -239,9 +258,14 @@ int parse_run_plan(const std::string& cmd, const std::vector<std::string>& args,
   if (p.engines.empty() || p.engines.front().empty()) return bad("--engine: no engine given");
   // Every engine spec is built once (and shut down) so that a bad option or an
   // impossible setting is reported now, not after an hour of other runs.
+  if ((p.engine_config.snapshot_every > 0 || !p.ack_log.empty()) && p.journal.empty())
+    return bad(p.ack_log.empty() ? "--snapshot-every needs --journal" : "--ack-log needs --journal");
   for (const auto& e : p.engines) {
     EngineConfig probe = p.engine_config;
     std::string why;
+    const EngineInfo* info = EngineRegistry::instance().find(e.substr(0, e.find(':')));
+    if (info && !p.journal.empty() && !info->journals)
+      return bad("--journal: engine '" + e + "' keeps no journal (single-writer, sharded-single-writer and mutex do)");
     auto engine = EngineRegistry::instance().create(e, probe, &why);
     if (!engine) return bad("--engine: " + why);
     if (p.base.window > 1 && !engine->asynchronous())

@@ -32,6 +32,10 @@ struct RunPlan {
   double rate_factor = 2.0;
   uint32_t max_steps = 12;
   std::string command_line;
+  // Journal (single-writer, sharded-single-writer, mutex): each run journals into
+  // <journal>/<run id>/.
+  std::string journal;
+  std::string ack_log;  // crash test: acknowledged sequence numbers, per client
 };
 
 // Parses args into *plan. On a problem prints one line naming the flag and returns

@@ -67,11 +67,13 @@ static_assert(offsetof(SameLine, pong_value) + sizeof(std::atomic<uint64_t>) <= 
 constexpr uint64_t kStop = std::numeric_limits<uint64_t>::max();
 
 // PAUSE between polls; after this many failed polls in one wait, yield on every further poll.
-// A round trip between two running cores takes well under a microsecond (a handful of polls),
-// so a wait that reaches a few thousand polls (tens of microseconds) means the peer is not
-// running: this machine has 2 cores and shares them with other work, and spinning through our
-// time slice would only keep the peer off the CPU longer.
-constexpr int kSpinsBeforeYield = 4096;
+// A round trip between two running cores takes a few hundred nanoseconds at most (a handful of
+// polls; one PAUSE is 25-35 ns on this EPYC), so a wait that reaches 2048 polls (50-70 us)
+// means the peer is not running: this machine has 2 cores and shares them with other work, and
+// spinning through our time slice would only keep the peer off the CPU longer. If both threads
+// end up on one core, each round trip costs about two of these spins plus two yields, which is
+// what the `yields` counter shows (about 2 per round trip).
+constexpr int kSpinsBeforeYield = 2048;
 
 // Spins until `flag` holds `want` (acquire, so what the writer did before its release store is
 // visible). Returns the number of yields it needed.

@@ -1,0 +1,115 @@
+// Every single-writer channel on its own, without an engine: round trip (ping-pong
+// over two channels of the same kind, one item in flight) and throughput (N
+// producers to one consumer). Built into one binary with bm_pingpong.cpp, so the
+// raw cache-line ping-pong and these are measured in the same run.
+//
+// Time column: wall time per round trip (UseRealTime, one round trip an iteration)
+// for BM_ChannelRoundTrip; for BM_ChannelThroughput, wall time per item
+// (items_per_second is the consumer's rate).
+#include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "boost_queue_channel.h"
+#include "futex.h"
+#include "moodycamel_blocking_channel.h"
+#include "moodycamel_channel.h"
+#include "mutex_deque_channel.h"
+#include "spsc_channel.h"
+
+namespace swlab {
+namespace {
+
+constexpr std::size_t kCapacity = 1024;
+constexpr uint32_t kSpinsBeforeYield = 4096;
+
+// Polls until the channel yields an item; yields after a while so a 2-core machine
+// with other work still progresses.
+template <class Ch>
+uintptr_t pop_one(Ch& ch) {
+  uintptr_t item = 0;
+  uint32_t polls = 0;
+  while (ch.pop_bulk(&item, 1) == 0) {
+    if (++polls < kSpinsBeforeYield) {
+      cpu_relax();
+    } else {
+      std::this_thread::yield();
+    }
+  }
+  return item;
+}
+
+template <template <class> class Channel>
+void BM_ChannelRoundTrip(benchmark::State& state) {
+  Channel<uintptr_t> to_b(kCapacity), to_a(kCapacity);
+  std::atomic<bool> stop{false};
+  std::thread b([&] {
+    while (true) {
+      uintptr_t v = pop_one(to_b);
+      if (v == 0) return;  // 0: stop
+      to_a.push(v);
+    }
+  });
+  uintptr_t n = 1;
+  for (auto _ : state) {
+    to_b.push(n);
+    benchmark::DoNotOptimize(pop_one(to_a));
+    ++n;
+  }
+  to_b.push(0);
+  b.join();
+  (void)stop;
+}
+
+template <template <class> class Channel>
+void BM_ChannelThroughput(benchmark::State& state) {
+  const int producers = static_cast<int>(state.range(0));
+  constexpr uintptr_t kPerProducer = 200'000;
+  int64_t items = 0;
+  for (auto _ : state) {
+    Channel<uintptr_t> ch(kCapacity * 64);
+    std::atomic<int> room{static_cast<int>(kCapacity)};  // a bound, like the engine's admission
+    std::vector<std::thread> threads;
+    for (int p = 0; p < producers; ++p) {
+      threads.emplace_back([&] {
+        for (uintptr_t i = 1; i <= kPerProducer; ++i) {
+          while (room.load(std::memory_order_relaxed) <= 0) std::this_thread::yield();
+          room.fetch_sub(1, std::memory_order_relaxed);
+          ch.push(i);
+        }
+      });
+    }
+    const uintptr_t total = kPerProducer * static_cast<uintptr_t>(producers);
+    uintptr_t got = 0;
+    uintptr_t buf[64];
+    uint32_t polls = 0;
+    while (got < total) {
+      std::size_t k = ch.pop_bulk(buf, 64);
+      if (k == 0) {
+        if (++polls % kSpinsBeforeYield == 0) std::this_thread::yield();
+        continue;
+      }
+      room.fetch_add(static_cast<int>(k), std::memory_order_relaxed);
+      got += k;
+    }
+    for (auto& t : threads) t.join();
+    items += static_cast<int64_t>(total);
+  }
+  state.SetItemsProcessed(items);
+}
+
+#define SWLAB_CHANNEL_BENCHMARKS(Ch)                                                   \
+  BENCHMARK_TEMPLATE(BM_ChannelRoundTrip, Ch)->UseRealTime();                           \
+  BENCHMARK_TEMPLATE(BM_ChannelThroughput, Ch)->Arg(1)->Arg(2)->Arg(4)->UseRealTime()-> \
+      Unit(benchmark::kMillisecond)->Iterations(3);
+
+SWLAB_CHANNEL_BENCHMARKS(MoodycamelChannel)
+SWLAB_CHANNEL_BENCHMARKS(MoodycamelBlockingChannel)
+SWLAB_CHANNEL_BENCHMARKS(BoostQueueChannel)
+SWLAB_CHANNEL_BENCHMARKS(SpscChannel)
+SWLAB_CHANNEL_BENCHMARKS(MutexDequeChannel)
+
+}  // namespace
+}  // namespace swlab

@@ -77,6 +77,13 @@ const std::vector<std::string>& single_writer_channels();
 const std::vector<std::string>& single_writer_replies();
 const std::vector<std::string>& single_writer_waits();
 
+// Registers an engine from an object file linked straight into an executable (a
+// lab's engine, a test's): `static EngineRegistrar registrar{EngineInfo{...}};`.
+// Not for engines inside a static library (the linker would drop the object).
+struct EngineRegistrar {
+  explicit EngineRegistrar(EngineInfo info) { EngineRegistry::instance().add(std::move(info)); }
+};
+
 // Each built-in engine's file defines its registration function; the registry
 // calls them explicitly (static registrar objects in a static library are
 // dropped by the linker unless something references them).

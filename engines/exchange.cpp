@@ -53,6 +53,7 @@ std::string_view to_string(RejectReason r) {
     case RejectReason::kOverloaded: return "overloaded";
     case RejectReason::kShutdown: return "shutdown";
     case RejectReason::kJournalFailed: return "journal_failed";
+    case RejectReason::kNotImplemented: return "not_implemented";
   }
   return "?";
 }

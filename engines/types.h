@@ -63,8 +63,9 @@ enum class RejectReason : uint8_t {
   kShutdown,      // submitted after shutdown began
   kJournalFailed, // the engine's journal failed: it accepts nothing more, and this
                   // command is not acknowledged as durable
+  kNotImplemented,  // a lab's starter stub (labs/): the student has not written it yet
 };
-inline constexpr int kRejectReasonCount = 11;
+inline constexpr int kRejectReasonCount = 12;
 
 std::string_view to_string(CommandType t);
 std::string_view to_string(RejectReason r);

@@ -27,6 +27,7 @@ constexpr const char* kUsage =
     "  sweep     engines x threads x presets (x rates), with repetitions and knee search\n"
     "  replay    recover a journal directory: last sequence number, digest, invariants\n"
     "  audit     determinism: same streams twice per engine, journals replayed\n"
+    "  machine   what results record about this machine, and the default results directory\n"
     "\n"
     "'swlab <command> --help' explains a command's options.\n";
 
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
   if (cmd == "sweep") return cmd_sweep(args);
   if (cmd == "replay") return cmd_replay(args);
   if (cmd == "audit") return cmd_audit(args);
+  if (cmd == "machine") return cmd_machine(args);
   std::fprintf(stderr, "swlab: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
   return kExitUsage;
 }

@@ -1,0 +1,25 @@
+#include <cstdio>
+
+#include "cli.h"
+#include "machine_info.h"
+
+namespace swlab::cli {
+
+int cmd_machine(const std::vector<std::string>& args) {
+  for (const auto& a : args) {
+    if (a == "--help" || a == "-h") {
+      std::puts("usage: swlab machine\n\nPrints what results files record about this machine and build, and the\n"
+                "default results directory name (results/<date>.<cpu>.<cores>c.<commit>).");
+      return kExitOk;
+    }
+    return usage_error("machine", "unknown option '" + a + "'");
+  }
+  MachineInfo m = collect_machine_info("");
+  std::printf("hostname     %s\ncpu_model    %s\nlogical_cpus %d\nkernel       %s\ncompiler     %s\n"
+              "build_type   %s\nbuild_flags  %s\ngit_commit   %s\nresults_dir  results/%s\n",
+              m.hostname.c_str(), m.cpu_model.c_str(), m.logical_cpus, m.kernel.c_str(), m.compiler.c_str(),
+              m.build_type.c_str(), m.build_flags.c_str(), m.git_commit.c_str(), results_dir_name(m).c_str());
+  return kExitOk;
+}
+
+}  // namespace swlab::cli

@@ -117,7 +117,7 @@ class SingleWriterEngine final : public Engine {
 
   void submit(Request& req) override {
     req.done.reset();
-    Admission a = admit(req.control ? CommandType::kDigest : req.cmd.type);
+    Admission a = admit(req.control ? CommandType::kDigest : req.cmd.type, req.control != nullptr);
     if (a == Admission::kAdmitted && !req.control && signals_.broken.load(std::memory_order_relaxed)) {
       signals_.in_flight.fetch_sub(1, std::memory_order_relaxed);
       a = Admission::kBroken;
@@ -207,13 +207,16 @@ class SingleWriterEngine final : public Engine {
     ReplyPath::wait(req);
   }
 
-  Admission admit(CommandType type) {
+  Admission admit(CommandType type, bool control) {
     const bool priority = overload_ == OverloadPolicy::kPriority && is_priority(type);
     // The priority lane may hold up to twice the capacity: cancels and queries keep
     // flowing after new orders have started to be shed.
     const uint32_t limit = priority ? 2 * capacity_ : capacity_;
-    const bool may_shed = overload_ == OverloadPolicy::kReject ||
-                          (overload_ == OverloadPolicy::kPriority && is_sheddable(type));
+    // Never shed: deposits (set-up) and the engine's own inspections (a shed
+    // invariant check would be a check that silently did not run).
+    const bool may_shed = !control && type != CommandType::kDeposit &&
+                          (overload_ == OverloadPolicy::kReject ||
+                           (overload_ == OverloadPolicy::kPriority && is_sheddable(type)));
     while (true) {
       const uint32_t old = signals_.in_flight.fetch_add(1, std::memory_order_seq_cst);
       if (old & kStopBit) {

@@ -79,7 +79,10 @@ void workload_object(JsonWriter& j, const WorkloadSpec& w) {
   j.end_object();
 }
 
-bool write_atomically(const fs::path& path, const std::string& text, std::string* error) {
+}  // namespace
+
+bool write_file_atomically(const std::string& path_name, const std::string& text, std::string* error) {
+  const fs::path path(path_name);
   fs::path tmp = path;
   tmp += ".tmp";
   {
@@ -103,8 +106,6 @@ bool write_atomically(const fs::path& path, const std::string& text, std::string
   }
   return true;
 }
-
-}  // namespace
 
 std::string run_id(const RunRecord& r) {
   std::string id = r.engine + "." + r.preset + "." + mode_name(r.mode) + ".t" +
@@ -278,11 +279,11 @@ std::string write_results(const ResultsSet& s, const std::string& dir) {
   for (const RunRecord& r : s.runs) {
     std::ostringstream h;
     r.result.latency.write_hgrm(h, 1000.0);
-    if (!write_atomically(fs::path(dir) / "hgrm" / (r.id + ".hgrm"), h.str(), &error)) return error;
+    if (!write_file_atomically((fs::path(dir) / "hgrm" / (r.id + ".hgrm")).string(), h.str(), &error)) return error;
     if (r.mode == LoadMode::kOpen) {
       std::ostringstream u;
       r.result.uncorrected.write_hgrm(u, 1000.0);
-      if (!write_atomically(fs::path(dir) / "hgrm" / (r.id + ".uncorrected.hgrm"), u.str(), &error))
+      if (!write_file_atomically((fs::path(dir) / "hgrm" / (r.id + ".uncorrected.hgrm")).string(), u.str(), &error))
         return error;
     }
   }
@@ -317,8 +318,8 @@ std::string write_results(const ResultsSet& s, const std::string& dir) {
         1000.0 * static_cast<double>(x.ctx_voluntary + x.ctx_involuntary) / n);
     csv << line;
   }
-  if (!write_atomically(fs::path(dir) / "summary.csv", csv.str(), &error)) return error;
-  if (!write_atomically(fs::path(dir) / "results.json", to_json(s), &error)) return error;
+  if (!write_file_atomically((fs::path(dir) / "summary.csv").string(), csv.str(), &error)) return error;
+  if (!write_file_atomically((fs::path(dir) / "results.json").string(), to_json(s), &error)) return error;
   return {};
 }
 

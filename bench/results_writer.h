@@ -65,4 +65,7 @@ std::string write_results(const ResultsSet& set, const std::string& dir);
 
 std::string to_json(const ResultsSet& set);
 
+// Writes text to path.tmp and renames it to path: a reader never sees half a file.
+bool write_file_atomically(const std::string& path, const std::string& text, std::string* error);
+
 }  // namespace swlab

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "crc32c.h"
+#include "file_io.h"
 
 namespace swlab {
 
@@ -39,13 +40,6 @@ uint64_t load_u64(const uint8_t* p) {
   return v;
 }
 
-std::string errno_text(int e) { return std::system_category().message(e); }
-
-// "<what> <path>: <errno text>", e.g. "write /j/journal-...swj: No space left on device".
-std::string sys_error(const char* what, const std::string& path, int e) {
-  return std::string(what) + " " + path + ": " + errno_text(e);
-}
-
 std::string join(const std::string& dir, const std::string& name) {
   if (dir.empty()) return name;
   return dir.back() == '/' ? dir + name : dir + "/" + name;
@@ -63,33 +57,6 @@ bool set_error(std::string* error, std::string message) {
   return false;
 }
 
-bool write_all(int fd, const char* p, std::size_t n, int* err) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      *err = errno;
-      return false;
-    }
-    p += w;
-    n -= static_cast<std::size_t>(w);
-  }
-  return true;
-}
-
-// A new directory entry (a created, renamed or removed file) is durable only once
-// the directory itself is fsync'd.
-bool fsync_dir(const std::string& dir, std::string* error) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return set_error(error, sys_error("open directory", dir, errno));
-  if (::fsync(fd) != 0) {
-    int e = errno;
-    ::close(fd);
-    return set_error(error, sys_error("fsync directory", dir, e));
-  }
-  ::close(fd);
-  return true;
-}
 
 // mkdir -p, fsyncing the parent of every directory it creates.
 bool make_dirs(const std::string& dir, std::string* error) {

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "crc32c.h"
+#include "file_io.h"
 
 namespace swlab {
 
@@ -39,22 +40,7 @@ uint64_t get64(const uint8_t* p) {
   return v;
 }
 
-std::string errno_text(const std::string& what, const std::string& path) {
-  return what + " " + path + ": " + std::strerror(errno);
-}
-
-bool write_all(int fd, const char* p, std::size_t n) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    p += w;
-    n -= static_cast<std::size_t>(w);
-  }
-  return true;
-}
+std::string errno_text(const char* what, const std::string& path) { return sys_error(what, path, errno); }
 
 }  // namespace
 
@@ -106,8 +92,9 @@ bool write_snapshot(const std::string& dir, uint64_t seq, const Exchange& exchan
     *error = errno_text("cannot create", tmp);
     return false;
   }
-  bool ok = write_all(fd, header.data(), header.size()) && write_all(fd, payload.data(), payload.size());
-  if (!ok) *error = errno_text("cannot write", tmp);
+  int err = 0;
+  bool ok = write_all(fd, header.data(), header.size(), &err) && write_all(fd, payload.data(), payload.size(), &err);
+  if (!ok) *error = sys_error("cannot write", tmp, err);
   if (ok && ::fdatasync(fd) != 0) {
     *error = errno_text("cannot sync", tmp);
     ok = false;
@@ -121,15 +108,7 @@ bool write_snapshot(const std::string& dir, uint64_t seq, const Exchange& exchan
     ::unlink(tmp.c_str());
     return false;
   }
-  // The rename is durable only once the directory entry is.
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0 || ::fsync(dfd) != 0) {
-    *error = errno_text("cannot sync directory", dir);
-    if (dfd >= 0) ::close(dfd);
-    return false;
-  }
-  ::close(dfd);
-  return true;
+  return fsync_dir(dir, error);  // the rename is durable only once the directory entry is
 }
 
 bool snapshot_markets(const uint8_t* data, std::size_t size, uint32_t* markets) {

@@ -13,6 +13,7 @@
 #include "load_generator.h"
 #include "machine_info.h"
 #include "persistence.h"
+#include "results_writer.h"
 
 namespace swlab::cli {
 
@@ -249,10 +250,9 @@ int cmd_audit(const std::vector<std::string>& args) {
     }
     j.end_array();
     j.end_object();
-    FILE* f = std::fopen((out_file + ".tmp").c_str(), "w");
-    if (!f || std::fputs(j.str().c_str(), f) < 0 || std::fclose(f) != 0 ||
-        std::rename((out_file + ".tmp").c_str(), out_file.c_str()) != 0) {
-      std::fprintf(stderr, "swlab audit: cannot write %s\n", out_file.c_str());
+    std::string error;
+    if (!write_file_atomically(out_file, j.str(), &error)) {
+      std::fprintf(stderr, "swlab audit: %s\n", error.c_str());
       return kExitFailure;
     }
   }

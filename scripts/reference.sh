@@ -3,6 +3,7 @@
 # results/<date>.<cpu>.<cores>c.<commit>/ (the name comes from `swlab`):
 #   closed/   thread sweep, every engine, balanced / read-heavy / hot-market, 3 repetitions
 #   open/     open-loop knee search per engine, plus overload runs (reject) past saturation
+#   journal-{off,none,batch,always}/   the cost of the journal, single-writer vs mutex
 #   audit.json, audit.txt   swlab audit
 #   micro/    Google Benchmark JSON of the microbenchmarks
 #   figures and report.md in closed/ and open/
@@ -38,7 +39,18 @@ lab=(--label "${label:-$(nproc)-core machine}")
   --threads 2 --window 16 --mode open --rate 100000,400000,1600000,6400000 --duration 1 --warmup 0.25 \
   "${lab[@]}" --out "$out/overload" | tee "$out/overload.txt"
 
-"$swlab" audit --commands 200000 --threads 2 --durability batch --out "$out/audit.json" | tee "$out/audit.txt"
+# The cost of the journal: single-writer (group commit) vs mutex (fsync under the
+# lock), each durability mode, 1 and 4 clients; and the same engines without one.
+"$swlab" run --engine single-writer,mutex --threads 1,4 --duration 1 --warmup 0.25 "${lab[@]}" \
+  --out "$out/journal-off" | tee "$out/journal-off.txt"
+for mode in none batch always; do
+  rm -rf "/tmp/swlab-journal-$mode"
+  "$swlab" run --engine single-writer,mutex --threads 1,4 --duration 1 --warmup 0.25 "${lab[@]}" \
+    --journal "/tmp/swlab-journal-$mode" --durability "$mode" --out "$out/journal-$mode" | tee "$out/journal-$mode.txt"
+  rm -rf "/tmp/swlab-journal-$mode"
+done
+
+"$swlab" audit --commands 200000 --threads 2 --durability none --out "$out/audit.json" | tee "$out/audit.txt"
 
 for bm in bm_order_book bm_histogram bm_load_generator bm_request_reply bm_locks bm_false_sharing; do
   [ -x "$build/bench/micro/$bm" ] || continue
@@ -46,7 +58,7 @@ for bm in bm_order_book bm_histogram bm_load_generator bm_request_reply bm_locks
   "$build/bench/micro/$bm" --benchmark_out="$out/micro/$bm.json" --benchmark_out_format=json | tee "$out/micro/$bm.txt"
 done
 
-for d in closed open overload; do
+for d in closed open overload journal-off journal-none journal-batch journal-always; do
   /usr/bin/python3 scripts/plot.py "$out/$d/results.json" || true
   /usr/bin/python3 scripts/report.py "$out/$d/results.json" || true
 done

@@ -56,6 +56,23 @@ double ShardedEngine::worker_cpu_seconds() const {
   return t;
 }
 
+std::string ShardedEngine::failure() const {
+  for (std::size_t i = 0; i < shards_.size(); ++i)
+    if (std::string f = shards_[i]->failure(); !f.empty()) return "shard " + std::to_string(i) + ": " + f;
+  return {};
+}
+
+bool ShardedEngine::snapshot(std::string* error) {
+  for (std::size_t i = 0; i < shards_.size(); ++i) {
+    std::string why;
+    if (!shards_[i]->snapshot(&why)) {
+      if (error) *error = "shard " + std::to_string(i) + ": " + why;
+      return false;
+    }
+  }
+  return true;
+}
+
 namespace {
 
 uint32_t shard_count(const EngineConfig& c) {

@@ -141,6 +141,10 @@ TEST(Backpressure, OpenLoopFarPastSaturationShedsAndStaysConsistent) {
   EXPECT_EQ(r.rejected[static_cast<size_t>(RejectReason::kOverloaded)], r.shed);
   EXPECT_EQ(static_cast<uint64_t>(r.latency.count()), r.completed - r.shed)
       << "shed commands must not be recorded as latencies";
+  // Goodput is what was served per second of the measured part, however long the
+  // clients took to catch up with their schedule: never the offered rate here.
+  EXPECT_LT(r.throughput(), cfg.rate / 10);
+  EXPECT_GE(r.duration_s, cfg.duration_s);
   e->shutdown();
 }
 

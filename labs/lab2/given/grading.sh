@@ -1,0 +1,17 @@
+# shellcheck shell=bash disable=SC2034,SC2086
+# Lab 2's grading (sourced by labs/grade.sh; frozen).
+title "lab 2: the reader-writer engine"
+engine lab2-rwlock
+e=lab2_rwlock
+part "locking: queries shared, updates exclusive, the visitor" 30 "Lab2Locking.*"
+part "golden scripts and the reference model" 20 "*GoldenEngine*/$e:*Differential*/$e:*LabEngine.RandomStreams*/$e"
+part "concurrency, shutdown and load" 20 "*Concurrency.BlockingCalls*/$e:*LoadRun.CountsEveryReply*/$e:*LabEngine.Pipelined*/$e:*LabEngine.Workload*/$e:*LabEngine.Shutdown*/$e"
+if [ -n "$hidden" ]; then
+  perf "queries dominate: throughput vs rwlock" 15 rwlock throughput 0.8 --preset read-heavy --zipf 1.2 --threads 3
+  perf "a mixed workload: throughput vs rwlock" 15 rwlock throughput 0.8 --preset cancel-heavy --threads 2
+else
+  perf "queries dominate: throughput vs rwlock" 15 rwlock throughput 0.8 --preset read-heavy --threads 2
+  perf "a mixed workload: throughput vs rwlock" 15 rwlock throughput 0.8 --preset balanced --threads 2
+fi
+report "your engine against the mutex" --engine lab2-rwlock,mutex --preset read-heavy,balanced,write-heavy --threads 1,2,4
+writeup labs/lab2/writeup.md

@@ -1,0 +1,14 @@
+// Lab 2 reference solution (instructors only: labs/make_handout.sh leaves solution/
+// out). It is the project's own reader-writer engine: the LockedEngine template of
+// engines/locked_engine.h with queries under a shared lock, the same code the
+// built-in `rwlock` engine runs.
+#pragma once
+
+#include "locked_engine.h"
+
+namespace swlab::lab2 {
+
+template <class SharedMutex>
+using RwLockEngine = LockedEngine<SharedMutex, true>;
+
+}  // namespace swlab::lab2

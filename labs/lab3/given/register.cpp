@@ -1,0 +1,16 @@
+// Registers the lab 3 engine as `lab3-single-writer` (given: frozen).
+#include "engine_registry.h"
+#include "lab3.h"
+
+namespace swlab::lab3 {
+namespace {
+
+const EngineRegistrar registrar{EngineInfo{
+    "lab3-single-writer",
+    "lab 3: one engine thread, bounded channel, reply slots (your single_writer.cpp)",
+    {"overload", "capacity", "batch"},
+    false,
+    [](const EngineConfig& c, std::string* error) { return make_lab3_engine(c, error); }}};
+
+}  // namespace
+}  // namespace swlab::lab3

@@ -1,0 +1,31 @@
+// Lab 3 reference solution (instructors only: labs/make_handout.sh leaves solution/
+// out). The project's own single-writer engine (engines/single_writer_engine.h) with
+// the moodycamel channel, the futex reply path and the blocking wait strategy: the
+// configuration the built-in `single-writer` runs by default. The reply slot is the
+// project's Completion (engines/completion.h).
+#include "lab3.h"
+#include "moodycamel_channel.h"
+#include "reply_futex.h"
+#include "single_writer_engine.h"
+#include "wait_blocking.h"
+
+namespace swlab::lab3 {
+
+void complete_reply(Request& req) { req.done.complete(); }
+
+void wait_reply(Request& req) { req.done.wait(); }
+
+std::unique_ptr<Engine> make_lab3_engine(const EngineConfig& c, std::string* error) {
+  if (c.overload != OverloadPolicy::kBlock && c.overload != OverloadPolicy::kReject) {
+    if (error) *error = "lab3-single-writer supports overload=block or overload=reject";
+    return nullptr;
+  }
+  SingleWriterOptions o;
+  o.markets = c.markets;
+  o.capacity = c.capacity;
+  o.batch = c.batch;
+  o.overload = c.overload;
+  return std::make_unique<SingleWriterEngine<MoodycamelChannel, FutexReply, BlockingWait>>("lab3-single-writer", o);
+}
+
+}  // namespace swlab::lab3

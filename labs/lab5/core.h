@@ -1,0 +1,53 @@
+// Lab 5: determinism and replay (docs/labs/lab5.md). Your core: the owner of the
+// state on the engine thread. The frozen shell (given/core_engine.h) hands it every
+// command in the order it applies them, then calls end_batch() before it releases
+// the batch's replies. It numbers, logs and recovers; it runs on one thread only
+// and needs no lock.
+//
+// The public interface below is fixed (the shell and the tests call it); the
+// private part is yours: add what you need.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "exchange.h"
+#include "journal.h"
+#include "persistence.h"
+
+namespace swlab::lab5 {
+
+class JournaledCore {
+ public:
+  // Opens the state with `markets` markets. With cfg.dir empty: an empty exchange,
+  // no journal, numbering from 1. Otherwise: recovers whatever cfg.dir holds (the
+  // journal replayed from its start, a torn tail repaired), then opens the journal
+  // to continue the history: the next mutation takes the number after the last
+  // recovered one. False, with *error, if the directory is unusable or the journal
+  // is damaged (never start on a history you could not read entirely).
+  bool open(uint32_t markets, const PersistenceConfig& cfg, std::string* error);
+
+  // Applies one command. A state-changing command (is_sequenced(), whatever its
+  // outcome: a rejected order is part of the history) takes the next number, 1, 2,
+  // 3, ... in reply.seq, and is appended to the journal; a query takes no number and
+  // carries the current one.
+  Reply apply(const Command& cmd, ReplyBuffers* out);
+
+  // After a batch of apply() calls, before any of their replies is released: make
+  // the batch as durable as cfg.durability promises (none: written to the kernel;
+  // batch: on disk, one sync for the whole batch; always: already synced per
+  // command). False if anything since open() failed to reach the journal; then
+  // error() says what.
+  bool end_batch();
+
+  const Exchange& exchange() const { return *exchange_; }
+  std::string error() const { return error_; }
+
+ private:
+  std::unique_ptr<Exchange> exchange_;
+  std::string error_;
+  // TODO(lab5): what else does the core need to remember?
+};
+
+}  // namespace swlab::lab5

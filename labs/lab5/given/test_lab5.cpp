@@ -1,0 +1,413 @@
+// Lab 5 autograder, on top of the shared suites the registered `lab5-journal` gets
+// (golden scripts, reference model, concurrency, load, gap-free numbering; in
+// memory). These check the journal and recovery against the project's own reader
+// (engines/persistence.h: recover, scan_journal), and a real crash: the test binary
+// runs itself as a child that journals under load, kills it with SIGKILL, and checks
+// that nothing it acknowledged was lost.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "engine_registry.h"
+#include "journal.h"
+#include "lab_support.h"
+#include "load_generator.h"
+#include "persistence.h"
+#include "protocol.h"
+#include "random_script.h"
+
+extern char** environ;
+
+namespace swlab::lab5 {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/swlab-lab5-XXXXXX";
+    path_ = mkdtemp(tmpl);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::unique_ptr<Engine> make(const std::string& dir, Durability d = Durability::kBatch, std::string* error = nullptr,
+                             uint32_t markets = 8) {
+  EngineConfig c;
+  c.markets = markets;
+  c.journal_dir = dir;
+  c.durability = d;
+  c.segment_bytes = 16 << 10;  // small: the history spans several segments
+  std::string why;
+  auto e = EngineRegistry::instance().create("lab5-journal", c, &why);
+  if (error) *error = why;
+  return e;
+}
+
+std::string run_script(Engine& e, const std::string& script) {
+  Protocol p(default_symbols());
+  std::istringstream in(script);
+  std::ostringstream out;
+  p.run(e, in, out);
+  return out.str();
+}
+
+// The state-changing commands of a script, in order: what the journal must hold.
+std::vector<Command> mutations_of(const std::string& script) {
+  Protocol p(default_symbols());
+  std::istringstream in(script);
+  std::string line;
+  std::vector<Command> out;
+  while (std::getline(in, line)) {
+    ParsedLine pl = p.parse(line);
+    if (pl.kind == ParsedLine::Kind::kCommand && is_sequenced(pl.cmd.type)) out.push_back(pl.cmd);
+  }
+  return out;
+}
+
+std::string encoded(const Command& c) {
+  std::string s;
+  encode_command(c, &s);
+  return s;
+}
+
+// Every record of dir's journal, in order, checked by the project's reader.
+std::vector<std::pair<uint64_t, Command>> journal_of(const std::string& dir) {
+  std::vector<std::pair<uint64_t, Command>> v;
+  JournalScan scan;
+  std::string why;
+  EXPECT_TRUE(scan_journal(
+      dir, 1,
+      [&](uint64_t seq, const Command& c) {
+        v.emplace_back(seq, c);
+        return true;
+      },
+      &scan, &why, false))
+      << why;
+  return v;
+}
+
+Command deposit(int64_t account, int64_t amount = 5) {
+  Command c;
+  c.type = CommandType::kDeposit;
+  c.account = account;
+  c.asset = Asset::kCash;
+  c.qty = amount;
+  return c;
+}
+
+// ---- Part A: sequencing ------------------------------------------------------------
+
+TEST(Lab5Sequencing, MutationsAreNumberedFromOneQueriesCarryTheCurrentNumber) {
+  std::string why;
+  auto e = EngineRegistry::instance().create("lab5-journal", EngineConfig{}, &why);
+  ASSERT_TRUE(e) << why;
+  uint64_t n = 0;
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(e->execute(deposit(i), nullptr).seq, ++n);
+  Command top;
+  top.type = CommandType::kTop;
+  EXPECT_EQ(e->execute(top, nullptr).seq, n) << "a query carries the number of the state it read";
+  Command cancel;
+  cancel.type = CommandType::kCancel;
+  cancel.order_id = 77;
+  Reply r = e->execute(cancel, nullptr);
+  EXPECT_EQ(r.reason, RejectReason::kUnknownOrder);
+  EXPECT_EQ(r.seq, ++n) << "a rejected mutation is part of the history: it is numbered";
+}
+
+// ---- Part B: the journal -----------------------------------------------------------
+
+TEST(Lab5Journal, TheJournalIsTheHistoryInOrder) {
+  TempDir dir;
+  const std::string script = test::random_script(labs::lab_seed(51), 1500);
+  uint64_t digest = 0;
+  {
+    std::string why;
+    auto e = make(dir.path(), Durability::kNone, &why);
+    ASSERT_TRUE(e) << why;
+    run_script(*e, script);
+    digest = e->digest();
+    e->shutdown();
+  }
+  const auto want = mutations_of(script);
+  const auto got = journal_of(dir.path());
+  ASSERT_EQ(got.size(), want.size()) << "one record per state-changing command, rejected ones included";
+  for (size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i].first, i + 1) << "record " << i;
+    ASSERT_EQ(encoded(got[i].second), encoded(want[i])) << "record " << i << " (seq " << i + 1 << ") is not the command applied";
+  }
+  EXPECT_GT(list_segments(dir.path()).size(), 1u) << "16 KiB segments should have rotated";
+  Exchange ex(8);
+  RecoveryReport report;
+  std::string why;
+  ASSERT_TRUE(recover(dir.path(), &ex, 0, false, false, &report, &why)) << why;
+  EXPECT_EQ(ex.digest(), digest) << "replaying the journal must rebuild the engine's state exactly";
+  EXPECT_EQ(report.last_seq, want.size());
+}
+
+TEST(Lab5Journal, ARestartRecoversTheStateAndContinuesTheSequence) {
+  TempDir dir;
+  const std::string script = test::random_script(labs::lab_seed(52), 600);
+  const uint64_t n = mutations_of(script).size();
+  uint64_t digest = 0;
+  {
+    std::string why;
+    auto e = make(dir.path(), Durability::kBatch, &why);
+    ASSERT_TRUE(e) << why;
+    run_script(*e, script);
+    digest = e->digest();
+  }
+  uint64_t digest2 = 0;
+  {
+    std::string why;
+    auto e = make(dir.path(), Durability::kBatch, &why);
+    ASSERT_TRUE(e) << why;
+    EXPECT_EQ(e->digest(), digest) << "the restarted engine must start from the recovered state";
+    Reply r = e->execute(deposit(3), nullptr);
+    EXPECT_TRUE(r.ok());
+    EXPECT_EQ(r.seq, n + 1) << "the sequence continues after the last recovered number";
+    digest2 = e->digest();
+  }
+  Exchange ex(8);
+  RecoveryReport report;
+  std::string why;
+  ASSERT_TRUE(recover(dir.path(), &ex, 0, false, false, &report, &why)) << why;
+  EXPECT_EQ(report.last_seq, n + 1);
+  EXPECT_EQ(ex.digest(), digest2);
+}
+
+TEST(Lab5Journal, EveryDurabilityModeWritesTheSameHistory) {
+  const std::string script = test::random_script(labs::lab_seed(53), 300);
+  std::vector<std::string> histories;
+  for (Durability d : {Durability::kNone, Durability::kBatch, Durability::kAlways}) {
+    TempDir dir;
+    {
+      std::string why;
+      auto e = make(dir.path(), d, &why);
+      ASSERT_TRUE(e) << to_string(d) << ": " << why;
+      run_script(*e, script);
+    }
+    std::string h;
+    for (const auto& [seq, c] : journal_of(dir.path())) h += std::to_string(seq) + ":" + encoded(c);
+    histories.push_back(h);
+  }
+  EXPECT_FALSE(histories[0].empty());
+  EXPECT_EQ(histories[0], histories[1]) << "none and batch";
+  EXPECT_EQ(histories[0], histories[2]) << "none and always";
+}
+
+TEST(Lab5Journal, ATornTailIsDroppedAndTheSequenceContinuesAfterTheLastWholeRecord) {
+  TempDir dir;
+  const std::string script = test::random_script(labs::lab_seed(54), 300);
+  const uint64_t n = mutations_of(script).size();
+  {
+    std::string why;
+    auto e = make(dir.path(), Durability::kBatch, &why);
+    ASSERT_TRUE(e) << why;
+    run_script(*e, script);
+  }
+  // A crash in the middle of writing the last record: its last 7 bytes never made it.
+  const auto segments = list_segments(dir.path());
+  ASSERT_FALSE(segments.empty());
+  fs::resize_file(segments.back(), fs::file_size(segments.back()) - 7);
+  Exchange expected(8);
+  RecoveryReport report;
+  std::string why;
+  ASSERT_TRUE(recover(dir.path(), &expected, 0, false, false, &report, &why)) << why;
+  ASSERT_EQ(report.last_seq, n - 1);
+  ASSERT_FALSE(report.warning.empty());
+  {
+    auto e = make(dir.path(), Durability::kBatch, &why);
+    ASSERT_TRUE(e) << "a torn tail was never acknowledged: drop it and start, do not refuse: " << why;
+    EXPECT_EQ(e->digest(), expected.digest());
+    Reply r = e->execute(deposit(9), nullptr);
+    EXPECT_EQ(r.seq, n) << "the torn record's number was never acknowledged: it is given again";
+  }
+  Exchange after(8);
+  ASSERT_TRUE(recover(dir.path(), &after, 0, false, false, &report, &why)) << why;
+  EXPECT_EQ(report.last_seq, n);
+  EXPECT_TRUE(report.warning.empty()) << "the restart should have truncated the torn tail: " << report.warning;
+}
+
+TEST(Lab5Journal, ADamagedJournalIsRefusedNotSkipped) {
+  TempDir dir;
+  {
+    std::string why;
+    auto e = make(dir.path(), Durability::kNone, &why);
+    ASSERT_TRUE(e) << why;
+    run_script(*e, test::random_script(labs::lab_seed(55), 1200));
+  }
+  const auto segments = list_segments(dir.path());
+  ASSERT_GT(segments.size(), 1u);
+  {
+    // One flipped bit in a record of the first segment: acknowledged data is damaged.
+    std::fstream f(segments.front(), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(200);
+    char c = 0;
+    f.read(&c, 1);
+    c = static_cast<char>(c ^ 0x10);
+    f.seekp(200);
+    f.write(&c, 1);
+  }
+  std::string why;
+  EXPECT_FALSE(make(dir.path(), Durability::kNone, &why)) << "the engine started on a damaged history";
+  EXPECT_NE(why.find(segments.front()), std::string::npos) << "the error should name the damaged file: " << why;
+}
+
+// A disk that fills up: RLIMIT_FSIZE makes writes past a size fail (EFBIG), the same
+// path as ENOSPC. The engine must stop, and every command it acknowledged before
+// must be in the journal.
+TEST(Lab5Journal, AFullDiskStopsTheEngineAndLosesNothingAcknowledged) {
+  TempDir dir;
+  uint64_t last_acked = 0;
+  std::string failure;
+  {
+    std::string why;
+    auto e = make(dir.path(), Durability::kBatch, &why);
+    ASSERT_TRUE(e) << why;
+    rlimit old{};
+    getrlimit(RLIMIT_FSIZE, &old);
+    auto old_handler = signal(SIGXFSZ, SIG_IGN);
+    rlimit lim = old;
+    lim.rlim_cur = 8 << 10;  // below the 16 KiB segment size
+    setrlimit(RLIMIT_FSIZE, &lim);
+    bool failed = false;
+    for (int i = 0; i < 5000 && !failed; ++i) {
+      Reply r = e->execute(deposit(i, 1), nullptr);
+      if (r.ok()) {
+        last_acked = r.seq;
+      } else {
+        EXPECT_EQ(r.reason, RejectReason::kJournalFailed);
+        failed = true;
+      }
+    }
+    Reply after = e->execute(deposit(1, 1), nullptr);
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, old_handler);
+    EXPECT_TRUE(failed) << "writes past 8 KiB should have failed, and the engine should have said so";
+    EXPECT_EQ(after.reason, RejectReason::kJournalFailed) << "the engine must accept nothing more";
+    failure = e->failure();
+    e->shutdown();
+  }
+  EXPECT_FALSE(failure.empty()) << "failure() should say what went wrong";
+  Exchange ex(8);
+  RecoveryReport report;
+  std::string why;
+  ASSERT_TRUE(recover(dir.path(), &ex, 0, false, true, &report, &why)) << why;
+  EXPECT_GE(report.last_seq, last_acked) << "an acknowledged command is missing from the journal";
+  EXPECT_GT(last_acked, 50u);
+}
+
+// ---- Part C: a real crash ----------------------------------------------------------
+
+// The child: journals under load (durability batch) and logs every acknowledged
+// number (LoadConfig::ack_log_dir), until it is killed.
+int crash_child(int argc, char** argv) {
+  if (argc < 3) return 2;
+  const std::string dir = argv[2];
+  EngineConfig c;
+  c.markets = 2;
+  c.journal_dir = dir + "/j";
+  c.durability = Durability::kBatch;
+  std::string why;
+  auto e = EngineRegistry::instance().create("lab5-journal", c, &why);
+  if (!e) {
+    std::fprintf(stderr, "lab5 child: %s\n", why.c_str());
+    return 3;
+  }
+  LoadConfig cfg;
+  cfg.threads = 2;
+  cfg.window = 4;
+  cfg.duration_s = 60;
+  cfg.warmup_s = 0;
+  cfg.seed = labs::lab_seed(56);
+  cfg.workload.markets = 2;
+  cfg.workload.accounts = 50;
+  cfg.ack_log_dir = dir + "/acks";
+  run_load(*e, cfg);
+  return 0;
+}
+const bool child_registered = (labs::child_main_hook() = &crash_child, true);
+
+// The largest number in the complete lines of the ack files, 0 if none.
+uint64_t max_acknowledged(const std::string& dir) {
+  uint64_t max = 0;
+  std::error_code ec;
+  for (const auto& f : fs::directory_iterator(dir, ec)) {
+    std::ifstream in(f.path());
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t start = 0;
+    for (size_t nl = text.find('\n'); nl != std::string::npos; start = nl + 1, nl = text.find('\n', start))
+      max = std::max<uint64_t>(max, std::strtoull(text.c_str() + start, nullptr, 10));
+  }
+  return max;
+}
+
+TEST(Lab5Crash, AKilledEngineLosesNothingItAcknowledged) {
+  ASSERT_TRUE(child_registered);
+  TempDir dir;
+  fs::create_directories(dir.path() + "/acks");
+  std::string self = fs::read_symlink("/proc/self/exe").string();
+  std::string mode = "--lab-child";
+  std::string arg = dir.path();
+  char* args[] = {self.data(), mode.data(), arg.data(), nullptr};
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, self.c_str(), nullptr, nullptr, args, environ), 0);
+  // Wait for acknowledgements, then let it run a random moment longer.
+  int status = 0;
+  bool exited = false;
+  for (int i = 0; i < 400 && max_acknowledged(dir.path() + "/acks") == 0; ++i) {
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      exited = true;
+      break;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  std::mt19937_64 rng(labs::lab_seed(57));
+  if (!exited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 + rng() % 300));
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
+  ASSERT_FALSE(exited) << "the child exited by itself (status " << status << "): could it create the engine?";
+  const uint64_t acked = max_acknowledged(dir.path() + "/acks");
+  ASSERT_GT(acked, 0u) << "the child acknowledged nothing before it was killed";
+  const std::string j = dir.path() + "/j";
+  Exchange recovered(2);
+  RecoveryReport report;
+  std::string why;
+  ASSERT_TRUE(recover(j, &recovered, 0, true, false, &report, &why)) << why;
+  EXPECT_GE(report.last_seq, acked) << "command " << acked << " was acknowledged but is not in the journal";
+  EXPECT_TRUE(recovered.check_invariants(&why)) << why;
+  // The lab's engine restarts on it: same state, and the history goes on.
+  EngineConfig c;
+  c.markets = 2;
+  c.journal_dir = j;
+  auto e = EngineRegistry::instance().create("lab5-journal", c, &why);
+  ASSERT_TRUE(e) << why;
+  EXPECT_EQ(e->digest(), recovered.digest());
+  Reply r = e->execute(deposit(1), nullptr);
+  EXPECT_EQ(r.seq, report.last_seq + 1);
+}
+
+}  // namespace
+}  // namespace swlab::lab5

@@ -1,0 +1,29 @@
+// Lab 5 reference solution (instructors only: labs/make_handout.sh leaves solution/
+// out): the core wraps the project's own Persistence (engines/persistence.h), the
+// journal, snapshots and recovery the built-in `single-writer` engine uses.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "exchange.h"
+#include "persistence.h"
+
+namespace swlab::lab5 {
+
+class JournaledCore {
+ public:
+  bool open(uint32_t markets, const PersistenceConfig& cfg, std::string* error);
+  Reply apply(const Command& cmd, ReplyBuffers* out);
+  bool end_batch();
+  const Exchange& exchange() const { return *exchange_; }
+  std::string error() const { return persistence_ ? persistence_->error() : std::string(); }
+
+ private:
+  std::unique_ptr<Exchange> exchange_;
+  std::unique_ptr<Persistence> persistence_;  // null: no journal
+  uint64_t seq_ = 0;
+};
+
+}  // namespace swlab::lab5

@@ -27,7 +27,7 @@ std::string list(const std::vector<std::string>& v) {
 }  // namespace
 
 const std::vector<std::string>& single_writer_channels() {
-  static const std::vector<std::string> v = {"moodycamel", "moodycamel-blocking", "boost-queue", "spsc",
+  static const std::vector<std::string> v = {"spsc", "moodycamel", "moodycamel-blocking", "boost-queue",
                                              "mutex-deque"};
   return v;
 }

@@ -22,7 +22,7 @@ struct EngineConfig {
   // Single-writer engines (plain and sharded):
   uint32_t capacity = 1024;  // bound of the channel: requests admitted and not yet answered
   uint32_t batch = 64;       // most requests the engine thread drains per wake-up; 1 = no batching
-  std::string channel = "moodycamel";
+  std::string channel = "spsc";  // docs/single-writer.md: why
   std::string reply = "futex";
   std::string wait = "blocking";
   OverloadPolicy overload = OverloadPolicy::kBlock;

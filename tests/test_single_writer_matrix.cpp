@@ -68,6 +68,12 @@ TEST_P(SingleWriterMatrix, ConcurrentClientsGetOneReplyEach) {
   // We do not suppress it; we do not run it under tsan. docs/single-writer.md says
   // why boost-queue is measured but never the default.
   if (std::get<0>(GetParam()) == "boost-queue") GTEST_SKIP() << "boost-queue races inside Boost.Lockfree";
+  // moodycamel's queues synchronise blocks through relaxed operations and standalone
+  // fences, which ThreadSanitizer does not model, so it reports races on block slots
+  // intermittently (cameron314/concurrentqueue#254, open). We cannot verify them with
+  // tsan, so they are measured but not the default, and not run concurrently here.
+  if (std::get<0>(GetParam()).rfind("moodycamel", 0) == 0)
+    GTEST_SKIP() << "moodycamel's fence-based synchronisation is invisible to tsan";
 #endif
   // A small capacity makes the overload policies act: with `reject` and `priority`
   // some commands come back `overloaded`, and each of those is still one reply.

@@ -1,10 +1,10 @@
 // Lab 3 reference solution (instructors only: labs/make_handout.sh leaves solution/
 // out). The project's own single-writer engine (engines/single_writer_engine.h) with
-// the moodycamel channel, the futex reply path and the blocking wait strategy: the
+// the spsc channel, the futex reply path and the blocking wait strategy: the
 // configuration the built-in `single-writer` runs by default. The reply slot is the
 // project's Completion (engines/completion.h).
 #include "lab3.h"
-#include "moodycamel_channel.h"
+#include "spsc_channel.h"
 #include "reply_futex.h"
 #include "single_writer_engine.h"
 #include "wait_blocking.h"
@@ -25,7 +25,7 @@ std::unique_ptr<Engine> make_lab3_engine(const EngineConfig& c, std::string* err
   o.capacity = c.capacity;
   o.batch = c.batch;
   o.overload = c.overload;
-  return std::make_unique<SingleWriterEngine<MoodycamelChannel, FutexReply, BlockingWait>>("lab3-single-writer", o);
+  return std::make_unique<SingleWriterEngine<SpscChannel, FutexReply, BlockingWait>>("lab3-single-writer", o);
 }
 
 }  // namespace swlab::lab3

@@ -36,7 +36,7 @@
 #include "engine_registry.h"
 #include "futex.h"
 #include "lab_support.h"
-#include "moodycamel_channel.h"
+#include "spsc_channel.h"
 #include "persistence.h"
 #include "thread_cpu.h"
 
@@ -195,7 +195,7 @@ class CoreEngine final : public Engine {
   const std::string name_;
   const uint32_t capacity_;
   const uint32_t batch_limit_;
-  MoodycamelChannel<Request*> channel_;
+  SpscChannel<Request*> channel_;
   alignas(kCacheLine) std::atomic<uint32_t> in_flight_{0};
   alignas(kCacheLine) std::atomic<bool> sleeping_{false};
   std::atomic<bool> broken_{false};

@@ -12,7 +12,7 @@
 // Write the functions marked The reply slot (complete_reply,
 // wait_reply), admission (submit, with the `block` and `reject` policies), and the
 // engine loop (run, apply_batch). The rest is given. The frozen helpers you build
-// on: engines/moodycamel_channel.h (the channel), engines/futex.h (futex_wait,
+// on: engines/spsc_channel.h (the channel), engines/futex.h (futex_wait,
 // futex_wake_all, cpu_relax), engines/completion.h (the slot's states).
 // Tests: ctest --preset debug -L lab3 (and the tsan preset: data races fail).
 #include <atomic>
@@ -26,7 +26,7 @@
 #include "futex.h"
 #include "lab3.h"
 #include "lab_support.h"
-#include "moodycamel_channel.h"
+#include "spsc_channel.h"
 #include "persistence.h"
 #include "thread_cpu.h"
 
@@ -144,7 +144,7 @@ class Lab3Engine final : public Engine {
   const uint32_t capacity_;
   const uint32_t batch_limit_;
   const bool reject_when_full_;
-  MoodycamelChannel<Request*> channel_;
+  SpscChannel<Request*> channel_;
 
   // Written by every client (admission) and by the engine (once per batch): the
   // requests admitted and not yet answered, and the stop bit (kStopBit).

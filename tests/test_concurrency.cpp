@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "engine_names.h"
+#include "random_commands.h"
 
 namespace swlab::test {
 namespace {
@@ -21,44 +22,6 @@ constexpr int kCommandsPerThread = 4000;
 #else
 constexpr int kCommandsPerThread = 20000;
 #endif
-
-// A command mix that trades: every thread funds its own accounts, then places
-// orders around a common price, cancels and reduces its own ids, and queries.
-Command random_command(std::mt19937_64& rng, int thread, int64_t* next_id) {
-  auto pick = [&](int64_t lo, int64_t hi) {
-    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
-  };
-  Command c;
-  c.market = static_cast<uint32_t>(pick(0, kMarkets - 1));
-  c.account = thread * 4 + pick(0, 3);
-  int64_t r = pick(0, 99);
-  if (r < 3) {
-    c.type = CommandType::kDeposit;
-    c.asset = pick(0, 1) ? Asset::kCash : Asset::kQty;
-    c.qty = pick(1, 100000);
-  } else if (r < 60) {
-    c.type = pick(0, 1) ? CommandType::kBuy : CommandType::kSell;
-    c.order_id = (*next_id)++;
-    c.qty = pick(1, 20);
-    c.price = 500 + pick(-5, 5);
-    c.ioc = pick(0, 9) == 0;
-  } else if (r < 80) {
-    c.type = CommandType::kCancel;
-    c.order_id = std::max<int64_t>(0, *next_id - pick(1, 30));
-  } else if (r < 85) {
-    c.type = CommandType::kReduce;
-    c.order_id = std::max<int64_t>(0, *next_id - pick(1, 30));
-    c.qty = pick(1, 10);
-  } else if (r < 92) {
-    c.type = CommandType::kTop;
-  } else if (r < 97) {
-    c.type = CommandType::kBalance;
-  } else {
-    c.type = CommandType::kDepth;
-    c.qty = 3;
-  }
-  return c;
-}
 
 class Concurrency : public ::testing::TestWithParam<std::string> {};
 
@@ -73,7 +36,7 @@ TEST_P(Concurrency, BlockingCallsKeepInvariants) {
       ReplyBuffers buffers;
       for (int i = 0; i < kCommandsPerThread; ++i) {
         buffers.clear();
-        Reply r = engine->execute(random_command(rng, t, &next_id), &buffers);
+        Reply r = engine->execute(random_command(rng, t, &next_id, kMarkets), &buffers);
         replies.fetch_add(1, std::memory_order_relaxed);
         if (r.ok()) ok.fetch_add(1, std::memory_order_relaxed);
         ASSERT_NE(r.reason, RejectReason::kShutdown);
@@ -113,7 +76,7 @@ TEST_P(Concurrency, PipelinedSubmitsEachCompleteOnce) {
           }
           if (!busy[w] && submitted < kCommandsPerThread) {
             buffers[w].clear();
-            window[w].cmd = random_command(rng, t, &next_id);
+            window[w].cmd = random_command(rng, t, &next_id, kMarkets);
             window[w].out = &buffers[w];
             busy[w] = true;
             ++submitted;
@@ -168,7 +131,7 @@ TEST_P(Concurrency, ShutdownUnderLoadAnswersEveryRequest) {
       // Keep going until the engine refuses: the shutdown lands mid-stream.
       while (true) {
         Request req;
-        req.cmd = random_command(rng, t, &next_id);
+        req.cmd = random_command(rng, t, &next_id, kMarkets);
         submitted.fetch_add(1);
         engine->submit(req);
         engine->wait(req);

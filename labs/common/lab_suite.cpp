@@ -17,6 +17,7 @@
 #include "load_generator.h"
 #include "persistence.h"
 #include "protocol.h"
+#include "random_commands.h"
 #include "random_script.h"
 #include "reference_model.h"
 #include "workload.h"
@@ -74,38 +75,6 @@ TEST_P(LabEngine, RandomStreamsMatchTheReferenceModel) {
   }
 }
 
-// A command mix where most commands succeed, from one thread's own accounts.
-Command mixed_command(std::mt19937_64& rng, int thread, int64_t* next_id, uint32_t markets) {
-  auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
-  Command c;
-  c.market = static_cast<uint32_t>(pick(0, markets - 1));
-  c.account = thread * 4 + pick(0, 3);
-  const int64_t r = pick(0, 99);
-  if (r < 5) {
-    c.type = CommandType::kDeposit;
-    c.asset = pick(0, 1) ? Asset::kCash : Asset::kQty;
-    c.qty = pick(1000, 100000);
-  } else if (r < 60) {
-    c.type = pick(0, 1) ? CommandType::kBuy : CommandType::kSell;
-    c.order_id = (*next_id)++;
-    c.qty = pick(1, 20);
-    c.price = 500 + pick(-5, 5);
-    c.ioc = pick(0, 9) == 0;
-  } else if (r < 80) {
-    c.type = CommandType::kCancel;
-    c.order_id = std::max<int64_t>(0, *next_id - pick(1, 30));
-  } else if (r < 85) {
-    c.type = CommandType::kReduce;
-    c.order_id = std::max<int64_t>(0, *next_id - pick(1, 30));
-    c.qty = pick(1, 10);
-  } else if (r < 93) {
-    c.type = CommandType::kTop;
-  } else {
-    c.type = CommandType::kBalance;
-  }
-  return c;
-}
-
 // Several threads, each with a window of requests in flight (asynchronous engines;
 // a lock engine completes each submit inline). Every request completes exactly
 // once; and an engine that numbers its mutations (docs/replay.md) numbers them
@@ -139,7 +108,7 @@ TEST_P(LabEngine, PipelinedRequestsCompleteOnceAndMutationsAreNumberedWithoutGap
           if (busy[w] && window[w].done.ready()) collect(w);
           if (!busy[w] && submitted < per_thread) {
             buffers[w].clear();
-            window[w].cmd = mixed_command(rng, t, &next_id, kMarkets);
+            window[w].cmd = swlab::test::random_command(rng, t, &next_id, kMarkets);
             window[w].out = &buffers[w];
             busy[w] = true;
             ++submitted;

@@ -13,10 +13,10 @@
 #include <thread>
 #include <vector>
 
-#include "cache_line.h"
+#include "platform/cache_line.h"
 #include "clock.h"
-#include "futex.h"
-#include "persistence.h"
+#include "platform/futex.h"
+#include "persistence/persistence.h"
 
 namespace swlab {
 

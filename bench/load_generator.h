@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "engine.h"
+#include "engine/engine.h"
 #include "hdr_histogram.h"
 #include "workload.h"
 

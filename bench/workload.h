@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "rng.h"
-#include "types.h"
+#include "core/types.h"
 
 namespace swlab {
 

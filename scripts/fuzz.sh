@@ -12,8 +12,8 @@ out=build/fuzz
 mkdir -p "$out"
 flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iengines)
 
-clang++ "${flags[@]}" engines/crc32c.cpp engines/file_io.cpp engines/journal.cpp tests/fuzz/fuzz_journal.cpp -o "$out/fuzz_journal"
-clang++ "${flags[@]}" engines/crc32c.cpp engines/file_io.cpp engines/market.cpp engines/exchange.cpp engines/snapshot.cpp \
+clang++ "${flags[@]}" engines/persistence/crc32c.cpp engines/persistence/file_io.cpp engines/persistence/journal.cpp tests/fuzz/fuzz_journal.cpp -o "$out/fuzz_journal"
+clang++ "${flags[@]}" engines/persistence/crc32c.cpp engines/persistence/file_io.cpp engines/core/market.cpp engines/core/exchange.cpp engines/persistence/snapshot.cpp \
   tests/fuzz/fuzz_snapshot.cpp -o "$out/fuzz_snapshot"
 
 for target in journal snapshot; do

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine_registry.h"
+#include "engine/engine_registry.h"
 
 namespace swlab::test {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <random>
 
-#include "types.h"
+#include "core/types.h"
 
 namespace swlab::test {
 

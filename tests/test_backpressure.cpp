@@ -7,7 +7,7 @@
 #include <chrono>
 #include <thread>
 
-#include "engine_registry.h"
+#include "engine/engine_registry.h"
 #include "load_generator.h"
 
 namespace swlab::test {

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "engine_names.h"
-#include "protocol.h"
+#include "protocol/protocol.h"
 #include "random_script.h"
 #include "reference_model.h"
 

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "engine_names.h"
-#include "protocol.h"
+#include "protocol/protocol.h"
 #include "reference_model.h"
 
 namespace swlab::test {

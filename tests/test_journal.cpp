@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "crc32c.h"
-#include "journal.h"
+#include "persistence/crc32c.h"
+#include "persistence/journal.h"
 
 namespace swlab {
 namespace {

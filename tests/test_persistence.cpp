@@ -10,11 +10,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine_registry.h"
-#include "persistence.h"
-#include "protocol.h"
+#include "engine/engine_registry.h"
+#include "persistence/persistence.h"
+#include "protocol/protocol.h"
 #include "random_script.h"
-#include "snapshot.h"
+#include "persistence/snapshot.h"
 
 namespace swlab::test {
 namespace {

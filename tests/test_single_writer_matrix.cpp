@@ -9,8 +9,8 @@
 #include <thread>
 #include <tuple>
 
-#include "engine_registry.h"
-#include "protocol.h"
+#include "engine/engine_registry.h"
+#include "protocol/protocol.h"
 #include "random_script.h"
 #include "reference_model.h"
 

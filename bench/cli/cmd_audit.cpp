@@ -8,11 +8,11 @@
 #include <filesystem>
 
 #include "cli.h"
-#include "engine_registry.h"
+#include "engine/engine_registry.h"
 #include "json_writer.h"
 #include "load_generator.h"
 #include "machine_info.h"
-#include "persistence.h"
+#include "persistence/persistence.h"
 #include "results_writer.h"
 
 namespace swlab::cli {

@@ -1,7 +1,7 @@
 #include <cstdio>
 
 #include "cli.h"
-#include "engine_registry.h"
+#include "engine/engine_registry.h"
 
 namespace swlab::cli {
 

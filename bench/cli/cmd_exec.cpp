@@ -3,8 +3,8 @@
 #include <iostream>
 
 #include "cli.h"
-#include "engine_registry.h"
-#include "protocol.h"
+#include "engine/engine_registry.h"
+#include "protocol/protocol.h"
 
 namespace swlab::cli {
 

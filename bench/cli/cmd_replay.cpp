@@ -3,9 +3,9 @@
 #include <filesystem>
 
 #include "cli.h"
-#include "exchange.h"
-#include "persistence.h"
-#include "snapshot.h"
+#include "core/exchange.h"
+#include "persistence/persistence.h"
+#include "persistence/snapshot.h"
 
 namespace swlab::cli {
 

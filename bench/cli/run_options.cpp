@@ -7,7 +7,7 @@
 
 #include "cli.h"
 #include "clock.h"
-#include "persistence.h"
+#include "persistence/persistence.h"
 #include "workload.h"
 
 namespace swlab::cli {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "engine_registry.h"
+#include "engine/engine_registry.h"
 #include "load_generator.h"
 
 namespace swlab::cli {

@@ -12,12 +12,13 @@
 #include <thread>
 #include <vector>
 
-#include "boost_queue_channel.h"
-#include "futex.h"
-#include "moodycamel_blocking_channel.h"
-#include "moodycamel_channel.h"
-#include "mutex_deque_channel.h"
-#include "spsc_channel.h"
+#include "single_writer/channels/boost_queue_channel.h"
+#include "platform/cpu_relax.h"
+#include "platform/futex.h"
+#include "single_writer/channels/moodycamel_blocking_channel.h"
+#include "single_writer/channels/moodycamel_channel.h"
+#include "single_writer/channels/mutex_deque_channel.h"
+#include "single_writer/channels/spsc_channel.h"
 
 namespace swlab {
 namespace {

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "engine_registry.h"
-#include "exchange.h"
+#include "engine/engine_registry.h"
+#include "core/exchange.h"
 #include "workload.h"
 
 namespace swlab {

@@ -26,7 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "cache_line.h"
+#include "platform/cache_line.h"
 
 namespace {
 

@@ -11,7 +11,7 @@
 //                             since a shared lock may not guard a write. Readers never wait for
 //                             each other, but each lock_shared/unlock_shared is an RMW on the
 //                             rwlock word, which still bounces between cores.
-//   BM_Spinlock               swlab::Spinlock (engines/spinlock.h): TTAS + PAUSE, yields after
+//   BM_Spinlock               swlab::Spinlock (engines/locks/spinlock.h): TTAS + PAUSE, yields after
 //                             128 spins.
 // Every exclusive variant checks the exact sum after each run (guarded counter == total
 // iterations) and fails the benchmark if an update was lost.
@@ -47,8 +47,8 @@
 #include <shared_mutex>
 #include <thread>
 
-#include "cache_line.h"
-#include "spinlock.h"
+#include "platform/cache_line.h"
+#include "locks/spinlock.h"
 
 namespace {
 

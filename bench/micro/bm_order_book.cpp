@@ -10,7 +10,7 @@
 #include <memory>
 #include <vector>
 
-#include "exchange.h"
+#include "core/exchange.h"
 #include "workload.h"
 
 namespace swlab {

@@ -29,8 +29,9 @@
 #include <thread>
 #include <utility>
 
-#include "cache_line.h"
-#include "futex.h"  // swlab::cpu_relax
+#include "platform/cache_line.h"
+#include "platform/cpu_relax.h"
+#include "platform/futex.h"
 
 namespace {
 

@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "engine.h"
-#include "types.h"
+#include "engine/engine.h"
+#include "core/types.h"
 
 namespace swlab::labs {
 
@@ -26,7 +26,7 @@ inline Reply rejected_reply(RejectReason reason) {
 inline Reply not_implemented_reply() { return rejected_reply(RejectReason::kNotImplemented); }
 
 // Answers a request on the caller's own thread, before it reaches any engine
-// thread: the reply, then the project's completion (engines/completion.h), which
+// thread: the reply, then the project's completion (engines/engine/completion.h), which
 // wakes a caller that already sleeps on it.
 inline void reject_now(Request& req, RejectReason reason) {
   req.reply = rejected_reply(reason);

@@ -9,8 +9,8 @@
 // Write the functions marked TODO(lab3): the reply slot (complete_reply,
 // wait_reply), admission (submit, with the `block` and `reject` policies), and the
 // engine loop (run, apply_batch). The rest is given. The frozen helpers you build
-// on: engines/spsc_channel.h (the channel), engines/futex.h (futex_wait,
-// futex_wake_all, cpu_relax), engines/completion.h (the slot's states).
+// on: engines/single_writer/channels/spsc_channel.h (the channel), engines/platform/futex.h (futex_wait,
+// futex_wake_all, cpu_relax), engines/engine/completion.h (the slot's states).
 // Tests: ctest --preset debug -L lab3 (and the tsan preset: data races fail).
 #include <atomic>
 #include <functional>
@@ -18,14 +18,15 @@
 #include <thread>
 #include <vector>
 
-#include "cache_line.h"
-#include "exchange.h"
-#include "futex.h"
+#include "platform/cache_line.h"
+#include "core/exchange.h"
+#include "platform/cpu_relax.h"
+#include "platform/futex.h"
 #include "lab3.h"
 #include "lab_support.h"
-#include "spsc_channel.h"
-#include "persistence.h"
-#include "thread_cpu.h"
+#include "single_writer/channels/spsc_channel.h"
+#include "persistence/persistence.h"
+#include "platform/thread_cpu.h"
 
 namespace swlab::lab3 {
 
@@ -184,7 +185,7 @@ void Lab3Engine::apply_batch(std::size_t n) {
   // TODO(lab3): for each of the n requests in batch_: a control request runs
   // (*req->control)() and gets an empty Reply; a command is applied
   // (exchange_.apply(req->cmd, req->out)), and if it changes state
-  // (is_sequenced(type), engines/persistence.h) it gets the next sequence number
+  // (is_sequenced(type), engines/persistence/persistence.h) it gets the next sequence number
   // (++seq_) in reply.seq, while a query gets the current one (seq_). Only after the
   // whole batch is applied, complete every reply (complete_reply), then release the
   // batch's slots: subtract n from in_flight_ in one step.

@@ -12,9 +12,9 @@
 #include <memory>
 #include <string>
 
-#include "exchange.h"
-#include "journal.h"
-#include "persistence.h"
+#include "core/exchange.h"
+#include "persistence/journal.h"
+#include "persistence/persistence.h"
 
 namespace swlab::lab5 {
 

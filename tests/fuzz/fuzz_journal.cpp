@@ -14,8 +14,8 @@
 #include <cstring>
 #include <string>
 
-#include "crc32c.h"
-#include "journal.h"
+#include "persistence/crc32c.h"
+#include "persistence/journal.h"
 
 namespace {
 

@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "exchange.h"
-#include "snapshot.h"
+#include "core/exchange.h"
+#include "persistence/snapshot.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   uint32_t markets = 0;

@@ -2,7 +2,7 @@
 // the lab's binaries, so the registrar object is not dropped by the linker.
 #include <shared_mutex>
 
-#include "engine_registry.h"
+#include "engine/engine_registry.h"
 #include "rwlock_engine.h"
 
 namespace swlab::lab2 {

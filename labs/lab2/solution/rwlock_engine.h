@@ -1,10 +1,10 @@
 // Lab 2 reference solution (instructors only: labs/make_handout.sh leaves solution/
 // out). It is the project's own reader-writer engine: the LockedEngine template of
-// engines/locked_engine.h with queries under a shared lock, the same code the
+// engines/locks/locked_engine.h with queries under a shared lock, the same code the
 // built-in `rwlock` engine runs.
 #pragma once
 
-#include "locked_engine.h"
+#include "locks/locked_engine.h"
 
 namespace swlab::lab2 {
 

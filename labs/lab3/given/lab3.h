@@ -5,13 +5,13 @@
 #include <memory>
 #include <string>
 
-#include "engine.h"
-#include "engine_registry.h"
+#include "engine/engine.h"
+#include "engine/engine_registry.h"
 
 namespace swlab::lab3 {
 
 // ---- The reply slot ----------------------------------------------------------
-// A request's reply slot is its Completion (engines/completion.h): one 32-bit
+// A request's reply slot is its Completion (engines/engine/completion.h): one 32-bit
 // state word, req.done.word(), holding Completion::kPending, kDone or kSleeping.
 // The caller resets it to kPending before submitting (Engine::submit does it).
 // Its reader side is frozen: Completion::ready() is an acquire load that compares
@@ -19,7 +19,7 @@ namespace swlab::lab3 {
 
 // Engine side: everything written into req (reply, trade buffers) must be visible
 // to a caller who then sees kDone; a caller asleep on the word (kSleeping) must
-// be woken (futex_wake_all in engines/futex.h). The request must not be touched
+// be woken (futex_wake_all in engines/platform/futex.h). The request must not be touched
 // after this call: the caller may already be reusing it.
 void complete_reply(Request& req);
 

@@ -1,5 +1,5 @@
 // Registers the lab 3 engine as `lab3-single-writer` (given: frozen).
-#include "engine_registry.h"
+#include "engine/engine_registry.h"
 #include "lab3.h"
 
 namespace swlab::lab3 {

@@ -11,12 +11,12 @@
 #include <random>
 #include <thread>
 
-#include "engine_registry.h"
+#include "engine/engine_registry.h"
 #include "lab3.h"
 #include "lab_support.h"
 #include "load_generator.h"
-#include "persistence.h"
-#include "thread_cpu.h"
+#include "persistence/persistence.h"
+#include "platform/thread_cpu.h"
 
 namespace swlab::lab3 {
 namespace {

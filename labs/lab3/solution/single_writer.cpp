@@ -1,13 +1,13 @@
 // Lab 3 reference solution (instructors only: labs/make_handout.sh leaves solution/
-// out). The project's own single-writer engine (engines/single_writer_engine.h) with
+// out). The project's own single-writer engine (engines/single_writer/single_writer_engine.h) with
 // the spsc channel, the futex reply path and the blocking wait strategy: the
 // configuration the built-in `single-writer` runs by default. The reply slot is the
-// project's Completion (engines/completion.h).
+// project's Completion (engines/engine/completion.h).
 #include "lab3.h"
-#include "spsc_channel.h"
-#include "reply_futex.h"
-#include "single_writer_engine.h"
-#include "wait_blocking.h"
+#include "single_writer/channels/spsc_channel.h"
+#include "single_writer/reply/reply_futex.h"
+#include "single_writer/single_writer_engine.h"
+#include "single_writer/wait/wait_blocking.h"
 
 namespace swlab::lab3 {
 

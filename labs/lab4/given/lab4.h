@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "engine.h"
-#include "engine_registry.h"
+#include "engine/engine.h"
+#include "engine/engine_registry.h"
 
 namespace swlab::lab4 {
 

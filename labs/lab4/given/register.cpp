@@ -1,5 +1,5 @@
 // Registers the lab 4 engine as `lab4-sharded` (given: frozen).
-#include "engine_registry.h"
+#include "engine/engine_registry.h"
 #include "lab4.h"
 
 namespace swlab::lab4 {

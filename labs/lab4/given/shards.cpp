@@ -1,6 +1,6 @@
 // The shards of lab 4 (given: frozen): the project's single-writer engine.
 #include "lab4.h"
-#include "single_writer_factory.h"
+#include "single_writer/single_writer_factory.h"
 
 namespace swlab::lab4 {
 

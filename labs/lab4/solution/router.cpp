@@ -1,8 +1,8 @@
 // Lab 4 reference solution (instructors only: labs/make_handout.sh leaves solution/
-// out). The project's own ShardedEngine (engines/sharded_engine.h) over single-writer
+// out). The project's own ShardedEngine (engines/sharded/sharded_engine.h) over single-writer
 // shards: what the built-in `sharded-single-writer` is.
 #include "lab4.h"
-#include "sharded_engine.h"
+#include "sharded/sharded_engine.h"
 
 namespace swlab::lab4 {
 

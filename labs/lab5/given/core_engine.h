@@ -31,14 +31,15 @@
 #include <thread>
 #include <vector>
 
-#include "cache_line.h"
-#include "engine.h"
-#include "engine_registry.h"
-#include "futex.h"
+#include "platform/cache_line.h"
+#include "engine/engine.h"
+#include "engine/engine_registry.h"
+#include "platform/cpu_relax.h"
+#include "platform/futex.h"
 #include "lab_support.h"
-#include "spsc_channel.h"
-#include "persistence.h"
-#include "thread_cpu.h"
+#include "single_writer/channels/spsc_channel.h"
+#include "persistence/persistence.h"
+#include "platform/thread_cpu.h"
 
 namespace swlab::lab5 {
 

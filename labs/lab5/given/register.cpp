@@ -2,7 +2,7 @@
 // core_engine.h around your JournaledCore (core.h).
 #include "core.h"
 #include "core_engine.h"
-#include "engine_registry.h"
+#include "engine/engine_registry.h"
 
 namespace swlab::lab5 {
 namespace {

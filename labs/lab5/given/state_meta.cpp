@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "persistence.h"
+#include "persistence/persistence.h"
 
 namespace swlab::lab5 {
 

@@ -10,7 +10,7 @@
 namespace swlab::lab5 {
 
 // Creates dir if needed. If dir has a swlab.meta, checks that it says `markets`;
-// otherwise writes one ("swlab-state 1\nmarkets N\n", as engines/persistence.cpp
+// otherwise writes one ("swlab-state 1\nmarkets N\n", as engines/persistence/persistence.cpp
 // does). False with *error naming the file on a mismatch or an I/O error.
 bool ensure_state_meta(const std::string& dir, uint32_t markets, std::string* error);
 

@@ -1,7 +1,7 @@
 // Lab 5 autograder, on top of the shared suites the registered `lab5-journal` gets
 // (golden scripts, reference model, concurrency, load, gap-free numbering; in
 // memory). These check the journal and recovery against the project's own reader
-// (engines/persistence.h: recover, scan_journal), and a real crash: the test binary
+// (engines/persistence/persistence.h: recover, scan_journal), and a real crash: the test binary
 // runs itself as a child that journals under load, kills it with SIGKILL, and checks
 // that nothing it acknowledged was lost.
 #include <gtest/gtest.h>
@@ -18,12 +18,12 @@
 #include <sstream>
 #include <thread>
 
-#include "engine_registry.h"
-#include "journal.h"
+#include "engine/engine_registry.h"
+#include "persistence/journal.h"
 #include "lab_support.h"
 #include "load_generator.h"
-#include "persistence.h"
-#include "protocol.h"
+#include "persistence/persistence.h"
+#include "protocol/protocol.h"
 #include "random_script.h"
 
 extern char** environ;

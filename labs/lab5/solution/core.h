@@ -1,5 +1,5 @@
 // Lab 5 reference solution (instructors only: labs/make_handout.sh leaves solution/
-// out): the core wraps the project's own Persistence (engines/persistence.h), the
+// out): the core wraps the project's own Persistence (engines/persistence/persistence.h), the
 // journal, snapshots and recovery the built-in `single-writer` engine uses.
 #pragma once
 
@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "exchange.h"
-#include "persistence.h"
+#include "core/exchange.h"
+#include "persistence/persistence.h"
 
 namespace swlab::lab5 {
 

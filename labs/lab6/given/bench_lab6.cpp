@@ -19,7 +19,7 @@
 #include <string>
 #include <thread>
 
-#include "cache_line.h"
+#include "platform/cache_line.h"
 #include "counters.h"
 
 namespace {

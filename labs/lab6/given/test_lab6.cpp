@@ -8,7 +8,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "cache_line.h"
+#include "platform/cache_line.h"
 #include "counters.h"
 
 namespace swlab::lab6 {

@@ -1,6 +1,6 @@
 // Lab 6 reference solution (instructors only: labs/make_handout.sh leaves solution/
 // out). Each thread's data on its own kCacheLine, in the style of the project's
-// EngineSignals (engines/single_writer_engine.h): alignas on the members, so each
+// EngineSignals (engines/single_writer/single_writer_engine.h): alignas on the members, so each
 // starts a line, and the struct's size rounds up to whole lines, so that nothing
 // after it (the next array element, the next member) shares its last line.
 #pragma once
@@ -8,7 +8,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "cache_line.h"
+#include "platform/cache_line.h"
 
 namespace swlab::lab6 {
 

@@ -4,7 +4,7 @@
 // Lab 2: the reader-writer engine (docs/labs/lab2.md).
 //
 // One lock around one Exchange, like the `mutex` engine, but a reader-writer lock:
-// queries (top, depth, balance, digest: is_query() in engines/types.h) take it
+// queries (top, depth, balance, digest: is_query() in engines/core/types.h) take it
 // shared, so several can run at once; every other command takes it exclusive.
 //
 // The lock type is a template parameter: the engine registers as `lab2-rwlock` with
@@ -21,8 +21,8 @@
 #include <shared_mutex>
 #include <string>
 
-#include "engine.h"
-#include "exchange.h"
+#include "engine/engine.h"
+#include "core/exchange.h"
 #include "lab_support.h"
 
 namespace swlab::lab2 {

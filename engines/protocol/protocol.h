@@ -1,0 +1,49 @@
+// The `swlab exec` text protocol (docs/protocol.md): parsing a line into a
+// Command, and printing a reply. Shared by the CLI and the tests.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/engine.h"
+#include "core/types.h"
+
+namespace swlab {
+
+struct ParsedLine {
+  enum class Kind { kEmpty, kError, kCommand };
+  Kind kind = Kind::kEmpty;
+  Command cmd;
+  std::string error;  // kError: what is wrong, without the "error line n: " prefix
+};
+
+class Protocol {
+ public:
+  explicit Protocol(std::vector<std::string> symbols);
+
+  const std::vector<std::string>& symbols() const { return symbols_; }
+
+  ParsedLine parse(std::string_view line) const;
+
+  // Appends the reply lines for cmd to *out. line_no is needed for the one reply
+  // that is an error line (a deposit that would overflow the market total).
+  void format(const Command& cmd, const Reply& reply, const ReplyBuffers& buffers, int line_no,
+              std::string* out) const;
+
+  // Reads the script line by line, executes every command on the engine one at a
+  // time, and writes every reply. Returns the number of error lines printed.
+  int run(Engine& engine, std::istream& in, std::ostream& out) const;
+
+ private:
+  std::vector<std::string> symbols_;
+};
+
+// The default symbols: S0..S(n-1).
+std::vector<std::string> default_symbols(int n = 8);
+// Parses "A,B,C": 1..16 characters of [A-Za-z0-9._-] each, no duplicates. On
+// failure returns false and says why in *error.
+bool parse_symbols(std::string_view list, std::vector<std::string>* out, std::string* error);
+
+}  // namespace swlab

@@ -1,0 +1,115 @@
+#include "sharded/sharded_engine.h"
+
+#include <mutex>
+
+#include "engine/engine_registry.h"
+#include "locks/locked_engine.h"
+#include "single_writer/single_writer_factory.h"
+
+namespace swlab {
+
+ShardedEngine::ShardedEngine(std::string name, uint32_t markets, std::vector<std::unique_ptr<Engine>> shards)
+    : name_(std::move(name)), markets_(markets), shards_(std::move(shards)) {}
+
+Reply ShardedEngine::execute(const Command& cmd, ReplyBuffers* out) {
+  if (cmd.type == CommandType::kDigest) {
+    Reply r;
+    r.digest = digest();
+    return r;
+  }
+  return shard_of(cmd.market).execute(cmd, out);
+}
+
+void ShardedEngine::submit(Request& req) {
+  if (req.cmd.type == CommandType::kDigest) {
+    // Visits every shard: answered here, before submit returns.
+    req.done.reset();
+    req.reply = Reply{};
+    req.reply.digest = digest();
+    req.done.complete();
+    return;
+  }
+  shard_of(req.cmd.market).submit(req);
+}
+
+void ShardedEngine::for_each_market(const std::function<void(uint32_t, const Market&)>& f) {
+  for (uint32_t i = 0; i < markets_; ++i) shard_of(i).for_market(i, [&](const Market& m) { f(i, m); });
+}
+
+void ShardedEngine::for_market(uint32_t market, const std::function<void(const Market&)>& f) {
+  shard_of(market).for_market(market, f);
+}
+
+void ShardedEngine::shutdown() {
+  for (auto& s : shards_) s->shutdown();
+}
+
+uint32_t ShardedEngine::worker_threads() const {
+  uint32_t n = 0;
+  for (const auto& s : shards_) n += s->worker_threads();
+  return n;
+}
+
+double ShardedEngine::worker_cpu_seconds() const {
+  double t = 0;
+  for (const auto& s : shards_) t += s->worker_cpu_seconds();
+  return t;
+}
+
+std::string ShardedEngine::failure() const {
+  for (std::size_t i = 0; i < shards_.size(); ++i)
+    if (std::string f = shards_[i]->failure(); !f.empty()) return "shard " + std::to_string(i) + ": " + f;
+  return {};
+}
+
+bool ShardedEngine::snapshot(std::string* error) {
+  for (std::size_t i = 0; i < shards_.size(); ++i) {
+    std::string why;
+    if (!shards_[i]->snapshot(&why)) {
+      if (error) *error = "shard " + std::to_string(i) + ": " + why;
+      return false;
+    }
+  }
+  return true;
+}
+
+namespace {
+
+uint32_t shard_count(const EngineConfig& c) {
+  if (c.shards > 0) return c.shards;
+  return c.markets < 4 ? c.markets : 4;
+}
+
+}  // namespace
+
+void register_sharded_engines(EngineRegistry& r) {
+  r.add({"sharded-single-writer",
+         "one single-writer engine per shard of markets (market % shards); callers route by market",
+         {"shards", "channel", "reply", "wait", "overload", "capacity", "batch", "durability"},
+         true,
+         [](const EngineConfig& c, std::string* error) -> std::unique_ptr<Engine> {
+           const uint32_t n = shard_count(c);
+           std::vector<std::unique_ptr<Engine>> shards;
+           for (uint32_t i = 0; i < n; ++i) {
+             // Each shard is its own sequencing point: its own journal directory.
+             EngineConfig shard_config = c;
+             if (!c.journal_dir.empty()) shard_config.journal_dir = c.journal_dir + "/shard-" + std::to_string(i);
+             auto s = make_single_writer(shard_config, "single-writer", static_cast<uint16_t>(i), error);
+             if (!s) return nullptr;
+             shards.push_back(std::move(s));
+           }
+           return std::make_unique<ShardedEngine>("sharded-single-writer", c.markets, std::move(shards));
+         }});
+  r.add({"sharded-mutex", "one std::mutex per shard of markets (market % shards), the lock-based counterpart",
+         {"shards"},
+         false,
+         [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
+           const uint32_t n = shard_count(c);
+           std::vector<std::unique_ptr<Engine>> shards;
+           for (uint32_t i = 0; i < n; ++i)
+             shards.push_back(std::make_unique<LockedEngine<std::mutex, false>>("mutex", c.markets));
+           return std::make_unique<ShardedEngine>("sharded-mutex", c.markets, std::move(shards));
+         }});
+}
+
+}  // namespace swlab

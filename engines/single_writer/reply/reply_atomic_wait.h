@@ -1,0 +1,38 @@
+// Reply path `atomic-wait`: C++20 std::atomic wait/notify, the portable standard
+// way. The caller spins briefly, then atomic::wait(); the engine stores and calls
+// notify_one() for every reply. libstdc++ 12 keeps waiters in a small global table
+// of counters hashed by address, so notify_one skips the system call when no one
+// waits, but still touches a table line shared by unrelated slots; the futex path
+// (reply_futex.h) avoids that by keeping the "someone sleeps" bit in the slot.
+#pragma once
+
+#include "engine/engine.h"
+#include "platform/cpu_relax.h"
+
+namespace swlab {
+
+struct AtomicWaitReply {
+  static constexpr const char* kName = "atomic-wait";
+  static constexpr int kSpins = 512;
+
+  static void complete(Request& r) {
+    auto& w = r.done.word();
+    w.store(Completion::kDone, std::memory_order_release);
+    // notify on the atomic after the store: the caller re-checks the value before
+    // and after blocking, so this cannot be lost. The request must not be used by
+    // the engine afterwards; notify touches only the atomic's address.
+    w.notify_one();
+  }
+
+  static void wait(Request& r) {
+    for (int i = 0; i < kSpins; ++i) {
+      if (r.done.ready()) return;
+      cpu_relax();
+    }
+    auto& w = r.done.word();
+    while (w.load(std::memory_order_acquire) != Completion::kDone)
+      w.wait(Completion::kPending, std::memory_order_acquire);
+  }
+};
+
+}  // namespace swlab

@@ -1,0 +1,17 @@
+// Reply path `futex` (the default): the caller spins briefly, then announces that it
+// sleeps and waits on a futex; the engine completes with one exchange and makes the
+// wake-up system call only if the caller announced a sleep. A reply to a caller who
+// is still spinning costs one cache-line transfer and no system call.
+#pragma once
+
+#include "engine/engine.h"
+
+namespace swlab {
+
+struct FutexReply {
+  static constexpr const char* kName = "futex";
+  static void complete(Request& r) { r.done.complete(); }
+  static void wait(Request& r) { r.done.wait(); }
+};
+
+}  // namespace swlab

@@ -1,0 +1,356 @@
+// `single-writer`: one engine thread owns the Exchange; no lock guards it anywhere.
+// Callers send requests over a bounded channel and wait on the request's own
+// completion slot. Mutation order is the order the engine thread dequeues in,
+// made explicit by a sequence number on every reply.
+//
+// Hot-path policies are template parameters (docs/single-writer.md):
+//   Channel   moodycamel | moodycamel-blocking | boost-queue | spsc | mutex-deque
+//   ReplyPath futex | spin | atomic-wait | future
+//   Wait      blocking | spin-yield | busy-spin
+// Capacity, batch size and the overload policy are run-time settings: they are read
+// once per submit or per batch, on branches that always go the same way in a run.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "platform/cache_line.h"
+#include "engine/engine.h"
+#include "core/exchange.h"
+#include "platform/futex.h"
+#include "single_writer/overload_policy.h"
+#include "persistence/persistence.h"
+#include "single_writer/reply/reply_future.h"
+#include "platform/thread_cpu.h"
+
+namespace swlab {
+
+// The words clients and the engine thread both touch, each on its own line.
+struct EngineSignals {
+  // Admitted requests not yet completed, plus the stop bit; written by every client
+  // on admission and by the engine once per batch.
+  alignas(kCacheLine) std::atomic<uint32_t> in_flight{0};
+  // Read by every client on every submit, written by the engine only when it goes
+  // to sleep (or, once, when its journal fails): apart from in_flight so the
+  // admission traffic does not evict them.
+  alignas(kCacheLine) std::atomic<bool> sleeping{false};
+  std::atomic<bool> broken{false};
+};
+static_assert(offsetof(EngineSignals, sleeping) - offsetof(EngineSignals, in_flight) >= kCacheLine,
+              "in_flight and sleeping must not share a cache line");
+static_assert(sizeof(EngineSignals) % kCacheLine == 0,
+              "EngineSignals must end on a line boundary so the engine's own state does not share it");
+
+struct SingleWriterOptions {
+  uint32_t markets = 8;
+  uint32_t capacity = 1024;
+  uint32_t batch = 64;
+  OverloadPolicy overload = OverloadPolicy::kBlock;
+  uint16_t shard = 0;
+  PersistenceConfig journal;  // dir empty: no journal
+};
+
+template <template <class> class Channel, class ReplyPath, class Wait>
+class SingleWriterEngine final : public Engine {
+ public:
+  SingleWriterEngine(std::string name, const SingleWriterOptions& o)
+      : name_(std::move(name)),
+        capacity_(o.capacity == 0 ? 1 : o.capacity),
+        batch_limit_(o.batch == 0 ? 1 : o.batch),
+        overload_(o.overload),
+        shard_(o.shard),
+        channel_(capacity_),
+        exchange_(o.markets),
+        batch_(batch_limit_) {
+    if (overload_ == OverloadPolicy::kPriority)
+      priority_lane_ = std::make_unique<Channel<Request*>>(2 * static_cast<std::size_t>(capacity_));
+    if (!o.journal.dir.empty()) {
+      // Recover whatever the directory holds, then continue its sequence. On
+      // failure the thread is never started; the factory reports failure().
+      RecoveryReport report;
+      uint64_t next = 1;
+      persistence_ = Persistence::open(o.journal, &exchange_, &next, &report, &init_error_);
+      if (!persistence_) return;
+      seq_ = next - 1;
+    }
+    thread_ = std::thread([this] { run(); });
+    engine_thread_ = thread_.native_handle();
+  }
+
+  ~SingleWriterEngine() override { shutdown(); }
+
+  std::string_view name() const override { return name_; }
+  bool asynchronous() const override { return true; }
+  uint32_t worker_threads() const override { return 1; }
+
+  // Not concurrently with shutdown(): the join ends the thread handle's life.
+  double worker_cpu_seconds() const override {
+    if (exited_.load(std::memory_order_acquire)) return final_cpu_s_;
+    return thread_cpu_seconds(engine_thread_);
+  }
+
+  Reply execute(const Command& cmd, ReplyBuffers* out) override {
+    Request req;
+    req.cmd = cmd;
+    req.out = out;
+    if constexpr (std::is_same_v<ReplyPath, FutureReply>) {
+      std::promise<void> promise;
+      std::future<void> done = promise.get_future();
+      req.promise = &promise;
+      submit(req);
+      done.wait();
+    } else {
+      submit(req);
+      ReplyPath::wait(req);
+    }
+    return req.reply;
+  }
+
+  void wait(Request& req) override { ReplyPath::wait(req); }
+
+  void submit(Request& req) override {
+    req.done.reset();
+    Admission a = admit(req.control ? CommandType::kDigest : req.cmd.type, req.control != nullptr);
+    if (a == Admission::kAdmitted && !req.control && signals_.broken.load(std::memory_order_relaxed)) {
+      signals_.in_flight.fetch_sub(1, std::memory_order_relaxed);
+      a = Admission::kBroken;
+    }
+    if (a != Admission::kAdmitted) {
+      req.reply = Reply{};
+      req.reply.status = Status::kRejected;
+      req.reply.reason = a == Admission::kShed     ? RejectReason::kOverloaded
+                         : a == Admission::kBroken ? RejectReason::kJournalFailed
+                                                   : RejectReason::kShutdown;
+      req.reply.shard = shard_;
+      ReplyPath::complete(req);
+      return;
+    }
+    if (priority_lane_ && is_priority(req.cmd.type) && !req.control) {
+      priority_lane_->push(&req);
+    } else {
+      channel_.push(&req);
+    }
+    // Dekker pairing with the engine's idle path: our admission RMW on in_flight
+    // comes before this load in the seq_cst order, the engine's store to sleeping
+    // before its load of in_flight. So either the engine sees our request, or we
+    // see it asleep and wake it; a wake-up cannot be lost.
+    if (signals_.sleeping.load(std::memory_order_seq_cst)) futex_wake_all(signals_.in_flight);
+  }
+
+  void for_each_market(const std::function<void(uint32_t, const Market&)>& f) override {
+    run_control([&] {
+      for (uint32_t i = 0; i < exchange_.markets(); ++i) f(i, exchange_.market(i));
+    });
+  }
+
+  void for_market(uint32_t market, const std::function<void(const Market&)>& f) override {
+    run_control([&] { f(exchange_.market(market)); });
+  }
+
+  std::string failure() const override {
+    if (!init_error_.empty()) return init_error_;
+    std::lock_guard guard(failure_mutex_);
+    return failure_;
+  }
+
+  bool snapshot(std::string* error) override {
+    if (!persistence_) return Engine::snapshot(error);
+    bool ok = false;
+    std::string why;
+    run_control([&] {
+      ok = persistence_->snapshot(seq_, exchange_);
+      if (!ok) why = persistence_->error();
+    });
+    if (!ok) {
+      if (error) *error = why.empty() ? "the engine has shut down" : why;
+      if (!why.empty()) mark_broken(why);
+    }
+    return ok;
+  }
+
+  void shutdown() override {
+    std::lock_guard guard(shutdown_mutex_);
+    if (!thread_.joinable()) return;
+    // Setting the stop bit changes the futex word, so an engine asleep on
+    // "in_flight == 0" cannot miss it.
+    signals_.in_flight.fetch_or(kStopBit, std::memory_order_seq_cst);
+    futex_wake_all(signals_.in_flight);
+    thread_.join();
+  }
+
+ private:
+  static constexpr uint32_t kStopBit = 1u << 31;
+  // A blocking channel's sleep is bounded so a stop request is noticed (the stop
+  // wakes the in-flight futex, not the channel's own wait).
+  static constexpr int64_t kChannelSleepUs = 5000;
+
+  enum class Admission { kAdmitted, kStopped, kShed, kBroken };
+
+  // Runs f on the engine thread, serialised with commands; directly on the caller's
+  // thread once the engine has shut down (the join made the state the caller's).
+  void run_control(const std::function<void()>& f) {
+    std::lock_guard guard(shutdown_mutex_);  // shutdown cannot start in between
+    if (!thread_.joinable()) {
+      f();
+      return;
+    }
+    Request req;
+    req.control = &f;
+    submit(req);
+    ReplyPath::wait(req);
+  }
+
+  Admission admit(CommandType type, bool control) {
+    const bool priority = overload_ == OverloadPolicy::kPriority && is_priority(type);
+    // The priority lane may hold up to twice the capacity: cancels and queries keep
+    // flowing after new orders have started to be shed.
+    const uint32_t limit = priority ? 2 * capacity_ : capacity_;
+    // Never shed: deposits (set-up) and the engine's own inspections (a shed
+    // invariant check would be a check that silently did not run).
+    const bool may_shed = !control && type != CommandType::kDeposit &&
+                          (overload_ == OverloadPolicy::kReject ||
+                           (overload_ == OverloadPolicy::kPriority && is_sheddable(type)));
+    while (true) {
+      const uint32_t old = signals_.in_flight.fetch_add(1, std::memory_order_seq_cst);
+      if (old & kStopBit) {
+        signals_.in_flight.fetch_sub(1, std::memory_order_relaxed);
+        return Admission::kStopped;
+      }
+      if (old < limit) return Admission::kAdmitted;
+      signals_.in_flight.fetch_sub(1, std::memory_order_relaxed);
+      if (may_shed) return Admission::kShed;
+      // `block`: wait for the engine to drain, without holding a slot.
+      while (true) {
+        const uint32_t now = signals_.in_flight.load(std::memory_order_relaxed);
+        if ((now & kStopBit) || (now & ~kStopBit) < limit) break;
+        std::this_thread::yield();
+      }
+    }
+  }
+
+  std::size_t pop(Request** out) {
+    std::size_t n = priority_lane_ ? priority_lane_->pop_bulk(out, batch_limit_) : 0;
+    if (n < batch_limit_) n += channel_.pop_bulk(out + n, batch_limit_ - n);
+    return n;
+  }
+
+  // Sleeps until work may have arrived; returns requests if the channel's own wait
+  // delivered some.
+  std::size_t sleep_for_work() {
+    if constexpr (Channel<Request*>::kBlocking) {
+      if (!priority_lane_) return channel_.pop_bulk_wait(batch_.data(), batch_limit_, kChannelSleepUs);
+    }
+    signals_.sleeping.store(true, std::memory_order_seq_cst);
+    if (signals_.in_flight.load(std::memory_order_seq_cst) == 0) futex_wait(signals_.in_flight, 0);
+    signals_.sleeping.store(false, std::memory_order_relaxed);
+    return 0;
+  }
+
+  void run() {
+    uint32_t idle = 0;
+    while (true) {
+      std::size_t n = pop(batch_.data());
+      if (n == 0) {
+        const uint32_t w = signals_.in_flight.load(std::memory_order_acquire);
+        if (w == kStopBit) break;  // stopping, and every admitted request answered
+        // Requests admitted but not yet pushed (w != 0) will arrive in a moment:
+        // never sleep on them.
+        if (!Wait::idle(++idle) || w != 0) continue;
+        n = sleep_for_work();
+        idle = 0;
+        if (n == 0) continue;
+      }
+      idle = 0;
+      apply_batch(n);
+    }
+    final_cpu_s_ = thread_cpu_seconds(pthread_self());
+    exited_.store(true, std::memory_order_release);
+  }
+
+  void apply_batch(std::size_t n) {
+    const uint64_t first_seq = seq_ + 1;
+    for (std::size_t i = 0; i < n; ++i) {
+      Request* r = batch_[i];
+      if (r->control) {
+        (*r->control)();
+        r->reply = Reply{};
+      } else {
+        r->reply = exchange_.apply(r->cmd, r->out);
+        if (is_sequenced(r->cmd.type)) {
+          r->reply.seq = ++seq_;
+          if (persistence_ && !persistence_->failed()) persistence_->log(seq_, r->cmd);
+        } else {
+          r->reply.seq = seq_;  // a query reads the state as of this number
+        }
+      }
+      r->reply.shard = shard_;
+    }
+    if (persistence_ && !persist_batch()) {
+      // Nothing this batch mutated may be acknowledged: with durability batch or
+      // always it is not known to be on disk. The engine accepts nothing more.
+      for (std::size_t i = 0; i < n; ++i) {
+        Reply& reply = batch_[i]->reply;
+        if (!batch_[i]->control && is_sequenced(batch_[i]->cmd.type) && reply.seq >= first_seq) {
+          const uint64_t seq = reply.seq;
+          reply = Reply{};
+          reply.status = Status::kRejected;
+          reply.reason = RejectReason::kJournalFailed;
+          reply.seq = seq;
+          reply.shard = shard_;
+        }
+      }
+    }
+    // Replies are published after the whole batch (and, with durability batch, after
+    // its one fdatasync: group commit): one burst of completions instead of
+    // interleaving stores to the callers' lines with the work.
+    for (std::size_t i = 0; i < n; ++i) ReplyPath::complete(*batch_[i]);
+    signals_.in_flight.fetch_sub(static_cast<uint32_t>(n), std::memory_order_release);
+  }
+
+  bool persist_batch() {
+    if (!persistence_->failed() && persistence_->end_batch() && persistence_->maybe_snapshot(seq_, exchange_))
+      return true;
+    mark_broken(persistence_->error());
+    return false;
+  }
+
+  void mark_broken(const std::string& why) {
+    {
+      std::lock_guard guard(failure_mutex_);
+      if (failure_.empty()) failure_ = why;
+    }
+    signals_.broken.store(true, std::memory_order_relaxed);
+  }
+
+  const std::string name_;
+  const uint32_t capacity_;
+  const uint32_t batch_limit_;
+  const OverloadPolicy overload_;
+  const uint16_t shard_;
+  Channel<Request*> channel_;
+  std::unique_ptr<Channel<Request*>> priority_lane_;  // kPriority only
+
+  EngineSignals signals_;
+  // The engine thread's private state.
+  uint64_t seq_ = 0;
+  Exchange exchange_;
+  std::vector<Request*> batch_;
+  std::thread thread_;
+  pthread_t engine_thread_{};
+  double final_cpu_s_ = 0;  // the engine thread's CPU time when it exited
+  std::atomic<bool> exited_{false};
+  std::mutex shutdown_mutex_;
+  std::unique_ptr<Persistence> persistence_;  // engine thread only, after construction
+  std::string init_error_;                    // set once in the constructor
+  mutable std::mutex failure_mutex_;
+  std::string failure_;  // the persistence error that stopped the engine
+};
+
+}  // namespace swlab

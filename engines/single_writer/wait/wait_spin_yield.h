@@ -1,0 +1,30 @@
+// Engine wait strategy `spin-yield` (after the Disruptor's YieldingWaitStrategy):
+// poll with PAUSE for a short while, then call sched_yield() between polls. Still
+// a core at 100% when idle, but one that any other runnable thread can take at
+// once; wake-up latency stays near the spin's as long as the engine is not
+// descheduled. The Disruptor recommends it when busy threads are fewer than logical
+// cores.
+#pragma once
+
+#include <cstdint>
+#include <thread>
+
+#include "platform/cpu_relax.h"
+
+namespace swlab {
+
+struct SpinYieldWait {
+  static constexpr const char* kName = "spin-yield";
+  static constexpr uint32_t kSpins = 256;
+
+  static bool idle(uint32_t polls) {
+    if (polls < kSpins) {
+      cpu_relax();
+    } else {
+      std::this_thread::yield();
+    }
+    return false;
+  }
+};
+
+}  // namespace swlab

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "engine/engine_registry.h"
+#include "single_writer/single_writer_factory.h"
 #include "protocol/protocol.h"
 #include "random_script.h"
 #include "reference_model.h"

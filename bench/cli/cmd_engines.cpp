@@ -2,48 +2,40 @@
 
 #include "cli.h"
 #include "engine/engine_registry.h"
+#include "flags.h"
 
 namespace swlab::cli {
 
 int cmd_engines(const std::vector<std::string>& args) {
   bool verbose = false;
-  for (const std::string& a : args) {
-    if (a == "--help" || a == "-h") {
-      std::puts("usage: swlab engines [--verbose]\n\nPrints every engine's name, one a line; "
-                "--verbose adds a description.");
-      return kExitOk;
-    }
-    if (a == "--verbose" || a == "-v") {
-      verbose = true;
-      continue;
-    }
-    return usage_error("engines", "unknown option '" + a + "'");
-  }
+  Flags f("engines", "[--verbose]",
+          "Prints every engine's name, one a line; --verbose adds what each engine is and\n"
+          "every option its spec takes: values, default and what each value means.");
+  f.flag("--verbose", "describe each engine and its options", &verbose);
+  if (int rc = f.parse(args); rc >= 0) return rc;
+  const EngineConfig defaults;
   for (const EngineInfo& e : EngineRegistry::instance().engines()) {
     if (!verbose) {
       std::printf("%s\n", e.name.c_str());
       continue;
     }
-    std::printf("%-24s %s\n", e.name.c_str(), e.description.c_str());
-    if (!e.options.empty()) {
-      std::string opts;
-      for (const auto& o : e.options) opts += (opts.empty() ? "" : ", ") + o;
-      std::printf("%-24s options: %s\n", "", opts.c_str());
+    std::printf("%s\n  %s%s\n", e.name.c_str(), e.description.c_str(), e.journals ? " (journals)" : "");
+    for (const EngineOption& o : e.options) {
+      std::string def = o.get(defaults);
+      if (o.name == "shards" && def == "0") def = "chosen for the machine";
+      std::printf("  %-12s %s (default %s)\n", o.name.c_str(), o.help.c_str(), def.c_str());
+      if (o.is_count() || o.choice_help.empty()) {
+        std::printf("  %-12s   %s\n", "", o.values().c_str());
+        continue;
+      }
+      for (std::size_t i = 0; i < o.choices.size(); ++i)
+        std::printf("  %-12s   %-20s %s\n", "", o.choices[i].c_str(),
+                    i < o.choice_help.size() ? o.choice_help[i].c_str() : "");
     }
+    std::printf("\n");
   }
-  if (verbose) {
-    auto join = [](const std::vector<std::string>& v) {
-      std::string s;
-      for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-      return s;
-    };
-    std::printf("\nengine specs: NAME[:option=value]..., e.g. single-writer:channel=spsc:wait=busy-spin\n");
-    std::printf("  channel   %s\n", join(single_writer_channels()).c_str());
-    std::printf("  reply     %s\n", join(single_writer_replies()).c_str());
-    std::printf("  wait      %s\n", join(single_writer_waits()).c_str());
-    std::printf("  overload  block, reject, priority\n");
-    std::printf("  capacity, batch, shards: positive integers\n");
-  }
+  if (verbose)
+    std::printf("engine specs: NAME[:option=value]..., e.g. single-writer:channel=spsc:wait=busy-spin\n");
   return kExitOk;
 }
 

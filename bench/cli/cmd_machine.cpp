@@ -1,19 +1,16 @@
 #include <cstdio>
 
 #include "cli.h"
+#include "flags.h"
 #include "machine_info.h"
 
 namespace swlab::cli {
 
 int cmd_machine(const std::vector<std::string>& args) {
-  for (const auto& a : args) {
-    if (a == "--help" || a == "-h") {
-      std::puts("usage: swlab machine\n\nPrints what results files record about this machine and build, and the\n"
-                "default results directory name (results/<date>.<cpu>.<cores>c.<commit>).");
-      return kExitOk;
-    }
-    return usage_error("machine", "unknown option '" + a + "'");
-  }
+  Flags f("machine", "",
+          "Prints what results files record about this machine and build, and the\n"
+          "default results directory name (results/<date>.<cpu>.<cores>c.<commit>).");
+  if (int rc = f.parse(args); rc >= 0) return rc;
   MachineInfo m = collect_machine_info("");
   std::printf("hostname     %s\ncpu_model    %s\nlogical_cpus %d\nkernel       %s\ncompiler     %s\n"
               "build_type   %s\nbuild_flags  %s\ngit_commit   %s\nresults_dir  results/%s\n",

@@ -8,38 +8,13 @@
 #include "progress.h"
 #include "results_writer.h"
 #include "run_options.h"
+#include "units.h"
 
 namespace swlab::cli {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string human_ns(int64_t ns) {
-  char buf[32];
-  if (ns < 1'000) {
-    std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(ns));
-  } else if (ns < 1'000'000) {
-    std::snprintf(buf, sizeof buf, "%.2f us", static_cast<double>(ns) / 1e3);
-  } else if (ns < 1'000'000'000) {
-    std::snprintf(buf, sizeof buf, "%.2f ms", static_cast<double>(ns) / 1e6);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.2f s", static_cast<double>(ns) / 1e9);
-  }
-  return buf;
-}
-
-std::string human_rate(double r) {
-  char buf[32];
-  if (r >= 1e6) {
-    std::snprintf(buf, sizeof buf, "%.2f M/s", r / 1e6);
-  } else if (r >= 1e3) {
-    std::snprintf(buf, sizeof buf, "%.1f k/s", r / 1e3);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.0f /s", r);
-  }
-  return buf;
-}
 
 void print_table(const ResultsSet& set) {
   std::printf("\n%-24s %-12s %4s %-6s %10s %11s %10s %10s %10s %10s %9s %7s %8s\n", "engine", "preset",
@@ -78,15 +53,6 @@ void print_table(const ResultsSet& set) {
                   s.preset.c_str(), s.threads, human_ns(s.p99_bound_ns).c_str());
     }
   }
-}
-
-WorkloadSpec workload_for(const RunPlan& plan, const std::string& preset) {
-  WorkloadSpec w;
-  workload_preset(preset, &w);
-  if (plan.markets > 0) w.markets = static_cast<uint32_t>(plan.markets);
-  if (plan.zipf >= 0) w.zipf = plan.zipf;
-  if (plan.accounts > 0) w.accounts = static_cast<uint32_t>(plan.accounts);
-  return w;
 }
 
 }  // namespace

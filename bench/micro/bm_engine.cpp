@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/engine_registry.h"
+#include "single_writer/single_writer_factory.h"
 #include "core/exchange.h"
 #include "workload.h"
 

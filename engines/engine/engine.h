@@ -9,6 +9,9 @@
 #include <future>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <pthread.h>
 
 #include "engine/completion.h"
 #include "core/market.h"
@@ -67,6 +70,8 @@ class Engine {
   // every run so the cost of a spinning engine thread is visible.
   virtual uint32_t worker_threads() const { return 0; }
   virtual double worker_cpu_seconds() const { return 0; }
+  // The engine's own threads while it runs (to pin them: swlab run --engine-cpus).
+  virtual std::vector<pthread_t> worker_handles() const { return {}; }
 
   // Persistence (engines that journal): the error that stopped the engine, if any,
   // and a snapshot on request.

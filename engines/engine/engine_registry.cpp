@@ -1,111 +1,47 @@
 #include "engine/engine_registry.h"
 
 #include <algorithm>
-#include <charconv>
 #include <stdexcept>
 
 namespace swlab {
 
-namespace {
-
-bool parse_u32(const std::string& s, uint32_t* v) {
-  if (s.empty()) return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *v);
-  return ec == std::errc{} && p == s.data() + s.size();
+const EngineOption* EngineInfo::option(std::string_view key) const {
+  for (const EngineOption& o : options)
+    if (o.name == key) return &o;
+  return nullptr;
 }
 
-bool one_of(const std::string& v, const std::vector<std::string>& allowed) {
-  return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
-}
-
-std::string list(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+std::string ResolvedSpec::canonical() const {
+  std::string s = info->name;
+  for (const EngineOption& o : info->options) s += ":" + o.name + "=" + o.get(config);
   return s;
 }
 
-}  // namespace
-
-const std::vector<std::string>& single_writer_channels() {
-  static const std::vector<std::string> v = {"spsc", "moodycamel", "moodycamel-blocking", "boost-queue",
-                                             "mutex-deque"};
-  return v;
-}
-const std::vector<std::string>& single_writer_replies() {
-  static const std::vector<std::string> v = {"futex", "spin", "atomic-wait", "future"};
-  return v;
-}
-const std::vector<std::string>& single_writer_waits() {
-  static const std::vector<std::string> v = {"blocking", "spin-yield", "busy-spin"};
-  return v;
-}
-
-std::string_view to_string(OverloadPolicy p) {
-  switch (p) {
-    case OverloadPolicy::kBlock: return "block";
-    case OverloadPolicy::kReject: return "reject";
-    case OverloadPolicy::kPriority: return "priority";
+std::vector<std::pair<std::string, std::string>> ResolvedSpec::settings() const {
+  std::vector<std::pair<std::string, std::string>> v;
+  v.emplace_back("name", info->name);
+  v.emplace_back("markets", std::to_string(config.markets));
+  for (const EngineOption& o : info->options) v.emplace_back(o.name, o.get(config));
+  if (!config.journal_dir.empty()) {
+    if (!info->option("durability")) v.emplace_back("durability", std::string(to_string(config.durability)));
+    v.emplace_back("snapshot_every", std::to_string(config.snapshot_every));
   }
-  return "?";
-}
-
-bool parse_overload_policy(std::string_view s, OverloadPolicy* out) {
-  if (s == "block") *out = OverloadPolicy::kBlock;
-  else if (s == "reject") *out = OverloadPolicy::kReject;
-  else if (s == "priority") *out = OverloadPolicy::kPriority;
-  else return false;
-  return true;
-}
-
-bool apply_engine_option(const std::string& key, const std::string& value, EngineConfig* c,
-                         std::string* error) {
-  auto bad = [&](const std::string& why) {
-    if (error) *error = "option " + key + "=" + value + ": " + why;
-    return false;
-  };
-  if (key == "channel") {
-    if (!one_of(value, single_writer_channels())) return bad("channel must be one of " + list(single_writer_channels()));
-    c->channel = value;
-  } else if (key == "reply") {
-    if (!one_of(value, single_writer_replies())) return bad("reply must be one of " + list(single_writer_replies()));
-    c->reply = value;
-  } else if (key == "wait") {
-    if (!one_of(value, single_writer_waits())) return bad("wait must be one of " + list(single_writer_waits()));
-    c->wait = value;
-  } else if (key == "overload") {
-    if (!parse_overload_policy(value, &c->overload)) return bad("overload must be block, reject or priority");
-  } else if (key == "capacity") {
-    if (!parse_u32(value, &c->capacity) || c->capacity == 0 || c->capacity > (1u << 24))
-      return bad("capacity must be 1..16777216");
-  } else if (key == "batch") {
-    if (!parse_u32(value, &c->batch) || c->batch == 0 || c->batch > (1u << 16)) return bad("batch must be 1..65536");
-  } else if (key == "durability") {
-    if (!parse_durability(value, &c->durability)) return bad("durability must be none, batch or always");
-  } else if (key == "shards") {
-    if (!parse_u32(value, &c->shards) || c->shards == 0 || c->shards > 1024) return bad("shards must be 1..1024");
-  } else {
-    if (error) *error = "unknown option '" + key + "'";
-    return false;
-  }
-  return true;
+  return v;
 }
 
 EngineRegistry& EngineRegistry::instance() {
-  static EngineRegistry* registry = [] {
-    auto* r = new EngineRegistry;
-    register_mutex_engine(*r);
-    register_rwlock_engine(*r);
-    register_spinlock_engine(*r);
-    register_single_writer_engine(*r);
-    register_sharded_engines(*r);
-    return r;
-  }();
+  // Built on first use, so registrars in any translation unit may run first.
+  static EngineRegistry* registry = new EngineRegistry;
   return *registry;
 }
 
 void EngineRegistry::add(EngineInfo info) {
   if (find(info.name) != nullptr) throw std::logic_error("engine registered twice: " + info.name);
-  engines_.push_back(std::move(info));
+  // Static registrars run in link order; the listing must not depend on it.
+  auto at = std::upper_bound(engines_.begin(), engines_.end(), info, [](const EngineInfo& a, const EngineInfo& b) {
+    return a.rank != b.rank ? a.rank < b.rank : a.name < b.name;
+  });
+  engines_.insert(at, std::move(info));
 }
 
 const EngineInfo* EngineRegistry::find(std::string_view name) const {
@@ -114,59 +50,79 @@ const EngineInfo* EngineRegistry::find(std::string_view name) const {
   return nullptr;
 }
 
-std::unique_ptr<Engine> EngineRegistry::create(std::string_view spec, const EngineConfig& config,
-                                               std::string* error) const {
-  std::string s(spec);
-  std::size_t colon = s.find(':');
-  const std::string name = s.substr(0, colon);
-  const EngineInfo* info = find(name);
-  if (info == nullptr) {
-    if (error) *error = "unknown engine '" + name + "' ('swlab engines' lists them)";
-    return nullptr;
-  }
-  EngineConfig c = config;
-  while (colon != std::string::npos) {
-    std::size_t next = s.find(':', colon + 1);
-    std::string opt = s.substr(colon + 1, next == std::string::npos ? std::string::npos : next - colon - 1);
-    std::size_t eq = opt.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      if (error) *error = "engine '" + std::string(spec) + "': option '" + opt + "' is not key=value";
-      return nullptr;
-    }
-    std::string key = opt.substr(0, eq), value = opt.substr(eq + 1);
-    if (!one_of(key, info->options)) {
-      if (error)
-        *error = "engine '" + name + "' has no option '" + key + "'" +
-                 (info->options.empty() ? std::string(" (it takes none)") : " (it takes " + list(info->options) + ")");
-      return nullptr;
-    }
-    std::string why;
-    if (!apply_engine_option(key, value, &c, &why)) {
-      if (error) *error = "engine '" + std::string(spec) + "': " + why;
-      return nullptr;
-    }
-    colon = next;
-  }
-  if (!c.journal_dir.empty() && !info->journals) {
-    if (error) *error = "engine '" + name + "' keeps no journal (single-writer, sharded-single-writer and mutex do)";
-    return nullptr;
-  }
-  std::string why;
-  auto engine = info->make(c, &why);
-  if (!engine && error) *error = "engine '" + std::string(spec) + "': " + why;
-  return engine;
-}
-
-bool EngineRegistry::valid(std::string_view spec, const EngineConfig& config, std::string* error) const {
-  auto e = create(spec, config, error);
-  if (e) e->shutdown();
-  return e != nullptr;
+const EngineOption* EngineRegistry::find_option(std::string_view key) const {
+  for (const EngineInfo& e : engines_)
+    if (const EngineOption* o = e.option(key)) return o;
+  return nullptr;
 }
 
 std::vector<std::string> EngineRegistry::names() const {
   std::vector<std::string> out;
   for (const EngineInfo& e : engines_) out.push_back(e.name);
   return out;
+}
+
+bool EngineRegistry::resolve(std::string_view spec, const EngineConfig& defaults, ResolvedSpec* out,
+                             std::string* error) const {
+  auto fail = [&](const std::string& why) {
+    if (error) *error = why;
+    return false;
+  };
+  const std::string s(spec);
+  std::size_t colon = s.find(':');
+  const std::string name = s.substr(0, colon);
+  const EngineInfo* info = find(name);
+  if (info == nullptr) return fail("unknown engine '" + name + "' ('swlab engines' lists them)");
+  EngineConfig c = defaults;
+  while (colon != std::string::npos) {
+    const std::size_t next = s.find(':', colon + 1);
+    const std::string opt = s.substr(colon + 1, next == std::string::npos ? std::string::npos : next - colon - 1);
+    const std::size_t eq = opt.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return fail("engine '" + s + "': option '" + opt + "' is not key=value");
+    const std::string key = opt.substr(0, eq), value = opt.substr(eq + 1);
+    const EngineOption* o = info->option(key);
+    if (o == nullptr) {
+      std::string takes;
+      for (const EngineOption& x : info->options) takes += (takes.empty() ? "" : ", ") + x.name;
+      return fail("engine '" + name + "' has no option '" + key + "'" +
+                  (takes.empty() ? std::string(" (it takes none)") : " (it takes " + takes + ")"));
+    }
+    if (std::string why = o->check(value); !why.empty())
+      return fail("engine '" + s + "': option " + key + "=" + value + ": " + why);
+    o->set(c, value);
+    colon = next;
+  }
+  if (!c.journal_dir.empty() && !info->journals) {
+    std::string journaling;
+    for (const EngineInfo& e : engines_)
+      if (e.journals) journaling += (journaling.empty() ? "" : ", ") + e.name;
+    return fail("engine '" + name + "' keeps no journal (" + journaling + " do)");
+  }
+  if (info->resolve) info->resolve(c);
+  out->info = info;
+  out->config = std::move(c);
+  return true;
+}
+
+std::unique_ptr<Engine> EngineRegistry::create(const ResolvedSpec& spec, std::string* error) const {
+  std::string why;
+  auto engine = spec.info->make(spec.config, &why);
+  if (!engine && error) *error = "engine '" + spec.info->name + "': " + why;
+  return engine;
+}
+
+std::unique_ptr<Engine> EngineRegistry::create(std::string_view spec, const EngineConfig& defaults,
+                                               std::string* error) const {
+  ResolvedSpec r;
+  if (!resolve(spec, defaults, &r, error)) return nullptr;
+  return create(r, error);
+}
+
+bool EngineRegistry::valid(std::string_view spec, const EngineConfig& defaults, std::string* error) const {
+  auto e = create(spec, defaults, error);
+  if (e) e->shutdown();
+  return e != nullptr;
 }
 
 }  // namespace swlab

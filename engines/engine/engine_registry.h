@@ -1,96 +1,91 @@
-// Engines by name. Cold path: a virtual factory per engine, looked up once per run.
+// Engines by name. Cold path: a factory per engine, looked up once per run.
 //
 // An engine is named by a spec: its registered name, optionally followed by
 // options, e.g. `single-writer:channel=spsc:wait=busy-spin` or
-// `sharded-mutex:shards=4`. Options given in the spec override the defaults in
-// EngineConfig (which the CLI's --channel, --wait, ... flags set).
+// `sharded-mutex:shards=4`. Options given in the spec override the defaults the
+// caller passes in (which the CLI's --channel, --wait, ... flags set). Resolving a
+// spec gives every option the engine takes a value, defaults included, so the
+// resolved spec alone rebuilds the same engine (results files record it).
+//
+// Engines register themselves in the file that defines them, with a static
+// EngineRegistrar. The engines library is linked whole-archive (CMakeLists.txt), so
+// the linker keeps those objects although nothing references them by name.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/engine.h"
-#include "single_writer/overload_policy.h"
-#include "persistence/persistence.h"
+#include "engine/engine_config.h"
+#include "engine/engine_options.h"
 
 namespace swlab {
 
-struct EngineConfig {
-  uint32_t markets = 8;
-  // Single-writer engines (plain and sharded):
-  uint32_t capacity = 1024;  // bound of the channel: requests admitted and not yet answered
-  uint32_t batch = 64;       // most requests the engine thread drains per wake-up; 1 = no batching
-  std::string channel = "spsc";  // docs/single-writer.md: why
-  std::string reply = "futex";
-  std::string wait = "blocking";
-  OverloadPolicy overload = OverloadPolicy::kBlock;
-  // Sharded engines:
-  uint32_t shards = 0;  // 0: min(markets, 4)
-  // Journal and snapshots (single-writer and mutex; docs/replay.md):
-  std::string journal_dir;  // empty: no journal
-  Durability durability = Durability::kBatch;
-  uint64_t snapshot_every = 0;
-  std::size_t segment_bytes = 64 << 20;
+struct EngineInfo {
+  std::string name{};
+  std::string description{};
+  // Listing order (`swlab engines`, the default comparison): baselines first.
+  int rank = 100;
+  std::vector<EngineOption> options{};  // the spec keys this engine takes
+  bool journals = false;              // honours EngineConfig::journal_dir
+  // Gives automatic settings their value for this machine (e.g. the shard count);
+  // may be empty.
+  std::function<void(EngineConfig&)> resolve{};
+  // Returns the engine, or null with *error set when the config is unusable.
+  std::function<std::unique_ptr<Engine>(const EngineConfig&, std::string* error)> make{};
 
-  PersistenceConfig persistence() const {
-    return {journal_dir, durability, snapshot_every, segment_bytes};
-  }
+  const EngineOption* option(std::string_view key) const;
 };
 
-struct EngineInfo {
-  std::string name;
-  std::string description;
-  std::vector<std::string> options;  // spec keys this engine accepts
-  bool journals = false;             // honours EngineConfig::journal_dir
-  // Returns the engine, or null with *error set when the config is unusable.
-  std::function<std::unique_ptr<Engine>(const EngineConfig&, std::string* error)> make;
+// A spec after parsing: the engine, and its configuration with every option set.
+struct ResolvedSpec {
+  const EngineInfo* info = nullptr;
+  EngineConfig config;
+  // "name:key=value:..." with every option the engine takes, in its declared order.
+  std::string canonical() const;
+  // (key, value) for "name", "markets", every option, and the journal settings
+  // when a journal is set: what a results file records as engine_config.
+  std::vector<std::pair<std::string, std::string>> settings() const;
 };
 
 class EngineRegistry {
  public:
-  // The registry with every built-in engine registered.
   static EngineRegistry& instance();
 
   void add(EngineInfo info);
   const EngineInfo* find(std::string_view name) const;  // by registered name
-  // Parses spec ("name[:key=value]..."), applies its options over `config` and
-  // creates the engine. Null with *error on an unknown name, option or value.
-  std::unique_ptr<Engine> create(std::string_view spec, const EngineConfig& config,
-                                 std::string* error = nullptr) const;
-  // Checks a spec without creating the engine's threads' work (it does create it).
-  bool valid(std::string_view spec, const EngineConfig& config, std::string* error) const;
+  // Every registered engine, in rank order.
   const std::vector<EngineInfo>& engines() const { return engines_; }
   std::vector<std::string> names() const;
+  // The first registered description of an option called `key` (the CLI's
+  // --channel, --capacity ... flags set defaults through it); null if none.
+  const EngineOption* find_option(std::string_view key) const;
+
+  // Parses spec ("name[:key=value]..."), applies its options over `defaults` and
+  // resolves automatic settings. False with *error on an unknown name, option or
+  // value.
+  bool resolve(std::string_view spec, const EngineConfig& defaults, ResolvedSpec* out, std::string* error) const;
+  // Creates the engine a resolved spec describes; null with *error when it cannot
+  // be built (a journal directory that cannot be opened, a capacity the channel
+  // cannot hold).
+  std::unique_ptr<Engine> create(const ResolvedSpec& spec, std::string* error = nullptr) const;
+  // resolve() then create().
+  std::unique_ptr<Engine> create(std::string_view spec, const EngineConfig& defaults,
+                                 std::string* error = nullptr) const;
+  // Builds (and shuts down) the engine a spec names: every check a run would make.
+  bool valid(std::string_view spec, const EngineConfig& defaults, std::string* error) const;
 
  private:
   std::vector<EngineInfo> engines_;
 };
 
-// Parses one option of a spec into config; false with *error when unknown/bad.
-bool apply_engine_option(const std::string& key, const std::string& value, EngineConfig* config,
-                         std::string* error);
-
-// The single-writer variants this build knows, for help texts and tests.
-const std::vector<std::string>& single_writer_channels();
-const std::vector<std::string>& single_writer_replies();
-const std::vector<std::string>& single_writer_waits();
-
-// Registers an engine from an object file linked straight into an executable (a
-// lab's engine, a test's): `static EngineRegistrar registrar{EngineInfo{...}};`.
-// Not for engines inside a static library (the linker would drop the object).
+// `static const EngineRegistrar registrar{EngineInfo{...}};` in the file that defines
+// an engine (built-in, a lab's, a test's).
 struct EngineRegistrar {
   explicit EngineRegistrar(EngineInfo info) { EngineRegistry::instance().add(std::move(info)); }
 };
-
-// Each built-in engine's file defines its registration function; the registry
-// calls them explicitly (static registrar objects in a static library are
-// dropped by the linker unless something references them).
-void register_mutex_engine(EngineRegistry&);
-void register_rwlock_engine(EngineRegistry&);
-void register_spinlock_engine(EngineRegistry&);
-void register_single_writer_engine(EngineRegistry&);
-void register_sharded_engines(EngineRegistry&);
 
 }  // namespace swlab

@@ -6,17 +6,23 @@
 #include "locks/locked_engine.h"
 
 namespace swlab {
+namespace {
 
-void register_mutex_engine(EngineRegistry& r) {
-  r.add({"mutex", "one std::mutex around the whole state (journal written under the lock)", {}, true,
-         [](const EngineConfig& c, std::string* error) -> std::unique_ptr<Engine> {
-           auto e = std::make_unique<LockedEngine<std::mutex, false>>("mutex", c.markets, c.persistence());
-           if (std::string f = e->failure(); !f.empty()) {
-             if (error) *error = f;
-             return nullptr;
-           }
-           return e;
-         }});
-}
+const EngineRegistrar registrar{EngineInfo{
+    .name = "mutex",
+    .description = "one std::mutex around the whole state (journal written under the lock)",
+    .rank = 10,
+    .options = {durability_option()},
+    .journals = true,
+    .make = [](const EngineConfig& c, std::string* error) -> std::unique_ptr<Engine> {
+      auto e = std::make_unique<LockedEngine<std::mutex, false>>("mutex", c.markets, c.persistence());
+      if (std::string f = e->failure(); !f.empty()) {
+        if (error) *error = f;
+        return nullptr;
+      }
+      return e;
+    },
+}};
 
+}  // namespace
 }  // namespace swlab

@@ -8,12 +8,16 @@
 #include "locks/locked_engine.h"
 
 namespace swlab {
+namespace {
 
-void register_rwlock_engine(EngineRegistry& r) {
-  r.add({"rwlock", "std::shared_mutex: queries shared, updates exclusive", {}, false,
-         [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
-           return std::make_unique<LockedEngine<std::shared_mutex, true>>("rwlock", c.markets);
-         }});
-}
+const EngineRegistrar registrar{EngineInfo{
+    .name = "rwlock",
+    .description = "std::shared_mutex: queries shared, updates exclusive",
+    .rank = 20,
+    .make = [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
+      return std::make_unique<LockedEngine<std::shared_mutex, true>>("rwlock", c.markets);
+    },
+}};
 
+}  // namespace
 }  // namespace swlab

@@ -6,12 +6,16 @@
 #include "locks/spinlock.h"
 
 namespace swlab {
+namespace {
 
-void register_spinlock_engine(EngineRegistry& r) {
-  r.add({"spinlock", "test-and-test-and-set spinlock (pause, then yield)", {}, false,
-         [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
-           return std::make_unique<LockedEngine<Spinlock, false>>("spinlock", c.markets);
-         }});
-}
+const EngineRegistrar registrar{EngineInfo{
+    .name = "spinlock",
+    .description = "test-and-test-and-set spinlock (pause, then yield)",
+    .rank = 30,
+    .make = [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
+      return std::make_unique<LockedEngine<Spinlock, false>>("spinlock", c.markets);
+    },
+}};
 
+}  // namespace
 }  // namespace swlab

@@ -126,30 +126,35 @@ bool recover(const std::string& dir, Exchange* exchange, uint64_t until, bool us
   return true;
 }
 
+bool ensure_state_meta(const std::string& dir, uint32_t markets, std::string* error) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    *error = "cannot create " + dir + ": " + ec.message();
+    return false;
+  }
+  uint32_t found = 0;
+  std::string why;
+  if (read_markets(dir, &found, &why)) {
+    if (found == markets) return true;
+    *error = dir + " holds state for " + std::to_string(found) + " markets, the engine has " + std::to_string(markets);
+    return false;
+  }
+  if (!list_segments(dir).empty() || !list_snapshots(dir).empty()) {
+    *error = dir + " holds journal or snapshot files but no swlab.meta";
+    return false;
+  }
+  return write_meta(dir, markets, error);
+}
+
 std::unique_ptr<Persistence> Persistence::open(const PersistenceConfig& cfg, Exchange* exchange, uint64_t* next_seq,
                                                RecoveryReport* report, std::string* error) {
-  std::error_code ec;
-  fs::create_directories(cfg.dir, ec);
-  if (ec) {
-    *error = "cannot create " + cfg.dir + ": " + ec.message();
-    return nullptr;
-  }
-  uint32_t markets = 0;
-  std::string why;
-  if (read_markets(cfg.dir, &markets, &why)) {
-    if (markets != exchange->markets()) {
-      *error = cfg.dir + " holds state for " + std::to_string(markets) + " markets, the engine has " +
-               std::to_string(exchange->markets());
-      return nullptr;
-    }
-    if (!recover(cfg.dir, exchange, 0, true, true, report, error)) return nullptr;
-  } else {
-    if (!list_segments(cfg.dir).empty() || !list_snapshots(cfg.dir).empty()) {
-      *error = cfg.dir + " holds journal or snapshot files but no swlab.meta";
-      return nullptr;
-    }
-    if (!write_meta(cfg.dir, exchange->markets(), error)) return nullptr;
+  const bool fresh = !fs::exists(fs::path(cfg.dir) / kMetaFile);
+  if (!ensure_state_meta(cfg.dir, exchange->markets(), error)) return nullptr;
+  if (fresh) {
     *report = RecoveryReport{};
+  } else if (!recover(cfg.dir, exchange, 0, true, true, report, error)) {
+    return nullptr;
   }
   *next_seq = report->last_seq + 1;
   auto writer = JournalWriter::open(cfg.dir, *next_seq, cfg.segment_bytes, error);

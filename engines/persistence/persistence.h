@@ -55,6 +55,13 @@ bool recover(const std::string& dir, Exchange* exchange, uint64_t until, bool us
 // if the directory holds no swlab state.
 bool read_markets(const std::string& dir, uint32_t* markets, std::string* error);
 
+// Makes `dir` a state directory for `markets` markets: creates it if needed; if it
+// has a swlab.meta, checks that it says `markets`; otherwise refuses a directory
+// that holds journal or snapshot files already, and writes one (durably). The
+// swlab.meta file is what `swlab replay` reads first. False with *error naming the
+// directory or file.
+bool ensure_state_meta(const std::string& dir, uint32_t markets, std::string* error);
+
 class Persistence {
  public:
   // Recovers any state already in cfg.dir into `exchange` (repairing a torn tail),

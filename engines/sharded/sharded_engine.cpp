@@ -56,6 +56,13 @@ double ShardedEngine::worker_cpu_seconds() const {
   return t;
 }
 
+std::vector<pthread_t> ShardedEngine::worker_handles() const {
+  std::vector<pthread_t> v;
+  for (const auto& s : shards_)
+    for (pthread_t t : s->worker_handles()) v.push_back(t);
+  return v;
+}
+
 std::string ShardedEngine::failure() const {
   for (std::size_t i = 0; i < shards_.size(); ++i)
     if (std::string f = shards_[i]->failure(); !f.empty()) return "shard " + std::to_string(i) + ": " + f;
@@ -75,41 +82,52 @@ bool ShardedEngine::snapshot(std::string* error) {
 
 namespace {
 
-uint32_t shard_count(const EngineConfig& c) {
-  if (c.shards > 0) return c.shards;
-  return c.markets < 4 ? c.markets : 4;
+// Without shards=N: one shard per market up to 4.
+void resolve_shards(EngineConfig& c) {
+  if (c.shards == 0) c.shards = c.markets < 4 ? c.markets : 4;
 }
+
+const EngineRegistrar single_writer_shards{EngineInfo{
+    .name = "sharded-single-writer",
+    .description = "one single-writer engine per shard of markets (market % shards); callers route by market",
+    .rank = 50,
+    .options =
+        [] {
+          std::vector<EngineOption> v{shards_option()};
+          for (EngineOption& o : single_writer_options()) v.push_back(std::move(o));
+          return v;
+        }(),
+    .journals = true,
+    .resolve = resolve_shards,
+    .make = [](const EngineConfig& c, std::string* error) -> std::unique_ptr<Engine> {
+      std::vector<std::unique_ptr<Engine>> shards;
+      for (uint32_t i = 0; i < c.shards; ++i) {
+        // Each shard is its own sequencing point: its own journal directory.
+        EngineConfig shard_config = c;
+        if (!c.journal_dir.empty()) shard_config.journal_dir = c.journal_dir + "/shard-" + std::to_string(i);
+        auto s = make_single_writer(shard_config, "single-writer", static_cast<uint16_t>(i), error);
+        if (!s) return nullptr;
+        shards.push_back(std::move(s));
+      }
+      return std::make_unique<ShardedEngine>("sharded-single-writer", c.markets, std::move(shards));
+    },
+}};
+
+const EngineRegistrar mutex_shards{EngineInfo{
+    .name = "sharded-mutex",
+    .description = "one std::mutex per shard of markets (market % shards), the lock-based counterpart",
+    .rank = 60,
+    .options = {shards_option()},
+    .resolve = resolve_shards,
+    .make = [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
+      std::vector<std::unique_ptr<Engine>> shards;
+      for (uint32_t i = 0; i < c.shards; ++i)
+        shards.push_back(
+            std::make_unique<LockedEngine<std::mutex, false>>("mutex", c.markets, PersistenceConfig{}, static_cast<uint16_t>(i)));
+      return std::make_unique<ShardedEngine>("sharded-mutex", c.markets, std::move(shards));
+    },
+}};
 
 }  // namespace
-
-void register_sharded_engines(EngineRegistry& r) {
-  r.add({"sharded-single-writer",
-         "one single-writer engine per shard of markets (market % shards); callers route by market",
-         {"shards", "channel", "reply", "wait", "overload", "capacity", "batch", "durability"},
-         true,
-         [](const EngineConfig& c, std::string* error) -> std::unique_ptr<Engine> {
-           const uint32_t n = shard_count(c);
-           std::vector<std::unique_ptr<Engine>> shards;
-           for (uint32_t i = 0; i < n; ++i) {
-             // Each shard is its own sequencing point: its own journal directory.
-             EngineConfig shard_config = c;
-             if (!c.journal_dir.empty()) shard_config.journal_dir = c.journal_dir + "/shard-" + std::to_string(i);
-             auto s = make_single_writer(shard_config, "single-writer", static_cast<uint16_t>(i), error);
-             if (!s) return nullptr;
-             shards.push_back(std::move(s));
-           }
-           return std::make_unique<ShardedEngine>("sharded-single-writer", c.markets, std::move(shards));
-         }});
-  r.add({"sharded-mutex", "one std::mutex per shard of markets (market % shards), the lock-based counterpart",
-         {"shards"},
-         false,
-         [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
-           const uint32_t n = shard_count(c);
-           std::vector<std::unique_ptr<Engine>> shards;
-           for (uint32_t i = 0; i < n; ++i)
-             shards.push_back(std::make_unique<LockedEngine<std::mutex, false>>("mutex", c.markets));
-           return std::make_unique<ShardedEngine>("sharded-mutex", c.markets, std::move(shards));
-         }});
-}
 
 }  // namespace swlab

@@ -36,6 +36,7 @@ class ShardedEngine final : public Engine {
   void shutdown() override;
   uint32_t worker_threads() const override;
   double worker_cpu_seconds() const override;
+  std::vector<pthread_t> worker_handles() const override;
   std::string failure() const override;            // the first shard's failure, named
   bool snapshot(std::string* error) override;      // every shard, each at its own seq
 

@@ -1,29 +1,79 @@
+// `single-writer`: the registration, the spec options, and the dispatch from a
+// spec's names to the template instantiation that implements it.
+#include <array>
+#include <utility>
+
 #include "engine/engine_registry.h"
 #include "single_writer/single_writer_factory.h"
+#include "single_writer/single_writer_family.h"
 
 namespace swlab {
 
-std::unique_ptr<Engine> make_single_writer(const EngineConfig& c, const std::string& name, uint16_t shard,
-                                           std::string* error) {
-  if (c.channel == "boost-queue" && (c.overload == OverloadPolicy::kPriority ? 2 * c.capacity : c.capacity) > 65534) {
-    if (error) *error = "boost-queue holds at most 65534 requests: lower the capacity";
-    return nullptr;
-  }
-  if (c.channel == "moodycamel") return make_single_writer_moodycamel(c, name, shard, error);
-  if (c.channel == "moodycamel-blocking") return make_single_writer_moodycamel_blocking(c, name, shard, error);
-  if (c.channel == "boost-queue") return make_single_writer_boost_queue(c, name, shard, error);
-  if (c.channel == "spsc") return make_single_writer_spsc(c, name, shard, error);
-  if (c.channel == "mutex-deque") return make_single_writer_mutex_deque(c, name, shard, error);
-  if (error) *error = "unknown channel '" + c.channel + "'";
-  return nullptr;
+namespace {
+
+using Family = SingleWriterFamily<Channels, ReplyPaths, WaitStrategies>;
+static_assert(Family::kCombinations <= SWLAB_SW_MAX_COMBINATIONS,
+              "more single-writer combinations than the generated units instantiate: raise "
+              "SWLAB_SW_MAX_COMBINATIONS in CMakeLists.txt");
+
+std::vector<std::string> summaries(const std::vector<PolicyDescription>& v) {
+  std::vector<std::string> out;
+  for (const auto& d : v) out.push_back(d.summary);
+  return out;
 }
 
-void register_single_writer_engine(EngineRegistry& r) {
-  r.add({"single-writer",
-         "one engine thread owns the state; bounded channel, per-request reply slot",
-         {"channel", "reply", "wait", "overload", "capacity", "batch", "durability"},
-         true,
-         [](const EngineConfig& c, std::string* error) { return make_single_writer(c, "single-writer", 0, error); }});
+}  // namespace
+
+std::unique_ptr<Engine> make_single_writer(const EngineConfig& c, const std::string& name, uint16_t shard,
+                                           std::string* error) {
+  std::size_t index = 0;
+  if (!Family::index_of(c, &index, error)) return nullptr;
+  // Only declared here: each entry is defined in one generated unit.
+  static constexpr auto table = []<std::size_t... Is>(std::index_sequence<Is...>) {
+    return std::array{&make_single_writer_combination<Is>...};
+  }(std::make_index_sequence<Family::kCombinations>{});
+  return table[index](name, Family::options(c, shard), error);
 }
+
+const std::vector<std::string>& single_writer_channels() {
+  static const std::vector<std::string> v = names_of(Family::channels());
+  return v;
+}
+const std::vector<std::string>& single_writer_replies() {
+  static const std::vector<std::string> v = names_of(Family::replies());
+  return v;
+}
+const std::vector<std::string>& single_writer_waits() {
+  static const std::vector<std::string> v = names_of(Family::waits());
+  return v;
+}
+
+std::vector<EngineOption> single_writer_options() {
+  return {
+      choice_option("channel", "how requests reach the engine thread", &EngineConfig::channel,
+                    names_of(Family::channels()), summaries(Family::channels())),
+      choice_option("reply", "how a reply reaches its caller", &EngineConfig::reply, names_of(Family::replies()),
+                    summaries(Family::replies())),
+      choice_option("wait", "what the idle engine thread does", &EngineConfig::wait, names_of(Family::waits()),
+                    summaries(Family::waits())),
+      overload_option(),
+      capacity_option(),
+      batch_option(),
+      durability_option(),
+  };
+}
+
+namespace {
+
+const EngineRegistrar registrar{EngineInfo{
+    .name = "single-writer",
+    .description = "one engine thread owns the state; bounded channel, per-request reply slot",
+    .rank = 40,
+    .options = single_writer_options(),
+    .journals = true,
+    .make = [](const EngineConfig& c, std::string* error) { return make_single_writer(c, "single-writer", 0, error); },
+}};
+
+}  // namespace
 
 }  // namespace swlab

@@ -1,12 +1,15 @@
-// `single-writer`: one engine thread owns the Exchange; no lock guards it anywhere.
+// `single-writer`: one engine thread owns the state; no lock guards it anywhere.
 // Callers send requests over a bounded channel and wait on the request's own
 // completion slot. Mutation order is the order the engine thread dequeues in,
 // made explicit by a sequence number on every reply.
 //
-// Hot-path policies are template parameters (docs/single-writer.md):
-//   Channel   moodycamel | moodycamel-blocking | boost-queue | spsc | mutex-deque
-//   ReplyPath futex | spin | atomic-wait | future
-//   Wait      blocking | spin-yield | busy-spin
+// Hot-path policies are template parameters (docs/single-writer.md; policies.h
+// lists them and states what each must provide):
+//   Channel   how requests reach the engine thread (channels/)
+//   Reply     how replies reach their callers (reply/)
+//   Wait      what an idle engine thread does (wait/)
+//   Core      the state it owns and how mutations are numbered and made durable
+//             (engine/state_core.h; ExchangeCore unless a lab brings its own)
 // Capacity, batch size and the overload policy are run-time settings: they are read
 // once per submit or per batch, on branches that always go the same way in a run.
 #pragma once
@@ -21,14 +24,14 @@
 #include <type_traits>
 #include <vector>
 
-#include "platform/cache_line.h"
 #include "engine/engine.h"
-#include "core/exchange.h"
+#include "engine/exchange_core.h"
+#include "engine/overload_policy.h"
+#include "engine/state_core.h"
+#include "platform/cache_line.h"
 #include "platform/futex.h"
-#include "single_writer/overload_policy.h"
-#include "persistence/persistence.h"
-#include "single_writer/reply/reply_future.h"
 #include "platform/thread_cpu.h"
+#include "single_writer/policies.h"
 
 namespace swlab {
 
@@ -57,8 +60,11 @@ struct SingleWriterOptions {
   PersistenceConfig journal;  // dir empty: no journal
 };
 
-template <template <class> class Channel, class ReplyPath, class Wait>
+template <template <class> class ChannelT, class ReplyT, class WaitT, class Core = ExchangeCore>
+  requires Channel<ChannelT<Request*>> && ReplyPath<ReplyT> && WaitStrategy<WaitT> && StateCore<Core>
 class SingleWriterEngine final : public Engine {
+  using Queue = ChannelT<Request*>;
+
  public:
   SingleWriterEngine(std::string name, const SingleWriterOptions& o)
       : name_(std::move(name)),
@@ -67,21 +73,28 @@ class SingleWriterEngine final : public Engine {
         overload_(o.overload),
         shard_(o.shard),
         channel_(capacity_),
-        exchange_(o.markets),
         batch_(batch_limit_) {
     if (overload_ == OverloadPolicy::kPriority)
-      priority_lane_ = std::make_unique<Channel<Request*>>(2 * static_cast<std::size_t>(capacity_));
-    if (!o.journal.dir.empty()) {
-      // Recover whatever the directory holds, then continue its sequence. On
-      // failure the thread is never started; the factory reports failure().
-      RecoveryReport report;
-      uint64_t next = 1;
-      persistence_ = Persistence::open(o.journal, &exchange_, &next, &report, &init_error_);
-      if (!persistence_) return;
-      seq_ = next - 1;
+      priority_lane_ = std::make_unique<Queue>(2 * static_cast<std::size_t>(capacity_));
+    // Recover whatever the journal directory holds and continue its sequence. On
+    // failure the thread is never started; the factory reports failure().
+    if (!core_.open(o.markets, o.journal, &init_error_)) {
+      if (init_error_.empty()) init_error_ = "the state core could not be opened";
+      return;
     }
     thread_ = std::thread([this] { run(); });
     engine_thread_ = thread_.native_handle();
+  }
+
+  // The largest capacity Queue can hold with `overload` (the priority lane holds
+  // twice the capacity); 0: no limit.
+  static uint64_t max_capacity(OverloadPolicy overload) {
+    if constexpr (requires { Queue::kMaxCapacity; }) {
+      return overload == OverloadPolicy::kPriority ? Queue::kMaxCapacity / 2 : Queue::kMaxCapacity;
+    } else {
+      (void)overload;
+      return 0;
+    }
   }
 
   ~SingleWriterEngine() override { shutdown(); }
@@ -89,6 +102,10 @@ class SingleWriterEngine final : public Engine {
   std::string_view name() const override { return name_; }
   bool asynchronous() const override { return true; }
   uint32_t worker_threads() const override { return 1; }
+  std::vector<pthread_t> worker_handles() const override {
+    if (!init_error_.empty() || exited_.load(std::memory_order_acquire)) return {};
+    return {engine_thread_};
+  }
 
   // Not concurrently with shutdown(): the join ends the thread handle's life.
   double worker_cpu_seconds() const override {
@@ -100,7 +117,7 @@ class SingleWriterEngine final : public Engine {
     Request req;
     req.cmd = cmd;
     req.out = out;
-    if constexpr (std::is_same_v<ReplyPath, FutureReply>) {
+    if constexpr (std::is_same_v<ReplyT, FutureReply>) {
       std::promise<void> promise;
       std::future<void> done = promise.get_future();
       req.promise = &promise;
@@ -108,12 +125,12 @@ class SingleWriterEngine final : public Engine {
       done.wait();
     } else {
       submit(req);
-      ReplyPath::wait(req);
+      ReplyT::wait(req);
     }
     return req.reply;
   }
 
-  void wait(Request& req) override { ReplyPath::wait(req); }
+  void wait(Request& req) override { ReplyT::wait(req); }
 
   void submit(Request& req) override {
     req.done.reset();
@@ -129,7 +146,7 @@ class SingleWriterEngine final : public Engine {
                          : a == Admission::kBroken ? RejectReason::kJournalFailed
                                                    : RejectReason::kShutdown;
       req.reply.shard = shard_;
-      ReplyPath::complete(req);
+      ReplyT::complete(req);
       return;
     }
     if (priority_lane_ && is_priority(req.cmd.type) && !req.control) {
@@ -146,12 +163,13 @@ class SingleWriterEngine final : public Engine {
 
   void for_each_market(const std::function<void(uint32_t, const Market&)>& f) override {
     run_control([&] {
-      for (uint32_t i = 0; i < exchange_.markets(); ++i) f(i, exchange_.market(i));
+      const Exchange& exchange = core_.exchange();
+      for (uint32_t i = 0; i < exchange.markets(); ++i) f(i, exchange.market(i));
     });
   }
 
   void for_market(uint32_t market, const std::function<void(const Market&)>& f) override {
-    run_control([&] { f(exchange_.market(market)); });
+    run_control([&] { f(core_.exchange().market(market)); });
   }
 
   std::string failure() const override {
@@ -161,18 +179,24 @@ class SingleWriterEngine final : public Engine {
   }
 
   bool snapshot(std::string* error) override {
-    if (!persistence_) return Engine::snapshot(error);
-    bool ok = false;
-    std::string why;
-    run_control([&] {
-      ok = persistence_->snapshot(seq_, exchange_);
-      if (!ok) why = persistence_->error();
-    });
-    if (!ok) {
-      if (error) *error = why.empty() ? "the engine has shut down" : why;
-      if (!why.empty()) mark_broken(why);
+    if constexpr (SnapshottingCore<Core>) {
+      if (!init_error_.empty()) return Engine::snapshot(error);
+      bool ok = false, ran = false;
+      std::string why;
+      run_control([&] {
+        ran = true;
+        ok = core_.snapshot(&why);
+      });
+      if (!ok) {
+        if (error) *error = ran ? why : "the engine has shut down";
+        // A snapshot that failed half-way leaves the journal in an unknown state.
+        if (ran && core_journaled()) mark_broken(why);
+      }
+      return ok;
+    } else {
+      if (error) *error = "this engine's core takes no snapshots";
+      return false;
     }
-    return ok;
   }
 
   void shutdown() override {
@@ -198,13 +222,13 @@ class SingleWriterEngine final : public Engine {
   void run_control(const std::function<void()>& f) {
     std::lock_guard guard(shutdown_mutex_);  // shutdown cannot start in between
     if (!thread_.joinable()) {
-      f();
+      if (init_error_.empty()) f();  // after shutdown: the state is the caller's
       return;
     }
     Request req;
     req.control = &f;
     submit(req);
-    ReplyPath::wait(req);
+    ReplyT::wait(req);
   }
 
   Admission admit(CommandType type, bool control) {
@@ -244,7 +268,7 @@ class SingleWriterEngine final : public Engine {
   // Sleeps until work may have arrived; returns requests if the channel's own wait
   // delivered some.
   std::size_t sleep_for_work() {
-    if constexpr (Channel<Request*>::kBlocking) {
+    if constexpr (Queue::kBlocking) {
       if (!priority_lane_) return channel_.pop_bulk_wait(batch_.data(), batch_limit_, kChannelSleepUs);
     }
     signals_.sleeping.store(true, std::memory_order_seq_cst);
@@ -262,7 +286,7 @@ class SingleWriterEngine final : public Engine {
         if (w == kStopBit) break;  // stopping, and every admitted request answered
         // Requests admitted but not yet pushed (w != 0) will arrive in a moment:
         // never sleep on them.
-        if (!Wait::idle(++idle) || w != 0) continue;
+        if (!WaitT::idle(++idle) || w != 0) continue;
         n = sleep_for_work();
         idle = 0;
         if (n == 0) continue;
@@ -275,50 +299,44 @@ class SingleWriterEngine final : public Engine {
   }
 
   void apply_batch(std::size_t n) {
-    const uint64_t first_seq = seq_ + 1;
     for (std::size_t i = 0; i < n; ++i) {
       Request* r = batch_[i];
       if (r->control) {
         (*r->control)();
         r->reply = Reply{};
       } else {
-        r->reply = exchange_.apply(r->cmd, r->out);
-        if (is_sequenced(r->cmd.type)) {
-          r->reply.seq = ++seq_;
-          if (persistence_ && !persistence_->failed()) persistence_->log(seq_, r->cmd);
-        } else {
-          r->reply.seq = seq_;  // a query reads the state as of this number
-        }
+        r->reply = core_.apply(r->cmd, r->out);
       }
       r->reply.shard = shard_;
     }
-    if (persistence_ && !persist_batch()) {
+    if (!broken_locally_ && !core_.end_batch()) {
+      mark_broken(core_.error().empty() ? "the journal failed" : core_.error());
+      broken_locally_ = true;
+    }
+    if (broken_locally_) {
       // Nothing this batch mutated may be acknowledged: with durability batch or
       // always it is not known to be on disk. The engine accepts nothing more.
       for (std::size_t i = 0; i < n; ++i) {
-        Reply& reply = batch_[i]->reply;
-        if (!batch_[i]->control && is_sequenced(batch_[i]->cmd.type) && reply.seq >= first_seq) {
-          const uint64_t seq = reply.seq;
-          reply = Reply{};
-          reply.status = Status::kRejected;
-          reply.reason = RejectReason::kJournalFailed;
-          reply.seq = seq;
-          reply.shard = shard_;
-        }
+        Request* r = batch_[i];
+        if (r->control || !is_sequenced(r->cmd.type)) continue;
+        const uint64_t seq = r->reply.seq;
+        r->reply = Reply{};
+        r->reply.status = Status::kRejected;
+        r->reply.reason = RejectReason::kJournalFailed;
+        r->reply.seq = seq;
+        r->reply.shard = shard_;
       }
     }
     // Replies are published after the whole batch (and, with durability batch, after
     // its one fdatasync: group commit): one burst of completions instead of
     // interleaving stores to the callers' lines with the work.
-    for (std::size_t i = 0; i < n; ++i) ReplyPath::complete(*batch_[i]);
+    for (std::size_t i = 0; i < n; ++i) ReplyT::complete(*batch_[i]);
     signals_.in_flight.fetch_sub(static_cast<uint32_t>(n), std::memory_order_release);
   }
 
-  bool persist_batch() {
-    if (!persistence_->failed() && persistence_->end_batch() && persistence_->maybe_snapshot(seq_, exchange_))
-      return true;
-    mark_broken(persistence_->error());
-    return false;
+  bool core_journaled() const {
+    if constexpr (requires(const Core& c) { c.journaled(); }) return core_.journaled();
+    return true;
   }
 
   void mark_broken(const std::string& why) {
@@ -334,23 +352,22 @@ class SingleWriterEngine final : public Engine {
   const uint32_t batch_limit_;
   const OverloadPolicy overload_;
   const uint16_t shard_;
-  Channel<Request*> channel_;
-  std::unique_ptr<Channel<Request*>> priority_lane_;  // kPriority only
+  Queue channel_;
+  std::unique_ptr<Queue> priority_lane_;  // kPriority only
 
   EngineSignals signals_;
   // The engine thread's private state.
-  uint64_t seq_ = 0;
-  Exchange exchange_;
+  Core core_;
+  bool broken_locally_ = false;  // the core failed: every later batch is refused
   std::vector<Request*> batch_;
   std::thread thread_;
   pthread_t engine_thread_{};
   double final_cpu_s_ = 0;  // the engine thread's CPU time when it exited
   std::atomic<bool> exited_{false};
   std::mutex shutdown_mutex_;
-  std::unique_ptr<Persistence> persistence_;  // engine thread only, after construction
-  std::string init_error_;                    // set once in the constructor
+  std::string init_error_;  // set once in the constructor
   mutable std::mutex failure_mutex_;
-  std::string failure_;  // the persistence error that stopped the engine
+  std::string failure_;  // the core's error that stopped the engine
 };
 
 }  // namespace swlab

@@ -1,21 +1,17 @@
-// Builds a single-writer engine from run-time names (channel, reply path, wait
-// strategy) by choosing among the template instantiations. Each channel's
-// instantiations live in their own translation unit (single_writer_<channel>.cpp)
-// so the build parallelises and no file compiles all sixty.
+// Building the project's single-writer engines from a configuration: the engine
+// `single-writer` and each shard of `sharded-single-writer`.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
-#include "engine/engine_registry.h"
-#include "single_writer/reply/reply_atomic_wait.h"
-#include "single_writer/reply/reply_future.h"
-#include "single_writer/reply/reply_futex.h"
-#include "single_writer/reply/reply_spin.h"
+#include "engine/engine_config.h"
+#include "engine/engine_options.h"
+#include "single_writer/policies.h"
 #include "single_writer/single_writer_engine.h"
-#include "single_writer/wait/wait_blocking.h"
-#include "single_writer/wait/wait_busy_spin.h"
-#include "single_writer/wait/wait_spin_yield.h"
 
 namespace swlab {
 
@@ -23,45 +19,21 @@ namespace swlab {
 std::unique_ptr<Engine> make_single_writer(const EngineConfig& c, const std::string& name, uint16_t shard,
                                            std::string* error);
 
-using SingleWriterMaker = std::unique_ptr<Engine> (*)(const EngineConfig&, const std::string&, uint16_t,
-                                                      std::string*);
-std::unique_ptr<Engine> make_single_writer_moodycamel(const EngineConfig&, const std::string&, uint16_t, std::string*);
-std::unique_ptr<Engine> make_single_writer_moodycamel_blocking(const EngineConfig&, const std::string&, uint16_t,
-                                                               std::string*);
-std::unique_ptr<Engine> make_single_writer_boost_queue(const EngineConfig&, const std::string&, uint16_t, std::string*);
-std::unique_ptr<Engine> make_single_writer_spsc(const EngineConfig&, const std::string&, uint16_t, std::string*);
-std::unique_ptr<Engine> make_single_writer_mutex_deque(const EngineConfig&, const std::string&, uint16_t, std::string*);
+// The spec options every single-writer engine takes: channel, reply, wait (their
+// allowed values from the lists in policies.h), overload, capacity, batch,
+// durability.
+std::vector<EngineOption> single_writer_options();
 
-template <template <class> class Channel>
-std::unique_ptr<Engine> make_single_writer_with(const EngineConfig& c, const std::string& name, uint16_t shard,
-                                                std::string* error) {
-  SingleWriterOptions o;
-  o.markets = c.markets;
-  o.capacity = c.capacity;
-  o.batch = c.batch;
-  o.overload = c.overload;
-  o.shard = shard;
-  o.journal = c.persistence();
-  auto checked = [&](std::unique_ptr<Engine> e) -> std::unique_ptr<Engine> {
-    if (std::string f = e->failure(); !f.empty()) {
-      if (error) *error = f;
-      return nullptr;
-    }
-    return e;
-  };
-  auto with_reply = [&]<class ReplyPath>() -> std::unique_ptr<Engine> {
-    if (c.wait == "blocking") return checked(std::make_unique<SingleWriterEngine<Channel, ReplyPath, BlockingWait>>(name, o));
-    if (c.wait == "spin-yield") return checked(std::make_unique<SingleWriterEngine<Channel, ReplyPath, SpinYieldWait>>(name, o));
-    if (c.wait == "busy-spin") return checked(std::make_unique<SingleWriterEngine<Channel, ReplyPath, BusySpinWait>>(name, o));
-    if (error) *error = "unknown wait strategy '" + c.wait + "'";
-    return nullptr;
-  };
-  if (c.reply == "futex") return with_reply.template operator()<FutexReply>();
-  if (c.reply == "spin") return with_reply.template operator()<SpinReply>();
-  if (c.reply == "atomic-wait") return with_reply.template operator()<AtomicWaitReply>();
-  if (c.reply == "future") return with_reply.template operator()<FutureReply>();
-  if (error) *error = "unknown reply path '" + c.reply + "'";
-  return nullptr;
-}
+// The names in the project's lists, in list order (tests sweep them).
+const std::vector<std::string>& single_writer_channels();
+const std::vector<std::string>& single_writer_replies();
+const std::vector<std::string>& single_writer_waits();
+
+// Combination I of the project's lists (single_writer_family.h), defined in the
+// generated translation units single_writer_combinations_<k>.cpp: each holds the
+// combinations I with I % SWLAB_SW_UNITS == k.
+template <std::size_t I>
+std::unique_ptr<Engine> make_single_writer_combination(const std::string& name, const SingleWriterOptions& o,
+                                                       std::string* error);
 
 }  // namespace swlab

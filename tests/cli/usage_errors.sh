@@ -28,12 +28,19 @@ expect_usage "--engine: unknown engine 'nope'" run --engine mutex,nope
 expect_usage "--preset: unknown preset 'nope'" run --preset nope
 expect_usage "--threads: '0' is not a thread count" run --threads 0
 expect_usage "--threads: '-2' is not a thread count" run --threads 1,-2
-expect_usage "--duration: 'abc' is not a positive number" run --duration abc
-expect_usage "--duration: '-1' is not a positive number" run --duration -1
+expect_usage "--duration: 'abc' is not a number above 0, at most 86400" run --duration abc
+expect_usage "--duration: '-1' is not a number above 0, at most 86400" run --duration -1
+expect_usage "--duration: '100000' is not a number above 0, at most 86400" run --duration 100000
+expect_usage "--think: '18446744073709551615' is not a number of ns from 0 to 10000000000" run --think 18446744073709551615
+expect_usage "--rate: '1e12' is not a rate above 0 and at most 1000000000" run --mode open --rate 1e12
+expect_usage "--threads given twice" run --threads 1 --threads 2
+expect_usage "--capacity: '0': capacity must be 1..16777216" run --capacity 0
+expect_usage "has no option 'bogus' (it takes channel, reply, wait" run --engine single-writer:bogus=1
+expect_usage "option channel=x: channel must be one of spsc, moodycamel" run --engine single-writer:channel=x
 expect_usage "--window 4: engine 'mutex' completes inline" run --engine mutex --window 4
 expect_usage "--rate needs --mode open" run --rate 1000
 expect_usage "--mode open needs --rate" run --mode open
-expect_usage "--mode: 'half' is neither" sweep --mode half
+expect_usage "--mode: 'half' is not one of closed, open" sweep --mode half
 expect_usage "--find-knee needs --mode open" sweep --find-knee 100
 expect_usage "--repetitions: '0'" sweep --repetitions 0
 expect_usage "--warmup needs a value" run --warmup

@@ -22,6 +22,8 @@ template <class T>
 class BoostQueueChannel {
  public:
   static constexpr const char* kName = "boost-queue";
+  static constexpr const char* kSummary =
+      "boost::lockfree::queue, a node-based Michael-Scott queue (at most 65534 in flight)";
   static constexpr bool kBlocking = false;
   static constexpr std::size_t kMaxCapacity = 65534;
 

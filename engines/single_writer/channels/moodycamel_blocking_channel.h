@@ -19,6 +19,8 @@ template <class T>
 class MoodycamelBlockingChannel {
  public:
   static constexpr const char* kName = "moodycamel-blocking";
+  static constexpr const char* kSummary =
+      "moodycamel::BlockingConcurrentQueue: the same plus a semaphore the idle engine sleeps in";
   static constexpr bool kBlocking = true;
 
   explicit MoodycamelBlockingChannel(std::size_t capacity) : queue_(capacity), consumer_(queue_) {}

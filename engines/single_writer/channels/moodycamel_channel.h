@@ -22,6 +22,8 @@ template <class T>
 class MoodycamelChannel {
  public:
   static constexpr const char* kName = "moodycamel";
+  static constexpr const char* kSummary =
+      "moodycamel::ConcurrentQueue, lock-free MPMC, a producer token per client";
   static constexpr bool kBlocking = false;
 
   // The engine bounds the requests in flight itself; preallocating that many slots

@@ -17,6 +17,8 @@ template <class T>
 class MutexDequeChannel {
  public:
   static constexpr const char* kName = "mutex-deque";
+  static constexpr const char* kSummary =
+      "std::deque behind a std::mutex and a condition variable: the lock-based baseline";
   static constexpr bool kBlocking = true;
 
   explicit MutexDequeChannel(std::size_t) {}

@@ -20,6 +20,8 @@ template <class T>
 class SpscChannel {
  public:
   static constexpr const char* kName = "spsc";
+  static constexpr const char* kSummary =
+      "one wait-free SPSC ring per client thread, polled round-robin (the default)";
   static constexpr bool kBlocking = false;
 
   // Each ring holds `capacity`: the engine's bound applies to the sum, so a single

@@ -13,6 +13,7 @@ namespace swlab {
 
 struct AtomicWaitReply {
   static constexpr const char* kName = "atomic-wait";
+  static constexpr const char* kSummary = "C++20 std::atomic wait/notify";
   static constexpr int kSpins = 512;
 
   static void complete(Request& r) {

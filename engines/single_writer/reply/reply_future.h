@@ -17,6 +17,8 @@ namespace swlab {
 
 struct FutureReply {
   static constexpr const char* kName = "future";
+  static constexpr const char* kSummary =
+      "std::promise/std::future per blocking call: the baseline a newcomer writes";
 
   static void complete(Request& r) {
     if (r.promise == nullptr) return FutexReply::complete(r);

@@ -15,6 +15,7 @@ namespace swlab {
 
 struct SpinReply {
   static constexpr const char* kName = "spin";
+  static constexpr const char* kSummary = "the caller polls the slot with PAUSE and never sleeps";
   static constexpr uint32_t kYieldEvery = 1024;
 
   static void complete(Request& r) {

@@ -15,6 +15,7 @@ namespace swlab {
 
 struct BlockingWait {
   static constexpr const char* kName = "blocking";
+  static constexpr const char* kSummary = "spin, yield, then sleep until a request arrives (the default)";
   static constexpr uint32_t kSpins = 2000;
   static constexpr uint32_t kYields = 200;
 

@@ -16,6 +16,8 @@ namespace swlab {
 
 struct BusySpinWait {
   static constexpr const char* kName = "busy-spin";
+  static constexpr const char* kSummary =
+      "poll with PAUSE, never sleep (yields rarely so an oversubscribed machine progresses)";
   static constexpr uint32_t kYieldEvery = 4096;
 
   // Called with the number of consecutive empty polls; returns true when the

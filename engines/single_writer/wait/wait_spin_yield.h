@@ -15,6 +15,7 @@ namespace swlab {
 
 struct SpinYieldWait {
   static constexpr const char* kName = "spin-yield";
+  static constexpr const char* kSummary = "spin briefly, then sched_yield between polls; never sleeps";
   static constexpr uint32_t kSpins = 256;
 
   static bool idle(uint32_t polls) {

@@ -9,11 +9,9 @@ namespace swlab::lab2 {
 namespace {
 
 const EngineRegistrar registrar{EngineInfo{
-    "lab2-rwlock",
-    "lab 2: std::shared_mutex, queries shared, updates exclusive (your rwlock_engine.h)",
-    {},
-    false,
-    [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
+    .name = "lab2-rwlock",
+    .description = "lab 2: std::shared_mutex, queries shared, updates exclusive (your rwlock_engine.h)",
+    .make = [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
       return std::make_unique<RwLockEngine<std::shared_mutex>>("lab2-rwlock", c.markets);
     }}};
 

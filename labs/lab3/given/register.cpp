@@ -6,11 +6,10 @@ namespace swlab::lab3 {
 namespace {
 
 const EngineRegistrar registrar{EngineInfo{
-    "lab3-single-writer",
-    "lab 3: one engine thread, bounded channel, reply slots (your single_writer.cpp)",
-    {"overload", "capacity", "batch"},
-    false,
-    [](const EngineConfig& c, std::string* error) { return make_lab3_engine(c, error); }}};
+    .name = "lab3-single-writer",
+    .description = "lab 3: one engine thread, bounded channel, reply slots (your single_writer.cpp)",
+    .options = {overload_option(), capacity_option(), batch_option()},
+    .make = [](const EngineConfig& c, std::string* error) { return make_lab3_engine(c, error); }}};
 
 }  // namespace
 }  // namespace swlab::lab3

@@ -1,19 +1,39 @@
-// Registers the lab 5 engine as `lab5-journal` (given: frozen): the engine shell of
-// core_engine.h around your JournaledCore (core.h).
+// Registers the lab 5 engine as `lab5-journal` (given: frozen): the project's own
+// single-writer engine (engines/single_writer/single_writer_engine.h: the channel,
+// the batches, the reply slots, shutdown) with your JournaledCore (core.h) as the
+// state it owns. Per batch the engine thread calls
+//
+//   core.apply(cmd, out)   for each command, in the order it dequeued them
+//   core.end_batch()       once, after the batch and BEFORE any of its replies is
+//                          released: with durability `batch`, this is the group
+//                          commit (one fdatasync for everything in the batch)
+//
+// If end_batch() fails, nothing the batch changed is acknowledged: every state-
+// changing command of the batch is answered `journal_failed` (keeping its seq), and
+// the engine refuses every later command with `journal_failed`; failure() then
+// returns core.error(). The Core concept is in engines/engine/state_core.h; a core
+// with a snapshot(&error) member also answers snapshot requests (optional).
 #include "core.h"
-#include "core_engine.h"
 #include "engine/engine_registry.h"
+#include "single_writer/single_writer_engine.h"
 
 namespace swlab::lab5 {
 namespace {
 
+using Lab5Engine = SingleWriterEngine<SpscChannel, FutexReply, BlockingWait, JournaledCore>;
+
 const EngineRegistrar registrar{EngineInfo{
-    "lab5-journal",
-    "lab 5: single writer; your core numbers, journals and recovers (core.cpp)",
-    {"capacity", "batch", "durability"},
-    true,
-    [](const EngineConfig& c, std::string* error) -> std::unique_ptr<Engine> {
-      auto e = std::make_unique<CoreEngine<JournaledCore>>("lab5-journal", c);
+    .name = "lab5-journal",
+    .description = "lab 5: single writer; your core numbers, journals and recovers (core.cpp)",
+    .options = {capacity_option(), batch_option(), durability_option()},
+    .journals = true,
+    .make = [](const EngineConfig& c, std::string* error) -> std::unique_ptr<Engine> {
+      SingleWriterOptions o;
+      o.markets = c.markets;
+      o.capacity = c.capacity;
+      o.batch = c.batch;
+      o.journal = c.persistence();
+      auto e = std::make_unique<Lab5Engine>("lab5-journal", o);
       if (std::string f = e->failure(); !f.empty()) {
         if (error) *error = f;
         return nullptr;

@@ -27,6 +27,16 @@ Reply JournaledCore::apply(const Command& cmd, ReplyBuffers* out) {
   return r;
 }
 
+bool JournaledCore::snapshot(std::string* error) {
+  if (!persistence_) {
+    if (error) *error = "this engine keeps no journal (use --journal DIR)";
+    return false;
+  }
+  if (persistence_->snapshot(seq_, *exchange_)) return true;
+  if (error) *error = persistence_->error();
+  return false;
+}
+
 bool JournaledCore::end_batch() {
   if (!persistence_) return true;
   return !persistence_->failed() && persistence_->end_batch() && persistence_->maybe_snapshot(seq_, *exchange_);

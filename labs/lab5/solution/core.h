@@ -17,6 +17,8 @@ class JournaledCore {
   bool open(uint32_t markets, const PersistenceConfig& cfg, std::string* error);
   Reply apply(const Command& cmd, ReplyBuffers* out);
   bool end_batch();
+  // Optional in the Core concept: the reference answers snapshot requests.
+  bool snapshot(std::string* error);
   const Exchange& exchange() const { return *exchange_; }
   std::string error() const { return persistence_ ? persistence_->error() : std::string(); }
 

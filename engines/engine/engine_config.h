@@ -1,0 +1,45 @@
+// Every setting an engine can be built with. Each engine accepts a subset of them
+// in its spec (`single-writer:channel=spsc:capacity=64`) and describes that subset
+// itself (EngineOption, engine_options.h): the spec parser, `swlab engines
+// --verbose`, `--help` and the results' `engine_config` are all derived from those
+// descriptions, so a setting is spelled, checked and recorded in one place.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "engine/overload_policy.h"
+#include "persistence/persistence.h"
+
+namespace swlab {
+
+struct EngineConfig {
+  // The state's shape: set from the workload, recorded with every run.
+  uint32_t markets = 8;
+  // Single-writer engines (plain and sharded):
+  uint32_t capacity = 1024;  // bound of the channel: requests admitted and not yet answered
+  uint32_t batch = 64;       // most requests the engine thread drains per wake-up; 1 = no batching
+  std::string channel = "spsc";  // docs/single-writer.md: why
+  std::string reply = "futex";
+  std::string wait = "blocking";
+  OverloadPolicy overload = OverloadPolicy::kBlock;
+  // Sharded engines: 0 until the engine resolves its automatic default.
+  uint32_t shards = 0;
+  // Journal and snapshots (engines that journal; docs/replay.md):
+  std::string journal_dir;  // empty: no journal
+  Durability durability = Durability::kBatch;
+  uint64_t snapshot_every = 0;
+  std::size_t segment_bytes = 64 << 20;
+
+  PersistenceConfig persistence() const {
+    PersistenceConfig p;
+    p.dir = journal_dir;
+    p.durability = durability;
+    p.snapshot_every = snapshot_every;
+    p.segment_bytes = segment_bytes;
+    return p;
+  }
+};
+
+}  // namespace swlab

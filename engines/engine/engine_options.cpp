@@ -1,0 +1,112 @@
+#include "engine/engine_options.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace swlab {
+
+namespace {
+
+bool parse_u64(const std::string& s, uint64_t* v) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *v);
+  return ec == std::errc{} && p == s.data() + s.size();
+}
+
+}  // namespace
+
+std::string EngineOption::values() const {
+  if (is_count()) return std::to_string(min) + ".." + std::to_string(max);
+  std::string s;
+  for (const auto& c : choices) s += (s.empty() ? "" : ", ") + c;
+  return s;
+}
+
+std::string EngineOption::check(const std::string& value) const {
+  if (is_count()) {
+    uint64_t v;
+    if (parse_u64(value, &v) && v >= min && v <= max) return {};
+    return name + " must be " + values();
+  }
+  if (std::find(choices.begin(), choices.end(), value) != choices.end()) return {};
+  return name + " must be one of " + values();
+}
+
+EngineOption count_option(std::string name, std::string help, uint32_t EngineConfig::*field, uint64_t min,
+                          uint64_t max) {
+  EngineOption o;
+  o.name = std::move(name);
+  o.help = std::move(help);
+  o.min = min;
+  o.max = max;
+  o.get = [field](const EngineConfig& c) { return std::to_string(c.*field); };
+  o.set = [field](EngineConfig& c, const std::string& v) {
+    uint64_t x = 0;
+    parse_u64(v, &x);
+    c.*field = static_cast<uint32_t>(x);
+  };
+  return o;
+}
+
+EngineOption choice_option(std::string name, std::string help, std::string EngineConfig::*field,
+                           std::vector<std::string> choices, std::vector<std::string> choice_help) {
+  EngineOption o;
+  o.name = std::move(name);
+  o.help = std::move(help);
+  o.choices = std::move(choices);
+  o.choice_help = std::move(choice_help);
+  o.get = [field](const EngineConfig& c) { return c.*field; };
+  o.set = [field](EngineConfig& c, const std::string& v) { c.*field = v; };
+  return o;
+}
+
+const EngineOption& capacity_option() {
+  static const EngineOption o = count_option(
+      "capacity", "bound of the channel: requests admitted and not yet answered", &EngineConfig::capacity, 1,
+      1u << 24);
+  return o;
+}
+
+const EngineOption& batch_option() {
+  static const EngineOption o = count_option(
+      "batch", "most requests the engine thread drains per wake-up; 1 = no batching", &EngineConfig::batch, 1,
+      1u << 16);
+  return o;
+}
+
+const EngineOption& overload_option() {
+  static const EngineOption o = [] {
+    EngineOption x;
+    x.name = "overload";
+    x.help = "when the channel is full: block the caller, reject at once, or priority (shed new orders, "
+             "keep cancels and queries)";
+    x.choices = {"block", "reject", "priority"};
+    x.get = [](const EngineConfig& c) { return std::string(to_string(c.overload)); };
+    x.set = [](EngineConfig& c, const std::string& v) { parse_overload_policy(v, &c.overload); };
+    return x;
+  }();
+  return o;
+}
+
+const EngineOption& durability_option() {
+  static const EngineOption o = [] {
+    EngineOption x;
+    x.name = "durability";
+    x.help = "with a journal: none (write, no fsync), batch (one fdatasync per batch, replies after it), "
+             "always (fdatasync per command)";
+    x.choices = {"none", "batch", "always"};
+    x.get = [](const EngineConfig& c) { return std::string(to_string(c.durability)); };
+    x.set = [](EngineConfig& c, const std::string& v) { parse_durability(v, &c.durability); };
+    return x;
+  }();
+  return o;
+}
+
+const EngineOption& shards_option() {
+  static const EngineOption o = count_option(
+      "shards", "independent engines, market m on shard m % shards (default: chosen for the machine)",
+      &EngineConfig::shards, 1, 1024);
+  return o;
+}
+
+}  // namespace swlab

@@ -1,0 +1,53 @@
+// The project's state core (state_core.h): the Exchange, the sequence counter and,
+// with a journal directory, the Persistence that journals, snapshots and recovers
+// it. Single-threaded: the engine that owns it serialises every call.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/exchange.h"
+#include "engine/state_core.h"
+#include "persistence/persistence.h"
+
+namespace swlab {
+
+class ExchangeCore {
+ public:
+  bool open(uint32_t markets, const PersistenceConfig& journal, std::string* error);
+
+  Reply apply(const Command& cmd, ReplyBuffers* out) {
+    Reply r = exchange_->apply(cmd, out);
+    if (!is_sequenced(cmd.type)) {
+      r.seq = seq_;  // a query reads the state as of this number
+      return r;
+    }
+    r.seq = ++seq_;
+    // After a failure nothing more is logged: the engine refuses everything from the
+    // batch that failed on, so the journal must not grow past it either.
+    if (persistence_ && !persistence_->failed()) persistence_->log(seq_, cmd);
+    return r;
+  }
+
+  bool end_batch() {
+    if (!persistence_) return true;
+    return !persistence_->failed() && persistence_->end_batch() && persistence_->maybe_snapshot(seq_, *exchange_);
+  }
+
+  bool snapshot(std::string* error);
+
+  const Exchange& exchange() const { return *exchange_; }
+  uint64_t last_seq() const { return seq_; }
+  bool journaled() const { return persistence_ != nullptr; }
+  std::string error() const { return error_.empty() && persistence_ ? persistence_->error() : error_; }
+
+ private:
+  std::unique_ptr<Exchange> exchange_;
+  uint64_t seq_ = 0;
+  std::unique_ptr<Persistence> persistence_;  // null: no journal
+  std::string error_;                         // set by open() only
+};
+static_assert(SnapshottingCore<ExchangeCore>);
+
+}  // namespace swlab

@@ -1,0 +1,46 @@
+// A channel written for the tests only, to show what adding one takes: this header
+// (the Channel concept in engines/single_writer/policies.h says what it must
+// provide) and one entry in a channel list (test_adding_a_channel.cpp). Deliberately
+// plain: a std::vector behind a std::mutex, drained by swapping it out.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <mutex>
+#include <vector>
+
+namespace swlab::test {
+
+template <class T>
+class VectorChannel {
+ public:
+  static constexpr const char* kName = "test-vector";
+  static constexpr const char* kSummary = "a std::vector behind a std::mutex (a test-only channel)";
+  static constexpr bool kBlocking = false;
+
+  explicit VectorChannel(std::size_t capacity) { items_.reserve(capacity); }
+
+  void push(T item) {
+    std::lock_guard guard(mutex_);
+    items_.push_back(item);
+  }
+
+  std::size_t pop_bulk(T* out, std::size_t max) {
+    std::lock_guard guard(mutex_);
+    const std::size_t n = std::min(max, items_.size() - head_);
+    std::copy_n(items_.begin() + static_cast<std::ptrdiff_t>(head_), n, out);
+    head_ += n;
+    if (head_ == items_.size()) {
+      items_.clear();
+      head_ = 0;
+    }
+    return n;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<T> items_;
+  std::size_t head_ = 0;
+};
+
+}  // namespace swlab::test

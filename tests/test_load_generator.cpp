@@ -131,7 +131,9 @@ class StallingEngine final : public Engine {
   std::string_view name() const override { return "stalling"; }
   Reply execute(const Command& c, ReplyBuffers*) override {
     if (c.type != CommandType::kDeposit && ++n_ == stall_at_) std::this_thread::sleep_for(stall_);
-    return Reply{};
+    Reply r;
+    r.status = Status::kOk;  // accepts everything (a Reply starts unset)
+    return r;
   }
   void submit(Request& r) override {
     r.reply = execute(r.cmd, r.out);

@@ -14,6 +14,7 @@ ShardedEngine::ShardedEngine(std::string name, uint32_t markets, std::vector<std
 Reply ShardedEngine::execute(const Command& cmd, ReplyBuffers* out) {
   if (cmd.type == CommandType::kDigest) {
     Reply r;
+    r.status = Status::kOk;
     r.digest = digest();
     return r;
   }
@@ -25,6 +26,7 @@ void ShardedEngine::submit(Request& req) {
     // Visits every shard: answered here, before submit returns.
     req.done.reset();
     req.reply = Reply{};
+    req.reply.status = Status::kOk;
     req.reply.digest = digest();
     req.done.complete();
     return;

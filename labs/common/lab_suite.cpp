@@ -12,7 +12,7 @@
 #include <sstream>
 #include <thread>
 
-#include "engine_names.h"
+#include "engine_factories.h"
 #include "lab_support.h"
 #include "load_generator.h"
 #include "persistence/persistence.h"

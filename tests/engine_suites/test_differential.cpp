@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "engine_names.h"
+#include "engine_factories.h"
 #include "protocol/protocol.h"
 #include "random_script.h"
 #include "reference_model.h"

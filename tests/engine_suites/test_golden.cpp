@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine_names.h"
+#include "engine_factories.h"
 #include "protocol/protocol.h"
 #include "reference_model.h"
 

@@ -8,7 +8,7 @@
 #include <random>
 #include <thread>
 
-#include "engine_names.h"
+#include "engine_factories.h"
 #include "random_commands.h"
 
 namespace swlab::test {

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <random>
-#include <sstream>
 #include <thread>
 #include <tuple>
 
@@ -13,6 +12,7 @@
 #include "protocol/protocol.h"
 #include "random_script.h"
 #include "reference_model.h"
+#include "script_runner.h"
 
 namespace swlab::test {
 namespace {
@@ -51,11 +51,7 @@ TEST_P(SingleWriterMatrix, MatchesTheReferenceModel) {
   const std::string expected = ref.run_script(script);
   auto engine = make(8);
   ASSERT_TRUE(engine);
-  Protocol protocol(default_symbols());
-  std::istringstream in(script);
-  std::ostringstream out;
-  protocol.run(*engine, in, out);
-  EXPECT_EQ(out.str(), expected);
+  EXPECT_TRUE(same_output("random script, seed 99", expected, run_script(*engine, script)));
   EXPECT_EQ(engine->digest(), ref.digest());
 }
 

@@ -20,6 +20,7 @@
 #include "random_commands.h"
 #include "random_script.h"
 #include "reference_model.h"
+#include "script_runner.h"
 #include "workload.h"
 
 namespace swlab::labs {
@@ -44,8 +45,10 @@ constexpr int kScale = 4;
 class LabEngine : public ::testing::TestWithParam<std::string> {};
 
 // The reference model is the oracle (after MIT 6.5840): long random scripts, one
-// command at a time, byte-identical replies and the same digest.
+// command at a time, byte-identical replies and the same digest. A failure names the
+// seed and the first differing line.
 TEST_P(LabEngine, RandomStreamsMatchTheReferenceModel) {
+  constexpr uint32_t kMarkets = 8;
   const test::ScriptShape shapes[] = {
       {.markets = 8, .accounts = 12, .mid = 700, .spread = 6, .max_qty = 30, .order_ids = 40},
       {.markets = 1, .accounts = 4, .mid = 50, .spread = 3, .max_qty = 8, .order_ids = 8},
@@ -55,20 +58,10 @@ TEST_P(LabEngine, RandomStreamsMatchTheReferenceModel) {
     const std::string script = test::random_script(seed, 2500, shapes[i % 2]);
     test::ReferenceExchange ref(default_symbols());
     const std::string expected = ref.run_script(script);
-    auto engine = make_engine(GetParam());
+    auto engine = make_engine(GetParam(), kMarkets);
     ASSERT_TRUE(engine);
-    Protocol protocol(default_symbols());
-    std::istringstream in(script);
-    std::ostringstream out;
-    protocol.run(*engine, in, out);
-    const std::string got = out.str();
-    if (got != expected) {
-      std::istringstream a(expected), b(got);
-      std::string la, lb;
-      int line = 1;
-      while (std::getline(a, la) && std::getline(b, lb) && la == lb) ++line;
-      FAIL() << "seed " << seed << ", output line " << line << ": reference '" << la << "', engine '" << lb << "'";
-    }
+    ASSERT_TRUE(test::same_output("random script, seed " + std::to_string(seed), expected,
+                                  test::run_script(*engine, script)));
     EXPECT_EQ(engine->digest(), ref.digest()) << "seed " << seed;
     std::string why;
     EXPECT_TRUE(engine->check_invariants(&why)) << why;

@@ -80,6 +80,19 @@ TEST(Workload, ValidateNamesTheProblem) {
   EXPECT_NE(validate(spec).find("price range"), std::string::npos);
 }
 
+TEST(Workload, WindowNeedsAnAsynchronousEngine) {
+  // A lock engine completes each submit inline: a window of requests in flight is
+  // refused up front, by name, instead of running as a window of one.
+  auto engine = make_engine("mutex");
+  ASSERT_TRUE(engine);
+  ASSERT_FALSE(engine->asynchronous());
+  LoadConfig cfg;
+  cfg.window = 8;
+  EXPECT_NE(validate(cfg, *engine).find("asynchronous"), std::string::npos);
+  cfg.window = 1;
+  EXPECT_EQ(validate(cfg, *engine), "");
+}
+
 // An engine that answers at once, except that the command with a given number
 // stalls it for a known time: the textbook coordinated-omission scenario.
 class StallingEngine final : public Engine {

@@ -12,6 +12,7 @@
 #include "protocol/protocol.h"
 #include "random_script.h"
 #include "reference_model.h"
+#include "reply_checks.h"
 #include "script_runner.h"
 
 namespace swlab::test {
@@ -76,7 +77,7 @@ TEST_P(SingleWriterMatrix, ConcurrentClientsGetOneReplyEach) {
   auto engine = make(4, 8);
   ASSERT_TRUE(engine);
   constexpr int kThreads = 3, kPerThread = 300, kWindow = 4;
-  std::atomic<int> replies{0};
+  std::vector<ReplyTally> tallies(kThreads);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -99,7 +100,7 @@ TEST_P(SingleWriterMatrix, ConcurrentClientsGetOneReplyEach) {
         for (int w = 0; w < kWindow && sent < kPerThread; ++w) {
           if (busy[w]) {
             engine->wait(slots[w]);
-            replies.fetch_add(1);
+            tallies[t].add(slots[w].cmd, slots[w].reply, nullptr);
           }
           Command& c = slots[w].cmd;
           c = Command{};
@@ -123,12 +124,15 @@ TEST_P(SingleWriterMatrix, ConcurrentClientsGetOneReplyEach) {
       for (int w = 0; w < kWindow; ++w)
         if (busy[w]) {
           engine->wait(slots[w]);
-          replies.fetch_add(1);
+          tallies[t].add(slots[w].cmd, slots[w].reply, nullptr);
         }
     });
   }
   for (auto& th : threads) th.join();
-  EXPECT_EQ(replies.load(), kThreads * kPerThread);
+  ReplyTally all;
+  for (const ReplyTally& t : tallies) all.merge(t);
+  EXPECT_EQ(all.replies, kThreads * kPerThread);
+  EXPECT_TRUE(every_reply_answered(all)) << "`overloaded` is an answer; an unset reply is not";
   std::string why;
   EXPECT_TRUE(engine->check_invariants(&why)) << why;
   engine->shutdown();

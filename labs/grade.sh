@@ -176,12 +176,17 @@ for p in "${parts[@]}"; do
   failed_names=$(head -5 <<< "$failed_all")
   nfailed=$(grep -c . <<< "$failed_all")
   more=$((nfailed - 5))
-  not_run=$((ran - passed - nfailed))
+  # A test that does not apply to the engine as written skips, with the reason (a
+  # pipelined test when asynchronous() is false): it scores nothing, like a failure.
+  skipped_all=$(grep -E '^\[  SKIPPED \] .*\([0-9]+ ms\)$' <<< "$out" | sed -E 's/^\[  SKIPPED \] //; s/ \([0-9]+ ms\)$//')
+  nskipped=$(grep -c . <<< "$skipped_all")
+  not_run=$((ran - passed - nfailed - nskipped))
   if [ "$ran" -eq 0 ]; then score=0; else score=$(awk -v p="$points" -v a="$passed" -v r="$ran" 'BEGIN { print p * a / r }'); fi
   [ "$passed" -eq "$ran" ] && [ "$ran" -gt 0 ] || all_correct=""
   printf '  %-58s %3d/%-3d tests %6s/%s\n' "$name" "$passed" "$ran" "$(fmt "$score")" "$points"
   while read -r f; do [ -n "$f" ] && printf '      failed: %s\n' "$f"; done <<< "$failed_names"
   [ "$more" -gt 0 ] && printf '      ... and %d more\n' "$more"
+  while read -r f; do [ -n "$f" ] && printf '      skipped (does not apply to the engine as written): %s\n' "$f"; done <<< "$skipped_all"
   [ "$not_run" -gt 0 ] && printf '      %d did not finish: the test binary stopped (a crash?); run it: %s\n' \
     "$not_run" "$bin/$grade_bin --gtest_filter='$filter'"
   corr=$(awk -v a="$corr" -v b="$score" 'BEGIN { print a + b }'); corr_max=$((corr_max + points))

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <random>
-#include <sstream>
 #include <thread>
 #include <tuple>
 
@@ -14,6 +13,8 @@
 #include "protocol/protocol.h"
 #include "random_script.h"
 #include "reference_model.h"
+#include "reply_checks.h"
+#include "script_runner.h"
 
 namespace swlab::test {
 namespace {
@@ -52,11 +53,7 @@ TEST_P(SingleWriterMatrix, MatchesTheReferenceModel) {
   const std::string expected = ref.run_script(script);
   auto engine = make(8);
   ASSERT_TRUE(engine);
-  Protocol protocol(default_symbols());
-  std::istringstream in(script);
-  std::ostringstream out;
-  protocol.run(*engine, in, out);
-  EXPECT_EQ(out.str(), expected);
+  EXPECT_TRUE(same_output("random script, seed 99", expected, run_script(*engine, script)));
   EXPECT_EQ(engine->digest(), ref.digest());
 }
 
@@ -81,7 +78,7 @@ TEST_P(SingleWriterMatrix, ConcurrentClientsGetOneReplyEach) {
   auto engine = make(4, 8);
   ASSERT_TRUE(engine);
   constexpr int kThreads = 3, kPerThread = 300, kWindow = 4;
-  std::atomic<int> replies{0};
+  std::vector<ReplyTally> tallies(kThreads);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -104,7 +101,7 @@ TEST_P(SingleWriterMatrix, ConcurrentClientsGetOneReplyEach) {
         for (int w = 0; w < kWindow && sent < kPerThread; ++w) {
           if (busy[w]) {
             engine->wait(slots[w]);
-            replies.fetch_add(1);
+            tallies[t].add(slots[w].cmd, slots[w].reply, nullptr);
           }
           Command& c = slots[w].cmd;
           c = Command{};
@@ -128,12 +125,15 @@ TEST_P(SingleWriterMatrix, ConcurrentClientsGetOneReplyEach) {
       for (int w = 0; w < kWindow; ++w)
         if (busy[w]) {
           engine->wait(slots[w]);
-          replies.fetch_add(1);
+          tallies[t].add(slots[w].cmd, slots[w].reply, nullptr);
         }
     });
   }
   for (auto& th : threads) th.join();
-  EXPECT_EQ(replies.load(), kThreads * kPerThread);
+  ReplyTally all;
+  for (const ReplyTally& t : tallies) all.merge(t);
+  EXPECT_EQ(all.replies, kThreads * kPerThread);
+  EXPECT_TRUE(every_reply_answered(all)) << "`overloaded` is an answer; an unset reply is not";
   std::string why;
   EXPECT_TRUE(engine->check_invariants(&why)) << why;
   engine->shutdown();

@@ -24,6 +24,7 @@ class Exchange {
   Reply apply(const Command& cmd, ReplyBuffers* out) {
     if (cmd.type == CommandType::kDigest) {
       Reply r;
+      r.status = Status::kOk;
       r.digest = digest();
       return r;
     }

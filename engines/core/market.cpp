@@ -15,6 +15,13 @@ Reply rejected(RejectReason r) {
   return reply;
 }
 
+// Every answer sets its status: a Reply starts kUnset (core/types.h).
+Reply accepted() {
+  Reply reply;
+  reply.status = Status::kOk;
+  return reply;
+}
+
 bool add_overflows(int64_t a, int64_t b) { return a > std::numeric_limits<int64_t>::max() - b; }
 
 }  // namespace
@@ -51,15 +58,15 @@ Reply Market::apply(const Command& cmd, ReplyBuffers* out) {
     case CommandType::kReduce:
       return reduce(cmd.account, cmd.order_id, cmd.qty);
     case CommandType::kTop: {
-      Reply r;
+      Reply r = accepted();
       r.top = top();
       return r;
     }
     case CommandType::kDepth:
       depth(cmd.qty, out);
-      return Reply{};
+      return accepted();
     case CommandType::kBalance: {
-      Reply r;
+      Reply r = accepted();
       r.balance = balance(cmd.account);
       return r;
     }
@@ -78,7 +85,7 @@ Reply Market::deposit(int64_t account_id, Asset asset, int64_t amount) {
   total += amount;
   Balance& b = account(account_id);
   (asset == Asset::kCash ? b.cash_free : b.qty_free) += amount;
-  Reply r;
+  Reply r = accepted();
   r.balance = b;
   return r;
 }
@@ -202,7 +209,7 @@ Reply Market::place(bool buy, int64_t account_id, int64_t id, int64_t qty, int64
     b->qty_reserved += qty;
   }
 
-  Reply reply;
+  Reply reply = accepted();
   int64_t remaining = qty;
   match(buy, account_id, id, price, remaining, reply, out);
   reply.filled = qty - remaining;
@@ -235,7 +242,7 @@ Reply Market::cancel(int64_t account_id, int64_t id) {
   Order** found = orders_.find({account_id, id});
   if (found == nullptr) return rejected(RejectReason::kUnknownOrder);
   Order* o = *found;
-  Reply reply;
+  Reply reply = accepted();
   reply.resting = o->remaining;
   release_reservation(*o, o->remaining);
   unlink(o);
@@ -255,7 +262,7 @@ Reply Market::reduce(int64_t account_id, int64_t id, int64_t new_qty) {
   release_reservation(*o, released);
   o->remaining = new_qty;  // in place: the order keeps its queue position
   o->level->total -= released;
-  Reply reply;
+  Reply reply = accepted();
   reply.resting = new_qty;
   return reply;
 }

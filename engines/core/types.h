@@ -48,7 +48,11 @@ struct Command {
   int64_t price = 0;
 };
 
-enum class Status : uint8_t { kOk, kRejected };
+// A reply starts kUnset: every path that answers a command sets kOk or kRejected.
+// A reply that reaches a client still unset was never answered (a stub, a
+// forgotten branch); the protocol prints it as an error and every engine suite
+// rejects it, so a do-nothing engine cannot pass a test by saying nothing.
+enum class Status : uint8_t { kUnset, kOk, kRejected };
 
 enum class RejectReason : uint8_t {
   kNone,
@@ -87,7 +91,7 @@ struct TopOfBook {
 };
 
 struct Reply {
-  Status status = Status::kOk;
+  Status status = Status::kUnset;  // the engine sets kOk or kRejected
   RejectReason reason = RejectReason::kNone;
   uint16_t shard = 0;    // sharded engines: the shard that applied the command
   uint32_t trades = 0;   // trades this command made (appended to ReplyBuffers::trades)

@@ -209,6 +209,12 @@ ParsedLine Protocol::parse(std::string_view line) const {
 
 void Protocol::format(const Command& c, const Reply& r, const ReplyBuffers& buffers, int line_no,
                       std::string* out) const {
+  if (r.status == Status::kUnset) {
+    // Never the answer of a working engine (core/types.h): printed as an error so that
+    // a script's output cannot match while the engine answers nothing.
+    out->append("error line ").append(std::to_string(line_no)).append(": the engine left the reply unset\n");
+    return;
+  }
   const std::string_view sym =
       c.type == CommandType::kDigest ? std::string_view{} : std::string_view{symbols_[c.market]};
   switch (c.type) {

@@ -14,10 +14,15 @@ ShardedEngine::ShardedEngine(std::string name, uint32_t markets, std::vector<std
 Reply ShardedEngine::execute(const Command& cmd, ReplyBuffers* out) {
   if (cmd.type == CommandType::kDigest) {
     Reply r;
+    r.status = Status::kOk;
     r.digest = digest();
     return r;
   }
-  return shard_of(cmd.market).execute(cmd, out);
+  Reply r = shard_of(cmd.market).execute(cmd, out);
+  // Reply::shard names the shard that applied the command (core/types.h): a lock-based
+  // shard does not know its index, and per shard its sequence numbers start at 1.
+  r.shard = static_cast<uint16_t>(cmd.market % shards_.size());
+  return r;
 }
 
 void ShardedEngine::submit(Request& req) {
@@ -25,8 +30,16 @@ void ShardedEngine::submit(Request& req) {
     // Visits every shard: answered here, before submit returns.
     req.done.reset();
     req.reply = Reply{};
+    req.reply.status = Status::kOk;
     req.reply.digest = digest();
     req.done.complete();
+    return;
+  }
+  if (!asynchronous()) {
+    // Lock-based shards answer on the caller's thread: stamp the shard before the
+    // reply completes. (A single-writer shard stamps its own index on its thread.)
+    req.reply = execute(req.cmd, req.out);
+    req.done.complete_inline();
     return;
   }
   shard_of(req.cmd.market).submit(req);

@@ -58,7 +58,8 @@ class Lab4ShardedEngine final : public Engine {
 
 Reply Lab4ShardedEngine::execute(const Command& cmd, ReplyBuffers* out) {
   // TODO(lab4): route to the owner of cmd.market. A digest command visits every
-  // market (digest(): Engine::digest runs for_each_market): answer it here.
+  // market (digest(): Engine::digest runs for_each_market): answer it here, with
+  // status kOk (a Reply starts kUnset, and the tests reject an unset reply).
   (void)cmd;
   (void)out;
   return labs::rejected_reply(stopped_.load(std::memory_order_relaxed) ? RejectReason::kShutdown
@@ -67,8 +68,8 @@ Reply Lab4ShardedEngine::execute(const Command& cmd, ReplyBuffers* out) {
 
 void Lab4ShardedEngine::submit(Request& req) {
   // TODO(lab4): route to the owner of req.cmd.market. A digest command is answered
-  // here, on the caller's thread: reset req.done, set req.reply (reply.digest =
-  // digest()), then complete it (req.done.complete()).
+  // here, on the caller's thread: reset req.done, set req.reply (status kOk,
+  // reply.digest = digest()), then complete it (req.done.complete()).
   // The starter refuses everything at once (and honours shutdown, so that the tests
   // that wait for `shutdown` end). Replace this line.
   labs::reject_now(req, stopped_.load(std::memory_order_relaxed) ? RejectReason::kShutdown : RejectReason::kNotImplemented);

@@ -5,7 +5,7 @@ engine lab2-rwlock
 e=lab2_rwlock
 part "locking: queries shared, updates exclusive, the visitor" 30 "Lab2Locking.*"
 part "golden scripts and the reference model" 20 "*GoldenEngine*/$e:*Differential*/$e:*LabEngine.RandomStreams*/$e"
-part "concurrency, shutdown and load" 20 "*Concurrency.BlockingCalls*/$e:*LoadRun.CountsEveryReply*/$e:*LabEngine.Pipelined*/$e:*LabEngine.Workload*/$e:*LabEngine.Shutdown*/$e"
+part "concurrency, shutdown and load" 20 "*Concurrency.BlockingCalls*/$e:*LoadRun.CountsEveryReply*/$e:*LabEngine.Pipelined*/$e:*LabEngine.Workload*/$e:*Concurrency.Shutdown*/$e"
 if [ -n "$hidden" ]; then
   perf "queries dominate: throughput vs rwlock" 15 rwlock throughput 0.8 --preset read-heavy --zipf 1.2 --threads 3
   perf "a mixed workload: throughput vs rwlock" 15 rwlock throughput 0.8 --preset cancel-heavy --threads 2

@@ -7,7 +7,7 @@ part "the reply slot" 20 "Lab3Reply.*"
 part "the engine loop: numbering, sleeping, wake-ups" 15 "Lab3Engine.*-Lab3Engine.OnlyBlockAndRejectAreAccepted"
 part "admission: block, reject, shutdown" 15 "Lab3Admission.*"
 part "golden scripts and the reference model" 15 "*GoldenEngine*/$e:*Differential*/$e:*LabEngine.RandomStreams*/$e"
-part "concurrency, shutdown, load, gap-free numbering" 15 "*Concurrency.BlockingCalls*/$e:*Concurrency.Pipelined*/$e:*LoadRun*/$e:*LabEngine.Pipelined*/$e:*LabEngine.Workload*/$e:*LabEngine.Shutdown*/$e"
+part "concurrency, shutdown, load, gap-free numbering" 15 "*Concurrency.BlockingCalls*/$e:*Concurrency.Pipelined*/$e:*LoadRun*/$e:*LabEngine.Pipelined*/$e:*LabEngine.Workload*/$e:*Concurrency.Shutdown*/$e"
 if [ -n "$hidden" ]; then p="--preset write-heavy --zipf 1.0"; else p="--preset balanced"; fi
 perf "1 client x 8 in flight: throughput vs single-writer" 10 single-writer throughput 0.8 $p --threads 1 --window 8
 perf "2 clients x 8 in flight: throughput vs single-writer" 10 single-writer throughput 0.8 $p --threads 2 --window 8

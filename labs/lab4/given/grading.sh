@@ -5,7 +5,7 @@ engine lab4-sharded
 e=lab4_sharded
 part "routing: owners, independent shards, the digest, shutdown" 30 "Lab4Routing.*"
 part "golden scripts and the reference model" 20 "*GoldenEngine*/$e:*Differential*/$e:*LabEngine.RandomStreams*/$e"
-part "concurrency, shutdown, load, per-shard numbering" 20 "*Concurrency.BlockingCalls*/$e:*Concurrency.Pipelined*/$e:*LoadRun*/$e:*LabEngine.Pipelined*/$e:*LabEngine.Workload*/$e:*LabEngine.Shutdown*/$e"
+part "concurrency, shutdown, load, per-shard numbering" 20 "*Concurrency.BlockingCalls*/$e:*Concurrency.Pipelined*/$e:*LoadRun*/$e:*LabEngine.Pipelined*/$e:*LabEngine.Workload*/$e:*Concurrency.Shutdown*/$e"
 if [ -n "$hidden" ]; then p="--preset balanced --zipf 1.5"; else p="--preset balanced"; fi
 perf "4 shards, 2 clients x 8: throughput vs sharded-single-writer" 15 sharded-single-writer throughput 0.8 $p --threads 2 --window 8
 perf "4 shards, 4 clients: throughput vs sharded-single-writer" 15 sharded-single-writer throughput 0.8 $p --threads 4

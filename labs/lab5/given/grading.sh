@@ -8,7 +8,7 @@ part "sequencing" 10 "Lab5Sequencing.*"
 part "the journal: history, restart, modes, torn tail, damage, full disk" 30 "Lab5Journal.*"
 part "a real crash: SIGKILL under load, then recover" 20 "Lab5Crash.*"
 part "golden scripts and the reference model" 10 "*GoldenEngine*/$e:*Differential*/$e:*LabEngine.RandomStreams*/$e"
-part "concurrency, shutdown, load, gap-free numbering" 10 "*Concurrency.BlockingCalls*/$e:*Concurrency.Pipelined*/$e:*LoadRun*/$e:*LabEngine.Pipelined*/$e:*LabEngine.Workload*/$e:*LabEngine.Shutdown*/$e"
+part "concurrency, shutdown, load, gap-free numbering" 10 "*Concurrency.BlockingCalls*/$e:*Concurrency.Pipelined*/$e:*LoadRun*/$e:*LabEngine.Pipelined*/$e:*LabEngine.Workload*/$e:*Concurrency.Shutdown*/$e"
 if [ -n "$hidden" ]; then p="--preset write-heavy"; else p="--preset balanced"; fi
 perf "durability batch, 2 clients x 8: vs single-writer" 10 single-writer throughput 0.7 $p --threads 2 --window 8 --journal @JOURNAL@ --durability batch
 perf "durability none, 2 clients x 8: vs single-writer" 10 single-writer throughput 0.7 $p --threads 2 --window 8 --journal @JOURNAL@ --durability none

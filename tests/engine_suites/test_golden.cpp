@@ -1,5 +1,6 @@
 // Golden scenarios: hand-checked scripts (tests/golden/*.in) with their expected
-// output (*.out), run through every engine and through the reference model.
+// output (*.out), run through every engine and through the reference model. A
+// failure names the scenario and its first differing line, and stops there.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,9 +8,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine_names.h"
+#include "engine_factories.h"
 #include "protocol/protocol.h"
 #include "reference_model.h"
+#include "reply_checks.h"
+#include "script_runner.h"
 
 namespace swlab::test {
 namespace {
@@ -31,31 +34,28 @@ std::vector<fs::path> golden_inputs() {
   return v;
 }
 
+std::string expected_output(fs::path in) { return read_file(in.replace_extension(".out")); }
+
 TEST(Golden, DirectoryHasScenarios) { EXPECT_GE(golden_inputs().size(), 10u); }
 
 TEST(Golden, ReferenceModelMatchesEveryScenario) {
   for (const fs::path& in : golden_inputs()) {
     ReferenceExchange ref(default_symbols());
-    fs::path out = in;
-    out.replace_extension(".out");
-    EXPECT_EQ(ref.run_script(read_file(in)), read_file(out)) << in.filename();
+    ASSERT_TRUE(same_output(in.filename().string() + " (reference model)", expected_output(in),
+                            ref.run_script(read_file(in))));
   }
 }
 
 class GoldenEngine : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(GoldenEngine, EveryScenarioMatchesByteForByte) {
-  Protocol protocol(default_symbols());
+  constexpr uint32_t kMarkets = 8;  // make_engine's default: the protocol's symbols
   for (const fs::path& in : golden_inputs()) {
-    auto engine = make_engine(GetParam());
-    std::istringstream script(read_file(in));
-    std::ostringstream got;
-    protocol.run(*engine, script, got);
-    fs::path out = in;
-    out.replace_extension(".out");
-    EXPECT_EQ(got.str(), read_file(out)) << in.filename() << " on " << GetParam();
-    std::string why;
-    EXPECT_TRUE(engine->check_invariants(&why)) << in.filename() << ": " << why;
+    auto engine = make_engine(GetParam(), kMarkets);
+    ASSERT_TRUE(engine);
+    const std::string got = run_script(*engine, read_file(in));
+    ASSERT_TRUE(same_output(in.filename().string() + " on " + GetParam(), expected_output(in), got));
+    EXPECT_TRUE(invariants_hold(*engine, kMarkets)) << in.filename();
   }
 }
 

@@ -1,9 +1,13 @@
-// Every test suite that takes an engine is parameterised over the registry, so an
-// engine added later (a lab's, a new variant) gets all of them by registering.
+// Engines for the suites, by name. Every test suite that takes an engine is
+// parameterised over the registry, so an engine added later (a lab's, a new
+// variant, a test-only one) gets all of them by registering (EngineRegistrar).
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +17,7 @@ namespace swlab::test {
 
 inline std::vector<std::string> all_engines() { return EngineRegistry::instance().names(); }
 
+// The registered name as a GoogleTest parameter name: "sharded-mutex" -> "sharded_mutex".
 inline std::string engine_param_name(const ::testing::TestParamInfo<std::string>& info) {
   std::string s = info.param;
   for (char& c : s)

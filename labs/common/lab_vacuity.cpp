@@ -1,0 +1,27 @@
+// The do-nothing engines under lab names, so that the lab suite (lab_suite.cpp, which
+// covers the engines named "lab...") is proven honest along with the shared engine
+// suites: each of them must fail every test for these engines. Registered only in
+// labs_vacuity_tests, never in a grader; tests/support/null_engines.h says what they do.
+#include <memory>
+#include <string>
+
+#include "engine/engine_registry.h"
+#include "null_engines.h"
+
+namespace swlab::labs {
+namespace {
+
+const EngineRegistrar lab_null_unset{EngineInfo{
+    "lab-null-unset", "test only: answers every command at once with an unset reply", {}, false,
+    [](const EngineConfig&, std::string*) -> std::unique_ptr<Engine> {
+      return std::make_unique<test::NullEngine>("lab-null-unset", std::nullopt);
+    }}};
+
+const EngineRegistrar lab_null_not_implemented{EngineInfo{
+    "lab-null-not-implemented", "test only: a starter whose every stub answers `not_implemented` at once", {}, false,
+    [](const EngineConfig&, std::string*) -> std::unique_ptr<Engine> {
+      return std::make_unique<test::NullEngine>("lab-null-not-implemented", RejectReason::kNotImplemented);
+    }}};
+
+}  // namespace
+}  // namespace swlab::labs

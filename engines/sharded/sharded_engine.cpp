@@ -18,11 +18,9 @@ Reply ShardedEngine::execute(const Command& cmd, ReplyBuffers* out) {
     r.digest = digest();
     return r;
   }
-  Reply r = shard_of(cmd.market).execute(cmd, out);
-  // Reply::shard names the shard that applied the command (core/types.h): a lock-based
-  // shard does not know its index, and per shard its sequence numbers start at 1.
-  r.shard = static_cast<uint16_t>(cmd.market % shards_.size());
-  return r;
+  // Every shard stamps its own index in Reply::shard (core/types.h): per shard the
+  // sequence numbers start at 1, so (shard, seq) is what names a mutation.
+  return shard_of(cmd.market).execute(cmd, out);
 }
 
 void ShardedEngine::submit(Request& req) {
@@ -33,13 +31,6 @@ void ShardedEngine::submit(Request& req) {
     req.reply.status = Status::kOk;
     req.reply.digest = digest();
     req.done.complete();
-    return;
-  }
-  if (!asynchronous()) {
-    // Lock-based shards answer on the caller's thread: stamp the shard before the
-    // reply completes. (A single-writer shard stamps its own index on its thread.)
-    req.reply = execute(req.cmd, req.out);
-    req.done.complete_inline();
     return;
   }
   shard_of(req.cmd.market).submit(req);

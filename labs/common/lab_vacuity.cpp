@@ -12,14 +12,16 @@ namespace swlab::labs {
 namespace {
 
 const EngineRegistrar lab_null_unset{EngineInfo{
-    "lab-null-unset", "test only: answers every command at once with an unset reply", {}, false,
-    [](const EngineConfig&, std::string*) -> std::unique_ptr<Engine> {
+    .name = "lab-null-unset",
+    .description = "test only: answers every command at once with an unset reply",
+    .make = [](const EngineConfig&, std::string*) -> std::unique_ptr<Engine> {
       return std::make_unique<test::NullEngine>("lab-null-unset", std::nullopt);
     }}};
 
 const EngineRegistrar lab_null_not_implemented{EngineInfo{
-    "lab-null-not-implemented", "test only: a starter whose every stub answers `not_implemented` at once", {}, false,
-    [](const EngineConfig&, std::string*) -> std::unique_ptr<Engine> {
+    .name = "lab-null-not-implemented",
+    .description = "test only: a starter whose every stub answers `not_implemented` at once",
+    .make = [](const EngineConfig&, std::string*) -> std::unique_ptr<Engine> {
       return std::make_unique<test::NullEngine>("lab-null-not-implemented", RejectReason::kNotImplemented);
     }}};
 

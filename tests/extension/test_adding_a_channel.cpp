@@ -9,7 +9,7 @@
 #include <array>
 
 #include "engine/engine_registry.h"
-#include "extension/vector_channel.h"
+#include "vector_channel.h"
 #include "single_writer/single_writer_factory.h"
 #include "single_writer/single_writer_family.h"
 

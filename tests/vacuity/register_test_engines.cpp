@@ -10,20 +10,23 @@ namespace swlab::test {
 namespace {
 
 const EngineRegistrar null_unset{EngineInfo{
-    "null-unset", "test only: answers every command at once with an unset reply", {}, false,
-    [](const EngineConfig&, std::string*) -> std::unique_ptr<Engine> {
+    .name = "null-unset",
+    .description = "test only: answers every command at once with an unset reply",
+    .make = [](const EngineConfig&, std::string*) -> std::unique_ptr<Engine> {
       return std::make_unique<NullEngine>("null-unset", std::nullopt);
     }}};
 
 const EngineRegistrar null_not_implemented{EngineInfo{
-    "null-not-implemented", "test only: answers every command at once `not_implemented`", {}, false,
-    [](const EngineConfig&, std::string*) -> std::unique_ptr<Engine> {
+    .name = "null-not-implemented",
+    .description = "test only: answers every command at once `not_implemented`",
+    .make = [](const EngineConfig&, std::string*) -> std::unique_ptr<Engine> {
       return std::make_unique<NullEngine>("null-not-implemented", RejectReason::kNotImplemented);
     }}};
 
 const EngineRegistrar inline_mutex{EngineInfo{
-    "inline-mutex", "test only: the mutex engine, completing every submit inline", {}, false,
-    [](const EngineConfig& c, std::string* error) -> std::unique_ptr<Engine> {
+    .name = "inline-mutex",
+    .description = "test only: the mutex engine, completing every submit inline",
+    .make = [](const EngineConfig& c, std::string* error) -> std::unique_ptr<Engine> {
       auto inner = EngineRegistry::instance().create("mutex", c, error);
       if (!inner) return nullptr;
       return std::make_unique<InlineEngine>("inline-mutex", std::move(inner));

@@ -1,27 +1,46 @@
 #include "load_generator.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
-#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <cstdio>
-
+#include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
 #include <thread>
 #include <vector>
 
-#include "platform/cache_line.h"
 #include "clock.h"
-#include "platform/futex.h"
+#include "interval_histogram.h"
+#include "null_engine.h"
 #include "persistence/persistence.h"
+#include "platform/cache_line.h"
+#include "platform/futex.h"
 
 namespace swlab {
 
 RunResult::RunResult() {
   for (auto& h : by_type) h = std::make_unique<HdrHistogram>();
+}
+
+double RunResult::tail_stability() const {
+  std::vector<int64_t> p99s;
+  // The last interval is cut short by the end of the run: left out.
+  for (std::size_t i = 0; i + 1 < series.size(); ++i)
+    if (series[i].commands >= kMinIntervalCommands) p99s.push_back(series[i].p99_ns);
+  if (p99s.size() < kMinIntervals) return -1;
+  std::sort(p99s.begin(), p99s.end());
+  const auto rank = [&](double p) {  // nearest rank
+    std::size_t r = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(p99s.size())));
+    return p99s[std::clamp<std::size_t>(r, 1, p99s.size()) - 1];
+  };
+  const int64_t median = rank(50);
+  return median > 0 ? static_cast<double>(rank(99)) / static_cast<double>(median) : -1;
 }
 
 std::string validate(const LoadConfig& c, const Engine& engine) {
@@ -32,12 +51,12 @@ std::string validate(const LoadConfig& c, const Engine& engine) {
            std::string(engine.name()) + "' completes inline (use --window 1)";
   if (c.mode == LoadMode::kOpen && !(c.rate > 0)) return "--mode open needs --rate > 0";
   if (c.mode == LoadMode::kClosed && c.rate > 0) return "--rate needs --mode open";
-  if (c.max_commands == 0 && !(c.duration_s > 0)) return "--duration must be > 0";
+  if (!c.fixed_work() && !(c.duration_s > 0)) return "--duration must be > 0";
   if (c.warmup_s < 0) return "--warmup must be >= 0";
   if (c.think_ns < 0) return "--think must be >= 0";
   if (c.think_ns > 0 && c.mode == LoadMode::kOpen) return "--think applies to closed loop only";
-  std::string w = validate(c.workload);
-  return w;
+  if (c.interval_ns <= 0) return "--interval must be > 0";
+  return validate(c.workload);
 }
 
 namespace {
@@ -49,7 +68,8 @@ struct alignas(kCacheLine) ClientResult {
   HdrHistogram latency;
   HdrHistogram uncorrected;
   std::array<HdrHistogram, kCommandTypeCount> by_type;
-  uint64_t offered = 0, completed = 0, shed = 0, ok = 0;
+  std::vector<IntervalHistogram> series;  // one per interval of the measured part
+  uint64_t offered = 0, unsent = 0, completed = 0, shed = 0, ok = 0;
   std::array<uint64_t, kRejectReasonCount> rejected{};
   uint64_t sent = 0, replies = 0;
   int64_t last_completion_ns = 0;
@@ -57,203 +77,373 @@ struct alignas(kCacheLine) ClientResult {
 static_assert(alignof(ClientResult) == kCacheLine);
 
 struct Shared {
-  const LoadConfig* config;
-  Engine* engine;
+  const LoadConfig* config = nullptr;
+  Engine* engine = nullptr;
   std::atomic<uint32_t> ready{0};
-  std::atomic<uint32_t> go{0};  // futex word: clients sleep on it until the start
-  int64_t start_ns = 0;         // written before `go`, read after
+  std::atomic<uint32_t> go{0};          // futex word: clients sleep on it until the start
+  int64_t start_ns = 0;                 // written before `go`, read after
+  // Fixed work: clients meet after their warm-up, and the measured part starts for
+  // all of them at one instant (written before `measure_go`, read after).
+  std::atomic<uint32_t> warmed{0};
+  std::atomic<uint32_t> measure_go{0};  // futex word
+  int64_t measure_start_ns = 0;
+  // Clients that have finished; the coordinator's time-series sampler waits on it.
+  std::mutex done_mutex;
+  std::condition_variable done_cv;
+  uint32_t finished = 0;
 };
 
-void pin_to_cpu(uint32_t client) {
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  if (n <= 0) return;
+void pin_to_cpu(int cpu) {
   cpu_set_t set;
   CPU_ZERO(&set);
-  CPU_SET(static_cast<int>(client % static_cast<uint32_t>(n)), &set);
+  CPU_SET(cpu, &set);
   pthread_setaffinity_np(pthread_self(), sizeof set, &set);
 }
 
-// One client. The clock is a template parameter: no branch on it in the loop.
+// A client's commands, generated in bulk before they are needed: generating one
+// costs about 20 ns, which must not be inside any measured latency. Refilled
+// outside the timed region (the caller re-reads the clock after a refill).
+class PregeneratedStream {
+ public:
+  PregeneratedStream(const WorkloadSpec& spec, uint64_t seed, uint32_t client, std::size_t chunk)
+      : stream_(spec, seed, client), buffer_(chunk) {
+    refill();
+  }
+  // True when the next command is ready without a refill.
+  bool ready() const { return next_ < buffer_.size(); }
+  const Command& take() { return buffer_[next_++]; }
+  void refill() {
+    for (Command& c : buffer_) c = stream_.next();
+    next_ = 0;
+  }
+
+ private:
+  CommandStream stream_;
+  std::vector<Command> buffer_;
+  std::size_t next_ = 0;
+};
+
+// Commands pre-generated per client between refills: at most about 4 M commands
+// (160 MB) over all clients, at most 16 K per client.
+std::size_t chunk_for(uint32_t threads) {
+  return std::clamp<std::size_t>((std::size_t{1} << 22) / threads, 256, 16384);
+}
+
+// This client's share of a total split over all clients.
+uint64_t share(uint64_t total, uint32_t id, uint32_t threads) {
+  return total / threads + (id < total % threads ? 1 : 0);
+}
+
 template <class Clock>
-void client_main(Shared& shared, uint32_t id, ClientResult& out) {
-  const LoadConfig& cfg = *shared.config;
-  Engine& engine = *shared.engine;
-  if (cfg.pin) pin_to_cpu(id);
-  CommandStream stream(cfg.workload, cfg.seed, id);
-  const uint32_t window = cfg.window;
-  std::vector<Request> slots(window);
-  std::vector<ReplyBuffers> buffers(window);
-  for (auto& b : buffers) {
-    b.trades.reserve(64);
-    b.bids.reserve(8);
-    b.asks.reserve(8);
-  }
-  std::vector<int64_t> intended(window), actual(window);
-  std::vector<uint8_t> busy(window, 0);
-
-  shared.ready.fetch_add(1, std::memory_order_acq_rel);
-  while (shared.go.load(std::memory_order_acquire) == 0) futex_wait(shared.go, 0);
-
-  const int64_t start = shared.start_ns;
-  const int64_t warm_end = start + static_cast<int64_t>(cfg.warmup_s * 1e9);
-  const bool by_count = cfg.max_commands > 0;
-  const int64_t end = by_count ? INT64_MAX : warm_end + static_cast<int64_t>(cfg.duration_s * 1e9);
-  // This client's share of a command budget.
-  const uint64_t quota =
-      by_count ? cfg.max_commands / cfg.threads + (id < cfg.max_commands % cfg.threads ? 1 : 0) : 0;
-  const bool open = cfg.mode == LoadMode::kOpen;
-  // Open loop: each client follows its own constant-rate schedule; the clients'
-  // schedules are staggered so the aggregate is evenly spaced, not bursts of N.
-  const double interval = open ? cfg.threads * 1e9 / cfg.rate : 0;
-  int64_t schedule_index = 0;
-  const double stagger = open ? interval * id / cfg.threads : 0;
-  auto next_intended = [&] { return start + static_cast<int64_t>(stagger + interval * schedule_index); };
-  uint64_t measured_sent = 0;
-  bool sending = true;
-
-  int ack_fd = -1;
-  if (!cfg.ack_log_dir.empty()) {
-    const std::string path = cfg.ack_log_dir + "/acks-" + std::to_string(id) + ".log";
-    ack_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  }
-  struct FdCloser {
-    int& fd;
-    ~FdCloser() {
-      if (fd >= 0) ::close(fd);
+class Client {
+ public:
+  Client(Shared& shared, uint32_t id, ClientResult& out)
+      : shared_(shared),
+        cfg_(*shared.config),
+        engine_(*shared.engine),
+        id_(id),
+        out_(out),
+        stream_(cfg_.workload, cfg_.seed, id, chunk_for(cfg_.threads)),
+        window_(cfg_.window),
+        slots_(window_),
+        buffers_(window_),
+        intended_(window_),
+        actual_(window_),
+        measured_(window_, 0),
+        busy_(window_, 0),
+        warm_quota_(cfg_.fixed_work() ? share(cfg_.warmup_commands, id, cfg_.threads) : 0),
+        quota_(cfg_.fixed_work() ? share(cfg_.max_commands, id, cfg_.threads) : 0),
+        open_(cfg_.mode == LoadMode::kOpen),
+        interval_(open_ ? cfg_.threads * 1e9 / cfg_.rate : 0),
+        stagger_(open_ ? interval_ * id / cfg_.threads : 0) {
+    for (auto& b : buffers_) {
+      b.trades.reserve(64);
+      b.bids.reserve(8);
+      b.asks.reserve(8);
     }
-  } close_ack_log{ack_fd};
-  auto record = [&](uint32_t slot, int64_t done_ns) {
-    const Request& r = slots[slot];
-    ++out.replies;
-    if (ack_fd >= 0 && r.reply.seq > 0 && is_sequenced(r.cmd.type) &&
-        r.reply.reason != RejectReason::kOverloaded && r.reply.reason != RejectReason::kShutdown &&
-        r.reply.reason != RejectReason::kJournalFailed) {
-      char line[32];
-      int len = std::snprintf(line, sizeof line, "%llu\n", static_cast<unsigned long long>(r.reply.seq));
-      if (::write(ack_fd, line, static_cast<size_t>(len)) != len) ack_fd = -1;
+  }
+
+  void run() {
+    if (!cfg_.client_cpus.empty()) pin_to_cpu(cfg_.client_cpus[id_ % cfg_.client_cpus.size()]);
+    open_ack_log();
+    shared_.ready.fetch_add(1, std::memory_order_acq_rel);
+    while (shared_.go.load(std::memory_order_acquire) == 0) futex_wait(shared_.go, 0);
+    start_ = shared_.start_ns;
+    if (!cfg_.fixed_work()) {
+      begin_measuring(start_ + static_cast<int64_t>(cfg_.warmup_s * 1e9));
+      end_ = measure_start_ + static_cast<int64_t>(cfg_.duration_s * 1e9);
+    } else {
+      // The warm-up's schedule (open loop) starts now; the measured part's when all
+      // clients are warm.
+      measure_start_ = INT64_MAX;
+      end_ = INT64_MAX;
     }
-    if (intended[slot] < warm_end) return;  // warm-up: counted, not measured
-    ++out.completed;
-    out.last_completion_ns = done_ns;
+    if (window_ == 1 && !open_) {
+      closed_loop();
+    } else {
+      pipelined_loop();
+    }
+    // A client that stopped before its warm-up ended (a stop request) must still be
+    // counted, or the coordinator would wait for it forever.
+    if (cfg_.fixed_work() && !announced_) announce_warm();
+    if (ack_fd_ >= 0) ::close(ack_fd_);
+  }
+
+ private:
+  void begin_measuring(int64_t at) {
+    measure_start_ = at;
+    next_boundary_ = at + cfg_.interval_ns;
+    interval_index_ = 0;
+  }
+
+  // Fixed work: after the warm-up quota, wait until every client is warm; the
+  // coordinator then starts the measured part for all at once.
+  void meet_after_warmup() {
+    announce_warm();
+    while (shared_.measure_go.load(std::memory_order_acquire) == 0) futex_wait(shared_.measure_go, 0);
+    begin_measuring(shared_.measure_start_ns);
+    schedule_base_ = measure_start_;
+    schedule_index_ = 0;
+    // The measured part of an open loop lasts as long as its schedule: quota commands
+    // at this client's interval. Whatever is not sent by then is unsent.
+    end_ = open_ ? measure_start_ + static_cast<int64_t>(stagger_ + interval_ * static_cast<double>(quota_))
+                 : INT64_MAX;
+    warm_ = true;
+  }
+
+  void announce_warm() {
+    announced_ = true;
+    shared_.warmed.fetch_add(1, std::memory_order_acq_rel);
+    futex_wake_all(shared_.warmed);
+  }
+
+  void open_ack_log() {
+    if (cfg_.ack_log_dir.empty()) return;
+    const std::string path = cfg_.ack_log_dir + "/acks-" + std::to_string(id_) + ".log";
+    ack_fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  }
+
+  void log_ack(const Request& r) {
+    if (ack_fd_ < 0 || r.reply.seq == 0 || !is_sequenced(r.cmd.type) || r.reply.reason == RejectReason::kOverloaded ||
+        r.reply.reason == RejectReason::kShutdown || r.reply.reason == RejectReason::kJournalFailed)
+      return;
+    char line[32];
+    const int len = std::snprintf(line, sizeof line, "%llu\n", static_cast<unsigned long long>(r.reply.seq));
+    if (::write(ack_fd_, line, static_cast<size_t>(len)) != len) ack_fd_ = -1;
+  }
+
+  void record(uint32_t slot, int64_t done_ns) {
+    const Request& r = slots_[slot];
+    ++out_.replies;
+    log_ack(r);
+    if (!measured_[slot]) return;  // warm-up: counted, not measured
+    ++out_.completed;
+    out_.last_completion_ns = done_ns;
     if (!r.reply.ok()) {
-      ++out.rejected[static_cast<size_t>(r.reply.reason)];
+      ++out_.rejected[static_cast<size_t>(r.reply.reason)];
       if (r.reply.reason == RejectReason::kOverloaded) {
-        ++out.shed;  // never measured as a latency: it was not served
+        ++out_.shed;  // never measured as a latency: it was not served
         return;
       }
     } else {
-      ++out.ok;
+      ++out_.ok;
     }
-    const int64_t latency = done_ns - intended[slot];
-    out.latency.record(latency);
-    out.by_type[static_cast<size_t>(r.cmd.type)].record(latency);
-    if (open) out.uncorrected.record(done_ns - actual[slot]);
-  };
+    const int64_t latency = done_ns - intended_[slot];
+    out_.latency.record(latency);
+    out_.by_type[static_cast<size_t>(r.cmd.type)].record(latency);
+    if (open_) out_.uncorrected.record(done_ns - actual_[slot]);
+    while (done_ns >= next_boundary_) {
+      ++interval_index_;
+      next_boundary_ += cfg_.interval_ns;
+    }
+    if (interval_index_ >= out_.series.size()) out_.series.resize(interval_index_ + 1);
+    out_.series[interval_index_].record(latency);
+  }
 
-  auto can_send = [&](int64_t now) {
-    if (!sending) return false;
-    if (by_count ? measured_sent >= quota : now >= end) return sending = false;
+  bool stopped() const { return cfg_.stop && cfg_.stop->load(std::memory_order_relaxed); }
+
+  // Whether the next command (sent now, or due at `due` in open loop) may go.
+  bool may_send(int64_t now) {
+    if (!sending_) return false;
+    if (stopped()) return sending_ = false;
+    if (cfg_.fixed_work()) {
+      if (!warm_ && sent_ >= warm_quota_) meet_after_warmup();
+      if (warm_ && measured_sent_ >= quota_) return sending_ = false;
+    }
+    if (now >= end_) return sending_ = false;
     return true;
-  };
+  }
 
-  auto send = [&](uint32_t slot, int64_t when_intended, int64_t now) {
-    buffers[slot].clear();
-    Request& r = slots[slot];
-    r.cmd = stream.next();
-    r.out = &buffers[slot];
-    intended[slot] = when_intended;
-    actual[slot] = now;
-    if (when_intended >= warm_end) {
-      ++measured_sent;
-      ++out.offered;
+  bool measuring() const { return warm_ || (!cfg_.fixed_work() && intended_now_ >= measure_start_); }
+
+  void stamp(uint32_t slot, int64_t intended, int64_t now) {
+    intended_[slot] = intended;
+    actual_[slot] = now;
+    intended_now_ = intended;
+    measured_[slot] = measuring();
+    if (measured_[slot]) {
+      ++measured_sent_;
+      ++out_.offered;
     }
-    ++out.sent;
-    busy[slot] = 1;
-    engine.submit(r);
-  };
+    ++sent_;
+    ++out_.sent;
+  }
 
-  if (window == 1 && !open) {
-    // The plain closed loop: send, wait for the reply, (think), send again. The
-    // blocking call is the one a caller would write; the reply time doubles as the
-    // next iteration's "now", so a command costs two clock reads, not three.
-    Request& r = slots[0];
+  // The plain closed loop: send, wait for the reply, (think), send again. The reply
+  // time is the next command's send time: one clock read per command.
+  void closed_loop() {
+    Request& r = slots_[0];
     int64_t now = Clock::now_ns();
-    while (can_send(now)) {
-      // The stream is advanced before stamping, so its cost is not latency.
-      buffers[0].clear();
-      r.cmd = stream.next();
-      const int64_t t0 = Clock::now_ns();
-      intended[0] = actual[0] = t0;
-      if (t0 >= warm_end) {
-        ++measured_sent;
-        ++out.offered;
+    while (may_send(now)) {
+      if (!stream_.ready()) {
+        stream_.refill();
+        now = Clock::now_ns();  // the refill is not the next command's latency
       }
-      ++out.sent;
-      r.reply = engine.execute(r.cmd, &buffers[0]);
+      buffers_[0].clear();
+      r.cmd = stream_.take();
+      stamp(0, now, now);
+      r.reply = engine_.execute(r.cmd, &buffers_[0]);
       now = Clock::now_ns();
       record(0, now);
-      if (cfg.think_ns > 0) {
-        wait_until<Clock>(now + cfg.think_ns);
+      if (cfg_.think_ns > 0) {
+        wait_until<Clock>(now + cfg_.think_ns);
         now = Clock::now_ns();
       }
     }
-    return;
+  }
+
+  int64_t next_due() const {
+    return schedule_base_ + static_cast<int64_t>(stagger_ + interval_ * static_cast<double>(schedule_index_));
+  }
+
+  // Open loop, time-bounded: when the measured part begins with warm-up commands
+  // still due (the client fell behind its schedule), they are dropped, and the
+  // schedule goes on from the first command due in the measured part; otherwise a
+  // client far behind would spend the whole run on its warm-up backlog.
+  void skip_warmup_backlog(int64_t now) {
+    if (cfg_.fixed_work() || now < measure_start_ || next_due() >= measure_start_) return;
+    const double first = std::ceil((static_cast<double>(measure_start_ - start_) - stagger_) / interval_);
+    schedule_index_ = std::max<uint64_t>(schedule_index_, static_cast<uint64_t>(std::max(0.0, first)));
+  }
+
+  // Open loop: how many of this client's measured commands were due before the end
+  // and never sent.
+  void count_unsent() {
+    if (!open_ || measure_start_ == INT64_MAX) return;
+    uint64_t due = 0;
+    if (cfg_.fixed_work()) {
+      due = warm_ ? quota_ : 0;
+    } else {
+      // Schedule indices i with measure_start <= start + stagger + i*interval < end.
+      const double first = std::ceil((static_cast<double>(measure_start_ - start_) - stagger_) / interval_);
+      const double last = std::ceil((static_cast<double>(end_ - start_) - stagger_) / interval_);
+      due = static_cast<uint64_t>(std::max(0.0, last - std::max(0.0, first)));
+    }
+    out_.unsent = due > measured_sent_ ? due - measured_sent_ : 0;
   }
 
   // Pipelined and/or open loop: up to `window` requests in flight.
-  uint32_t in_flight = 0;
-  while (true) {
-    bool progressed = false;
-    for (uint32_t s = 0; s < window; ++s) {
-      if (busy[s] && slots[s].done.ready()) {
-        busy[s] = 0;
-        --in_flight;
-        record(s, Clock::now_ns());
-        progressed = true;
-      }
-    }
-    int64_t now = Clock::now_ns();
-    for (uint32_t s = 0; s < window && in_flight < window; ++s) {
-      if (busy[s]) continue;
-      if (open) {
-        const int64_t due = next_intended();
-        if (now < due || !can_send(due)) break;
-        send(s, due, now);
-        ++schedule_index;
-      } else {
-        if (!can_send(now)) break;
-        send(s, now, now);
-      }
-      ++in_flight;
-      progressed = true;
-      now = Clock::now_ns();
-    }
-    if (!sending && in_flight == 0) break;
-    if (progressed) continue;
-    if (in_flight == window || (!sending && in_flight > 0)) {
-      // Every slot busy: sleep on the oldest rather than spin, so that on a small
-      // machine the engine thread gets the core.
-      for (uint32_t s = 0; s < window; ++s)
-        if (busy[s]) {
-          engine.wait(slots[s]);
-          break;
+  void pipelined_loop() {
+    schedule_base_ = start_;
+    uint32_t in_flight = 0;
+    while (true) {
+      bool progressed = false;
+      for (uint32_t s = 0; s < window_; ++s) {
+        if (busy_[s] && slots_[s].done.ready()) {
+          busy_[s] = 0;
+          --in_flight;
+          record(s, Clock::now_ns());
+          progressed = true;
         }
-    } else if (open) {
-      const int64_t due = next_intended();
-      if (in_flight == 0) {
-        wait_until<Clock>(due);
+      }
+      int64_t now = Clock::now_ns();
+      for (uint32_t s = 0; s < window_ && in_flight < window_; ++s) {
+        if (busy_[s]) continue;
+        if (!stream_.ready()) {
+          stream_.refill();
+          now = Clock::now_ns();
+        }
+        if (open_) {
+          if (!may_send(now)) break;
+          skip_warmup_backlog(now);
+          const int64_t due = next_due();
+          if (now < due) break;
+          send(s, due, now);
+          ++schedule_index_;
+        } else {
+          if (!may_send(now)) break;
+          send(s, now, now);
+        }
+        ++in_flight;
+        progressed = true;
+        now = Clock::now_ns();
+      }
+      if (!sending_ && in_flight == 0) break;
+      if (progressed) continue;
+      if (in_flight == window_ || (!sending_ && in_flight > 0)) {
+        // Every slot busy: sleep on the oldest rather than spin, so that on a small
+        // machine the engine thread gets the core.
+        for (uint32_t s = 0; s < window_; ++s)
+          if (busy_[s]) {
+            engine_.wait(slots_[s]);
+            break;
+          }
+      } else if (open_) {
+        const int64_t due = next_due();
+        if (in_flight == 0) {
+          wait_until<Clock>(std::min(due, end_));
+        } else {
+          std::this_thread::yield();
+        }
       } else {
         std::this_thread::yield();
       }
-    } else {
-      std::this_thread::yield();
     }
+    count_unsent();
   }
-}
+
+  void send(uint32_t slot, int64_t intended, int64_t now) {
+    buffers_[slot].clear();
+    Request& r = slots_[slot];
+    r.cmd = stream_.take();
+    r.out = &buffers_[slot];
+    stamp(slot, intended, now);
+    busy_[slot] = 1;
+    engine_.submit(r);
+  }
+
+  Shared& shared_;
+  const LoadConfig& cfg_;
+  Engine& engine_;
+  const uint32_t id_;
+  ClientResult& out_;
+  PregeneratedStream stream_;
+  const uint32_t window_;
+  std::vector<Request> slots_;
+  std::vector<ReplyBuffers> buffers_;
+  std::vector<int64_t> intended_, actual_;
+  std::vector<uint8_t> measured_, busy_;
+  const uint64_t warm_quota_, quota_;
+  const bool open_;
+  const double interval_;  // open loop: ns between this client's sends
+  const double stagger_;   // open loop: the clients' schedules interleave evenly
+  int64_t start_ = 0, measure_start_ = 0, end_ = INT64_MAX;
+  int64_t schedule_base_ = 0;
+  uint64_t schedule_index_ = 0;
+  int64_t next_boundary_ = INT64_MAX;
+  std::size_t interval_index_ = 0;
+  int64_t intended_now_ = 0;
+  uint64_t sent_ = 0, measured_sent_ = 0;
+  bool sending_ = true;
+  bool warm_ = false;       // fixed work: past the warm-up
+  bool announced_ = false;  // fixed work: counted in Shared::warmed
+  int ack_fd_ = -1;
+};
 
 struct Usage {
   double user_s = 0, system_s = 0;
   int64_t voluntary = 0, involuntary = 0;
+  int64_t switches() const { return voluntary + involuntary; }
 };
 
 Usage process_usage() {
@@ -267,92 +457,161 @@ Usage process_usage() {
   return u;
 }
 
-template <class Clock>
-RunResult run_with_clock(Engine& engine, const LoadConfig& cfg) {
-  RunResult result;
-  result.logical_cpus = static_cast<uint32_t>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
-  result.busy_threads = cfg.threads + engine.worker_threads();
-
-  // Set-up: fund every account; not measured. Pipelined where the engine allows,
-  // so that a journaling engine commits the deposits in groups, not one fsync each.
-  {
-    const std::vector<Command> setup = setup_commands(cfg.workload);
-    const std::size_t window = engine.asynchronous() ? 256 : 1;
-    std::vector<Request> reqs(window);
-    for (std::size_t base = 0; base < setup.size(); base += window) {
-      const std::size_t n = std::min(window, setup.size() - base);
-      for (std::size_t i = 0; i < n; ++i) {
-        reqs[i].cmd = setup[base + i];
-        reqs[i].out = nullptr;
-        engine.submit(reqs[i]);
-      }
-      for (std::size_t i = 0; i < n; ++i) {
-        engine.wait(reqs[i]);
-        if (!reqs[i].reply.ok()) {
-          result.failure = "set-up deposit rejected: " + std::string(to_string(reqs[i].reply.reason));
-          for (std::size_t k = i + 1; k < n; ++k) engine.wait(reqs[k]);
-          return result;
-        }
+// Set-up: fund every account; not measured. Pipelined where the engine allows, so
+// that a journaling engine commits the deposits in groups, not one fsync each.
+std::string fund_accounts(Engine& engine, const WorkloadSpec& workload) {
+  const std::vector<Command> setup = setup_commands(workload);
+  const std::size_t window = engine.asynchronous() ? 256 : 1;
+  std::vector<Request> reqs(window);
+  for (std::size_t base = 0; base < setup.size(); base += window) {
+    const std::size_t n = std::min(window, setup.size() - base);
+    for (std::size_t i = 0; i < n; ++i) {
+      reqs[i].cmd = setup[base + i];
+      reqs[i].out = nullptr;
+      engine.submit(reqs[i]);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      engine.wait(reqs[i]);
+      if (!reqs[i].reply.ok()) {
+        for (std::size_t k = i + 1; k < n; ++k) engine.wait(reqs[k]);
+        return "set-up deposit rejected: " + std::string(to_string(reqs[i].reply.reason));
       }
     }
   }
+  return {};
+}
 
-  Shared shared;
-  shared.config = &cfg;
-  shared.engine = &engine;
-  std::vector<std::unique_ptr<ClientResult>> clients;
-  for (uint32_t i = 0; i < cfg.threads; ++i) clients.push_back(std::make_unique<ClientResult>());
-  std::vector<std::thread> threads;
-  threads.reserve(cfg.threads);
-  for (uint32_t i = 0; i < cfg.threads; ++i)
-    threads.emplace_back([&, i] { client_main<Clock>(shared, i, *clients[i]); });
-  while (shared.ready.load(std::memory_order_acquire) < cfg.threads) std::this_thread::yield();
+void pin_engine_threads(Engine& engine, const std::vector<int>& cpus) {
+  if (cpus.empty()) return;
+  const std::vector<pthread_t> workers = engine.worker_handles();
+  for (std::size_t j = 0; j < workers.size(); ++j) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpus[j % cpus.size()], &set);
+    pthread_setaffinity_np(workers[j], sizeof set, &set);
+  }
+}
 
-  shared.start_ns = Clock::now_ns();
-  const int64_t warm_end = shared.start_ns + static_cast<int64_t>(cfg.warmup_s * 1e9);
-  shared.go.store(1, std::memory_order_release);
-  futex_wake_all(shared.go);
-
-  // Resource usage over the measured part: sampled when the warm-up ends and
-  // after the clients finish.
-  wait_until<Clock>(warm_end);
-  Usage u0 = process_usage();
-  double e0 = engine.worker_cpu_seconds();
-  for (auto& t : threads) t.join();
-  const int64_t finished = Clock::now_ns();
-  Usage u1 = process_usage();
-  double e1 = engine.worker_cpu_seconds();
-
-  int64_t last_completion = warm_end;
-  for (auto& c : clients) {
+void merge_clients(const std::vector<std::unique_ptr<ClientResult>>& clients, RunResult& result,
+                   std::vector<IntervalHistogram>* series, int64_t* last_completion) {
+  for (const auto& c : clients) {
     result.latency.merge(c->latency);
     result.uncorrected.merge(c->uncorrected);
     for (int t = 0; t < kCommandTypeCount; ++t) result.by_type[t]->merge(c->by_type[t]);
     result.offered += c->offered;
+    result.unsent += c->unsent;
     result.completed += c->completed;
     result.shed += c->shed;
     result.ok += c->ok;
     for (int r = 0; r < kRejectReasonCount; ++r) result.rejected[r] += c->rejected[r];
     result.total_sent += c->sent;
     result.total_replies += c->replies;
-    last_completion = std::max(last_completion, c->last_completion_ns);
+    *last_completion = std::max(*last_completion, c->last_completion_ns);
+    if (c->series.size() > series->size()) series->resize(c->series.size());
+    for (std::size_t i = 0; i < c->series.size(); ++i) (*series)[i].merge(c->series[i]);
+  }
+}
+
+template <class Clock>
+RunResult run_with_clock(Engine& engine, const LoadConfig& cfg) {
+  RunResult result;
+  result.logical_cpus = static_cast<uint32_t>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+  result.busy_threads = cfg.threads + engine.worker_threads();
+  result.interval_ns = cfg.interval_ns;
+  if (std::string f = fund_accounts(engine, cfg.workload); !f.empty()) {
+    result.failure = f;
+    return result;
+  }
+  pin_engine_threads(engine, cfg.engine_cpus);
+
+  Shared shared;
+  shared.config = &cfg;
+  shared.engine = &engine;
+  std::vector<std::unique_ptr<ClientResult>> results;
+  for (uint32_t i = 0; i < cfg.threads; ++i) results.push_back(std::make_unique<ClientResult>());
+  std::vector<std::thread> threads;
+  threads.reserve(cfg.threads);
+  for (uint32_t i = 0; i < cfg.threads; ++i)
+    threads.emplace_back([&, i] {
+      Client<Clock>(shared, i, *results[i]).run();
+      std::lock_guard guard(shared.done_mutex);
+      ++shared.finished;
+      shared.done_cv.notify_all();
+    });
+  while (shared.ready.load(std::memory_order_acquire) < cfg.threads) std::this_thread::yield();
+
+  shared.start_ns = Clock::now_ns();
+  shared.go.store(1, std::memory_order_release);
+  futex_wake_all(shared.go);
+
+  // The measured part starts at the end of the warm-up: a fixed time, or (fixed work)
+  // when every client has sent its warm-up quota.
+  int64_t measure_start;
+  if (cfg.fixed_work()) {
+    while (true) {
+      const uint32_t w = shared.warmed.load(std::memory_order_acquire);
+      if (w == cfg.threads) break;
+      futex_wait(shared.warmed, w);
+    }
+    measure_start = Clock::now_ns();
+    shared.measure_start_ns = measure_start;
+    shared.measure_go.store(1, std::memory_order_release);
+    futex_wake_all(shared.measure_go);
+  } else {
+    measure_start = shared.start_ns + static_cast<int64_t>(cfg.warmup_s * 1e9);
+    wait_until<Clock>(measure_start);
+  }
+  const Usage u0 = process_usage();
+  const double e0 = engine.worker_cpu_seconds();
+
+  // The context switches of each interval, sampled at its end while the clients run.
+  std::vector<int64_t> switches;
+  {
+    Usage last = u0;
+    std::unique_lock lock(shared.done_mutex);
+    for (int64_t boundary = measure_start + cfg.interval_ns; shared.finished < cfg.threads;
+         boundary += cfg.interval_ns) {
+      const int64_t wait_ns = boundary - Clock::now_ns();
+      if (wait_ns > 0)
+        shared.done_cv.wait_for(lock, std::chrono::nanoseconds(wait_ns), [&] { return shared.finished == cfg.threads; });
+      const Usage now = process_usage();
+      switches.push_back(now.switches() - last.switches());
+      last = now;
+    }
+  }
+  for (auto& t : threads) t.join();
+  const Usage u1 = process_usage();
+  const double e1 = engine.worker_cpu_seconds();
+
+  std::vector<IntervalHistogram> series;
+  int64_t last_completion = measure_start;
+  merge_clients(results, result, &series, &last_completion);
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    IntervalStats s;
+    s.start_s = static_cast<double>(i) * static_cast<double>(cfg.interval_ns) * 1e-9;
+    s.commands = series[i].count();
+    s.p50_ns = series[i].value_at_percentile(50);
+    s.p99_ns = series[i].value_at_percentile(99);
+    s.max_ns = series[i].max();
+    s.context_switches = i < switches.size() ? switches[i] : 0;
+    result.series.push_back(s);
   }
   // The measured part ends with the last reply to a measured command. Past
-  // saturation in an open loop that is well after the scheduled window (the clients
-  // are still catching up on their schedule), and dividing by the window would report
-  // the offered rate as the throughput.
-  result.duration_s = std::max(static_cast<double>(last_completion - warm_end) * 1e-9,
-                               cfg.max_commands > 0 ? 0.0 : cfg.duration_s);
-  (void)finished;
+  // saturation in an open loop that is after the scheduled window (replies still
+  // arriving), and dividing by the window would report the offered rate as the
+  // throughput.
+  result.duration_s = static_cast<double>(last_completion - measure_start) * 1e-9;
+  if (!cfg.fixed_work()) result.duration_s = std::max(result.duration_s, cfg.duration_s);
   result.cpu_user_s = u1.user_s - u0.user_s;
   result.cpu_system_s = u1.system_s - u0.system_s;
   result.ctx_voluntary = u1.voluntary - u0.voluntary;
   result.ctx_involuntary = u1.involuntary - u0.involuntary;
   result.engine_cpu_s = e1 - e0;
+  result.interrupted = cfg.stop && cfg.stop->load(std::memory_order_relaxed);
 
   if (result.total_sent != result.total_replies) {
-    result.failure = "replies (" + std::to_string(result.total_replies) +
-                     ") do not match commands sent (" + std::to_string(result.total_sent) + ")";
+    result.failure = "replies (" + std::to_string(result.total_replies) + ") do not match commands sent (" +
+                     std::to_string(result.total_sent) + ")";
     return result;
   }
   if (std::string f = engine.failure(); !f.empty()) {
@@ -369,6 +628,18 @@ RunResult run_with_clock(Engine& engine, const LoadConfig& cfg) {
 RunResult run_load(Engine& engine, const LoadConfig& config) {
   if (config.clock == ClockKind::kTsc) return run_with_clock<TscClock>(engine, config);
   return run_with_clock<SteadyClock>(engine, config);
+}
+
+double measure_generator_cost(ClockKind clock, double seconds) {
+  NullEngine engine;
+  LoadConfig cfg;
+  cfg.threads = 1;
+  cfg.warmup_s = 0.01;
+  cfg.duration_s = seconds;
+  cfg.clock = clock;
+  cfg.workload.accounts = 10;
+  const RunResult r = run_load(engine, cfg);
+  return r.served() > 0 ? r.duration_s * 1e9 / static_cast<double>(r.served()) : 0;
 }
 
 }  // namespace swlab

@@ -1,12 +1,23 @@
 // The load generator: N client threads drive one engine with their deterministic
 // command streams, closed or open loop, and record latency in per-thread HDR
 // histograms that are merged after the run (no shared writes while measuring).
+//
+// Work: either a duration (the measured part lasts duration_s after a warm-up of
+// warmup_s) or a fixed amount (`max_commands`, split evenly over the clients, after
+// `warmup_commands` split the same way). With fixed work every engine processes
+// exactly the same commands: each client runs the same prefix of its own stream.
+//
+// Every run also records its latency over time: per `interval_ns` of the measured
+// part, the commands completed, their p50, p99 and max, and the process's context
+// switches (docs/methodology.md, "Latency over time").
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/engine.h"
 #include "hdr_histogram.h"
@@ -23,23 +34,40 @@ struct LoadConfig {
   double rate = 0;             // open loop: aggregate offered rate, commands/s
   uint32_t window = 1;         // requests a client keeps in flight
   double duration_s = 1.0;     // measured part (when max_commands == 0)
-  double warmup_s = 0.25;      // excluded from every figure
-  uint64_t max_commands = 0;   // > 0: the measured part ends after this many commands
+  double warmup_s = 0.25;      // excluded from every figure (when max_commands == 0)
+  uint64_t max_commands = 0;   // > 0: fixed work: exactly this many measured commands
+  uint64_t warmup_commands = 0;  // fixed work: commands sent (and not measured) first
   uint64_t seed = 1;
-  bool pin = false;            // pin client i to CPU i % online CPUs
+  std::vector<int> client_cpus;  // client i pinned to client_cpus[i % size]; empty: unpinned
+  std::vector<int> engine_cpus;  // engine thread j pinned to engine_cpus[j % size]
   int64_t think_ns = 0;        // closed loop: pause between a reply and the next send
+  int64_t interval_ns = 100'000'000;  // the time series' interval
   ClockKind clock = ClockKind::kSteady;
   WorkloadSpec workload;
   // When set, every client appends the sequence number of each acknowledged
   // state-changing command to <ack_log_dir>/acks-<client>.log with write(2) as it
   // arrives (the crash test's evidence of what was acknowledged). Slows the run.
   std::string ack_log_dir;
+  // When it becomes true (a signal handler sets it), clients stop sending at once;
+  // what they sent is still answered and counted, and the run is marked interrupted.
+  const std::atomic<bool>* stop = nullptr;
+
+  bool fixed_work() const { return max_commands > 0; }
+};
+
+// One interval of the time series.
+struct IntervalStats {
+  double start_s = 0;          // from the start of the measured part
+  uint64_t commands = 0;       // served replies completed in it (shed excluded)
+  int64_t p50_ns = 0, p99_ns = 0, max_ns = 0;
+  int64_t context_switches = 0;  // whole process, voluntary + involuntary
 };
 
 // Latency histograms and counters of one run, all clients merged.
 struct RunResult {
   double duration_s = 0;      // measured wall time
-  uint64_t offered = 0;       // commands sent (scheduled, open loop) in the measured part
+  uint64_t offered = 0;       // commands sent (open loop: scheduled and sent) in the measured part
+  uint64_t unsent = 0;        // open loop: scheduled in the measured part but not sent by its end
   uint64_t completed = 0;     // replies received for them
   uint64_t shed = 0;          // of which refused with reason `overloaded`
   uint64_t ok = 0;            // of which status ok
@@ -53,11 +81,25 @@ struct RunResult {
   uint32_t busy_threads = 0;  // clients + engine threads
   uint32_t logical_cpus = 0;
   uint64_t total_sent = 0, total_replies = 0;  // all phases: must be equal
+  int64_t interval_ns = 0;
+  std::vector<IntervalStats> series;
+  bool interrupted = false;   // LoadConfig::stop ended it early
   std::string failure;  // non-empty: the run is invalid (broken invariant, lost reply)
 
   RunResult();
   bool oversubscribed() const { return busy_threads > logical_cpus; }
-  double throughput() const { return duration_s > 0 ? static_cast<double>(completed - shed) / duration_s : 0; }
+  uint64_t served() const { return completed - shed; }
+  double throughput() const { return duration_s > 0 ? static_cast<double>(served()) / duration_s : 0; }
+  // CPU time of the whole process (clients and engine threads) per served command.
+  double cpu_ns_per_command() const {
+    return served() > 0 ? (cpu_user_s + cpu_system_s) * 1e9 / static_cast<double>(served()) : 0;
+  }
+  // The 99th percentile of the per-interval p99s over their median, over the
+  // complete intervals holding at least kMinIntervalCommands commands; 1.0 is a
+  // perfectly stable tail. Negative when fewer than kMinIntervals qualify.
+  static constexpr uint64_t kMinIntervalCommands = 100;
+  static constexpr std::size_t kMinIntervals = 5;
+  double tail_stability() const;
 };
 
 // Checks a configuration against an engine before any work starts; returns what
@@ -67,5 +109,10 @@ std::string validate(const LoadConfig& config, const Engine& engine);
 // Funds the accounts (outside any measurement), runs the clients, then checks the
 // invariants and counts replies against commands sent.
 RunResult run_load(Engine& engine, const LoadConfig& config);
+
+// The generator's own cost per command (command from the pre-generated stream, one
+// clock read, the histogram records, the submit/wait handshake) against an engine
+// that does nothing, measured over about `seconds` on one client thread, in ns.
+double measure_generator_cost(ClockKind clock, double seconds = 0.1);
 
 }  // namespace swlab

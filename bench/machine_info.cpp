@@ -60,8 +60,42 @@ MachineInfo collect_machine_info(const std::string& label) {
   m.git_commit = run_command("git -C '" SWLAB_SOURCE_DIR "' describe --always --dirty --abbrev=7 2>/dev/null");
   if (m.git_commit.empty()) m.git_commit = SWLAB_CONFIGURED_COMMIT;
   if (m.git_commit.empty()) m.git_commit = "unknown";
+  if (const std::string suffix = "-dirty"; m.git_commit.size() > suffix.size() &&
+                                           m.git_commit.compare(m.git_commit.size() - suffix.size(), suffix.size(),
+                                                                suffix) == 0) {
+    m.git_commit.resize(m.git_commit.size() - suffix.size());
+    m.git_dirty = true;
+  }
   m.label = label;
   return m;
+}
+
+MachineState sample_machine_state() {
+  MachineState s;
+  s.time = utc_timestamp();
+  std::ifstream load("/proc/loadavg");
+  bool ok = static_cast<bool>(load >> s.loadavg[0] >> s.loadavg[1] >> s.loadavg[2]);
+  std::ifstream stat("/proc/stat");
+  std::string cpu;
+  uint64_t v[8] = {};  // user nice system idle iowait irq softirq steal
+  if (stat >> cpu && cpu == "cpu") {
+    for (uint64_t& x : v) stat >> x;
+    if (stat) {
+      for (uint64_t x : v) s.total_ticks += x;
+      s.steal_ticks = v[7];
+    } else {
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+  s.ok = ok;
+  return s;
+}
+
+double steal_fraction(const MachineState& from, const MachineState& to) {
+  if (!from.ok || !to.ok || to.total_ticks <= from.total_ticks) return -1;
+  return static_cast<double>(to.steal_ticks - from.steal_ticks) / static_cast<double>(to.total_ticks - from.total_ticks);
 }
 
 std::string results_dir_name(const MachineInfo& m) {
@@ -91,7 +125,8 @@ std::string results_dir_name(const MachineInfo& m) {
   }
   flush();
   if (cpu.empty()) cpu = "cpu";
-  return std::string(date) + "." + cpu + "." + std::to_string(m.logical_cpus) + "c." + m.git_commit;
+  return std::string(date) + "." + cpu + "." + std::to_string(m.logical_cpus) + "c." + m.git_commit +
+         (m.git_dirty ? "-dirty" : "");
 }
 
 std::string utc_timestamp() {

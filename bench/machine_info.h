@@ -14,10 +14,27 @@ struct MachineInfo {
   std::string build_type;
   std::string build_flags;
   std::string git_commit;
+  bool git_dirty = false;  // the tree had uncommitted changes when the binary was built or run
   std::string label;
 };
 
 MachineInfo collect_machine_info(const std::string& label);
+
+// What the machine was doing at one moment: recorded at the start and the end of
+// every invocation, so a reader can tell a quiet machine from a busy one, and a
+// virtual machine whose host took time away (steal) from one that kept its CPUs.
+struct MachineState {
+  std::string time;                      // UTC, ISO 8601
+  double loadavg[3] = {0, 0, 0};         // /proc/loadavg: 1, 5, 15 minutes
+  // /proc/stat "cpu" line, all CPUs, in clock ticks since boot.
+  uint64_t total_ticks = 0;
+  uint64_t steal_ticks = 0;
+  bool ok = false;  // /proc could be read
+};
+MachineState sample_machine_state();
+// The share of CPU time the host took from this machine between two samples (0..1);
+// negative when it cannot be told.
+double steal_fraction(const MachineState& from, const MachineState& to);
 
 // "<date>.<cpu>.<cores>c.<commit>": the directory name of a results set, after
 // atomic_queue's convention; the CPU model is shortened to a safe token.

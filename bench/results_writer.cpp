@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <algorithm>
+
 #include "json_writer.h"
 
 namespace swlab {
@@ -108,36 +110,223 @@ bool write_file_atomically(const std::string& path_name, const std::string& text
 }
 
 std::string run_id(const RunRecord& r) {
-  std::string id = r.engine + "." + r.preset + "." + mode_name(r.mode) + ".t" +
-                   std::to_string(r.threads) + ".w" + std::to_string(r.window);
+  std::string id = r.engine + "." + r.preset + "." + mode_name(r.mode) + ".t" + std::to_string(r.threads) + ".w" +
+                   std::to_string(r.window);
   if (r.mode == LoadMode::kOpen) id += ".rate" + fmt_rate(r.rate);
   return id + ".r" + std::to_string(r.repetition);
 }
 
-std::string to_json(const ResultsSet& s) {
-  JsonWriter j;
-  j.begin_object();
-  j.field("format", "swlab-results");
-  j.field("version", 1);
-  j.field("created", s.created);
-  j.field("command", s.command);
-  j.key("machine").begin_object();
-  j.field("hostname", s.machine.hostname);
-  j.field("cpu_model", s.machine.cpu_model);
-  j.field("logical_cpus", s.machine.logical_cpus);
-  j.field("kernel", s.machine.kernel);
-  j.field("compiler", s.machine.compiler);
-  j.field("build_type", s.machine.build_type);
-  j.field("build_flags", s.machine.build_flags);
-  j.field("git_commit", s.machine.git_commit);
-  j.field("label", s.machine.label);
-  j.end_object();
-  j.key("clock").begin_object();
-  j.field("source", s.clock_source);
-  j.field("overhead_ns", s.clock_overhead_ns);
-  j.end_object();
+bool RunRecord::unstable_floor() const {
+  if (!floor_measured || floor_before.p50_ns <= 0 || floor_after.p50_ns <= 0) return false;
+  const double a = static_cast<double>(floor_before.p50_ns), b = static_cast<double>(floor_after.p50_ns);
+  return std::max(a, b) / std::min(a, b) > kUnstableFloorRatio;
+}
 
-  j.key("config").begin_object();
+namespace {
+
+void int_list(JsonWriter& j, const std::vector<int>& v) {
+  if (v.empty()) {
+    j.null();
+    return;
+  }
+  j.begin_array();
+  for (int x : v) j.value(x);
+  j.end_array();
+}
+
+void machine_object(JsonWriter& j, const MachineInfo& m) {
+  j.begin_object();
+  j.field("hostname", m.hostname);
+  j.field("cpu_model", m.cpu_model);
+  j.field("logical_cpus", m.logical_cpus);
+  j.field("kernel", m.kernel);
+  j.field("compiler", m.compiler);
+  j.field("build_type", m.build_type);
+  j.field("build_flags", m.build_flags);
+  j.field("git_commit", m.git_commit);
+  j.field("git_dirty", m.git_dirty);
+  j.field("label", m.label);
+  j.end_object();
+}
+
+void state_object(JsonWriter& j, const MachineState& s) {
+  j.begin_object();
+  j.field("time", s.time);
+  j.key("loadavg").begin_array();
+  for (double l : s.loadavg) j.value(l);
+  j.end_array();
+  j.field("cpu_ticks", s.total_ticks);
+  j.field("steal_ticks", s.steal_ticks);
+  j.end_object();
+}
+
+void floor_object(JsonWriter& j, const FloorSample& f) {
+  j.begin_object();
+  j.field("p50_ns", f.p50_ns);
+  j.field("p99_ns", f.p99_ns);
+  j.field("round_trips", f.round_trips);
+  j.field("yields_per_round_trip", f.yields_per_round_trip);
+  j.field("pinned", f.pinned);
+  j.field("cost_s", f.cost_s);
+  j.end_object();
+}
+
+void engine_config_object(JsonWriter& j, const ResolvedSpec& spec) {
+  j.begin_object();
+  j.field("spec", spec.canonical());
+  for (const auto& [k, v] : spec.settings()) j.field(k, v);
+  j.end_object();
+}
+
+void work_object(JsonWriter& j, const LoadConfig& c) {
+  j.begin_object();
+  j.field("kind", c.fixed_work() ? "commands" : "duration");
+  if (c.fixed_work()) {
+    j.field("commands", c.max_commands);
+    j.field("warmup_commands", c.warmup_commands);
+  } else {
+    j.field("duration_s", c.duration_s);
+    j.field("warmup_s", c.warmup_s);
+  }
+  j.end_object();
+}
+
+void time_series_object(JsonWriter& j, const RunResult& x) {
+  j.begin_object();
+  j.field("interval_s", static_cast<double>(x.interval_ns) * 1e-9);
+  j.key("columns").begin_array();
+  for (const char* c : {"start_s", "commands", "p50_ns", "p99_ns", "max_ns", "context_switches"}) j.value(c);
+  j.end_array();
+  std::string rows = "[";
+  for (std::size_t i = 0; i < x.series.size(); ++i) {
+    const IntervalStats& s = x.series[i];
+    char line[160];
+    std::snprintf(line, sizeof line, "%s[%.3f,%llu,%lld,%lld,%lld,%lld]", i ? "," : "", s.start_s,
+                  static_cast<unsigned long long>(s.commands), static_cast<long long>(s.p50_ns),
+                  static_cast<long long>(s.p99_ns), static_cast<long long>(s.max_ns),
+                  static_cast<long long>(s.context_switches));
+    rows += line;
+  }
+  j.key("rows").raw_json(rows + "]");
+  j.end_object();
+}
+
+void summary_object(JsonWriter& j, const RunRecord& r) {
+  const RunResult& x = r.result;
+  j.begin_object();
+  j.field("duration_s", x.duration_s);
+  j.field("commands", x.served());
+  j.field("throughput", x.throughput());
+  j.field("offered", x.offered);
+  j.field("unsent", x.unsent);
+  j.field("accepted", x.served());
+  j.field("shed", x.shed);
+  j.field("ok", x.ok);
+  j.key("rejected").begin_object();
+  for (int i = 0; i < kRejectReasonCount; ++i)
+    if (x.rejected[i] > 0) j.field(to_string(static_cast<RejectReason>(i)), x.rejected[i]);
+  j.end_object();
+  j.key("latency_ns");
+  latency_object(j, x.latency, true);
+  j.key("latency_uncorrected_ns");
+  if (r.mode == LoadMode::kOpen) {
+    latency_object(j, x.uncorrected, true);
+  } else {
+    j.null();
+  }
+  j.key("tail_stability");
+  if (const double t = x.tail_stability(); t > 0) {
+    j.value(t);
+  } else {
+    j.null();
+  }
+  j.key("cpu").begin_object();
+  j.field("user_s", x.cpu_user_s);
+  j.field("system_s", x.cpu_system_s);
+  j.field("engine_threads_s", x.engine_cpu_s);
+  j.field("ns_per_command", x.cpu_ns_per_command());
+  j.end_object();
+  j.key("context_switches").begin_object();
+  j.field("voluntary", x.ctx_voluntary);
+  j.field("involuntary", x.ctx_involuntary);
+  const uint64_t n = x.completed > 0 ? x.completed : 1;
+  j.field("per_1000_commands",
+          1000.0 * static_cast<double>(x.ctx_voluntary + x.ctx_involuntary) / static_cast<double>(n));
+  j.end_object();
+  j.end_object();
+}
+
+void run_object(JsonWriter& j, const RunRecord& r) {
+  const RunResult& x = r.result;
+  j.begin_object();
+  j.field("id", r.id);
+  j.field("engine", r.engine);
+  j.field("preset", r.preset);
+  j.field("threads", r.threads);
+  j.field("mode", mode_name(r.mode));
+  j.key("rate");
+  if (r.mode == LoadMode::kOpen) {
+    j.value(r.rate);
+  } else {
+    j.null();
+  }
+  j.field("window", r.window);
+  j.field("repetition", r.repetition);
+  j.field("order", static_cast<uint64_t>(r.order));
+  j.key("engine_config");
+  engine_config_object(j, r.spec);
+  j.key("work");
+  work_object(j, r.load);
+  j.field("seed", r.load.seed);
+  j.field("think_ns", r.load.think_ns);
+  j.field("clock", r.load.clock == ClockKind::kTsc ? "tsc" : "steady_clock");
+  j.key("cpus").begin_object();
+  j.key("clients");
+  int_list(j, r.load.client_cpus);
+  j.key("engine");
+  int_list(j, r.load.engine_cpus);
+  j.end_object();
+  j.key("workload");
+  workload_object(j, r.workload);
+  j.key("floor");
+  if (r.floor_measured) {
+    j.begin_object();
+    j.key("before");
+    floor_object(j, r.floor_before);
+    j.key("after");
+    floor_object(j, r.floor_after);
+    j.end_object();
+  } else {
+    j.null();
+  }
+  j.field("unstable_floor", r.unstable_floor());
+  j.field("oversubscribed", x.oversubscribed());
+  j.field("busy_threads", x.busy_threads);
+  j.field("interrupted", x.interrupted);
+  j.key("summary");
+  summary_object(j, r);
+  j.key("time_series");
+  time_series_object(j, x);
+  j.key("by_type").begin_object();
+  for (int t = 0; t < kCommandTypeCount; ++t) {
+    if (x.by_type[t]->count() == 0) continue;
+    j.key(to_string(static_cast<CommandType>(t)));
+    latency_object(j, *x.by_type[t], false);
+  }
+  j.end_object();
+  j.key("histogram");
+  histogram_object(j, x.latency);
+  j.key("histogram_uncorrected");
+  if (r.mode == LoadMode::kOpen) {
+    histogram_object(j, x.uncorrected);
+  } else {
+    j.null();
+  }
+  j.end_object();
+}
+
+void config_object(JsonWriter& j, const ResultsSet& s) {
+  j.begin_object();
   j.key("engines").begin_array();
   for (const auto& e : s.engines) j.value(e);
   j.end_array();
@@ -152,94 +341,26 @@ std::string to_json(const ResultsSet& s) {
   for (double r : s.rates) j.value(r);
   j.end_array();
   j.field("window", s.base.window);
+  j.key("work");
+  work_object(j, s.base);
   j.field("duration_s", s.base.duration_s);
   j.field("warmup_s", s.base.warmup_s);
   j.field("max_commands", s.base.max_commands);
   j.field("repetitions", s.repetitions);
+  j.field("order", s.order);
+  j.field("order_seed", s.order_seed);
   j.field("seed", s.base.seed);
-  j.field("pin", s.base.pin);
+  j.field("pin", !s.base.client_cpus.empty());
   j.field("think_ns", s.base.think_ns);
-  j.key("engine_config").begin_object();
-  j.field("capacity", s.engine_config.capacity);
-  j.field("batch", s.engine_config.batch);
-  j.end_object();
+  j.field("interval_s", static_cast<double>(s.base.interval_ns) * 1e-9);
   j.key("workload");
   workload_object(j, s.base.workload);
   j.end_object();
+}
 
-  j.key("runs").begin_array();
-  for (const RunRecord& r : s.runs) {
-    const RunResult& x = r.result;
-    j.begin_object();
-    j.field("id", r.id);
-    j.field("engine", r.engine);
-    j.field("preset", r.preset);
-    j.field("threads", r.threads);
-    j.field("mode", mode_name(r.mode));
-    j.key("rate");
-    if (r.mode == LoadMode::kOpen) {
-      j.value(r.rate);
-    } else {
-      j.null();
-    }
-    j.field("window", r.window);
-    j.field("repetition", r.repetition);
-    j.field("oversubscribed", x.oversubscribed());
-    j.field("busy_threads", x.busy_threads);
-    j.key("summary").begin_object();
-    j.field("duration_s", x.duration_s);
-    j.field("commands", x.completed - x.shed);
-    j.field("throughput", x.throughput());
-    j.field("offered", x.offered);
-    j.field("accepted", x.completed - x.shed);
-    j.field("shed", x.shed);
-    j.field("ok", x.ok);
-    j.key("rejected").begin_object();
-    for (int i = 0; i < kRejectReasonCount; ++i)
-      if (x.rejected[i] > 0) j.field(to_string(static_cast<RejectReason>(i)), x.rejected[i]);
-    j.end_object();
-    j.key("latency_ns");
-    latency_object(j, x.latency, true);
-    j.key("latency_uncorrected_ns");
-    if (r.mode == LoadMode::kOpen) {
-      latency_object(j, x.uncorrected, true);
-    } else {
-      j.null();
-    }
-    j.key("cpu").begin_object();
-    j.field("user_s", x.cpu_user_s);
-    j.field("system_s", x.cpu_system_s);
-    j.field("engine_threads_s", x.engine_cpu_s);
-    j.end_object();
-    j.key("context_switches").begin_object();
-    j.field("voluntary", x.ctx_voluntary);
-    j.field("involuntary", x.ctx_involuntary);
-    const uint64_t n = x.completed > 0 ? x.completed : 1;
-    j.field("per_1000_commands",
-            1000.0 * static_cast<double>(x.ctx_voluntary + x.ctx_involuntary) / static_cast<double>(n));
-    j.end_object();
-    j.end_object();  // summary
-    j.key("by_type").begin_object();
-    for (int t = 0; t < kCommandTypeCount; ++t) {
-      if (x.by_type[t]->count() == 0) continue;
-      j.key(to_string(static_cast<CommandType>(t)));
-      latency_object(j, *x.by_type[t], false);
-    }
-    j.end_object();
-    j.key("histogram");
-    histogram_object(j, x.latency);
-    j.key("histogram_uncorrected");
-    if (r.mode == LoadMode::kOpen) {
-      histogram_object(j, x.uncorrected);
-    } else {
-      j.null();
-    }
-    j.end_object();
-  }
-  j.end_array();
-
-  j.key("rate_sweeps").begin_array();
-  for (const RateSweep& w : s.sweeps) {
+void rate_sweeps_array(JsonWriter& j, const std::vector<RateSweep>& sweeps) {
+  j.begin_array();
+  for (const RateSweep& w : sweeps) {
     j.begin_object();
     j.field("engine", w.engine);
     j.field("preset", w.preset);
@@ -255,7 +376,10 @@ std::string to_json(const ResultsSet& s) {
     for (const RateSweepStep& st : w.steps) {
       j.begin_object();
       j.field("rate", st.rate);
-      j.field("run", st.run_id);
+      j.field("run", st.run_ids.empty() ? std::string() : st.run_ids.front());
+      j.key("runs").begin_array();
+      for (const auto& id : st.run_ids) j.value(id);
+      j.end_array();
       j.field("p99", st.p99_ns);
       j.end_object();
     }
@@ -263,6 +387,69 @@ std::string to_json(const ResultsSet& s) {
     j.end_object();
   }
   j.end_array();
+}
+
+void calibration_object(JsonWriter& j, const ResultsSet& s) {
+  if (s.calibration_target_s <= 0) {
+    j.null();
+    return;
+  }
+  j.begin_object();
+  j.field("target_s", s.calibration_target_s);
+  j.key("points").begin_array();
+  for (const CalibrationPoint& c : s.calibration) {
+    j.begin_object();
+    j.field("preset", c.preset);
+    j.field("threads", c.threads);
+    j.field("engine", c.engine);
+    j.field("throughput", c.throughput);
+    j.field("commands", c.commands);
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+}
+
+}  // namespace
+
+std::string to_json(const ResultsSet& s) {
+  JsonWriter j;
+  j.begin_object();
+  j.field("format", "swlab-results");
+  j.field("version", kResultsVersion);
+  j.field("created", s.created);
+  j.field("command", s.command);
+  j.field("interrupted", s.interrupted);
+  j.key("machine");
+  machine_object(j, s.machine);
+  j.key("machine_state").begin_object();
+  j.key("start");
+  state_object(j, s.state_start);
+  j.key("end");
+  state_object(j, s.state_end);
+  j.key("steal_fraction");
+  if (const double f = steal_fraction(s.state_start, s.state_end); f >= 0) {
+    j.value(f);
+  } else {
+    j.null();
+  }
+  j.end_object();
+  j.key("clock").begin_object();
+  j.field("source", s.clock_source);
+  j.field("overhead_ns", s.clock_overhead_ns);
+  j.end_object();
+  j.key("generator").begin_object();
+  j.field("ns_per_command", s.generator_ns_per_command);
+  j.end_object();
+  j.key("config");
+  config_object(j, s);
+  j.key("calibration");
+  calibration_object(j, s);
+  j.key("runs").begin_array();
+  for (const RunRecord& r : s.runs) run_object(j, r);
+  j.end_array();
+  j.key("rate_sweeps");
+  rate_sweeps_array(j, s.sweeps);
   j.end_object();
   return j.str() + "\n";
 }
@@ -291,7 +478,8 @@ std::string write_results(const ResultsSet& s, const std::string& dir) {
   std::ostringstream csv;
   csv << "id,engine,preset,threads,mode,rate,window,repetition,oversubscribed,duration_s,commands,"
          "throughput,offered,accepted,shed,ok,rejected,p50_ns,p90_ns,p99_ns,p999_ns,p9999_ns,max_ns,"
-         "mean_ns,cpu_user_s,cpu_system_s,ctx_voluntary,ctx_involuntary,ctx_per_1000\n";
+         "mean_ns,cpu_user_s,cpu_system_s,ctx_voluntary,ctx_involuntary,ctx_per_1000,"
+         "order,unsent,floor_before_p50_ns,floor_after_p50_ns,unstable_floor,tail_stability,cpu_ns_per_command\n";
   for (const RunRecord& r : s.runs) {
     const RunResult& x = r.result;
     uint64_t rejected = 0;
@@ -302,12 +490,12 @@ std::string write_results(const ResultsSet& s, const std::string& dir) {
     std::snprintf(
         line, sizeof line,
         "%s,%s,%s,%u,%s,%s,%u,%u,%s,%.6f,%llu,%.1f,%llu,%llu,%llu,%llu,%llu,%lld,%lld,%lld,%lld,%lld,"
-        "%lld,%.1f,%.4f,%.4f,%lld,%lld,%.3f\n",
+        "%lld,%.1f,%.4f,%.4f,%lld,%lld,%.3f",
         r.id.c_str(), r.engine.c_str(), r.preset.c_str(), r.threads, mode_name(r.mode),
         r.mode == LoadMode::kOpen ? fmt_rate(r.rate).c_str() : "", r.window, r.repetition,
         x.oversubscribed() ? "true" : "false", x.duration_s,
-        static_cast<unsigned long long>(x.completed - x.shed), x.throughput(),
-        static_cast<unsigned long long>(x.offered), static_cast<unsigned long long>(x.completed - x.shed),
+        static_cast<unsigned long long>(x.served()), x.throughput(),
+        static_cast<unsigned long long>(x.offered), static_cast<unsigned long long>(x.served()),
         static_cast<unsigned long long>(x.shed), static_cast<unsigned long long>(x.ok),
         static_cast<unsigned long long>(rejected), static_cast<long long>(h.value_at_percentile(50)),
         static_cast<long long>(h.value_at_percentile(90)), static_cast<long long>(h.value_at_percentile(99)),
@@ -316,6 +504,14 @@ std::string write_results(const ResultsSet& s, const std::string& dir) {
         x.cpu_user_s, x.cpu_system_s, static_cast<long long>(x.ctx_voluntary),
         static_cast<long long>(x.ctx_involuntary),
         1000.0 * static_cast<double>(x.ctx_voluntary + x.ctx_involuntary) / n);
+    csv << line;
+    const double stability = x.tail_stability();
+    std::snprintf(line, sizeof line, ",%zu,%llu,%s,%s,%s,%s,%.1f\n", r.order,
+                  static_cast<unsigned long long>(x.unsent),
+                  r.floor_measured ? std::to_string(r.floor_before.p50_ns).c_str() : "",
+                  r.floor_measured ? std::to_string(r.floor_after.p50_ns).c_str() : "",
+                  r.unstable_floor() ? "true" : "false",
+                  stability > 0 ? std::to_string(stability).c_str() : "", x.cpu_ns_per_command());
     csv << line;
   }
   if (!write_file_atomically((fs::path(dir) / "summary.csv").string(), csv.str(), &error)) return error;

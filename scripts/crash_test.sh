@@ -18,12 +18,12 @@ rounds=${2:-5}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-common=(--engine single-writer --threads 2 --markets 2 --accounts 50 --warmup 0 --quiet)
+common=(--engine single-writer --threads 2 --markets 2 --accounts 50 --probe 0 --quiet)
 
 for round in $(seq 1 "$rounds"); do
   dir=$tmp/round$round
   mkdir -p "$dir"
-  "$swlab" run "${common[@]}" --duration 60 --journal "$dir/j" --durability batch \
+  "$swlab" run "${common[@]}" --duration 60 --warmup 0 --journal "$dir/j" --durability batch \
       --snapshot-every 300 --ack-log "$dir/acks" --out "$dir/res" >/dev/null 2>"$dir/run.err" &
   pid=$!
   # Wait until the clients have acknowledged something, then a random 0.1-1.0 s more.
@@ -55,7 +55,7 @@ for round in $(seq 1 "$rounds"); do
   warn=$(sed -n 's/^swlab replay: warning: //p' "$dir/replay.err" | head -1)
 
   # Restart on the same directory: the engine recovers and continues the sequence.
-  "$swlab" run "${common[@]}" --commands 500 --journal "$dir/j" --durability batch --out "$dir/res2" >/dev/null 2>&1 ||
+  "$swlab" run "${common[@]}" --commands 500 --warmup-commands 0 --journal "$dir/j" --durability batch --out "$dir/res2" >/dev/null 2>&1 ||
     { echo "round $round: restart on the journal failed"; fail=1; continue; }
   after=$("$swlab" replay --dir "$jdir" --verify)
   last2=$(awk '/^last_seq/ {print $2}' <<<"$after")

@@ -3,8 +3,12 @@
 // (Its runs against every engine are an engine suite: engine_suites/test_load_run.cpp.)
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <mutex>
 #include <thread>
+#include <tuple>
 
 #include "engine_factories.h"
 #include "load_generator.h"
@@ -160,6 +164,171 @@ TEST(CoordinatedOmission, ClosedLoopHidesTheStallInTheCount) {
   ASSERT_EQ(r.failure, "");
   EXPECT_GE(r.latency.max(), 100'000'000);
   EXPECT_LT(r.latency.value_at_percentile(99.9), 10'000'000);
+}
+
+}  // namespace
+}  // namespace swlab::test
+
+// --- measurements a performance engineer would trust (docs/methodology.md) ----------
+
+namespace swlab::test {
+namespace {
+
+// Records every command an engine receives (from any thread) and forwards it.
+class RecordingEngine final : public Engine {
+ public:
+  explicit RecordingEngine(std::unique_ptr<Engine> inner) : inner_(std::move(inner)) {}
+  std::string_view name() const override { return inner_->name(); }
+  Reply execute(const Command& cmd, ReplyBuffers* out) override {
+    note(cmd);
+    return inner_->execute(cmd, out);
+  }
+  void submit(Request& req) override {
+    note(req.cmd);
+    inner_->submit(req);
+  }
+  bool asynchronous() const override { return inner_->asynchronous(); }
+  void wait(Request& req) override { inner_->wait(req); }
+  void for_each_market(const std::function<void(uint32_t, const Market&)>& f) override { inner_->for_each_market(f); }
+  void shutdown() override { inner_->shutdown(); }
+  uint32_t worker_threads() const override { return inner_->worker_threads(); }
+
+  // Every command seen, as comparable tuples, sorted.
+  std::vector<std::tuple<int, uint32_t, int64_t, int64_t, int64_t, int64_t>> seen() {
+    std::lock_guard guard(mutex_);
+    auto v = seen_;
+    std::sort(v.begin(), v.end());
+    return v;
+  }
+
+ private:
+  void note(const Command& c) {
+    std::lock_guard guard(mutex_);
+    seen_.emplace_back(static_cast<int>(c.type), c.market, c.account, c.order_id, c.qty, c.price);
+  }
+  std::unique_ptr<Engine> inner_;
+  std::mutex mutex_;
+  std::vector<std::tuple<int, uint32_t, int64_t, int64_t, int64_t, int64_t>> seen_;
+};
+
+TEST(FixedWork, ProcessesExactlyNAndTheSameStreamsOnEveryEngine) {
+  LoadConfig cfg;
+  cfg.threads = 3;
+  cfg.max_commands = 30'001;  // not a multiple of the clients: the split must still add up
+  cfg.warmup_commands = 3'000;
+  cfg.workload.accounts = 50;
+  std::vector<std::tuple<int, uint32_t, int64_t, int64_t, int64_t, int64_t>> first;
+  for (const char* name : {"mutex", "single-writer", "sharded-single-writer:shards=2"}) {
+    RecordingEngine engine(make_engine(name));
+    const RunResult r = run_load(engine, cfg);
+    ASSERT_EQ(r.failure, "") << name;
+    EXPECT_EQ(r.completed, cfg.max_commands) << name;
+    EXPECT_EQ(r.offered, cfg.max_commands) << name;
+    EXPECT_EQ(r.total_sent, cfg.max_commands + cfg.warmup_commands) << name;
+    auto seen = engine.seen();
+    // The set-up deposits, then exactly the warm-up and the measured commands.
+    EXPECT_EQ(seen.size(), setup_commands(cfg.workload).size() + cfg.max_commands + cfg.warmup_commands) << name;
+    if (first.empty()) {
+      first = std::move(seen);
+    } else {
+      EXPECT_TRUE(seen == first) << name << " received other commands than mutex";
+    }
+    engine.shutdown();
+  }
+}
+
+TEST(TimeSeries, SumsToTheRunsCount) {
+  for (const char* name : {"mutex", "single-writer"}) {
+    auto engine = make_engine(name);
+    LoadConfig cfg;
+    cfg.threads = 2;
+    cfg.duration_s = 0.35;
+    cfg.warmup_s = 0.05;
+    cfg.interval_ns = 50'000'000;
+    cfg.workload.accounts = 50;
+    const RunResult r = run_load(*engine, cfg);
+    ASSERT_EQ(r.failure, "") << name;
+    uint64_t sum = 0;
+    int64_t worst = 0;
+    for (const IntervalStats& s : r.series) {
+      sum += s.commands;
+      worst = std::max(worst, s.max_ns);
+      EXPECT_LE(s.p50_ns, s.p99_ns);
+      EXPECT_LE(s.p99_ns, s.max_ns);
+    }
+    EXPECT_EQ(sum, r.served()) << name;
+    EXPECT_EQ(worst, r.latency.max()) << name;
+    // 0.35 s at 50 ms: about 7 intervals (the last one holds the stragglers).
+    EXPECT_GE(r.series.size(), 6u) << name;
+    EXPECT_LE(r.series.size(), 10u) << name;
+    EXPECT_GT(r.tail_stability(), 0.99) << name;  // defined: enough complete intervals
+    engine->shutdown();
+  }
+}
+
+TEST(TimeSeries, TailStabilityIsUndefinedOnTooFewIntervals) {
+  RunResult r;
+  for (int i = 0; i < 4; ++i) r.series.push_back({0.1 * i, 1000, 100, 200, 300, 0});
+  EXPECT_LT(r.tail_stability(), 0);  // 3 complete intervals < kMinIntervals
+  r.series.clear();
+  for (int i = 0; i < 11; ++i) r.series.push_back({0.1 * i, 1000, 100, i == 4 ? 800 : 200, 900, 0});
+  EXPECT_DOUBLE_EQ(r.tail_stability(), 4.0);  // nearest-rank p99 of 10 complete = the max, over the median 200
+}
+
+TEST(OpenLoop, AnImpossibleRateEndsOnTimeAndCountsTheUnsent) {
+  auto engine = make_engine("mutex");
+  LoadConfig cfg;
+  cfg.threads = 2;
+  cfg.mode = LoadMode::kOpen;
+  cfg.rate = 1e9;  // far past any machine: nearly everything scheduled is late
+  cfg.duration_s = 0.5;
+  cfg.warmup_s = 0.05;
+  cfg.workload.accounts = 50;
+  const auto t0 = std::chrono::steady_clock::now();
+  const RunResult r = run_load(*engine, cfg);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(r.failure, "");
+  EXPECT_LT(took, 2 * (cfg.duration_s + cfg.warmup_s) + 0.2);  // 0.2 s: funding the accounts
+  EXPECT_GT(r.unsent, 0u);
+  EXPECT_GT(r.offered, 0u);
+  // What was scheduled in the measured part is either sent or unsent.
+  EXPECT_NEAR(static_cast<double>(r.offered + r.unsent), cfg.rate * cfg.duration_s, cfg.rate * cfg.duration_s * 0.01);
+  engine->shutdown();
+}
+
+TEST(LoadRun, AStopRequestEndsTheRunAndMarksIt) {
+  auto engine = make_engine("single-writer");
+  std::atomic<bool> stop{false};
+  LoadConfig cfg;
+  cfg.threads = 2;
+  cfg.max_commands = 1'000'000'000;  // would take many minutes
+  cfg.warmup_commands = 1000;
+  cfg.workload.accounts = 50;
+  cfg.stop = &stop;
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    stop.store(true);
+  });
+  const RunResult r = run_load(*engine, cfg);
+  stopper.join();
+  ASSERT_EQ(r.failure, "");  // every command sent was answered, invariants hold
+  EXPECT_TRUE(r.interrupted);
+  EXPECT_LT(r.completed, cfg.max_commands);
+  engine->shutdown();
+}
+
+TEST(LoadRun, CpuPerCommandAndEngineCpusAreRecorded) {
+  auto engine = make_engine("single-writer");
+  LoadConfig cfg;
+  cfg.threads = 1;
+  cfg.max_commands = 20'000;
+  cfg.engine_cpus = {0};
+  cfg.client_cpus = {0};
+  cfg.workload.accounts = 50;
+  const RunResult r = run_load(*engine, cfg);
+  ASSERT_EQ(r.failure, "");
+  EXPECT_GT(r.cpu_ns_per_command(), 0);
+  engine->shutdown();
 }
 
 }  // namespace

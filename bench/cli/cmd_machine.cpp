@@ -13,9 +13,10 @@ int cmd_machine(const std::vector<std::string>& args) {
   if (int rc = f.parse(args); rc >= 0) return rc;
   MachineInfo m = collect_machine_info("");
   std::printf("hostname     %s\ncpu_model    %s\nlogical_cpus %d\nkernel       %s\ncompiler     %s\n"
-              "build_type   %s\nbuild_flags  %s\ngit_commit   %s\nresults_dir  results/%s\n",
+              "build_type   %s\nbuild_flags  %s\ngit_commit   %s%s\nresults_dir  results/%s\n",
               m.hostname.c_str(), m.cpu_model.c_str(), m.logical_cpus, m.kernel.c_str(), m.compiler.c_str(),
-              m.build_type.c_str(), m.build_flags.c_str(), m.git_commit.c_str(), results_dir_name(m).c_str());
+              m.build_type.c_str(), m.build_flags.c_str(), m.git_commit.c_str(), m.git_dirty ? " (dirty)" : "",
+              results_dir_name(m).c_str());
   return kExitOk;
 }
 

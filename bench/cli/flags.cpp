@@ -11,6 +11,11 @@
 
 namespace swlab::cli {
 
+int usage_error(const std::string& cmd, const std::string& message) {
+  std::fprintf(stderr, "swlab %s: %s\n(see 'swlab %s --help')\n", cmd.c_str(), message.c_str(), cmd.c_str());
+  return kExitUsage;
+}
+
 std::vector<std::string> split_list(const std::string& s, char sep) {
   std::vector<std::string> out;
   std::string cur;

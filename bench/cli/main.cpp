@@ -5,16 +5,6 @@
 
 #include "cli.h"
 
-namespace swlab::cli {
-
-int usage_error(const std::string& cmd, const std::string& message) {
-  std::fprintf(stderr, "swlab %s: %s\n(see 'swlab %s --help')\n", cmd.c_str(), message.c_str(),
-               cmd.c_str());
-  return kExitUsage;
-}
-
-}  // namespace swlab::cli
-
 namespace {
 
 constexpr const char* kUsage =

@@ -1,14 +1,25 @@
+// `swlab run` / `swlab sweep`: from a checked plan to a results set. Per run: the
+// floor probe, a fresh engine, funding, the load, the checks, the probe again.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "cli.h"
+#include "flags.h"
 #include "clock.h"
+#include "floor_probe.h"
+#include "interrupt.h"
+#include "json_reader.h"
 #include "machine_info.h"
 #include "progress.h"
 #include "results_writer.h"
 #include "run_options.h"
-#include "units.h"
+#include "run_schedule.h"
+#include "run_table.h"
 
 namespace swlab::cli {
 
@@ -16,49 +27,225 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void print_table(const ResultsSet& set) {
-  std::printf("\n%-24s %-12s %4s %-6s %10s %11s %10s %10s %10s %10s %9s %7s %8s\n", "engine", "preset",
-              "thr", "mode", "offered", "throughput", "p50", "p99", "p99.9", "max", "rejected",
-              "shed", "ctx/1k");
-  bool any_over = false;
-  for (const RunRecord& r : set.runs) {
-    const RunResult& x = r.result;
-    uint64_t rejected = 0;
-    for (int i = 0; i < kRejectReasonCount; ++i)
-      if (static_cast<RejectReason>(i) != RejectReason::kOverloaded) rejected += x.rejected[i];
-    double ctx = 1000.0 * static_cast<double>(x.ctx_voluntary + x.ctx_involuntary) /
-                 static_cast<double>(x.completed ? x.completed : 1);
-    std::string threads = std::to_string(r.threads) + (x.oversubscribed() ? "*" : "");
-    any_over |= x.oversubscribed();
-    std::string offered = r.mode == LoadMode::kOpen ? human_rate(r.rate) : "-";
-    std::printf("%-24s %-12s %4s %-6s %10s %11s %10s %10s %10s %10s %9llu %7llu %8.1f\n",
-                r.engine.c_str(), r.preset.c_str(), threads.c_str(),
-                r.mode == LoadMode::kOpen ? "open" : "closed", offered.c_str(),
-                human_rate(x.throughput()).c_str(), human_ns(x.latency.value_at_percentile(50)).c_str(),
-                human_ns(x.latency.value_at_percentile(99)).c_str(),
-                human_ns(x.latency.value_at_percentile(99.9)).c_str(), human_ns(x.latency.max()).c_str(),
-                static_cast<unsigned long long>(rejected), static_cast<unsigned long long>(x.shed), ctx);
-  }
-  if (any_over)
-    std::printf("* oversubscribed: client threads + engine threads > %d logical CPUs; latency then\n"
-                "  includes waiting for a CPU (docs/methodology.md)\n",
-                set.machine.logical_cpus);
-  for (const RateSweep& s : set.sweeps) {
-    if (s.max_rate_under_bound >= 0) {
-      std::printf("knee: %-24s %-12s t=%-3u highest rate with p99 <= %s: %s\n", s.engine.c_str(),
-                  s.preset.c_str(), s.threads, human_ns(s.p99_bound_ns).c_str(),
-                  human_rate(s.max_rate_under_bound).c_str());
+// Where the results go: checked (and created) before any run, removed again if the
+// invocation ends without results, so no directory is left looking like a set.
+class OutputDir {
+ public:
+  // -1 on success, else the exit code (the message is printed).
+  int prepare(const std::string& cmd, const RunPlan& plan, const MachineInfo& m) {
+    std::error_code ec;
+    if (plan.out_dir.empty()) {
+      std::time_t t = std::time(nullptr);
+      std::tm tm{};
+      gmtime_r(&t, &tm);
+      char hms[16];
+      std::strftime(hms, sizeof hms, "%H%M%S", &tm);
+      const std::string base = "results/" + results_dir_name(m) + "." + hms;
+      dir_ = base;
+      for (int i = 2; fs::exists(dir_, ec); ++i) dir_ = base + "-" + std::to_string(i);
     } else {
-      std::printf("knee: %-24s %-12s t=%-3u no rate tried kept p99 <= %s\n", s.engine.c_str(),
-                  s.preset.c_str(), s.threads, human_ns(s.p99_bound_ns).c_str());
+      dir_ = plan.out_dir;
+      if (fs::exists(dir_, ec)) {
+        if (!fs::is_directory(dir_, ec)) return usage_error(cmd, "--out: '" + dir_ + "' exists and is not a directory");
+        if (!fs::is_empty(dir_, ec) && !plan.force)
+          return usage_error(cmd, "--out: '" + dir_ + "' already holds files (--force replaces them)");
+        if (plan.force)
+          for (const auto& e : fs::directory_iterator(dir_, ec)) fs::remove_all(e.path(), ec);
+      }
     }
+    const bool existed = fs::exists(dir_, ec);
+    fs::create_directories(dir_, ec);
+    std::ofstream probe(fs::path(dir_) / ".write-test");
+    if (ec || !probe) return usage_error(cmd, "--out: cannot write to '" + dir_ + "'");
+    probe.close();
+    fs::remove(fs::path(dir_) / ".write-test", ec);
+    created_ = !existed;
+    return -1;
   }
-}
+  // Called when no results will be written.
+  void abandon() {
+    std::error_code ec;
+    if (created_ && fs::is_empty(dir_, ec)) fs::remove(dir_, ec);
+  }
+  const std::string& path() const { return dir_; }
 
-}  // namespace
+ private:
+  std::string dir_;
+  bool created_ = false;
+};
 
-int execute_plan(const std::string& cmd, RunPlan& plan) {
+// The least work --commands auto gives a point, whatever the slowest engine's pace.
+constexpr uint64_t kMinCalibratedCommands = 20'000;
+
+class Runner {
+ public:
+  Runner(const std::string& cmd, RunPlan& plan, ResultsSet& set, Progress& progress)
+      : cmd_(cmd), plan_(plan), set_(set), progress_(progress) {}
+
+  // Fixed work with --commands auto: one N per point (preset, threads, rate), from
+  // every engine's throughput in a short time-bounded run at that point.
+  bool calibrate(std::vector<RunPoint>& runs) {
+    if (!plan_.commands_auto) {
+      for (RunPoint& p : runs) {
+        p.commands = plan_.base.max_commands;
+        p.warmup_commands = plan_.base.warmup_commands;
+      }
+      return true;
+    }
+    set_.calibration_target_s = plan_.target_s;
+    std::vector<std::size_t> first_of_point;  // a run per (preset, threads, rate)
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      bool seen = false;
+      for (std::size_t j : first_of_point)
+        seen |= runs[j].preset == runs[i].preset && runs[j].threads == runs[i].threads && runs[j].rate == runs[i].rate;
+      if (!seen) first_of_point.push_back(i);
+    }
+    const std::size_t total = first_of_point.size() * (plan_.base.mode == LoadMode::kOpen ? 0 : plan_.engines.size());
+    std::size_t done = 0;
+    for (std::size_t j : first_of_point) {
+      const RunPoint& point = runs[j];
+      uint64_t n = 0;
+      if (plan_.base.mode == LoadMode::kOpen) {
+        n = static_cast<uint64_t>(point.rate * plan_.target_s);  // the offered rate fixes the pace
+      } else {
+        double slowest = -1;
+        for (const auto& engine : plan_.engines) {
+          progress_.start(done++, total, "calibrating " + engine + " " + point.preset + " t=" +
+                                             std::to_string(point.threads));
+          double throughput = 0;
+          if (!calibration_run(point, engine, &throughput)) return false;
+          set_.calibration.push_back({point.preset, point.threads, engine, throughput, 0});
+          if (slowest < 0 || throughput < slowest) slowest = throughput;
+          if (interrupted()) return true;
+        }
+        n = round_two_digits(slowest * plan_.target_s);
+      }
+      // Enough commands that the fastest engine's figures are not a handful of samples,
+      // even when a slow one sets the pace.
+      n = std::max<uint64_t>(n, std::max<uint64_t>(kMinCalibratedCommands, 100ull * point.threads));
+      for (CalibrationPoint& c : set_.calibration)
+        if (c.preset == point.preset && c.threads == point.threads && c.commands == 0) c.commands = n;
+      for (RunPoint& p : runs)
+        if (p.preset == point.preset && p.threads == point.threads && p.rate == point.rate) {
+          p.commands = n;
+          p.warmup_commands = n / 4;
+        }
+    }
+    return true;
+  }
+
+  // One run; false after printing why when it failed (an invariant, a lost reply).
+  bool run(const RunPoint& p, std::size_t order, std::size_t done, std::size_t total, RunRecord* out) {
+    RunRecord r;
+    r.engine = p.engine;
+    r.preset = p.preset;
+    r.workload = workload_for(plan_, p.preset);
+    r.threads = p.threads;
+    r.mode = plan_.base.mode;
+    r.rate = p.rate;
+    r.window = plan_.base.window;
+    r.repetition = p.repetition;
+    r.order = order;
+    r.id = run_id(r);
+    progress_.start(done, total, r.id);
+    r.load = load_config(p, r.workload);
+    EngineConfig ec = plan_.engine_config;
+    ec.markets = r.workload.markets;
+    if (!plan_.journal.empty()) ec.journal_dir = plan_.journal + "/" + r.id;
+    if (!plan_.ack_log.empty()) {
+      r.load.ack_log_dir = plan_.ack_log + "/" + r.id;
+      std::error_code mk;
+      fs::create_directories(r.load.ack_log_dir, mk);
+    }
+    std::string why;
+    if (!EngineRegistry::instance().resolve(p.engine, ec, &r.spec, &why)) return fail(r.id, why);
+    r.floor_measured = plan_.probe_s > 0;
+    if (r.floor_measured) r.floor_before = floor();
+    auto engine = EngineRegistry::instance().create(r.spec, &why);
+    if (!engine) return fail(r.id, why);
+    if (std::string e = validate(r.load, *engine); !e.empty()) return fail(r.id, e);
+    r.result = run_load(*engine, r.load);
+    engine->shutdown();
+    if (!r.result.failure.empty()) return fail(r.id, "FAILED: " + r.result.failure);
+    if (r.floor_measured) {
+      r.floor_after = probe_floor(floor_options());
+      last_floor_ = r.floor_after;
+    }
+    *out = std::move(r);
+    return true;
+  }
+
+ private:
+  bool fail(const std::string& id, const std::string& why) {
+    progress_.finish();
+    std::fprintf(stderr, "swlab %s: run %s: %s\n", cmd_.c_str(), id.c_str(), why.c_str());
+    return false;
+  }
+
+  static uint64_t round_two_digits(double x) {
+    if (x < 100) return static_cast<uint64_t>(std::max(1.0, std::round(x)));
+    const double scale = std::pow(10.0, std::floor(std::log10(x)) - 1);
+    return static_cast<uint64_t>(std::round(x / scale) * scale);
+  }
+
+  LoadConfig load_config(const RunPoint& p, const WorkloadSpec& workload) const {
+    LoadConfig lc = plan_.base;
+    lc.threads = p.threads;
+    lc.rate = plan_.base.mode == LoadMode::kOpen ? p.rate : 0;
+    lc.workload = workload;
+    lc.max_commands = p.commands;
+    lc.warmup_commands = p.commands > 0 ? p.warmup_commands : 0;
+    lc.stop = &install_interrupt_handlers();
+    return lc;
+  }
+
+  bool calibration_run(const RunPoint& point, const std::string& engine_spec, double* throughput) {
+    LoadConfig lc = plan_.base;
+    lc.threads = point.threads;
+    lc.workload = workload_for(plan_, point.preset);
+    lc.max_commands = 0;
+    lc.duration_s = 0.15;
+    lc.warmup_s = 0.05;
+    lc.stop = &install_interrupt_handlers();
+    EngineConfig ec = plan_.engine_config;
+    ec.markets = lc.workload.markets;
+    std::string why;
+    auto engine = EngineRegistry::instance().create(engine_spec, ec, &why);
+    if (!engine) return fail("calibration of " + engine_spec, why);
+    const RunResult r = run_load(*engine, lc);
+    engine->shutdown();
+    if (!r.failure.empty()) return fail("calibration of " + engine_spec, "FAILED: " + r.failure);
+    *throughput = r.throughput();
+    return true;
+  }
+
+  FloorOptions floor_options() const {
+    FloorOptions o;
+    o.seconds = plan_.probe_s;
+    const auto& c = plan_.base.client_cpus;
+    const auto& e = plan_.base.engine_cpus;
+    // On the CPUs the run uses: a client's and the engine's, or the first two clients'.
+    if (!c.empty() && !e.empty() && c[0] != e[0]) o.cpus = std::pair{c[0], e[0]};
+    else if (c.size() >= 2 && c[0] != c[1]) o.cpus = std::pair{c[0], c[1]};
+    return o;
+  }
+
+  // The probe after one run is the probe before the next: one probe between runs.
+  FloorSample floor() {
+    if (last_floor_) return *last_floor_;
+    return probe_floor(floor_options());
+  }
+
+  const std::string& cmd_;
+  RunPlan& plan_;
+  ResultsSet& set_;
+  Progress& progress_;
+  std::optional<FloorSample> last_floor_;
+};
+
+ResultsSet begin_results(const RunPlan& plan) {
   ResultsSet set;
+  set.state_start = sample_machine_state();
   set.machine = collect_machine_info(plan.label);
   set.created = utc_timestamp();
   set.command = plan.command_line;
@@ -67,6 +254,8 @@ int execute_plan(const std::string& cmd, RunPlan& plan) {
   set.threads = plan.threads;
   set.rates = plan.rates;
   set.repetitions = plan.repetitions;
+  set.order = std::string(to_string(plan.order));
+  set.order_seed = plan.order_seed ? plan.order_seed : plan.base.seed;
   set.base = plan.base;
   set.base.workload = workload_for(plan, plan.presets.front());
   set.engine_config = plan.engine_config;
@@ -77,127 +266,196 @@ int execute_plan(const std::string& cmd, RunPlan& plan) {
     set.clock_source = SteadyClock::kName;
     set.clock_overhead_ns = clock_overhead_ns<SteadyClock>();
   }
+  set.generator_ns_per_command = measure_generator_cost(plan.base.clock, 0.05);
+  return set;
+}
 
-  // The output directory must be writable before an hour of runs, not after.
-  const std::string dir =
-      plan.out_dir.empty() ? "results/" + results_dir_name(set.machine) : plan.out_dir;
-  {
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    std::ofstream probe(fs::path(dir) / ".write-test");
-    if (ec || !probe) return usage_error(cmd, "--out: cannot write to '" + dir + "'");
-    probe.close();
-    fs::remove(fs::path(dir) / ".write-test", ec);
-  }
-
-  const bool knee = plan.knee_p99_us > 0;
-  const std::size_t per_point = knee ? plan.max_steps : std::max<std::size_t>(1, plan.rates.size());
-  const std::size_t total =
-      plan.presets.size() * plan.engines.size() * plan.threads.size() * per_point * plan.repetitions;
-  auto progress = make_progress(plan.quiet);
-  if (!plan.quiet)
-    std::fprintf(stderr, "swlab %s: %zu %s on %s (%d logical CPUs), clock %s (%.1f ns a read)\n",
-                 cmd.c_str(), total, knee ? "runs at most" : "runs", set.machine.cpu_model.c_str(),
-                 set.machine.logical_cpus, set.clock_source.c_str(), set.clock_overhead_ns);
+// Knee search, after exchange-core: raise the offered rate until the median p99 over
+// the repetitions passes the bound; the last rate under it is what the engine
+// sustains. Adaptive, so its runs go in order: rate by rate, the repetitions of a
+// rate together.
+bool run_knee_searches(Runner& runner, RunPlan& plan, ResultsSet& set) {
+  const std::size_t total = plan.presets.size() * plan.engines.size() * plan.threads.size() * plan.max_steps *
+                            plan.repetitions;
   std::size_t done = 0;
-
-  // One run: a fresh engine, funded, driven, checked. A failed check ends the whole
-  // invocation: a broken run is never written as a result.
-  auto one_run = [&](const std::string& preset, const std::string& engine_name, uint32_t threads,
-                     double rate, uint32_t rep, RunRecord* out) -> bool {
-    RunRecord r;
-    r.engine = engine_name;
-    r.preset = preset;
-    r.threads = threads;
-    r.mode = plan.base.mode;
-    r.rate = rate;
-    r.window = plan.base.window;
-    r.repetition = rep;
-    r.id = run_id(r);
-    progress->start(done++, total, r.id);
-    LoadConfig lc = plan.base;
-    lc.threads = threads;
-    lc.rate = plan.base.mode == LoadMode::kOpen ? rate : 0;
-    lc.workload = workload_for(plan, preset);
-    EngineConfig ec = plan.engine_config;
-    ec.markets = lc.workload.markets;
-    if (!plan.journal.empty()) ec.journal_dir = plan.journal + "/" + r.id;
-    if (!plan.ack_log.empty()) {
-      lc.ack_log_dir = plan.ack_log + "/" + r.id;
-      std::error_code mk;
-      fs::create_directories(lc.ack_log_dir, mk);
-    }
-    std::string why;
-    auto engine = EngineRegistry::instance().create(engine_name, ec, &why);
-    if (!engine) {
-      progress->finish();
-      std::fprintf(stderr, "swlab %s: %s: %s\n", cmd.c_str(), r.id.c_str(), why.c_str());
-      return false;
-    }
-    if (std::string e = validate(lc, *engine); !e.empty()) {
-      progress->finish();
-      std::fprintf(stderr, "swlab %s: %s: %s\n", cmd.c_str(), r.id.c_str(), e.c_str());
-      return false;
-    }
-    r.result = run_load(*engine, lc);
-    engine->shutdown();
-    if (!r.result.failure.empty()) {
-      progress->finish();
-      std::fprintf(stderr, "swlab %s: run %s FAILED: %s\n", cmd.c_str(), r.id.c_str(),
-                   r.result.failure.c_str());
-      return false;
-    }
-    *out = std::move(r);
-    return true;
-  };
-
-  for (const auto& preset : plan.presets) {
-    for (const auto& engine_name : plan.engines) {
+  for (const auto& preset : plan.presets)
+    for (const auto& engine : plan.engines)
       for (uint32_t threads : plan.threads) {
-        if (!knee) {
-          std::vector<double> rates = plan.base.mode == LoadMode::kOpen ? plan.rates : std::vector<double>{0};
-          for (double rate : rates) {
-            for (uint32_t rep = 0; rep < plan.repetitions; ++rep) {
-              RunRecord r;
-              if (!one_run(preset, engine_name, threads, rate, rep, &r)) return kExitFailure;
-              set.runs.push_back(std::move(r));
-            }
-          }
-          continue;
-        }
-        // Knee search, after exchange-core: raise the offered rate until p99 passes
-        // the bound; the last rate under it is what the engine sustains.
         RateSweep sweep;
-        sweep.engine = engine_name;
+        sweep.engine = engine;
         sweep.preset = preset;
         sweep.threads = threads;
         sweep.p99_bound_ns = static_cast<int64_t>(plan.knee_p99_us * 1000);
         double rate = plan.rate_start;
-        for (uint32_t step = 0; step < plan.max_steps; ++step, rate *= plan.rate_factor) {
-          int64_t worst_p99 = 0;
-          for (uint32_t rep = 0; rep < plan.repetitions; ++rep) {
+        for (uint32_t step = 0; step < plan.max_steps && !interrupted(); ++step, rate *= plan.rate_factor) {
+          std::vector<int64_t> p99s;
+          RateSweepStep st{rate, {}, 0};
+          for (uint32_t rep = 0; rep < plan.repetitions && !interrupted(); ++rep) {
+            RunPoint p;
+            p.preset = preset;
+            p.engine = engine;
+            p.threads = threads;
+            p.rate = rate;
+            p.repetition = rep;
+            if (plan.commands_auto || plan.base.max_commands > 0) {
+              p.commands = plan.commands_auto ? std::max<uint64_t>(100, static_cast<uint64_t>(rate * plan.target_s))
+                                              : plan.base.max_commands;
+              p.warmup_commands = plan.commands_auto ? p.commands / 4 : plan.base.warmup_commands;
+            }
             RunRecord r;
-            if (!one_run(preset, engine_name, threads, rate, rep, &r)) return kExitFailure;
-            int64_t p99 = r.result.latency.value_at_percentile(99);
-            worst_p99 = std::max(worst_p99, p99);
-            sweep.steps.push_back({rate, r.id, p99});
+            if (!runner.run(p, set.runs.size(), done++, total, &r)) return false;
+            p99s.push_back(r.result.latency.value_at_percentile(99));
+            st.run_ids.push_back(r.id);
             set.runs.push_back(std::move(r));
           }
-          if (worst_p99 > sweep.p99_bound_ns) break;
+          if (p99s.empty()) break;
+          std::sort(p99s.begin(), p99s.end());
+          st.p99_ns = p99s[(p99s.size() - 1) / 2];  // the median (the lower one of an even count)
+          sweep.steps.push_back(st);
+          if (st.p99_ns > sweep.p99_bound_ns) break;
           sweep.max_rate_under_bound = rate;
         }
         set.sweeps.push_back(std::move(sweep));
       }
+  return true;
+}
+
+bool run_points(Runner& runner, RunPlan& plan, ResultsSet& set) {
+  std::vector<RunPoint> runs = plan_runs(plan);
+  if (!runner.calibrate(runs)) return false;
+  const std::vector<std::size_t> order = run_order(runs, plan.order, set.order_seed);
+  std::vector<std::optional<RunRecord>> records(runs.size());
+  for (std::size_t k = 0; k < order.size() && !interrupted(); ++k) {
+    RunRecord r;
+    if (!runner.run(runs[order[k]], k, k, order.size(), &r)) return false;
+    records[order[k]] = std::move(r);
+  }
+  for (auto& r : records)  // canonical order; RunRecord::order says when each ran
+    if (r) set.runs.push_back(std::move(*r));
+  return true;
+}
+
+// --from FILE --run ID: the recorded run's settings, as the flags that would make it.
+int rerun_args(const std::string& cmd, const RunPlan& plan, std::vector<std::string>* args) {
+  std::error_code ec;
+  const auto size = fs::file_size(plan.from_file, ec);
+  if (ec || !fs::is_regular_file(plan.from_file, ec)) return usage_error(cmd, "--from: cannot read '" + plan.from_file + "'");
+  if (size > (512u << 20)) return usage_error(cmd, "--from: '" + plan.from_file + "' is larger than 512 MB");
+  std::ifstream in(plan.from_file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string why;
+  const auto doc = Json::parse(text.str(), &why);
+  if (!doc) return usage_error(cmd, "--from: '" + plan.from_file + "' is not JSON: " + why);
+  const Json* version = doc->get("version");
+  if (!doc->get("format") || doc->get("format")->str() != "swlab-results" || !version || version->number() < 2)
+    return usage_error(cmd, "--from: '" + plan.from_file + "' is not a swlab results file of version 2 or later");
+  const Json* run = nullptr;
+  if (const Json* runs = doc->get("runs"); runs && runs->is_array())
+    for (const auto& r : runs->items())
+      if (const Json* id = r->get("id"); id && id->str() == plan.from_run) run = r.get();
+  if (!run) return usage_error(cmd, "--run: no run '" + plan.from_run + "' in '" + plan.from_file + "'");
+  auto text_of = [&](const Json* v) { return v ? v->str() : std::string(); };
+  auto get = [&](std::initializer_list<const char*> path) {
+    const Json* v = run;
+    for (const char* k : path) v = v ? v->get(k) : nullptr;
+    return v;
+  };
+  std::vector<std::string>& a = *args;
+  // The engine as it was named (so the run keeps its id), with every resolved
+  // setting given again: as the run's own flag where there is one, else in the spec.
+  std::string engine = text_of(get({"engine"}));
+  std::vector<std::string> settings;
+  if (const Json* ec = get({"engine_config"}); ec && ec->is_object()) {
+    for (const char* key : {"channel", "reply", "wait", "overload", "capacity", "batch", "shards", "durability"})
+      if (const Json* v = ec->get(key)) settings.insert(settings.end(), {std::string("--") + key, v->str()});
+    const std::string spec = text_of(ec->get("spec"));
+    for (const auto& opt : split_list(spec, ':')) {
+      const std::string key = opt.substr(0, opt.find('='));
+      if (opt.find('=') != std::string::npos && ec->get(key) && engine.find(":" + key + "=") == std::string::npos &&
+          std::find(settings.begin(), settings.end(), "--" + key) == settings.end())
+        engine += ":" + opt;
     }
   }
+  a = {"--engine", engine, "--preset", text_of(get({"preset"})),
+       "--threads", text_of(get({"threads"})), "--mode", text_of(get({"mode"})),
+       "--window", text_of(get({"window"})), "--seed", text_of(get({"seed"})),
+       "--think", text_of(get({"think_ns"})), "--repetitions", "1", "--order", "blocked"};
+  if (text_of(get({"mode"})) == "open") a.insert(a.end(), {"--rate", text_of(get({"rate"}))});
+  if (text_of(get({"work", "kind"})) == "commands") {
+    a.insert(a.end(), {"--commands", text_of(get({"work", "commands"})), "--warmup-commands",
+                       text_of(get({"work", "warmup_commands"}))});
+  } else {
+    a.insert(a.end(), {"--duration", text_of(get({"work", "duration_s"})), "--warmup", text_of(get({"work", "warmup_s"}))});
+  }
+  a.insert(a.end(), settings.begin(), settings.end());
+  a.insert(a.end(), {"--clock", text_of(get({"clock"})) == "tsc" ? "tsc" : "steady"});
+  if (const Json* iv = get({"time_series", "interval_s"}); iv && iv->is_number())
+    a.insert(a.end(), {"--interval", std::to_string(static_cast<long long>(std::llround(iv->number() * 1000)))});
+  for (const char* which : {"clients", "engine"}) {
+    const Json* cpus = get({"cpus", which});
+    if (!cpus || !cpus->is_array() || cpus->items().empty()) continue;
+    std::string list;
+    for (const auto& c : cpus->items()) list += (list.empty() ? "" : ",") + c->str();
+    a.insert(a.end(), {std::string(which) == "clients" ? "--client-cpus" : "--engine-cpus", list});
+  }
+  a.insert(a.end(), {"--markets", text_of(get({"workload", "markets"})), "--zipf", text_of(get({"workload", "zipf"})),
+                     "--accounts", text_of(get({"workload", "accounts"}))});
+  for (const auto& s : a)
+    if (s.empty()) return usage_error(cmd, "--from: run '" + plan.from_run + "' lacks a setting it needs");
+  return -1;
+}
+
+}  // namespace
+
+int execute_plan(const std::string& cmd, RunPlan& plan) {
+  if (!plan.from_file.empty()) {
+    std::vector<std::string> args;
+    if (int rc = rerun_args(cmd, plan, &args); rc >= 0) return rc;
+    RunPlan rerun;
+    rerun.out_dir = plan.out_dir;
+    rerun.force = plan.force;
+    rerun.label = plan.label;
+    rerun.quiet = plan.quiet;
+    rerun.probe_s = plan.probe_s;
+    rerun.presets = {"balanced"};
+    if (int rc = parse_run_plan(cmd, args, &rerun); rc >= 0) return rc;
+    rerun.command_line = plan.command_line;
+    plan = std::move(rerun);
+  }
+  ResultsSet set = begin_results(plan);
+  OutputDir out;
+  if (int rc = out.prepare(cmd, plan, set.machine); rc >= 0) return rc;
+  install_interrupt_handlers();
+
+  auto progress = make_progress(plan.quiet);
+  if (!plan.quiet)
+    std::fprintf(stderr, "swlab %s: %s on %s (%d logical CPUs), clock %s (%.1f ns a read), generator %.1f ns a command\n",
+                 cmd.c_str(), plan.knee_p99_us > 0 ? "knee search" : "runs", set.machine.cpu_model.c_str(),
+                 set.machine.logical_cpus, set.clock_source.c_str(), set.clock_overhead_ns,
+                 set.generator_ns_per_command);
+  Runner runner(cmd, plan, set, *progress);
+  const bool ok = plan.knee_p99_us > 0 ? run_knee_searches(runner, plan, set) : run_points(runner, plan, set);
   progress->finish();
+  if (!ok) {
+    out.abandon();
+    return kExitFailure;
+  }
+  set.interrupted = interrupted();
+  set.state_end = sample_machine_state();
+  if (set.runs.empty()) {
+    out.abandon();
+    std::fprintf(stderr, "swlab %s: interrupted before any run completed; nothing written\n", cmd.c_str());
+    return interrupt_exit_code() ? interrupt_exit_code() : kExitFailure;
+  }
   print_table(set);
-  if (std::string e = write_results(set, dir); !e.empty()) {
+  if (std::string e = write_results(set, out.path()); !e.empty()) {
     std::fprintf(stderr, "swlab %s: %s\n", cmd.c_str(), e.c_str());
     return kExitFailure;
   }
-  std::printf("\nresults: %s/results.json (+ summary.csv, hgrm/)\n", dir.c_str());
-  return kExitOk;
+  std::printf("\nresults: %s/results.json (+ summary.csv, hgrm/)%s\n", out.path().c_str(),
+              set.interrupted ? " [interrupted: the completed runs only]" : "");
+  return set.interrupted ? interrupt_exit_code() : kExitOk;
 }
 
 }  // namespace swlab::cli

@@ -1,5 +1,8 @@
 #include "run_options.h"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <cstdio>
 
 #include "cli.h"
@@ -8,6 +11,15 @@
 #include "workload.h"
 
 namespace swlab::cli {
+
+std::string_view to_string(RunOrder o) {
+  switch (o) {
+    case RunOrder::kRandom: return "random";
+    case RunOrder::kInterleaved: return "interleaved";
+    case RunOrder::kBlocked: return "blocked";
+  }
+  return "?";
+}
 
 namespace {
 
@@ -69,9 +81,59 @@ void declare_what(Flags& f, RunPlan& p) {
            return {};
          });
   f.count("--repetitions", "N", "runs per combination", &p.repetitions, 1, 1000);
+  f.option("--order", "random|interleaved|blocked",
+           "when the repetitions run: random (a seeded shuffle of every run), interleaved (every configuration "
+           "once per round) or blocked (repetitions back to back) (default " + std::string(to_string(p.order)) + ")",
+           [&p](const std::string& v) {
+             if (v == "random") {
+               p.order = RunOrder::kRandom;
+             } else if (v == "interleaved") {
+               p.order = RunOrder::kInterleaved;
+             } else if (v == "blocked") {
+               p.order = RunOrder::kBlocked;
+             } else {
+               return "'" + v + "' is not one of random, interleaved, blocked";
+             }
+             return std::string();
+           });
+  f.count("--order-seed", "N", "seed of the random order (0: the workload seed)", &p.order_seed, 0, UINT64_MAX);
 }
 
-void declare_load(Flags& f, RunPlan& p, std::string* mode) {
+// "0,2,4-7" -> {0, 2, 4, 5, 6, 7}; every CPU must be online and allowed to this process.
+std::string parse_cpu_list(const std::string& v, std::vector<int>* out) {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  pthread_getaffinity_np(pthread_self(), sizeof allowed, &allowed);
+  std::vector<int> cpus;
+  for (const auto& item : split_list(v)) {
+    const std::size_t dash = item.find('-');
+    uint64_t lo, hi;
+    if (dash == std::string::npos ? !parse_u64(item, &lo) : !parse_u64(item.substr(0, dash), &lo))
+      return "'" + item + "' is not a CPU number or range (e.g. 0,2,4-7)";
+    hi = lo;
+    if (dash != std::string::npos && (!parse_u64(item.substr(dash + 1), &hi) || hi < lo))
+      return "'" + item + "' is not a CPU range (e.g. 4-7)";
+    for (uint64_t c = lo; c <= hi; ++c) {
+      if (c >= CPU_SETSIZE || !CPU_ISSET(static_cast<int>(c), &allowed))
+        return "CPU " + std::to_string(c) + " is not online or not allowed to this process";
+      cpus.push_back(static_cast<int>(c));
+    }
+  }
+  *out = cpus;
+  return {};
+}
+
+std::vector<int> all_allowed_cpus() {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  pthread_getaffinity_np(pthread_self(), sizeof allowed, &allowed);
+  std::vector<int> v;
+  for (int c = 0; c < CPU_SETSIZE; ++c)
+    if (CPU_ISSET(c, &allowed)) v.push_back(c);
+  return v;
+}
+
+void declare_load(Flags& f, RunPlan& p, std::string* mode, bool* pin_all_) {
   f.section("load");
   f.choice("--mode", "closed: send, wait, send; open: a constant offered rate, latency from the intended send time",
            mode, {"closed", "open"});
@@ -99,12 +161,45 @@ void declare_load(Flags& f, RunPlan& p, std::string* mode) {
              p.base.think_ns = static_cast<int64_t>(x);
              return {};
            });
-  f.number("--duration", "S", "measured seconds per run", &p.base.duration_s, 0, kMaxDurationS, true);
-  f.count("--commands", "N", "measure N commands per run instead of a duration (0: use --duration)",
-          &p.base.max_commands, 0, kMaxCommands);
-  f.number("--warmup", "S", "seconds excluded from the figures", &p.base.warmup_s, 0, kMaxWarmupS);
+  f.option("--commands", "N|auto",
+           "fixed work: every run measures exactly N commands (split over the clients, each running the same "
+           "prefix of its own stream on every engine); auto: a quick calibration pass picks one N per point "
+           "(preset, threads) so that the slowest engine runs for about --target seconds (1 to " +
+               std::to_string(kMaxCommands) + "; default " + (p.commands_auto ? "auto" : "none: --duration") + ")",
+           [&p](const std::string& v) {
+             if (v == "auto") {
+               p.commands_auto = true;
+               p.base.max_commands = 0;
+               return std::string();
+             }
+             uint64_t x;
+             if (!parse_u64(v, &x) || x == 0 || x > kMaxCommands)
+               return "'" + v + "' is neither 'auto' nor a count from 1 to " + std::to_string(kMaxCommands);
+             p.commands_auto = false;
+             p.base.max_commands = x;
+             return std::string();
+           });
+  f.count("--warmup-commands", "N", "fixed work: commands sent before the measured part (default: a quarter of N)",
+          &p.base.warmup_commands, 0, kMaxCommands);
+  f.number("--target", "S", "--commands auto: seconds the slowest engine should run", &p.target_s, 0.05, 600);
+  f.number("--duration", "S", "time-bounded work instead: measured seconds per run", &p.base.duration_s, 0,
+           kMaxDurationS, true);
+  f.number("--warmup", "S", "time-bounded work: seconds excluded from the figures", &p.base.warmup_s, 0,
+           kMaxWarmupS);
   f.count("--seed", "N", "workload seed", &p.base.seed, 0, UINT64_MAX);
-  f.flag("--pin", "pin client i to CPU i mod online CPUs", &p.base.pin);
+  f.option("--client-cpus", "LIST", "pin client i to the i-th CPU of LIST (mod its length), e.g. 0,1 or 2-5",
+           [&p](const std::string& v) { return parse_cpu_list(v, &p.base.client_cpus); });
+  f.option("--engine-cpus", "LIST", "pin the engine's own threads (single-writer) the same way",
+           [&p](const std::string& v) { return parse_cpu_list(v, &p.base.engine_cpus); });
+  f.flag("--pin", "pin client i to CPU i mod online CPUs (the same as --client-cpus with every CPU)", pin_all_);
+  f.option("--interval", "MS", "the latency time series' interval, in ms (1 to 60000; default 100)",
+           [&p](const std::string& v) {
+             uint64_t x;
+             if (!parse_u64(v, &x) || x == 0 || x > 60000) return "'" + v + "' is not a number of ms from 1 to 60000";
+             p.base.interval_ns = static_cast<int64_t>(x) * 1'000'000;
+             return std::string();
+           });
+  f.number("--probe", "S", "the floor probe's length before and after each run (0: no probe)", &p.probe_s, 0, 5);
   f.option("--clock", "steady|tsc", "clock for latency stamps (default steady)", [&p](const std::string& v) {
     if (v == "steady") {
       p.base.clock = ClockKind::kSteady;
@@ -176,17 +271,53 @@ void declare_journal(Flags& f, RunPlan& p) {
          &p.ack_log);
 }
 
+void declare_rerun(Flags& f, RunPlan& p) {
+  f.section("re-running a recorded run");
+  f.text("--from", "FILE", "a results.json: re-run one of its runs exactly (spec, preset, threads, mode, rate, "
+                           "window, seed, work, clock, interval, CPUs), with --run", &p.from_file);
+  f.text("--run", "ID", "the id of the run to re-run (as in results.json and the .hgrm names)", &p.from_run);
+}
+
 void declare_output(Flags& f, RunPlan& p) {
   f.section("output");
-  f.text("--out", "DIR", "results directory (default: results/<date>.<cpu>.<cores>c.<commit>)", &p.out_dir);
+  f.text("--out", "DIR", "results directory; refused if it exists and is not empty, unless --force (default: a new "
+         "results/<date>.<cpu>.<cores>c.<commit>.<time>)", &p.out_dir);
+  f.flag("--force", "--out may exist: everything in it is deleted first", &p.force);
   f.text("--label", "TEXT", "describes the machine in the results (e.g. '2-core laptop')", &p.label, true);
   f.flag("--quiet", "no progress output", &p.quiet);
 }
 
 // Combinations no single flag can judge, and every engine spec built once (and shut
 // down), so that an impossible setting is reported now, not after an hour of runs.
+int check_work(const Flags& f, RunPlan& p) {
+  if (f.given("--commands") && (f.given("--duration") || f.given("--warmup")))
+    return f.error("--commands fixes the work; --duration and --warmup apply to time-bounded runs");
+  if (f.given("--duration")) p.commands_auto = false;  // the default was auto: the user chose time
+  const bool fixed = p.commands_auto || p.base.max_commands > 0;
+  if (!fixed && (f.given("--warmup-commands") || f.given("--target")))
+    return f.error(std::string(f.given("--target") ? "--target" : "--warmup-commands") + " needs --commands");
+  if (p.commands_auto && f.given("--warmup-commands"))
+    return f.error("--warmup-commands needs a fixed --commands N (with auto the warm-up is a quarter of N)");
+  p.warmup_commands_given = f.given("--warmup-commands");
+  if (p.base.max_commands > 0 && !p.warmup_commands_given) p.base.warmup_commands = p.base.max_commands / 4;
+  return -1;
+}
+
+int check_rerun(const Flags& f, const RunPlan& p) {
+  if (f.given("--from") != f.given("--run")) return f.error(f.given("--from") ? "--from needs --run ID" : "--run needs --from FILE");
+  if (!f.given("--from")) return -1;
+  // The run's own settings come from the file; only where the output goes may be chosen.
+  for (const char* flag : {"--engine", "--threads", "--preset", "--repetitions", "--mode", "--rate", "--window", "--think",
+                           "--commands", "--warmup-commands", "--duration", "--warmup", "--seed", "--clock",
+                           "--client-cpus", "--engine-cpus", "--pin", "--interval", "--markets", "--zipf",
+                           "--accounts", "--find-knee", "--journal", "--ack-log"})
+    if (f.given(flag)) return f.error(std::string("--from re-runs the recorded run with its own settings; drop ") + flag);
+  return -1;
+}
+
 int check_plan(const Flags& f, RunPlan& p) {
   const bool rate_given = f.given("--rate");
+  if (int rc = check_work(f, p); rc >= 0) return rc;
   if ((p.engine_config.snapshot_every > 0 || !p.ack_log.empty()) && p.journal.empty())
     return f.error(p.ack_log.empty() ? "--snapshot-every needs --journal" : "--ack-log needs --journal");
   for (const auto& e : p.engines) {
@@ -246,17 +377,25 @@ int parse_run_plan(const std::string& cmd, const std::vector<std::string>& args,
                      "p99 passes a bound and reports the highest rate each engine sustains under it.";
   Flags f(cmd, "[options]", description);
   std::string mode = "closed";
+  bool pin_all = false;
   declare_what(f, p);
-  declare_load(f, p, &mode);
+  declare_load(f, p, &mode, &pin_all);
   declare_workload(f, p);
   declare_engine(f, p);
   declare_knee(f, p);
   declare_journal(f, p);
+  declare_rerun(f, p);
   declare_output(f, p);
   f.epilogue("Every limit above is checked before any run starts; a bad value exits 2.");
   if (int rc = f.parse(args); rc >= 0) return rc;
   p.command_line = f.command_line();
   p.base.mode = mode == "open" ? LoadMode::kOpen : LoadMode::kClosed;
+  if (pin_all) {
+    if (f.given("--client-cpus")) return f.error("--pin and --client-cpus both choose the clients' CPUs");
+    p.base.client_cpus = all_allowed_cpus();
+  }
+  if (int rc = check_rerun(f, p); rc >= 0) return rc;
+  if (!p.from_file.empty()) return -1;  // checked when the file is read
   return check_plan(f, p);
 }
 

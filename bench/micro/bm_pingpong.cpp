@@ -29,31 +29,14 @@
 #include <thread>
 #include <utility>
 
-#include "platform/cache_line.h"
-#include "platform/cpu_relax.h"
-#include "platform/futex.h"
+#include "ping_pong.h"
 
 namespace {
 
-using swlab::kCacheLine;
+using namespace swlab;
 
-// Both layouts expose `ping` (written by A, polled by B) and `pong` (written by B, polled by A).
-struct alignas(kCacheLine) PaddedFlag {
-  std::atomic<uint64_t> value{0};
-};
-
-struct SeparateLines {
-  PaddedFlag ping_line;
-  PaddedFlag pong_line;
-  std::atomic<uint64_t>& ping() { return ping_line.value; }
-  std::atomic<uint64_t>& pong() { return pong_line.value; }
-};
-// A full kCacheLine (128, a prefetched pair of 64-byte lines) apart: a poll on one flag never
-// pulls in the line holding the other.
-static_assert(offsetof(SeparateLines, pong_line) - offsetof(SeparateLines, ping_line) >=
-                  kCacheLine,
-              "ping and pong must be a cache line apart");
-
+// Both flags in one line: every store invalidates the line the other thread is
+// polling, including its own flag.
 struct alignas(kCacheLine) SameLine {
   std::atomic<uint64_t> ping_value{0};
   std::atomic<uint64_t> pong_value{0};
@@ -65,77 +48,10 @@ struct alignas(kCacheLine) SameLine {
 static_assert(offsetof(SameLine, pong_value) + sizeof(std::atomic<uint64_t>) <= 64,
               "both flags must be in one 64-byte line");
 
-constexpr uint64_t kStop = std::numeric_limits<uint64_t>::max();
-
-// PAUSE between polls; after this many failed polls in one wait, yield on every further poll.
-// A round trip between two running cores takes a few hundred nanoseconds at most (a handful of
-// polls; one PAUSE is 25-35 ns on this EPYC), so a wait that reaches 2048 polls (50-70 us)
-// means the peer is not running: this machine has 2 cores and shares them with other work, and
-// spinning through our time slice would only keep the peer off the CPU longer. If both threads
-// end up on one core, each round trip costs about two of these spins plus two yields, which is
-// what the `yields` counter shows (about 2 per round trip).
-constexpr int kSpinsBeforeYield = 2048;
-
-// Spins until `flag` holds `want` (acquire, so what the writer did before its release store is
-// visible). Returns the number of yields it needed.
-inline uint64_t wait_for(const std::atomic<uint64_t>& flag, uint64_t want) {
-  uint64_t yields = 0;
-  int spins = 0;
-  while (flag.load(std::memory_order_acquire) != want) {
-    if (spins < kSpinsBeforeYield) {
-      ++spins;
-      swlab::cpu_relax();
-    } else {
-      std::this_thread::yield();
-      ++yields;
-    }
-  }
-  return yields;
-}
-
-// Spins until `flag` differs from `old`; returns the new value, adds yields to *yields.
-inline uint64_t wait_for_change(const std::atomic<uint64_t>& flag, uint64_t old,
-                                uint64_t* yields) {
-  int spins = 0;
-  uint64_t v;
-  while ((v = flag.load(std::memory_order_acquire)) == old) {
-    if (spins < kSpinsBeforeYield) {
-      ++spins;
-      swlab::cpu_relax();
-    } else {
-      std::this_thread::yield();
-      ++*yields;
-    }
-  }
-  return v;
-}
-
-// The first two CPUs in this thread's affinity mask, if at least two are online and allowed.
-std::optional<std::pair<int, int>> two_cpus() {
-  if (sysconf(_SC_NPROCESSORS_ONLN) < 2) return std::nullopt;
-  cpu_set_t allowed;
-  CPU_ZERO(&allowed);
-  if (pthread_getaffinity_np(pthread_self(), sizeof allowed, &allowed) != 0) return std::nullopt;
-  int found[2];
-  int n = 0;
-  for (int cpu = 0; cpu < CPU_SETSIZE && n < 2; ++cpu) {
-    if (CPU_ISSET(cpu, &allowed)) found[n++] = cpu;
-  }
-  if (n < 2) return std::nullopt;
-  return std::pair{found[0], found[1]};
-}
-
-bool pin_current_thread(int cpu) {
-  cpu_set_t one;
-  CPU_ZERO(&one);
-  CPU_SET(cpu, &one);
-  return pthread_setaffinity_np(pthread_self(), sizeof one, &one) == 0;
-}
-
 template <typename Flags>
 void BM_PingPong(benchmark::State& state) {
   const bool want_pin = state.range(0) != 0;
-  const std::optional<std::pair<int, int>> cpus = want_pin ? two_cpus() : std::nullopt;
+  const std::optional<std::pair<int, int>> cpus = want_pin ? first_two_cpus() : std::nullopt;
 
   // A runs on the benchmark's main thread: remember its mask and give it back afterwards, so
   // the pinning does not leak into the benchmarks that follow.
@@ -152,13 +68,7 @@ void BM_PingPong(benchmark::State& state) {
   std::thread b([&] {
     if (cpus) pinned_b = pin_current_thread(cpus->second);
     b_ready.store(true, std::memory_order_release);
-    uint64_t last = 0;
-    while (true) {
-      const uint64_t seq = wait_for_change(flags.ping(), last, &b_yields);
-      if (seq == kStop) break;
-      flags.pong().store(seq, std::memory_order_release);
-      last = seq;
-    }
+    ping_pong_echo(flags, &b_yields);
   });
   // B's start-up (thread creation, pinning) stays out of the timed loop.
   while (!b_ready.load(std::memory_order_acquire)) std::this_thread::yield();
@@ -168,9 +78,9 @@ void BM_PingPong(benchmark::State& state) {
   for (auto _ : state) {
     ++seq;
     flags.ping().store(seq, std::memory_order_release);
-    a_yields += wait_for(flags.pong(), seq);
+    wait_for_change(flags.pong(), seq - 1, &a_yields);
   }
-  flags.ping().store(kStop, std::memory_order_release);
+  flags.ping().store(kPingPongStop, std::memory_order_release);
   b.join();  // B's writes (pinned_b, b_yields) are visible after the join
   if (saved && pinned_a) pthread_setaffinity_np(pthread_self(), sizeof saved_mask, &saved_mask);
 

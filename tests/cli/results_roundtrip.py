@@ -49,14 +49,45 @@ def parse_hgrm(path):
     return rows, total
 
 
+ENGINE_CONFIG_KEYS = {
+    "mutex": ["spec", "name", "markets", "durability"],
+    "spinlock": ["spec", "name", "markets"],
+    "single-writer": ["spec", "name", "markets", "channel", "reply", "wait", "overload", "capacity", "batch",
+                      "durability"],
+}
+
+
 def check_run(run, mode):
-    for key in ["id", "engine", "preset", "threads", "mode", "rate", "window", "repetition",
-                "oversubscribed", "busy_threads", "summary", "by_type", "histogram", "histogram_uncorrected"]:
+    for key in ["id", "engine", "preset", "threads", "mode", "rate", "window", "repetition", "order",
+                "engine_config", "work", "seed", "think_ns", "clock", "cpus", "workload", "floor",
+                "unstable_floor", "oversubscribed", "busy_threads", "interrupted", "summary", "time_series",
+                "by_type", "histogram", "histogram_uncorrected"]:
         check(key in run, f"run lacks {key}")
     s = run["summary"]
-    for key in ["duration_s", "commands", "throughput", "offered", "accepted", "shed", "ok", "rejected",
-                "latency_ns", "latency_uncorrected_ns", "cpu", "context_switches"]:
+    for key in ["duration_s", "commands", "throughput", "offered", "unsent", "accepted", "shed", "ok", "rejected",
+                "latency_ns", "latency_uncorrected_ns", "tail_stability", "cpu", "context_switches"]:
         check(key in s, f"summary lacks {key}")
+    # The engine's whole configuration, defaults included: the spec alone rebuilds it.
+    ec = run["engine_config"]
+    name = run["engine"].split(":")[0]
+    for key in ENGINE_CONFIG_KEYS.get(name, ["spec", "name", "markets"]):
+        check(key in ec, f"{run['id']}: engine_config lacks {key}")
+    check(ec["spec"].split(":")[0] == name, f"{run['id']}: spec {ec['spec']}")
+    for key, value in ec.items():
+        if key not in ("spec", "name", "markets", "snapshot_every"):
+            check(f":{key}={value}" in ec["spec"], f"{run['id']}: {key}={value} not in the spec")
+    # The floor, before and after.
+    if run["floor"] is not None:
+        for when in ("before", "after"):
+            check(run["floor"][when]["p50_ns"] > 0 and run["floor"][when]["round_trips"] > 0,
+                  f"{run['id']}: floor {when}")
+    # The time series sums to the run's count.
+    ts = run["time_series"]
+    check(ts["columns"] == ["start_s", "commands", "p50_ns", "p99_ns", "max_ns", "context_switches"],
+          f"{run['id']}: time series columns")
+    check(sum(row[1] for row in ts["rows"]) == s["commands"] - 0 or s["shed"] > 0,
+          f"{run['id']}: time series sums to {sum(row[1] for row in ts['rows'])}, not {s['commands']}")
+    check(s["cpu"]["ns_per_command"] > 0, f"{run['id']}: cpu per command")
     lat = s["latency_ns"]
     buckets = run["histogram"]["buckets"]
     check(sum(c for _, c in buckets) == lat["count"], f"{run['id']}: histogram count != latency count")
@@ -79,12 +110,16 @@ def check_dir(out, mode, expect_runs):
     check(not any(n.endswith(".tmp") for n in names), f"temporary files left in {out}: {names}")
     with open(os.path.join(out, "results.json")) as f:
         doc = json.load(f)
-    check(doc["format"] == "swlab-results" and doc["version"] == 1, "format/version")
-    for key in ["created", "command", "machine", "clock", "config", "runs", "rate_sweeps"]:
+    check(doc["format"] == "swlab-results" and doc["version"] == 2, "format/version")
+    for key in ["created", "command", "interrupted", "machine", "machine_state", "clock", "generator", "config",
+                "calibration", "runs", "rate_sweeps"]:
         check(key in doc, f"results lack {key}")
     for key in ["hostname", "cpu_model", "logical_cpus", "kernel", "compiler", "build_type", "build_flags",
-                "git_commit", "label"]:
+                "git_commit", "git_dirty", "label"]:
         check(key in doc["machine"], f"machine lacks {key}")
+    for when in ("start", "end"):
+        check(len(doc["machine_state"][when]["loadavg"]) == 3, f"machine_state {when}")
+    check(sorted(r["order"] for r in doc["runs"]) == list(range(len(doc["runs"]))), "run order is not a permutation")
     check(doc["clock"]["overhead_ns"] > 0, "clock overhead not measured")
     check(len(doc["runs"]) == expect_runs, f"{len(doc['runs'])} runs, want {expect_runs}")
     ids = [r["id"] for r in doc["runs"]]
@@ -108,19 +143,39 @@ def check_dir(out, mode, expect_runs):
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, "closed")
     subprocess.run([swlab, "run", "--engine", "mutex,single-writer", "--threads", "1,2", "--commands", "3000",
-                    "--warmup", "0.02", "--quiet", "--out", out], check=True, stdout=subprocess.DEVNULL)
-    check_dir(out, "closed", 4)
+                    "--probe", "0.02", "--quiet", "--out", out], check=True, stdout=subprocess.DEVNULL)
+    doc = check_dir(out, "closed", 4)
+    for run in doc["runs"]:
+        check(run["work"] == {"kind": "commands", "commands": 3000, "warmup_commands": 750},
+              f"{run['id']}: work {run['work']}")
+        check(run["summary"]["commands"] == 3000, f"{run['id']}: fixed work ran {run['summary']['commands']}")
+
+    # --from --run re-runs exactly that run: the same configuration, recorded again.
+    again = os.path.join(tmp, "again")
+    sw = [r for r in doc["runs"] if r["engine"] == "single-writer" and r["threads"] == 2][0]
+    subprocess.run([swlab, "run", "--from", os.path.join(out, "results.json"), "--run", sw["id"], "--probe", "0.02",
+                    "--quiet", "--out", again], check=True, stdout=subprocess.DEVNULL)
+    redo = check_dir(again, "closed", 1)["runs"][0]
+    for key in ["id", "engine_config", "work", "seed", "threads", "mode", "rate", "window", "preset", "clock",
+                "cpus", "workload", "think_ns"]:
+        check(redo[key] == sw[key], f"--from: {key} {redo[key]} != {sw[key]}")
+    check(redo["time_series"]["interval_s"] == sw["time_series"]["interval_s"], "--from: interval")
+
+    # An existing results directory is never overwritten silently.
+    r = subprocess.run([swlab, "run", "--engine", "mutex", "--threads", "1", "--commands", "100", "--out", out],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    check(r.returncode == 2 and "already holds files" in r.stderr, f"--out over results: {r.returncode} {r.stderr}")
 
     out = os.path.join(tmp, "open")
     subprocess.run([swlab, "sweep", "--engine", "spinlock", "--threads", "1", "--mode", "open", "--rate",
                     "20000,40000", "--duration", "0.1", "--warmup", "0.02", "--repetitions", "2",
-                    "--quiet", "--out", out], check=True, stdout=subprocess.DEVNULL)
+                    "--probe", "0", "--quiet", "--out", out], check=True, stdout=subprocess.DEVNULL)
     check_dir(out, "open", 4)
 
     out = os.path.join(tmp, "knee")
     subprocess.run([swlab, "sweep", "--engine", "mutex", "--threads", "1", "--mode", "open", "--find-knee",
                     "100000", "--rate-start", "5000", "--max-steps", "2", "--repetitions", "1",
-                    "--duration", "0.1", "--warmup", "0", "--quiet", "--out", out], check=True,
+                    "--duration", "0.1", "--warmup", "0", "--probe", "0.02", "--quiet", "--out", out], check=True,
                    stdout=subprocess.DEVNULL)
     doc = check_dir(out, "open", 2)
     sweeps = doc["rate_sweeps"]

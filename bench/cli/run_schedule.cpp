@@ -1,0 +1,54 @@
+#include "run_schedule.h"
+
+#include <numeric>
+
+#include "rng.h"
+
+namespace swlab::cli {
+
+std::vector<RunPoint> plan_runs(const RunPlan& plan) {
+  std::vector<RunPoint> runs;
+  const std::vector<double> rates = plan.base.mode == LoadMode::kOpen ? plan.rates : std::vector<double>{0};
+  std::size_t config = 0;
+  for (const auto& preset : plan.presets)
+    for (const auto& engine : plan.engines)
+      for (uint32_t threads : plan.threads)
+        for (double rate : rates) {
+          for (uint32_t rep = 0; rep < plan.repetitions; ++rep) {
+            RunPoint p;
+            p.preset = preset;
+            p.engine = engine;
+            p.threads = threads;
+            p.rate = rate;
+            p.repetition = rep;
+            p.config = config;
+            runs.push_back(p);
+          }
+          ++config;
+        }
+  return runs;
+}
+
+std::vector<std::size_t> run_order(const std::vector<RunPoint>& runs, RunOrder order, uint64_t seed) {
+  std::vector<std::size_t> idx(runs.size());
+  std::iota(idx.begin(), idx.end(), 0);
+  switch (order) {
+    case RunOrder::kBlocked:
+      break;
+    case RunOrder::kInterleaved:
+      // Round r runs every configuration's repetition r, in canonical order.
+      std::stable_sort(idx.begin(), idx.end(),
+                       [&](std::size_t a, std::size_t b) { return runs[a].repetition < runs[b].repetition; });
+      break;
+    case RunOrder::kRandom: {
+      // Fisher-Yates with the project's own generator: the same seed gives the same
+      // order with any standard library.
+      Rng rng(seed);
+      for (std::size_t i = idx.size(); i > 1; --i) std::swap(idx[i - 1], idx[rng.below(i)]);
+      break;
+    }
+  }
+  return idx;
+}
+
+}  // namespace swlab::cli

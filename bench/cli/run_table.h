@@ -1,0 +1,11 @@
+// The console table of a results set: one row per configuration (engine, preset,
+// threads, mode, rate), each figure the median over its repetitions.
+#pragma once
+
+#include "results_writer.h"
+
+namespace swlab::cli {
+
+void print_table(const ResultsSet& set);
+
+}  // namespace swlab::cli

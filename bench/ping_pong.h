@@ -1,0 +1,100 @@
+// The cross-core ping-pong under every request/reply in swlab: thread A writes a
+// sequence number into `ping`, thread B spins until it sees it and writes it back
+// into `pong`, A spins until it sees the pong. One round trip is two cache-line
+// transfers plus the polling: no queue, lock or wake-up can make a cross-core
+// request/reply cheaper. Shared by the per-run floor probe (floor_probe.h) and the
+// microbenchmark (bench/micro/bm_pingpong.cpp), so both measure the same thing.
+#pragma once
+
+#include <pthread.h>
+#include <sched.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "platform/cache_line.h"
+#include "platform/cpu_relax.h"
+
+namespace swlab {
+
+struct alignas(kCacheLine) PaddedFlag {
+  std::atomic<uint64_t> value{0};
+};
+
+// ping (written by A, polled by B) and pong (written by B, polled by A), each on its
+// own line: the layout every real request/reply path in swlab uses.
+struct SeparateLines {
+  PaddedFlag ping_line;
+  PaddedFlag pong_line;
+  std::atomic<uint64_t>& ping() { return ping_line.value; }
+  std::atomic<uint64_t>& pong() { return pong_line.value; }
+};
+// A full kCacheLine (128, a prefetched pair of 64-byte lines) apart: a poll on one
+// flag never pulls in the line holding the other.
+static_assert(offsetof(SeparateLines, pong_line) - offsetof(SeparateLines, ping_line) >= kCacheLine,
+              "ping and pong must be a cache line apart");
+
+inline constexpr uint64_t kPingPongStop = std::numeric_limits<uint64_t>::max();
+
+// PAUSE between polls; after this many failed polls in one wait, yield on every
+// further poll. A round trip between two running cores takes a few hundred ns at
+// most, so a wait that reaches 2048 polls (tens of microseconds) means the peer is
+// not running (the machine is oversubscribed), and spinning through our time slice
+// would only keep it off the CPU longer.
+inline constexpr int kPingPongSpinsBeforeYield = 2048;
+
+// Spins until `flag` differs from `old` (acquire: what the writer did before its
+// release store is visible); returns the new value and adds the yields it needed.
+inline uint64_t wait_for_change(const std::atomic<uint64_t>& flag, uint64_t old, uint64_t* yields) {
+  int spins = 0;
+  uint64_t v;
+  while ((v = flag.load(std::memory_order_acquire)) == old) {
+    if (spins < kPingPongSpinsBeforeYield) {
+      ++spins;
+      cpu_relax();
+    } else {
+      std::this_thread::yield();
+      ++*yields;
+    }
+  }
+  return v;
+}
+
+// Thread B's whole life: echo every ping until kPingPongStop.
+template <class Flags>
+void ping_pong_echo(Flags& flags, uint64_t* yields) {
+  uint64_t last = 0;
+  while (true) {
+    const uint64_t seq = wait_for_change(flags.ping(), last, yields);
+    if (seq == kPingPongStop) return;
+    flags.pong().store(seq, std::memory_order_release);
+    last = seq;
+  }
+}
+
+// The first two CPUs in this thread's affinity mask, if two are allowed.
+inline std::optional<std::pair<int, int>> first_two_cpus() {
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (pthread_getaffinity_np(pthread_self(), sizeof allowed, &allowed) != 0) return std::nullopt;
+  int found[2];
+  int n = 0;
+  for (int cpu = 0; cpu < CPU_SETSIZE && n < 2; ++cpu)
+    if (CPU_ISSET(cpu, &allowed)) found[n++] = cpu;
+  if (n < 2) return std::nullopt;
+  return std::pair{found[0], found[1]};
+}
+
+inline bool pin_current_thread(int cpu) {
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(cpu, &one);
+  return pthread_setaffinity_np(pthread_self(), sizeof one, &one) == 0;
+}
+
+}  // namespace swlab

@@ -1,0 +1,61 @@
+// The order of a sweep's runs (bench/cli/run_schedule.h).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+
+#include "run_schedule.h"
+
+namespace swlab::cli {
+namespace {
+
+RunPlan plan3x2x5() {
+  RunPlan p;
+  p.engines = {"mutex", "single-writer", "spinlock"};
+  p.threads = {1, 2};
+  p.presets = {"balanced"};
+  p.repetitions = 5;
+  return p;
+}
+
+bool is_permutation_of_all(const std::vector<std::size_t>& order, std::size_t n) {
+  std::vector<std::size_t> sorted = order, all(n);
+  std::sort(sorted.begin(), sorted.end());
+  std::iota(all.begin(), all.end(), 0);
+  return sorted == all;
+}
+
+TEST(RunOrder, BlockedKeepsRepetitionsTogether) {
+  const auto runs = plan_runs(plan3x2x5());
+  ASSERT_EQ(runs.size(), 30u);
+  const auto order = run_order(runs, RunOrder::kBlocked, 1);
+  ASSERT_TRUE(is_permutation_of_all(order, runs.size()));
+  for (std::size_t k = 1; k < 5; ++k) EXPECT_EQ(runs[order[k]].config, runs[order[0]].config);
+}
+
+TEST(RunOrder, InterleavedRunsEveryConfigurationOncePerRound) {
+  const auto runs = plan_runs(plan3x2x5());
+  const auto order = run_order(runs, RunOrder::kInterleaved, 1);
+  ASSERT_TRUE(is_permutation_of_all(order, runs.size()));
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    EXPECT_EQ(runs[order[k]].repetition, k / 6);
+    EXPECT_EQ(runs[order[k]].config, k % 6);
+  }
+}
+
+TEST(RunOrder, RandomIsASeededPermutationThatDiffersFromBlocked) {
+  const auto runs = plan_runs(plan3x2x5());
+  const auto blocked = run_order(runs, RunOrder::kBlocked, 1);
+  const auto a = run_order(runs, RunOrder::kRandom, 7);
+  ASSERT_TRUE(is_permutation_of_all(a, runs.size()));
+  EXPECT_NE(a, blocked);
+  EXPECT_EQ(a, run_order(runs, RunOrder::kRandom, 7));  // recorded seed, same order
+  EXPECT_NE(a, run_order(runs, RunOrder::kRandom, 8));
+  // Repetitions are spread out: not every configuration's runs are adjacent.
+  std::size_t adjacent_pairs = 0;
+  for (std::size_t k = 1; k < a.size(); ++k) adjacent_pairs += runs[a[k]].config == runs[a[k - 1]].config;
+  EXPECT_LT(adjacent_pairs, 10u);
+}
+
+}  // namespace
+}  // namespace swlab::cli

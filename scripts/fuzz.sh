@@ -12,8 +12,12 @@ out=build/fuzz
 mkdir -p "$out"
 flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iengines)
 
-clang++ "${flags[@]}" engines/persistence/crc32c.cpp engines/persistence/file_io.cpp engines/persistence/journal.cpp tests/fuzz/fuzz_journal.cpp -o "$out/fuzz_journal"
-clang++ "${flags[@]}" engines/persistence/crc32c.cpp engines/persistence/file_io.cpp engines/core/market.cpp engines/core/exchange.cpp engines/persistence/snapshot.cpp \
+core=(engines/core/market.cpp engines/core/market_codec.cpp engines/core/exchange.cpp)
+files=(engines/persistence/crc32c.cpp engines/persistence/file_system.cpp engines/persistence/file_io.cpp)
+clang++ "${flags[@]}" "${core[@]}" "${files[@]}" engines/persistence/journal_codec.cpp \
+  engines/persistence/journal_segment.cpp engines/persistence/journal_scanner.cpp \
+  tests/fuzz/fuzz_journal.cpp -o "$out/fuzz_journal"
+clang++ "${flags[@]}" "${core[@]}" "${files[@]}" engines/persistence/snapshot.cpp \
   tests/fuzz/fuzz_snapshot.cpp -o "$out/fuzz_snapshot"
 
 for target in journal snapshot; do

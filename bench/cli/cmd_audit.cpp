@@ -12,6 +12,7 @@
 #include "json_writer.h"
 #include "load_generator.h"
 #include "machine_info.h"
+#include "persistence/file_io.h"
 #include "persistence/persistence.h"
 #include "results_writer.h"
 
@@ -251,7 +252,7 @@ int cmd_audit(const std::vector<std::string>& args) {
     j.end_array();
     j.end_object();
     std::string error;
-    if (!write_file_atomically(out_file, j.str(), &error)) {
+    if (!durable_write_file(out_file, j.str(), &error)) {
       std::fprintf(stderr, "swlab audit: %s\n", error.c_str());
       return kExitFailure;
     }

@@ -34,8 +34,9 @@ bool parse_count(std::string_view s, uint64_t* v) {
 
 MetaStatus read_state_meta(const std::string& dir, uint32_t* markets, std::string* error) {
   const std::string path = join_path(dir, kStateMetaFile);
-  auto damaged = [&](const std::string& why) {
-    *error = path + ": " + why;
+  // Errors name the file and the byte offset of what is wrong, like the journal's.
+  auto damaged_at = [&](std::size_t offset, const std::string& why) {
+    *error = path + " at byte " + std::to_string(offset) + ": " + why;
     return MetaStatus::kDamaged;
   };
   struct stat st;
@@ -60,10 +61,12 @@ MetaStatus read_state_meta(const std::string& dir, uint32_t* markets, std::strin
   }
   text.resize(got);
   if (got > kMaxStateMetaBytes)
-    return damaged("larger than " + std::to_string(kMaxStateMetaBytes) + " bytes: not a swlab state file");
+    return damaged_at(kMaxStateMetaBytes,
+                      "larger than " + std::to_string(kMaxStateMetaBytes) + " bytes: not a swlab state file");
 
   // Line by line, exactly as the writer prints them.
   std::string_view rest(text);
+  auto at = [&] { return text.size() - rest.size(); };  // offset of what is read next
   auto line = [&](std::string_view prefix, std::string_view* value) {
     auto nl = rest.find('\n');
     if (nl == std::string_view::npos || !rest.starts_with(prefix)) return false;
@@ -73,25 +76,28 @@ MetaStatus read_state_meta(const std::string& dir, uint32_t* markets, std::strin
   };
   std::string_view version_text, markets_text, crc_text;
   if (!line("swlab-state ", &version_text))
-    return damaged("line 1 is not 'swlab-state <version>': not a swlab state file");
+    return damaged_at(0, "line 1 is not 'swlab-state <version>': not a swlab state file");
   uint64_t version = 0;
-  if (!parse_count(version_text, &version)) return damaged("line 1 does not give a version number");
+  if (!parse_count(version_text, &version)) return damaged_at(12, "line 1 does not give a version number");
   if (version != 1 && version != 2)
-    return damaged("unsupported version " + std::to_string(version) + " (this build reads 1 and 2)");
-  if (!line("markets ", &markets_text)) return damaged("line 2 is not 'markets <count>'");
+    return damaged_at(12, "unsupported version " + std::to_string(version) + " (this build reads 1 and 2)");
+  const std::size_t markets_at = at() + 8;
+  if (!line("markets ", &markets_text)) return damaged_at(at(), "line 2 is not 'markets <count>'");
   uint64_t count = 0;
-  if (!parse_count(markets_text, &count)) return damaged("markets is not a decimal count");
+  if (!parse_count(markets_text, &count)) return damaged_at(markets_at, "markets is not a decimal count");
   if (version == 2) {
-    const std::size_t body_size = text.size() - rest.size();
-    if (!line("crc32c ", &crc_text)) return damaged("line 3 is not 'crc32c <8 hex digits>'");
+    const std::size_t body_size = at();
+    if (!line("crc32c ", &crc_text)) return damaged_at(body_size, "line 3 is not 'crc32c <8 hex digits>'");
     char want[16];
     std::snprintf(want, sizeof want, "%08x", crc32c(text.data(), body_size));
     if (crc_text != want)
-      return damaged(std::string("checksum mismatch (its contents give ") + want + "): the file is damaged");
+      return damaged_at(body_size + 7, std::string("checksum mismatch (its contents give ") + want +
+                                           "): the file is damaged");
   }
-  if (!rest.empty()) return damaged("unexpected bytes after the last line");
+  if (!rest.empty()) return damaged_at(at(), "unexpected bytes after the last line");
   if (count < 1 || count > kMaxStateMarkets)
-    return damaged("markets " + std::to_string(count) + " is outside 1.." + std::to_string(kMaxStateMarkets));
+    return damaged_at(markets_at,
+                      "markets " + std::to_string(count) + " is outside 1.." + std::to_string(kMaxStateMarkets));
   *markets = static_cast<uint32_t>(count);
   return MetaStatus::kOk;
 }

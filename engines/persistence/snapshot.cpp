@@ -31,14 +31,14 @@ bool set_error(std::string* error, std::string message) {
 bool check_header(const uint8_t* data, uint64_t file_size, const Exchange& exchange,
                   uint64_t* payload_len, std::string* error) {
   if (file_size < kHeader)
-    return set_error(error, "shorter than the 40-byte header (" + std::to_string(file_size) + " bytes)");
+    return set_error(error, "the file ends at offset " + std::to_string(file_size) + ", inside the 40-byte header");
   if (std::memcmp(data, kMagic, 8) != 0) return set_error(error, "bad magic at offset 0");
   if (get_u32(data + 36) != crc32c(data, 36)) return set_error(error, "header checksum mismatch at offset 36");
   if (get_u32(data + 8) != kVersion)
     return set_error(error, "unsupported version " + std::to_string(get_u32(data + 8)) + " at offset 8");
   const uint32_t markets = get_u32(data + 12);
   if (markets != exchange.markets())
-    return set_error(error, "holds " + std::to_string(markets) + " markets, expected " +
+    return set_error(error, "markets at offset 12: holds " + std::to_string(markets) + " markets, expected " +
                                 std::to_string(exchange.markets()));
   const uint64_t len = get_u64(data + 24);
   if (len > kMaxSnapshotPayload)
@@ -184,7 +184,7 @@ bool read_snapshot(const std::string& path, Exchange* exchange, uint64_t* seq, s
     const std::size_t n = static_cast<std::size_t>(std::min<uint64_t>(chunk.size(), len - off));
     if (int e = read_at(fd, kHeader + off, chunk.data(), n, &got); e != 0)
       return set_error(error, sys_error("read", path, e));
-    if (got < n) return fail("shrank while being read (" + std::to_string(kHeader + off + got) + " bytes)");
+    if (got < n) return fail("the file ends at offset " + std::to_string(kHeader + off + got) + " while being read");
     crc = crc32c(chunk.data(), n, crc);
     off += n;
   }
@@ -193,12 +193,12 @@ bool read_snapshot(const std::string& path, Exchange* exchange, uint64_t* seq, s
   std::vector<uint8_t> image(kHeader + len);
   if (int e = read_at(fd, 0, image.data(), image.size(), &got); e != 0)
     return set_error(error, sys_error("read", path, e));
-  if (got != image.size()) return fail("shrank while being read (" + std::to_string(got) + " bytes)");
+  if (got != image.size()) return fail("the file ends at offset " + std::to_string(got) + " while being read");
   if (!decode_snapshot(image.data(), image.size(), exchange, seq, &why)) return fail(why);
 
   uint64_t name_seq = 0;
   if (parse_snapshot_file_name(path.substr(path.find_last_of('/') + 1), &name_seq) && name_seq != *seq)
-    return fail("holds the state after seq " + std::to_string(*seq) + " but its name says seq " +
+    return fail("seq at offset 16: holds the state after seq " + std::to_string(*seq) + " but its name says seq " +
                 std::to_string(name_seq) + " (renamed?)");
   return true;
 }

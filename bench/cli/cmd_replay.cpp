@@ -50,23 +50,37 @@ struct Summary {
   int failed = 0;
 };
 
-// The subdirectories of dir that hold state (a swlab.meta, or shards that do),
-// whose names start with prefix, in name order (shard-N in shard order).
-std::vector<std::string> state_dirs(const std::string& dir, const std::string& prefix) {
-  std::vector<std::pair<std::string, std::string>> found;  // sort key, path
+// The shard-N directories of a sharded engine's run directory, in shard order,
+// if any of them holds state; all of them then, so that a shard whose swlab.meta is
+// gone is reported, not skipped.
+std::vector<std::string> shard_dirs(const std::string& dir) {
+  std::vector<std::pair<uint64_t, std::string>> found;
+  bool any_state = false;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
-    if (!e.is_directory(ec) || name.rfind(prefix, 0) != 0) continue;
-    const bool holds_state = fs::exists(e.path() / kStateMetaFile, ec) || !state_dirs(e.path().string(), "shard-").empty();
-    if (!holds_state) continue;
-    std::string key = name;
-    if (!prefix.empty()) key = std::string(20 - std::min<std::size_t>(20, name.size()), '0') + name;  // shard-10 after shard-9
-    found.emplace_back(key, e.path().string());
+    if (!e.is_directory(ec) || name.rfind("shard-", 0) != 0 || name.size() == 6 || name.size() > 16 ||
+        name.find_first_not_of("0123456789", 6) != std::string::npos)
+      continue;
+    any_state = any_state || fs::exists(e.path() / kStateMetaFile, ec);
+    found.emplace_back(std::stoull(name.substr(6)), e.path().string());
   }
+  if (!any_state) return {};
   std::sort(found.begin(), found.end());
   std::vector<std::string> out;
   for (auto& f : found) out.push_back(f.second);
+  return out;
+}
+
+// The subdirectories of dir that hold state of their own or shards that do: the
+// run directories `swlab run --journal DIR` makes.
+std::vector<std::string> run_dirs(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.is_directory(ec) && (fs::exists(e.path() / kStateMetaFile, ec) || !shard_dirs(e.path().string()).empty()))
+      out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -88,6 +102,7 @@ int replay_state(const Options& o, const std::string& dir, uint32_t markets, con
   RecoveryReport report;
   if (!recover(dir, &exchange, o.until, o.use_snapshots, o.repair, &report, &error)) {
     std::fprintf(stderr, "swlab replay: recovery failed: %s\n", error.c_str());
+    if (!label.empty()) std::printf("%-10s FAILED\n", label.c_str());
     ++total->failed;
     return kExitFailure;
   }
@@ -204,7 +219,7 @@ int cmd_replay(const std::vector<std::string>& args) {
       return kExitFailure;
     case MetaStatus::kMissing: {
       // A sharded engine's run directory: one state per shard-N under it.
-      std::vector<std::string> shards = state_dirs(o.dir, "shard-");
+      std::vector<std::string> shards = shard_dirs(o.dir);
       if (!shards.empty()) {
         if (o.until > 0)
           return usage_error("replay", "--until: each shard of " + o.dir +
@@ -212,7 +227,7 @@ int cmd_replay(const std::vector<std::string>& args) {
         return replay_shards(o, shards);
       }
       // `swlab run --journal DIR` puts each run in DIR/<run id>/.
-      std::vector<std::string> runs = state_dirs(o.dir, "");
+      std::vector<std::string> runs = run_dirs(o.dir);
       if (!runs.empty()) {
         std::string list;
         for (const auto& r : runs) list += "\n  " + r;

@@ -76,6 +76,10 @@ replay --dir "$d" --verify
 check "a sharded run" 0 "" $rc "$err"
 [ "$(grep -c '^shard-[01] .*last_seq [0-9]*, digest [0-9a-f]\{16\}.*invariants ok$' <<<"$out")" = 2 ] &&
   grep -q '^total      2 shards, commands [0-9]*$' <<<"$out" || { echo "FAIL: sharded output: $out"; fail=1; }
+mv "$d/shard-1/swlab.meta" "$tmp/meta.saved"
+replay --dir "$d"; check "a shard without its swlab.meta" 1 "shard-1 holds no swlab state" $rc "$err"
+grep -q '^shard-1    FAILED$' <<<"$out" && grep -q '1 FAILED$' <<<"$out" || { echo "FAIL: a missing shard was skipped: $out"; fail=1; }
+mv "$tmp/meta.saved" "$d/shard-1/swlab.meta"
 replay --dir "$tmp/sharded"; check "a directory of runs" 2 "holds run directories; replay one of them:" $rc "$err"
 [[ "$err" == *"$d"* || "$err" == *"${d%/}"* ]] || { echo "FAIL: the run directory is not listed: $err"; fail=1; }
 replay --dir "$d" --until 5; check "--until on a sharded run" 2 "numbers its own commands" $rc "$err"

@@ -24,7 +24,7 @@ expect_usage "--dir: cannot create '$tmp/file/j'" --dir "$tmp/file/j"
 expect_usage "--long sets --commands" --long --commands 10
 
 # A short audit: progress on stderr, a run at a time; the JSON written.
-out=$("$swlab" audit --engine single-writer,mutex --commands 2000 --out "$tmp/a.json" 2>"$tmp/err"); rc=$?
+out=$("$swlab" audit --engine single-writer,mutex --commands 2000 --dir "$tmp/journals" --out "$tmp/a.json" 2>"$tmp/err"); rc=$?
 [ $rc -eq 0 ] || { echo "FAIL: short audit exited $rc: $(cat "$tmp/err")"; fail=1; }
 [ "$(grep -c '^run [1-6]/6: ' "$tmp/err")" = 6 ] || { echo "FAIL: progress lines: $(cat "$tmp/err")"; fail=1; }
 grep -q '"format": "swlab-audit"' "$tmp/a.json" || { echo "FAIL: no audit JSON"; fail=1; }

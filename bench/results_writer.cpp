@@ -1,15 +1,13 @@
 #include "results_writer.h"
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include <algorithm>
 
 #include "json_writer.h"
+#include "persistence/file_io.h"
 
 namespace swlab {
 
@@ -82,32 +80,6 @@ void workload_object(JsonWriter& j, const WorkloadSpec& w) {
 }
 
 }  // namespace
-
-bool write_file_atomically(const std::string& path_name, const std::string& text, std::string* error) {
-  const fs::path path(path_name);
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      *error = "cannot write " + tmp.string() + ": " + std::strerror(errno);
-      return false;
-    }
-    out << text;
-    out.flush();
-    if (!out) {
-      *error = "cannot write " + tmp.string() + ": " + std::strerror(errno);
-      return false;
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    *error = "cannot rename " + tmp.string() + ": " + ec.message();
-    return false;
-  }
-  return true;
-}
 
 std::string run_id(const RunRecord& r) {
   std::string id = r.engine + "." + r.preset + "." + mode_name(r.mode) + ".t" + std::to_string(r.threads) + ".w" +
@@ -466,11 +438,11 @@ std::string write_results(const ResultsSet& s, const std::string& dir) {
   for (const RunRecord& r : s.runs) {
     std::ostringstream h;
     r.result.latency.write_hgrm(h, 1000.0);
-    if (!write_file_atomically((fs::path(dir) / "hgrm" / (r.id + ".hgrm")).string(), h.str(), &error)) return error;
+    if (!durable_write_file((fs::path(dir) / "hgrm" / (r.id + ".hgrm")).string(), h.str(), &error)) return error;
     if (r.mode == LoadMode::kOpen) {
       std::ostringstream u;
       r.result.uncorrected.write_hgrm(u, 1000.0);
-      if (!write_file_atomically((fs::path(dir) / "hgrm" / (r.id + ".uncorrected.hgrm")).string(), u.str(), &error))
+      if (!durable_write_file((fs::path(dir) / "hgrm" / (r.id + ".uncorrected.hgrm")).string(), u.str(), &error))
         return error;
     }
   }
@@ -514,8 +486,8 @@ std::string write_results(const ResultsSet& s, const std::string& dir) {
                   stability > 0 ? std::to_string(stability).c_str() : "", x.cpu_ns_per_command());
     csv << line;
   }
-  if (!write_file_atomically((fs::path(dir) / "summary.csv").string(), csv.str(), &error)) return error;
-  if (!write_file_atomically((fs::path(dir) / "results.json").string(), to_json(s), &error)) return error;
+  if (!durable_write_file((fs::path(dir) / "summary.csv").string(), csv.str(), &error)) return error;
+  if (!durable_write_file((fs::path(dir) / "results.json").string(), to_json(s), &error)) return error;
   return {};
 }
 

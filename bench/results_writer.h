@@ -1,7 +1,7 @@
 // Writes a set of runs as results.json, summary.csv and one .hgrm per run
-// (docs/results-format.md). Every file goes to a temporary name first and is
-// renamed when complete, results.json last, so an interrupted run never leaves
-// a file that looks complete.
+// (docs/results-format.md). Every file is written with durable_write_file
+// (engines/persistence/file_io.h: a temporary name, synced, renamed), results.json
+// last, so an interrupted run never leaves a file that looks complete.
 #pragma once
 
 #include <string>
@@ -94,8 +94,5 @@ std::string run_id(const RunRecord& r);
 std::string write_results(const ResultsSet& set, const std::string& dir);
 
 std::string to_json(const ResultsSet& set);
-
-// Writes text to path.tmp and renames it to path: a reader never sees half a file.
-bool write_file_atomically(const std::string& path, const std::string& text, std::string* error);
 
 }  // namespace swlab

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets for the journal and snapshot decoders with clang
-# (ASan + UBSan) and runs each for a bounded time on its committed seed corpus.
+# Builds the libFuzzer targets for the journal and snapshot decoders and the
+# `swlab exec` protocol parser with clang (ASan + UBSan) and runs each for a
+# bounded time on its committed seed corpus.
 # Any crash, leak or sanitizer report fails (libFuzzer exits non-zero and leaves
 # the input as crash-* / leak-* in build/fuzz/).
 #
@@ -12,15 +13,25 @@ out=build/fuzz
 mkdir -p "$out"
 flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iengines)
 
-clang++ "${flags[@]}" engines/persistence/crc32c.cpp engines/persistence/file_io.cpp engines/persistence/journal.cpp tests/fuzz/fuzz_journal.cpp -o "$out/fuzz_journal"
-clang++ "${flags[@]}" engines/persistence/crc32c.cpp engines/persistence/file_io.cpp engines/core/market.cpp engines/core/exchange.cpp engines/persistence/snapshot.cpp \
+core=(engines/core/market.cpp engines/core/market_codec.cpp engines/core/exchange.cpp)
+files=(engines/persistence/crc32c.cpp engines/persistence/file_system.cpp engines/persistence/file_io.cpp)
+clang++ "${flags[@]}" "${core[@]}" "${files[@]}" engines/persistence/journal_codec.cpp \
+  engines/persistence/journal_segment.cpp engines/persistence/journal_scanner.cpp \
+  tests/fuzz/fuzz_journal.cpp -o "$out/fuzz_journal"
+clang++ "${flags[@]}" "${core[@]}" "${files[@]}" engines/persistence/snapshot.cpp \
   tests/fuzz/fuzz_snapshot.cpp -o "$out/fuzz_snapshot"
+clang++ "${flags[@]}" "${core[@]}" engines/protocol/protocol.cpp engines/protocol/line_reader.cpp \
+  tests/fuzz/fuzz_protocol.cpp -o "$out/fuzz_protocol"
 
-for target in journal snapshot; do
+for target in journal snapshot protocol; do
   work="$out/corpus-$target"  # new inputs go here; the committed corpus is only read
   mkdir -p "$work"
   echo "== fuzz_$target for ${seconds}s" >&2
-  (cd "$out" && ASAN_OPTIONS=detect_leaks=1 "./fuzz_$target" -max_total_time="$seconds" -print_final_stats=1 \
+  # Protocol inputs past a few lines only repeat what shorter ones reach, but 8 KiB
+  # still crosses the 4096-byte line limit.
+  extra=()
+  [ "$target" = protocol ] && extra=(-max_len=8192)
+  (cd "$out" && ASAN_OPTIONS=detect_leaks=1 "./fuzz_$target" -max_total_time="$seconds" -print_final_stats=1 "${extra[@]}" \
       "corpus-$target" "../../tests/fuzz/corpus/$target") 2>&1 | grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)|ERROR|SUMMARY|crash-|leak-" >&2 || true
   # grep above only trims the log; the fuzzer's own status decides.
   (cd "$out" && "./fuzz_$target" -runs=0 "corpus-$target" "../../tests/fuzz/corpus/$target" >/dev/null 2>&1) ||

@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import plot
@@ -280,8 +279,11 @@ def render(results: sr.Results, report_path: Path, figdir: Path) -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Temporary file in the same directory, then rename: a reader never sees half a report."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Temporary file in the same directory, then rename: a reader never sees half a report.
+    Created with mode 0666 less the umask, as swlab creates results.json and the figures,
+    so the report is as readable as the rest of the set (mkstemp would make it 0600)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)

@@ -20,7 +20,7 @@ for preset in asan tsan; do
   ctest --preset "$preset" -j "$(nproc)"
 done
 
-echo "== fuzz: journal and snapshot decoders" >&2
+echo "== fuzz: journal and snapshot decoders, exec protocol parser" >&2
 bash scripts/fuzz.sh 30
 
 if [ -d tests/python ]; then

@@ -1,7 +1,7 @@
 // The journal and its checksum: CRC32C vectors, the command encoding, the writer
 // (framing, rotation, seq checks, I/O errors) and the reader (replay, torn tails
 // versus corruption). Files are built by hand here, from the format documented in
-// journal.h, so the tests check the format and not just that the writer and the
+// journal_format.h, so the tests check the format and not just that the writer and the
 // reader agree with each other.
 #include <gtest/gtest.h>
 
@@ -85,7 +85,7 @@ void put_u64(std::string* s, uint64_t v) {
   for (int i = 0; i < 8; ++i) s->push_back(static_cast<char>(v >> (8 * i)));
 }
 
-// A segment header exactly as journal.h documents it.
+// A segment header exactly as journal_format.h documents it.
 std::string header_bytes(uint64_t first_seq, uint32_t version = 1, uint32_t header_size = 32,
                          uint32_t reserved = 0) {
   std::string h = "SWJOURNL";
@@ -97,7 +97,7 @@ std::string header_bytes(uint64_t first_seq, uint32_t version = 1, uint32_t head
   return h;
 }
 
-// A record exactly as journal.h documents it.
+// A record exactly as journal_format.h documents it.
 std::string record_bytes(uint64_t seq, const Command& cmd) {
   std::string payload;
   encode_command(cmd, &payload);

@@ -12,6 +12,8 @@
 #include "json_writer.h"
 #include "load_generator.h"
 #include "machine_info.h"
+#include "progress.h"
+#include "persistence/file_io.h"
 #include "persistence/persistence.h"
 #include "results_writer.h"
 
@@ -31,11 +33,19 @@ constexpr const char* kHelp =
     "\n"
     "  --engine LIST        engines (default: single-writer,mutex,rwlock,spinlock)\n"
     "  --threads N          client threads (default: 2)\n"
-    "  --commands N         measured commands per run (default: 200000)\n"
+    "  --commands N         measured commands per run (default: 100000: 10-30 s in all\n"
+    "                       on 2 cores)\n"
+    "  --long               the long form: 200000 commands a run, as the reference\n"
+    "                       figures (docs/replay.md) were measured\n"
     "  --seed N             workload seed (default: 1)\n"
-    "  --durability MODE    none, batch or always (default: batch)\n"
+    "  --durability MODE    none, batch or always (default: none: batch and always\n"
+    "                       measure the disk's fsync latency more than the engines)\n"
     "  --dir DIR            where the journals go (default: a new directory under /tmp)\n"
-    "  --out FILE           also write the table as JSON to FILE\n";
+    "  --out FILE           also write the table as JSON to FILE\n"
+    "  --quiet              no progress on stderr\n"
+    "\n"
+    "Every output (--dir, --out) is checked before the first run: a place that cannot\n"
+    "be written is a usage error (exit 2), not a failure after minutes of work.\n";
 
 struct Row {
   std::string engine;
@@ -59,14 +69,19 @@ std::string hex(uint64_t v) {
 int cmd_audit(const std::vector<std::string>& args) {
   std::vector<std::string> engines = {"single-writer", "mutex", "rwlock", "spinlock"};
   uint32_t threads = 2;
-  uint64_t commands = 200'000, seed = 1;
-  Durability durability = Durability::kBatch;
+  uint64_t commands = 100'000, seed = 1;
+  bool commands_given = false, long_form = false, quiet = false;
+  Durability durability = Durability::kNone;
   std::string dir, out_file;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
       std::fputs(kHelp, stdout);
       return kExitOk;
+    }
+    if (a == "--long" || a == "--quiet") {
+      (a == "--long" ? long_form : quiet) = true;
+      continue;
     }
     if (i + 1 >= args.size()) return usage_error("audit", a.rfind("--", 0) == 0 ? a + " needs a value" : "unexpected argument '" + a + "'");
     const std::string& v = args[++i];
@@ -93,6 +108,7 @@ int cmd_audit(const std::vector<std::string>& args) {
       threads = static_cast<uint32_t>(t);
     } else if (a == "--commands") {
       if (!number(&commands, 1, UINT64_MAX)) return usage_error("audit", "--commands: '" + v + "' is not a positive count");
+      commands_given = true;
     } else if (a == "--seed") {
       if (!number(&seed, 0, UINT64_MAX)) return usage_error("audit", "--seed: '" + v + "' is not a non-negative integer");
     } else if (a == "--durability") {
@@ -105,10 +121,16 @@ int cmd_audit(const std::vector<std::string>& args) {
       return usage_error("audit", "unknown option '" + a + "'");
     }
   }
+  if (long_form && commands_given) return usage_error("audit", "--long sets --commands; give one of them");
+  if (long_form) commands = 200'000;
   for (const auto& e : engines) {
     std::string why;
     auto probe = EngineRegistry::instance().create(e, EngineConfig{}, &why);
     if (!probe) return usage_error("audit", "--engine: " + why);
+  }
+  if (!out_file.empty()) {
+    std::string why;
+    if (!check_writable_file(out_file, &why)) return usage_error("audit", "--out: " + why);
   }
   if (dir.empty()) {
     char tmpl[] = "/tmp/swlab-audit-XXXXXX";
@@ -120,6 +142,10 @@ int cmd_audit(const std::vector<std::string>& args) {
     if (ec) return usage_error("audit", "--dir: cannot create '" + dir + "'");
     if (!fs::is_empty(dir)) return usage_error("audit", "--dir: '" + dir + "' is not empty");
   }
+  {
+    std::string why;
+    if (!check_state_directory(dir, &why)) return usage_error("audit", "--dir: " + why);
+  }
 
   LoadConfig lc;
   lc.threads = threads;
@@ -128,24 +154,32 @@ int cmd_audit(const std::vector<std::string>& args) {
   lc.seed = seed;
   workload_preset("balanced", &lc.workload);
 
+  std::size_t total_runs = 0, done = 0;
+  for (const auto& name : engines)
+    total_runs += EngineRegistry::instance().find(name.substr(0, name.find(':')))->journals ? 3 : 2;
+  auto progress = make_progress(quiet);
+
   std::vector<Row> rows;
   for (const auto& name : engines) {
     Row row;
     row.engine = name;
     row.journals = EngineRegistry::instance().find(name.substr(0, name.find(':')))->journals;
-    auto run = [&](const std::string& journal, uint64_t* digest, RunResult* result) -> bool {
+    auto run = [&](const std::string& journal, const std::string& label, uint64_t* digest, RunResult* result) -> bool {
       EngineConfig ec;
       ec.markets = lc.workload.markets;
       ec.durability = durability;
       ec.journal_dir = journal;
       std::string why;
+      progress->start(done++, total_runs, name + " " + label);
       auto engine = EngineRegistry::instance().create(name, ec, &why);
       if (!engine) {
+        progress->finish();
         std::fprintf(stderr, "swlab audit: %s: %s\n", name.c_str(), why.c_str());
         return false;
       }
       *result = run_load(*engine, lc);
       if (!result->failure.empty()) {
+        progress->finish();
         std::fprintf(stderr, "swlab audit: %s: run FAILED: %s\n", name.c_str(), result->failure.c_str());
         return false;
       }
@@ -153,11 +187,10 @@ int cmd_audit(const std::vector<std::string>& args) {
       engine->shutdown();
       return true;
     };
-    std::fprintf(stderr, "swlab audit: %s ...\n", name.c_str());
     for (int k = 0; k < 2; ++k) {
       RunResult r;
       const std::string journal = row.journals ? dir + "/" + name + "/run" + std::to_string(k + 1) : "";
-      if (!run(journal, &row.digest[k], &r)) return kExitFailure;
+      if (!run(journal, "run " + std::to_string(k + 1), &row.digest[k], &r)) return kExitFailure;
       if (k == 0) {
         row.throughput_journal = r.throughput();
         row.p99_journal = r.latency.value_at_percentile(99);
@@ -177,7 +210,7 @@ int cmd_audit(const std::vector<std::string>& args) {
     if (row.journals) {
       RunResult plain;
       uint64_t d;
-      if (!run("", &d, &plain)) return kExitFailure;
+      if (!run("", "without journal", &d, &plain)) return kExitFailure;
       row.throughput_plain = plain.throughput();
       row.p99_plain = plain.latency.value_at_percentile(99);
     } else {
@@ -186,6 +219,7 @@ int cmd_audit(const std::vector<std::string>& args) {
     }
     rows.push_back(row);
   }
+  progress->finish();
 
   auto human = [](int64_t ns) {
     char b[32];
@@ -251,7 +285,7 @@ int cmd_audit(const std::vector<std::string>& args) {
     j.end_array();
     j.end_object();
     std::string error;
-    if (!write_file_atomically(out_file, j.str(), &error)) {
+    if (!durable_write_file(out_file, j.str(), &error)) {
       std::fprintf(stderr, "swlab audit: %s\n", error.c_str());
       return kExitFailure;
     }

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "flags.h"
+#include "persistence/persistence.h"
 #include "workload.h"
 
 namespace swlab::cli {
@@ -267,6 +268,14 @@ void declare_journal(Flags& f, RunPlan& p) {
   f.text("--journal", "DIR", "journal and snapshots of each run under DIR/<run id>/", &p.journal);
   f.count("--snapshot-every", "N", "snapshot every N commands (0: never)", &p.engine_config.snapshot_every, 0,
           UINT64_MAX);
+  f.option("--keep-snapshots", "N", "keep the newest N snapshots, deleting older ones once a newer is durable "
+                                    "(0 keeps all; 0 to 1000000; default 2)",
+           [&p](const std::string& v) {
+             uint64_t x;
+             if (!parse_u64(v, &x) || x > 1'000'000) return "'" + v + "' is not a count from 0 to 1000000";
+             p.engine_config.keep_snapshots = x;
+             return std::string();
+           });
   f.text("--ack-log", "DIR", "append each acknowledged sequence number to DIR/<run id>/acks-<client>.log",
          &p.ack_log);
 }
@@ -303,7 +312,7 @@ int check_work(const Flags& f, RunPlan& p) {
   return -1;
 }
 
-int check_rerun(const Flags& f, const RunPlan& p) {
+int check_rerun(const Flags& f) {
   if (f.given("--from") != f.given("--run")) return f.error(f.given("--from") ? "--from needs --run ID" : "--run needs --from FILE");
   if (!f.given("--from")) return -1;
   // The run's own settings come from the file; only where the output goes may be chosen.
@@ -320,6 +329,12 @@ int check_plan(const Flags& f, RunPlan& p) {
   if (int rc = check_work(f, p); rc >= 0) return rc;
   if ((p.engine_config.snapshot_every > 0 || !p.ack_log.empty()) && p.journal.empty())
     return f.error(p.ack_log.empty() ? "--snapshot-every needs --journal" : "--ack-log needs --journal");
+  if (!p.journal.empty()) {
+    // Read-only, not a directory, or in use by another writer: a usage error now,
+    // not a failed run later.
+    std::string why;
+    if (!check_state_directory(p.journal, &why)) return f.error("--journal: " + why);
+  }
   for (const auto& e : p.engines) {
     EngineConfig probe = p.engine_config;
     if (!p.journal.empty()) {
@@ -394,7 +409,7 @@ int parse_run_plan(const std::string& cmd, const std::vector<std::string>& args,
     if (f.given("--client-cpus")) return f.error("--pin and --client-cpus both choose the clients' CPUs");
     p.base.client_cpus = all_allowed_cpus();
   }
-  if (int rc = check_rerun(f, p); rc >= 0) return rc;
+  if (int rc = check_rerun(f); rc >= 0) return rc;
   if (!p.from_file.empty()) return -1;  // checked when the file is read
   return check_plan(f, p);
 }

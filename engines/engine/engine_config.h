@@ -30,6 +30,7 @@ struct EngineConfig {
   std::string journal_dir;  // empty: no journal
   Durability durability = Durability::kBatch;
   uint64_t snapshot_every = 0;
+  std::size_t keep_snapshots = 2;  // 0: keep every snapshot
   std::size_t segment_bytes = 64 << 20;
 
   PersistenceConfig persistence() const {
@@ -37,6 +38,7 @@ struct EngineConfig {
     p.dir = journal_dir;
     p.durability = durability;
     p.snapshot_every = snapshot_every;
+    p.keep_snapshots = keep_snapshots;
     p.segment_bytes = segment_bytes;
     return p;
   }

@@ -25,6 +25,7 @@ std::vector<std::pair<std::string, std::string>> ResolvedSpec::settings() const 
   if (!config.journal_dir.empty()) {
     if (!info->option("durability")) v.emplace_back("durability", std::string(to_string(config.durability)));
     v.emplace_back("snapshot_every", std::to_string(config.snapshot_every));
+    v.emplace_back("keep_snapshots", std::to_string(config.keep_snapshots));
   }
   return v;
 }

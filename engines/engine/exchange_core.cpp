@@ -4,6 +4,7 @@ namespace swlab {
 
 bool ExchangeCore::open(uint32_t markets, const PersistenceConfig& journal, std::string* error) {
   exchange_ = std::make_unique<Exchange>(markets);
+  markets_ = markets;
   seq_ = 0;
   if (journal.dir.empty()) return true;
   // Recover whatever the directory holds, then continue its sequence.

@@ -9,6 +9,7 @@
 
 #include "core/exchange.h"
 #include "engine/state_core.h"
+#include "persistence/journal_codec.h"
 #include "persistence/persistence.h"
 
 namespace swlab {
@@ -19,8 +20,12 @@ class ExchangeCore {
 
   Reply apply(const Command& cmd, ReplyBuffers* out) {
     Reply r = exchange_->apply(cmd, out);
-    if (!is_sequenced(cmd.type)) {
-      r.seq = seq_;  // a query reads the state as of this number
+    // A query reads the state as of the current number. So does a command that does
+    // not fit the state's shape (an unknown market, a negative account, a deposit
+    // out of range): the market refuses it, it changes nothing, and journaling it
+    // would leave a record that recovery must refuse as damage.
+    if (!is_sequenced(cmd.type) || !record_fits(cmd, markets_)) {
+      r.seq = seq_;
       return r;
     }
     r.seq = ++seq_;
@@ -44,6 +49,7 @@ class ExchangeCore {
 
  private:
   std::unique_ptr<Exchange> exchange_;
+  uint32_t markets_ = 0;
   uint64_t seq_ = 0;
   std::unique_ptr<Persistence> persistence_;  // null: no journal
   std::string error_;                         // set by open() only

@@ -1,6 +1,7 @@
 #include "persistence/file_io.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,38 +9,159 @@
 
 namespace swlab {
 
+namespace {
+
+bool set_error(std::string* error, std::string message) {
+  if (error != nullptr) *error = std::move(message);
+  return false;
+}
+
+}  // namespace
+
 std::string sys_error(const char* what, const std::string& path, int err) {
   return std::string(what) + " " + path + ": " + std::system_category().message(err);
 }
 
-bool write_all(int fd, const char* p, std::size_t n, int* err) {
+int write_all(FileSystem& fs, int fd, const char* p, std::size_t n) {
   while (n > 0) {
-    ssize_t w = ::write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      *err = errno;
-      return false;
-    }
+    std::size_t w = 0;
+    if (int e = fs.write(fd, p, n, &w); e != 0) return e;
+    if (w == 0) return EIO;  // write(2) never returns 0 for n > 0; do not spin if it did
     p += w;
-    n -= static_cast<std::size_t>(w);
+    n -= w;
   }
+  return 0;
+}
+
+bool fsync_dir(FileSystem& fs, const std::string& dir, std::string* error) {
+  if (int e = fs.fsync_dir(dir); e != 0) return set_error(error, sys_error("fsync directory", dir, e));
   return true;
 }
 
-bool fsync_dir(const std::string& dir, std::string* error) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
-    if (error) *error = sys_error("open directory", dir, errno);
-    return false;
+std::string join_path(const std::string& dir, const std::string& name) {
+  if (dir.empty()) return name;
+  return dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+std::string parent_dir(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+bool make_dirs(FileSystem& fs, const std::string& dir, std::string* error) {
+  for (std::size_t i = 1; i <= dir.size(); ++i) {
+    if (i < dir.size() && dir[i] != '/') continue;
+    if (dir[i - 1] == '/') continue;  // "a//b" or a trailing slash
+    std::string prefix = dir.substr(0, i);
+    int e = fs.mkdir(prefix, 0777);
+    if (e == 0) {
+      if (!fsync_dir(fs, parent_dir(prefix), error)) return false;
+    } else if (e != EEXIST) {
+      return set_error(error, sys_error("create directory", prefix, e));
+    }
   }
-  if (::fsync(fd) != 0) {
-    const int e = errno;
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) return set_error(error, sys_error("stat directory", dir, errno));
+  if (!S_ISDIR(st.st_mode)) return set_error(error, sys_error("create directory", dir, ENOTDIR));
+  return true;
+}
+
+bool durable_write_file(FileSystem& fs, const std::string& path, const std::string& bytes,
+                        std::string* error) {
+  const std::string tmp = path + ".tmp";
+  int fd = -1;
+  if (int e = fs.open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666, &fd); e != 0)
+    return set_error(error, sys_error("create", tmp, e));
+  // Data before name: the rename must not reach the disk pointing at blocks that
+  // did not, or a crash leaves a complete-looking file full of zeros.
+  const char* what = nullptr;
+  int e = write_all(fs, fd, bytes.data(), bytes.size());
+  if (e != 0) what = "write";
+  if (what == nullptr && (e = fs.fdatasync(fd)) != 0) what = "fdatasync";
+  const int close_error = fs.close(fd);
+  if (what == nullptr && (e = close_error) != 0) what = "close";
+  if (what == nullptr && (e = fs.rename(tmp, path)) != 0) what = "rename";
+  if (what != nullptr) {
+    fs.unlink(tmp);
+    return set_error(error, sys_error(what, tmp, e));
+  }
+  return fsync_dir(fs, parent_dir(path), error);
+}
+
+bool durable_write_file(const std::string& path, const std::string& bytes, std::string* error) {
+  return durable_write_file(posix_file_system(), path, bytes, error);
+}
+
+bool check_writable_file(const std::string& path, std::string* error) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    return set_error(error, "'" + path + "' is a directory");
+  const std::string dir = parent_dir(path);
+  if (::stat(dir.c_str(), &st) != 0)
+    return set_error(error, sys_error("cannot write", path, errno) + " (the directory " + dir +
+                                " is missing)");
+  if (!S_ISDIR(st.st_mode)) return set_error(error, sys_error("cannot write", path, ENOTDIR));
+  const std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd >= 0) {
     ::close(fd);
-    if (error) *error = sys_error("fsync directory", dir, e);
-    return false;
+    ::unlink(tmp.c_str());
+    return true;
   }
+  if (errno == EEXIST) fd = ::open(tmp.c_str(), O_WRONLY | O_CLOEXEC);  // stale: leave it
+  if (fd < 0) return set_error(error, sys_error("cannot write", path, errno));
   ::close(fd);
   return true;
+}
+
+const char* file_type_name(unsigned mode) {
+  switch (mode & S_IFMT) {
+    case S_IFREG: return "a regular file";
+    case S_IFDIR: return "a directory";
+    case S_IFIFO: return "a fifo";
+    case S_IFSOCK: return "a socket";
+    case S_IFCHR: return "a character device";
+    case S_IFBLK: return "a block device";
+    case S_IFLNK: return "a symbolic link";
+  }
+  return "not a regular file";
+}
+
+bool open_regular_file(const std::string& path, int* fd, uint64_t* size, std::string* error) {
+  // O_NONBLOCK: opening a fifo for reading would otherwise wait for a writer. It
+  // has no effect on reads of a regular file.
+  int f = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (f < 0) return set_error(error, sys_error("open", path, errno));
+  struct stat st;
+  if (::fstat(f, &st) != 0) {
+    int e = errno;
+    ::close(f);
+    return set_error(error, sys_error("stat", path, e));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(f);
+    return set_error(error, path + " is " + file_type_name(st.st_mode) + ", not a regular file");
+  }
+  *fd = f;
+  *size = static_cast<uint64_t>(st.st_size);
+  return true;
+}
+
+int read_at(int fd, uint64_t offset, void* buf, std::size_t n, std::size_t* got) {
+  auto* p = static_cast<char*>(buf);
+  *got = 0;
+  while (*got < n) {
+    ssize_t r = ::pread(fd, p + *got, n - *got, static_cast<off_t>(offset + *got));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (r == 0) break;  // end of file (it may have shrunk since it was measured)
+    *got += static_cast<std::size_t>(r);
+  }
+  return 0;
 }
 
 }  // namespace swlab

@@ -1,21 +1,64 @@
-// The few file-system calls the journal and the snapshots share, with errors that
-// name the path: "<what> <path>: <errno text>".
+// The file operations swlab's writers and readers share, with errors that name
+// the path: "<what> <path>: <errno text>".
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
+
+#include "persistence/file_system.h"
 
 namespace swlab {
 
 // "<what> <path>: <errno text>", e.g. "write /j/journal-...swj: No space left on device".
 std::string sys_error(const char* what, const std::string& path, int err);
 
-// write(2) until all n bytes are written (retrying EINTR and short writes). On
-// failure returns false with errno in *err.
-bool write_all(int fd, const char* p, std::size_t n, int* err);
+// fs.write until all n bytes are written (short writes continue). 0 or an errno.
+int write_all(FileSystem& fs, int fd, const char* p, std::size_t n);
 
 // A new directory entry (a created, renamed or removed file) is durable only once
 // the directory itself is fsync'd.
-bool fsync_dir(const std::string& dir, std::string* error);
+bool fsync_dir(FileSystem& fs, const std::string& dir, std::string* error);
+
+// mkdir -p, fsyncing the parent of every directory it creates (so the new
+// directory itself survives a crash). Fails if dir exists and is not a directory.
+bool make_dirs(FileSystem& fs, const std::string& dir, std::string* error);
+
+// THE way swlab writes a whole file that must never be seen half-written, and must
+// survive a crash once this returns true: writes path.tmp, fdatasyncs it, renames
+// it over path, and fsyncs the directory. A crash at any point leaves either the
+// old file (or none) or the complete new one under path, plus at worst a stale
+// path.tmp that no reader looks at. On failure path.tmp is removed and *error
+// names the file and the call that failed. The mode is 0666 less the umask, as for
+// any file the user creates.
+//
+// Snapshots, swlab.meta and the first bytes of every journal segment are written
+// this way; so are results files (results.json, summary.csv, .hgrm, the audit's
+// JSON): they are the product of minutes of measurement, written once at the end,
+// and a few fdatasyncs there cost milliseconds, so one routine serves both rather
+// than a second, weaker one that someone later uses for state.
+bool durable_write_file(FileSystem& fs, const std::string& path, const std::string& bytes,
+                        std::string* error);
+bool durable_write_file(const std::string& path, const std::string& bytes, std::string* error);
+
+// Whether durable_write_file(path) can work, checked before any work starts: the
+// directory exists, path is not a directory, and path.tmp can be created (it is
+// created and removed again). False with a message naming the path otherwise.
+bool check_writable_file(const std::string& path, std::string* error);
+
+// Opens path for reading and checks it is a regular file: a fifo would block the
+// reader forever, a directory or a device is not swlab's data. *size is the file's
+// size. On failure returns false with a message naming the path and the file type.
+bool open_regular_file(const std::string& path, int* fd, uint64_t* size, std::string* error);
+
+// pread(2) until n bytes are read or the file ends; *got says how many. 0 or an errno.
+int read_at(int fd, uint64_t offset, void* buf, std::size_t n, std::size_t* got);
+
+// "a directory", "a fifo", ... for a stat(2) st_mode, for messages.
+const char* file_type_name(unsigned mode);
+
+// dir + "/" + name (no doubled slash), and the directory part of a path.
+std::string join_path(const std::string& dir, const std::string& name);
+std::string parent_dir(const std::string& path);
 
 }  // namespace swlab

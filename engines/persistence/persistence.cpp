@@ -1,45 +1,35 @@
 #include "persistence/persistence.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 
+#include "persistence/file_io.h"
 #include "persistence/snapshot.h"
 
 namespace swlab {
 
 namespace {
 
-namespace fs = std::filesystem;
+// A .tmp of a file this directory holds is never complete (durable_write_file
+// renames it away once it is): whoever holds the lock may delete it.
+bool is_stale_tmp(const std::string& name) {
+  if (name.size() <= 4 || name.compare(name.size() - 4, 4, ".tmp") != 0) return false;
+  const std::string stem = name.substr(0, name.size() - 4);
+  uint64_t seq = 0;
+  return stem == kStateMetaFile || parse_segment_file_name(stem, &seq) || parse_snapshot_file_name(stem, &seq);
+}
 
-constexpr const char* kMetaFile = "swlab.meta";
-
-bool write_meta(const std::string& dir, uint32_t markets, std::string* error) {
-  const std::string path = dir + "/" + kMetaFile;
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << "swlab-state 1\nmarkets " << markets << "\n";
-    out.flush();
-    if (!out) {
-      *error = "cannot write " + tmp + ": " + std::strerror(errno);
-      return false;
-    }
-  }
-  int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fdatasync(fd);
-    ::close(fd);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    *error = "cannot rename " + tmp + ": " + std::strerror(errno);
-    return false;
-  }
-  return true;
+void remove_stale_tmps(FileSystem& fs, const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return;
+  std::vector<std::string> stale;
+  while (dirent* e = ::readdir(d))
+    if (is_stale_tmp(e->d_name)) stale.push_back(join_path(dir, e->d_name));
+  ::closedir(d);
+  for (const auto& path : stale) fs.unlink(path);  // best effort: a leftover is harmless
 }
 
 }  // namespace
@@ -61,109 +51,100 @@ bool parse_durability(std::string_view s, Durability* out) {
   return true;
 }
 
-bool read_markets(const std::string& dir, uint32_t* markets, std::string* error) {
-  std::ifstream in(dir + "/" + kMetaFile);
-  std::string tag, word;
-  int version = 0;
-  if (!in || !(in >> tag >> version >> word >> *markets) || tag != "swlab-state" || word != "markets") {
-    *error = dir + " holds no swlab state (" + kMetaFile + " is missing or unreadable)";
-    return false;
-  }
-  if (version != 1) {
-    *error = dir + "/" + kMetaFile + ": unsupported version " + std::to_string(version);
-    return false;
-  }
-  return true;
-}
-
-bool recover(const std::string& dir, Exchange* exchange, uint64_t until, bool use_snapshots, bool repair,
-             RecoveryReport* report, std::string* error) {
-  *report = RecoveryReport{};
-  uint64_t from = 1;
-  if (use_snapshots) {
-    std::vector<std::string> snaps = list_snapshots(dir);
-    // The newest snapshot not past `until`. If it is damaged, recovery stops: an
-    // older snapshot would also do, but silently skipping a damaged file is exactly
-    // what recovery must never do; the operator decides.
-    for (auto it = snaps.rbegin(); it != snaps.rend(); ++it) {
-      uint64_t seq = 0;
-      parse_snapshot_file_name(fs::path(*it).filename().string(), &seq);
-      if (until > 0 && seq > until) continue;
-      if (!read_snapshot(*it, exchange, &report->snapshot_seq, error)) return false;
-      report->snapshot = *it;
-      from = report->snapshot_seq + 1;
-      break;
-    }
-  }
-  JournalScan scan;
+bool check_state_directory(const std::string& dir, std::string* error) {
   std::string why;
-  bool stopped_at_until = false;
-  bool ok = scan_journal(
-      dir, from,
-      [&](uint64_t seq, const Command& cmd) {
-        if (until > 0 && seq > until) {
-          stopped_at_until = true;
-          return false;
-        }
-        exchange->apply(cmd, nullptr);
-        ++report->replayed;
-        report->last_seq = seq;
-        return true;
-      },
-      &scan, &why, repair);
-  if (!ok && !stopped_at_until) {
-    *error = why;
+  if (!make_dirs(posix_file_system(), dir, &why)) {
+    *error = "journal directory " + dir + " is unusable: " + why;
     return false;
   }
-  if (report->replayed == 0) report->last_seq = report->snapshot_seq;
-  if (!stopped_at_until && scan.last_seq < report->snapshot_seq && scan.segments > 0) {
-    *error = "the journal in " + dir + " ends at seq " + std::to_string(scan.last_seq) + ", before the snapshot at " +
-             std::to_string(report->snapshot_seq);
+  const std::string probe = join_path(dir, ".swlab-write-test-" + std::to_string(::getpid()));
+  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    *error = "journal directory " + dir + " is unusable: " + sys_error("cannot create a file in", dir, errno);
     return false;
   }
-  report->segments = scan.segments;
-  report->warning = scan.warning;
+  ::close(fd);
+  ::unlink(probe.c_str());
+  long pid = 0;
+  if (StateDirLock::held_by_another(dir, &pid)) {
+    *error = dir + " is in use by another writer" + (pid > 0 ? " (pid " + std::to_string(pid) + ")" : std::string()) +
+             ": a state directory has exactly one writer";
+    return false;
+  }
   return true;
 }
 
 bool ensure_state_meta(const std::string& dir, uint32_t markets, std::string* error) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) {
-    *error = "cannot create " + dir + ": " + ec.message();
-    return false;
-  }
+  FileSystem& fs = posix_file_system();
+  if (!make_dirs(fs, dir, error)) return false;
   uint32_t found = 0;
   std::string why;
-  if (read_markets(dir, &found, &why)) {
-    if (found == markets) return true;
-    *error = dir + " holds state for " + std::to_string(found) + " markets, the engine has " + std::to_string(markets);
-    return false;
+  switch (read_state_meta(dir, &found, &why)) {
+    case MetaStatus::kOk:
+      if (found == markets) return true;
+      *error = dir + " holds state for " + std::to_string(found) + " markets, the engine has " + std::to_string(markets);
+      return false;
+    case MetaStatus::kDamaged:
+      *error = why;
+      return false;
+    case MetaStatus::kMissing:
+      break;
   }
   if (!list_segments(dir).empty() || !list_snapshots(dir).empty()) {
     *error = dir + " holds journal or snapshot files but no swlab.meta";
     return false;
   }
-  return write_meta(dir, markets, error);
+  if (markets < 1 || markets > kMaxStateMarkets) {
+    *error = "a journaled state has 1 to " + std::to_string(kMaxStateMarkets) + " markets, not " + std::to_string(markets);
+    return false;
+  }
+  return write_state_meta(fs, dir, markets, error);
 }
 
 std::unique_ptr<Persistence> Persistence::open(const PersistenceConfig& cfg, Exchange* exchange, uint64_t* next_seq,
                                                RecoveryReport* report, std::string* error) {
-  const bool fresh = !fs::exists(fs::path(cfg.dir) / kMetaFile);
-  if (!ensure_state_meta(cfg.dir, exchange->markets(), error)) return nullptr;
-  if (fresh) {
-    *report = RecoveryReport{};
-  } else if (!recover(cfg.dir, exchange, 0, true, true, report, error)) {
-    return nullptr;
+  FileSystem& fs = cfg.file_system != nullptr ? *cfg.file_system : posix_file_system();
+  if (!make_dirs(fs, cfg.dir, error)) return nullptr;
+  std::unique_ptr<StateDirLock> lock = StateDirLock::acquire(cfg.dir, error);
+  if (!lock) return nullptr;
+  remove_stale_tmps(fs, cfg.dir);
+  uint32_t markets = 0;
+  std::string why;
+  switch (read_state_meta(cfg.dir, &markets, &why)) {
+    case MetaStatus::kOk:
+      if (markets != exchange->markets()) {
+        *error = cfg.dir + " holds state for " + std::to_string(markets) + " markets, the engine has " +
+                 std::to_string(exchange->markets());
+        return nullptr;
+      }
+      if (!recover(cfg.dir, exchange, 0, true, true, report, error, &fs)) return nullptr;
+      break;
+    case MetaStatus::kMissing:
+      if (!list_segments(cfg.dir).empty() || !list_snapshots(cfg.dir).empty()) {
+        *error = cfg.dir + " holds journal or snapshot files but no swlab.meta";
+        return nullptr;
+      }
+      if (exchange->markets() < 1 || exchange->markets() > kMaxStateMarkets) {
+        *error = "a journaled state has 1 to " + std::to_string(kMaxStateMarkets) + " markets, not " +
+                 std::to_string(exchange->markets());
+        return nullptr;
+      }
+      if (!write_state_meta(fs, cfg.dir, exchange->markets(), error)) return nullptr;
+      *report = RecoveryReport{};
+      break;
+    case MetaStatus::kDamaged:
+      *error = why;
+      return nullptr;
   }
   *next_seq = report->last_seq + 1;
-  auto writer = JournalWriter::open(cfg.dir, *next_seq, cfg.segment_bytes, error);
+  auto writer = JournalWriter::open(cfg.dir, *next_seq, cfg.segment_bytes, error, fs);
   if (!writer) return nullptr;
-  return std::unique_ptr<Persistence>(new Persistence(cfg, std::move(writer), report->last_seq));
+  return std::unique_ptr<Persistence>(new Persistence(cfg, std::move(lock), std::move(writer), report->last_seq));
 }
 
-Persistence::Persistence(PersistenceConfig cfg, std::unique_ptr<JournalWriter> writer, uint64_t last_snapshot)
-    : cfg_(std::move(cfg)), writer_(std::move(writer)), last_snapshot_(last_snapshot) {}
+Persistence::Persistence(PersistenceConfig cfg, std::unique_ptr<StateDirLock> lock,
+                         std::unique_ptr<JournalWriter> writer, uint64_t last_snapshot)
+    : cfg_(std::move(cfg)), lock_(std::move(lock)), writer_(std::move(writer)), last_snapshot_(last_snapshot) {}
 
 bool Persistence::fail(const std::string& e) {
   if (!failed_) {
@@ -206,8 +187,9 @@ bool Persistence::snapshot(uint64_t seq, const Exchange& exchange) {
   if (failed_) return false;
   std::string e;
   if (!writer_->sync(&e)) return fail(e);
-  if (!write_snapshot(cfg_.dir, seq, exchange, &e)) return fail(e);
+  if (!write_snapshot(fs(), cfg_.dir, seq, exchange, &e)) return fail(e);
   last_snapshot_ = seq;
+  if (!prune_snapshots(fs(), cfg_.dir, cfg_.keep_snapshots, &e)) return fail(e);
   return true;
 }
 

@@ -8,7 +8,11 @@
 #include <string>
 
 #include "core/exchange.h"
+#include "persistence/dir_lock.h"
+#include "persistence/file_system.h"
 #include "persistence/journal.h"
+#include "persistence/recovery.h"
+#include "persistence/state_meta.h"
 
 namespace swlab {
 
@@ -33,27 +37,20 @@ struct PersistenceConfig {
   Durability durability = Durability::kBatch;
   uint64_t snapshot_every = 0;  // commands between snapshots; 0 = only on request
   std::size_t segment_bytes = 64 << 20;
+  // After a snapshot is durable, all but the newest keep_snapshots are deleted
+  // (0 keeps every one). Recovery needs only the newest; older ones serve
+  // `replay --until` below it, which can always fall back to the whole journal.
+  std::size_t keep_snapshots = 2;
+  // Where every write, sync, rename and unlink goes; null: the real file system.
+  // Tests put a simulated disk here (tests/support/simulated_disk.h).
+  FileSystem* file_system = nullptr;
 };
 
-struct RecoveryReport {
-  std::string snapshot;       // file loaded, empty if none
-  uint64_t snapshot_seq = 0;
-  uint64_t replayed = 0;      // journal records applied after the snapshot
-  uint64_t last_seq = 0;      // the state is after this command
-  uint64_t segments = 0;
-  std::string warning;        // a torn tail, if any
-};
-
-// Rebuilds `exchange` (freshly constructed) from dir: the newest snapshot (at or
-// below `until` when until > 0), then the journal after it, up to `until`. A bad
-// snapshot, a bad record, a gap: false with an error naming the file and offset.
-// A torn tail: a warning, and the file truncated when `repair`.
-bool recover(const std::string& dir, Exchange* exchange, uint64_t until, bool use_snapshots, bool repair,
-             RecoveryReport* report, std::string* error);
-
-// The number of markets a directory's state has (from its swlab.meta file); false
-// if the directory holds no swlab state.
-bool read_markets(const std::string& dir, uint32_t* markets, std::string* error);
+// Checks, before any work starts, that dir can hold a journal: it exists or can be
+// created, is a directory, a file can be created in it, and no other process holds
+// its lock (dir_lock.h). False with a message naming dir: a caller reports it as a
+// usage error (exit 2) rather than failing later, mid-run.
+bool check_state_directory(const std::string& dir, std::string* error);
 
 // Makes `dir` a state directory for `markets` markets: creates it if needed; if it
 // has a swlab.meta, checks that it says `markets`; otherwise refuses a directory
@@ -64,9 +61,10 @@ bool ensure_state_meta(const std::string& dir, uint32_t markets, std::string* er
 
 class Persistence {
  public:
-  // Recovers any state already in cfg.dir into `exchange` (repairing a torn tail),
-  // then opens the journal to continue after it. *next_seq is the first number the
-  // engine will give. Null with *error on failure.
+  // Takes cfg.dir's lock (one writer per directory), recovers any state already
+  // there into `exchange` (repairing a torn tail), then opens the journal to
+  // continue after it. *next_seq is the first number the engine will give. Null
+  // with *error on failure; the lock is held until the Persistence is destroyed.
   static std::unique_ptr<Persistence> open(const PersistenceConfig& cfg, Exchange* exchange, uint64_t* next_seq,
                                            RecoveryReport* report, std::string* error);
 
@@ -76,7 +74,8 @@ class Persistence {
   bool end_batch();
   // Takes a snapshot when snapshot_every commands have passed since the last one.
   bool maybe_snapshot(uint64_t seq, const Exchange& exchange);
-  // Syncs the journal (a snapshot must never be ahead of it) and writes a snapshot.
+  // Syncs the journal (a snapshot must never be ahead of it), writes a snapshot,
+  // and then, the new one being durable, deletes all but the newest keep_snapshots.
   bool snapshot(uint64_t seq, const Exchange& exchange);
 
   bool failed() const { return failed_; }
@@ -84,10 +83,13 @@ class Persistence {
   Durability durability() const { return cfg_.durability; }
 
  private:
-  Persistence(PersistenceConfig cfg, std::unique_ptr<JournalWriter> writer, uint64_t last_snapshot);
+  Persistence(PersistenceConfig cfg, std::unique_ptr<StateDirLock> lock, std::unique_ptr<JournalWriter> writer,
+              uint64_t last_snapshot);
   bool fail(const std::string& e);
+  FileSystem& fs() const { return cfg_.file_system != nullptr ? *cfg_.file_system : posix_file_system(); }
 
   PersistenceConfig cfg_;
+  std::unique_ptr<StateDirLock> lock_;
   std::unique_ptr<JournalWriter> writer_;
   uint64_t last_snapshot_;
   bool failed_ = false;

@@ -1,52 +1,61 @@
 #include "persistence/snapshot.h"
 
-#include <fcntl.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cinttypes>
+#include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "persistence/crc32c.h"
 #include "persistence/file_io.h"
+#include "platform/byte_order.h"
 
 namespace swlab {
 
 namespace {
 
-namespace fs = std::filesystem;
-
 constexpr char kMagic[8] = {'S', 'W', 'S', 'N', 'A', 'P', 'S', 'H'};
 constexpr uint32_t kVersion = 1;
-constexpr std::size_t kHeader = 40;
+constexpr std::size_t kHeader = kSnapshotHeaderSize;
 
-void put32(std::string* s, uint32_t v) {
-  for (int i = 0; i < 4; ++i) s->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-void put64(std::string* s, uint64_t v) {
-  for (int i = 0; i < 8; ++i) s->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-uint32_t get32(const uint8_t* p) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(p[i]) << (8 * i);
-  return v;
-}
-uint64_t get64(const uint8_t* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(p[i]) << (8 * i);
-  return v;
+bool set_error(std::string* error, std::string message) {
+  if (error != nullptr) *error = std::move(message);
+  return false;
 }
 
-std::string errno_text(const char* what, const std::string& path) { return sys_error(what, path, errno); }
+// Checks the 40-byte header against the exchange it will fill and the file size it
+// came from; *payload_len on success. Errors name the field and its offset.
+bool check_header(const uint8_t* data, uint64_t file_size, const Exchange& exchange,
+                  uint64_t* payload_len, std::string* error) {
+  if (file_size < kHeader)
+    return set_error(error, "the file ends at offset " + std::to_string(file_size) + ", inside the 40-byte header");
+  if (std::memcmp(data, kMagic, 8) != 0) return set_error(error, "bad magic at offset 0");
+  if (get_u32(data + 36) != crc32c(data, 36)) return set_error(error, "header checksum mismatch at offset 36");
+  if (get_u32(data + 8) != kVersion)
+    return set_error(error, "unsupported version " + std::to_string(get_u32(data + 8)) + " at offset 8");
+  const uint32_t markets = get_u32(data + 12);
+  if (markets != exchange.markets())
+    return set_error(error, "markets at offset 12: holds " + std::to_string(markets) + " markets, expected " +
+                                std::to_string(exchange.markets()));
+  const uint64_t len = get_u64(data + 24);
+  if (len > kMaxSnapshotPayload)
+    return set_error(error, "payload length " + std::to_string(len) + " at offset 24 exceeds the format's limit of " +
+                                std::to_string(kMaxSnapshotPayload));
+  if (len != file_size - kHeader)
+    return set_error(error, "payload length " + std::to_string(len) + " at offset 24 does not match the file (" +
+                                std::to_string(file_size - kHeader) + " bytes after the header)");
+  *payload_len = len;
+  return true;
+}
 
 }  // namespace
 
 std::string snapshot_file_name(uint64_t seq) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "snapshot-%020llu.sws", static_cast<unsigned long long>(seq));
+  std::snprintf(buf, sizeof buf, "snapshot-%020" PRIu64 ".sws", seq);
   return buf;
 }
 
@@ -55,133 +64,142 @@ bool parse_snapshot_file_name(const std::string& name, uint64_t* seq) {
   uint64_t v = 0;
   for (std::size_t i = 9; i < 29; ++i) {
     if (name[i] < '0' || name[i] > '9') return false;
-    v = v * 10 + static_cast<uint64_t>(name[i] - '0');
+    const uint64_t digit = static_cast<uint64_t>(name[i] - '0');
+    if (v > (UINT64_MAX - digit) / 10) return false;  // > 2^64 - 1
+    v = v * 10 + digit;
   }
   *seq = v;
   return true;
 }
 
-std::vector<std::string> list_snapshots(const std::string& dir) {
+std::vector<std::string> list_snapshots(const std::string& dir, std::string* error) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) {
+    if (errno != ENOENT) set_error(error, sys_error("open directory", dir, errno));
+    return {};
+  }
   std::vector<std::pair<uint64_t, std::string>> found;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    uint64_t seq;
-    if (parse_snapshot_file_name(e.path().filename().string(), &seq)) found.emplace_back(seq, e.path().string());
+  errno = 0;
+  while (dirent* e = ::readdir(d)) {
+    uint64_t seq = 0;
+    if (parse_snapshot_file_name(e->d_name, &seq)) found.emplace_back(seq, e->d_name);
+    errno = 0;
+  }
+  const int e = errno;
+  ::closedir(d);
+  if (e != 0) {
+    set_error(error, sys_error("read directory", dir, e));
+    return {};
   }
   std::sort(found.begin(), found.end());
   std::vector<std::string> out;
-  for (auto& f : found) out.push_back(f.second);
+  out.reserve(found.size());
+  for (auto& f : found) out.push_back(join_path(dir, f.second));
   return out;
 }
 
-bool write_snapshot(const std::string& dir, uint64_t seq, const Exchange& exchange, std::string* error) {
-  std::string payload;
-  for (uint32_t m = 0; m < exchange.markets(); ++m) exchange.market(m).serialize(&payload);
-  std::string header(kMagic, 8);
-  put32(&header, kVersion);
-  put32(&header, exchange.markets());
-  put64(&header, seq);
-  put64(&header, payload.size());
-  put32(&header, crc32c(payload.data(), payload.size()));
-  put32(&header, crc32c(header.data(), header.size()));
+std::string encode_snapshot(uint64_t seq, const Exchange& exchange) {
+  std::string image(kHeader, '\0');
+  for (uint32_t m = 0; m < exchange.markets(); ++m) exchange.market(m).serialize(&image);
+  auto* h = reinterpret_cast<uint8_t*>(image.data());
+  const uint64_t payload_len = image.size() - kHeader;
+  std::memcpy(h, kMagic, 8);
+  put_u32(h + 8, kVersion);
+  put_u32(h + 12, exchange.markets());
+  put_u64(h + 16, seq);
+  put_u64(h + 24, payload_len);
+  put_u32(h + 32, crc32c(h + kHeader, payload_len));
+  put_u32(h + 36, crc32c(h, 36));
+  return image;
+}
 
-  const std::string path = dir + "/" + snapshot_file_name(seq);
-  const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    *error = errno_text("cannot create", tmp);
-    return false;
-  }
-  int err = 0;
-  bool ok = write_all(fd, header.data(), header.size(), &err) && write_all(fd, payload.data(), payload.size(), &err);
-  if (!ok) *error = sys_error("cannot write", tmp, err);
-  if (ok && ::fdatasync(fd) != 0) {
-    *error = errno_text("cannot sync", tmp);
-    ok = false;
-  }
-  ::close(fd);
-  if (ok && ::rename(tmp.c_str(), path.c_str()) != 0) {
-    *error = errno_text("cannot rename", tmp);
-    ok = false;
-  }
-  if (!ok) {
-    ::unlink(tmp.c_str());
-    return false;
-  }
-  return fsync_dir(dir, error);  // the rename is durable only once the directory entry is
+bool write_snapshot(FileSystem& fs, const std::string& dir, uint64_t seq, const Exchange& exchange,
+                    std::string* error) {
+  return durable_write_file(fs, join_path(dir, snapshot_file_name(seq)), encode_snapshot(seq, exchange), error);
+}
+
+bool write_snapshot(const std::string& dir, uint64_t seq, const Exchange& exchange, std::string* error) {
+  return write_snapshot(posix_file_system(), dir, seq, exchange, error);
+}
+
+bool prune_snapshots(FileSystem& fs, const std::string& dir, std::size_t keep, std::string* error) {
+  if (keep == 0) return true;
+  std::string list_error;
+  std::vector<std::string> snaps = list_snapshots(dir, &list_error);
+  if (!list_error.empty()) return set_error(error, list_error);
+  for (std::size_t i = 0; i + keep < snaps.size(); ++i)
+    if (int e = fs.unlink(snaps[i]); e != 0 && e != ENOENT)
+      return set_error(error, sys_error("delete old snapshot", snaps[i], e));
+  return true;
 }
 
 bool snapshot_markets(const uint8_t* data, std::size_t size, uint32_t* markets) {
   if (size < kHeader || std::memcmp(data, kMagic, 8) != 0) return false;
-  *markets = get32(data + 12);
+  *markets = get_u32(data + 12);
   return true;
 }
 
 bool decode_snapshot(const uint8_t* data, std::size_t size, Exchange* exchange, uint64_t* seq,
                      std::string* error) {
-  if (size < kHeader) {
-    *error = "shorter than the 40-byte header (" + std::to_string(size) + " bytes)";
-    return false;
-  }
-  if (std::memcmp(data, kMagic, 8) != 0) {
-    *error = "bad magic at offset 0";
-    return false;
-  }
-  if (get32(data + 36) != crc32c(data, 36)) {
-    *error = "header checksum mismatch at offset 36";
-    return false;
-  }
-  if (get32(data + 8) != kVersion) {
-    *error = "unsupported version " + std::to_string(get32(data + 8)) + " at offset 8";
-    return false;
-  }
-  const uint32_t markets = get32(data + 12);
-  if (markets != exchange->markets()) {
-    *error = "holds " + std::to_string(markets) + " markets, expected " + std::to_string(exchange->markets());
-    return false;
-  }
-  const uint64_t len = get64(data + 24);
-  if (len != size - kHeader) {
-    *error = "payload length " + std::to_string(len) + " at offset 24 does not match the file (" +
-             std::to_string(size - kHeader) + " bytes after the header)";
-    return false;
-  }
-  if (get32(data + 32) != crc32c(data + kHeader, len)) {
-    *error = "payload checksum mismatch (payload at offset 40)";
-    return false;
-  }
+  uint64_t len = 0;
+  if (!check_header(data, size, *exchange, &len, error)) return false;
+  if (get_u32(data + 32) != crc32c(data + kHeader, len))
+    return set_error(error, "payload checksum mismatch (payload at offset 40)");
   const uint8_t* p = data + kHeader;
   const uint8_t* end = data + size;
-  for (uint32_t m = 0; m < markets; ++m) {
+  for (uint32_t m = 0; m < exchange->markets(); ++m) {
     std::string why;
     const uint8_t* start = p;
-    if (!exchange->market(m).restore(&p, end, &why)) {
-      *error = "market " + std::to_string(m) + " at offset " + std::to_string(start - data) + ": " + why;
-      return false;
-    }
+    if (!exchange->market(m).restore(&p, end, &why))
+      return set_error(error, "market " + std::to_string(m) + " at offset " + std::to_string(start - data) + ": " + why);
   }
-  if (p != end) {
-    *error = "trailing bytes at offset " + std::to_string(p - data);
-    return false;
-  }
-  *seq = get64(data + 16);
+  if (p != end) return set_error(error, "trailing bytes at offset " + std::to_string(p - data));
+  *seq = get_u64(data + 16);
   return true;
 }
 
 bool read_snapshot(const std::string& path, Exchange* exchange, uint64_t* seq, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = errno_text("cannot open", path);
-    return false;
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string bytes = ss.str();
+  int fd = -1;
+  uint64_t size = 0;
+  if (!open_regular_file(path, &fd, &size, error)) return false;
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  auto fail = [&](const std::string& why) { return set_error(error, "snapshot " + path + ": " + why); };
+
+  // The header first, against the file's real size and the format's limits.
+  uint8_t header[kHeader];
+  std::size_t got = 0;
+  if (int e = read_at(fd, 0, header, std::min<uint64_t>(size, kHeader), &got); e != 0)
+    return set_error(error, sys_error("read", path, e));
+  uint64_t len = 0;
   std::string why;
-  if (!decode_snapshot(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), exchange, seq, &why)) {
-    *error = "snapshot " + path + ": " + why;
-    return false;
+  if (!check_header(header, got < kHeader ? got : size, *exchange, &len, &why)) return fail(why);
+
+  // The payload's CRC in chunks, before anything the size of the payload is held.
+  std::vector<uint8_t> chunk(std::min<uint64_t>(len, 1 << 20));
+  uint32_t crc = 0;
+  for (uint64_t off = 0; off < len;) {
+    const std::size_t n = static_cast<std::size_t>(std::min<uint64_t>(chunk.size(), len - off));
+    if (int e = read_at(fd, kHeader + off, chunk.data(), n, &got); e != 0)
+      return set_error(error, sys_error("read", path, e));
+    if (got < n) return fail("the file ends at offset " + std::to_string(kHeader + off + got) + " while being read");
+    crc = crc32c(chunk.data(), n, crc);
+    off += n;
   }
+  if (crc != get_u32(header + 32)) return fail("payload checksum mismatch (payload at offset 40)");
+
+  std::vector<uint8_t> image(kHeader + len);
+  if (int e = read_at(fd, 0, image.data(), image.size(), &got); e != 0)
+    return set_error(error, sys_error("read", path, e));
+  if (got != image.size()) return fail("the file ends at offset " + std::to_string(got) + " while being read");
+  if (!decode_snapshot(image.data(), image.size(), exchange, seq, &why)) return fail(why);
+
+  uint64_t name_seq = 0;
+  if (parse_snapshot_file_name(path.substr(path.find_last_of('/') + 1), &name_seq) && name_seq != *seq)
+    return fail("seq at offset 16: holds the state after seq " + std::to_string(*seq) + " but its name says seq " +
+                std::to_string(name_seq) + " (renamed?)");
   return true;
 }
 

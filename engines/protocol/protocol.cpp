@@ -7,9 +7,14 @@
 #include <ostream>
 #include <set>
 
+#include "protocol/line_reader.h"
+
 namespace swlab {
 
 namespace {
+
+// At most this many bytes of a token are echoed in an error message.
+constexpr std::size_t kMaxEchoedToken = 32;
 
 std::vector<std::string_view> tokenize(std::string_view line) {
   if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
@@ -48,14 +53,14 @@ struct Args {
         return true;
       }
     }
-    error = "unknown symbol '" + std::string(tok) + "'";
+    error = "unknown symbol " + quote_token(tok);
     return false;
   }
 
   bool integer(const char* field, int64_t* v) {
     std::string_view tok = tokens[next++];
     if (parse_int(tok, v)) return true;
-    error = std::string(field) + " '" + std::string(tok) + "' is not an integer";
+    error = std::string(field) + " " + quote_token(tok) + " is not an integer";
     return false;
   }
 
@@ -117,6 +122,25 @@ void append_side(std::string* out, int64_t price, int64_t qty) {
 
 }  // namespace
 
+std::string quote_token(std::string_view tok) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string q = "'";
+  for (std::size_t i = 0; i < tok.size() && i < kMaxEchoedToken; ++i) {
+    const auto c = static_cast<unsigned char>(tok[i]);
+    if (c == '\\' || c == '\'' || c < 0x20 || c > 0x7e) {
+      q += "\\x";
+      q += kHex[c >> 4];
+      q += kHex[c & 15];
+    } else {
+      q += static_cast<char>(c);
+    }
+  }
+  if (tok.size() > kMaxEchoedToken) q += "...";
+  q += "'";
+  if (tok.size() > kMaxEchoedToken) q += " (" + std::to_string(tok.size()) + " bytes)";
+  return q;
+}
+
 Protocol::Protocol(std::vector<std::string> symbols) : symbols_(std::move(symbols)) {}
 
 ParsedLine Protocol::parse(std::string_view line) const {
@@ -128,7 +152,7 @@ ParsedLine Protocol::parse(std::string_view line) const {
   for (const Syntax& s : kSyntax)
     if (s.name == tokens[0]) syntax = &s;
   if (syntax == nullptr) {
-    p.error = "unknown command '" + std::string(tokens[0]) + "'";
+    p.error = "unknown command " + quote_token(tokens[0]);
     return p;
   }
   const std::size_t nargs = tokens.size() - 1;
@@ -153,7 +177,7 @@ ParsedLine Protocol::parse(std::string_view line) const {
         } else if (asset == "qty") {
           c.asset = Asset::kQty;
         } else {
-          a.error = "deposit asset must be 'cash' or 'qty', got '" + std::string(asset) + "'";
+          a.error = "deposit asset must be 'cash' or 'qty', got " + quote_token(asset);
           ok = false;
         }
       }
@@ -174,7 +198,7 @@ ParsedLine Protocol::parse(std::string_view line) const {
         if (tokens[6] == "ioc") {
           c.ioc = true;
         } else {
-          a.error = "expected 'ioc' as the last token, got '" + std::string(tokens[6]) + "'";
+          a.error = "expected 'ioc' as the last token, got " + quote_token(tokens[6]);
           ok = false;
         }
       }
@@ -283,27 +307,39 @@ void Protocol::format(const Command& c, const Reply& r, const ReplyBuffers& buff
   }
 }
 
+bool Protocol::execute_line(Engine& engine, std::string_view line, bool too_long, int line_no,
+                            ReplyBuffers* buffers, std::string* out) const {
+  if (too_long) {
+    out->append("error line ").append(std::to_string(line_no));
+    out->append(": line is longer than ").append(std::to_string(LineReader::kMaxLineBytes)).append(" bytes\n");
+    return true;
+  }
+  ParsedLine p = parse(line);
+  if (p.kind == ParsedLine::Kind::kEmpty) return false;
+  if (p.kind == ParsedLine::Kind::kError) {
+    out->append("error line ").append(std::to_string(line_no)).append(": ");
+    out->append(p.error).append("\n");
+    return true;
+  }
+  buffers->clear();
+  Reply r = engine.execute(p.cmd, buffers);
+  const std::size_t start = out->size();
+  format(p.cmd, r, *buffers, line_no, out);
+  return out->compare(start, 11, "error line ") == 0;
+}
+
 int Protocol::run(Engine& engine, std::istream& in, std::ostream& out) const {
+  LineReader reader = LineReader::from_stream(in);
   std::string line;
   std::string reply;
   ReplyBuffers buffers;
+  bool too_long = false;
+  int read_error = 0;
   int line_no = 0;
   int errors = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    ParsedLine p = parse(line);
+  while (reader.next(&line, &too_long, &read_error) == LineReader::Result::kLine) {
     reply.clear();
-    if (p.kind == ParsedLine::Kind::kEmpty) continue;
-    if (p.kind == ParsedLine::Kind::kError) {
-      ++errors;
-      reply.append("error line ").append(std::to_string(line_no)).append(": ");
-      reply.append(p.error).append("\n");
-    } else {
-      buffers.clear();
-      Reply r = engine.execute(p.cmd, &buffers);
-      format(p.cmd, r, buffers, line_no, &reply);
-      if (reply.rfind("error line ", 0) == 0) ++errors;
-    }
+    if (execute_line(engine, line, too_long, ++line_no, &buffers, &reply)) ++errors;
     out << reply;
   }
   return errors;

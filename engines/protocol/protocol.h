@@ -32,13 +32,25 @@ class Protocol {
   void format(const Command& cmd, const Reply& reply, const ReplyBuffers& buffers, int line_no,
               std::string* out) const;
 
-  // Reads the script line by line, executes every command on the engine one at a
-  // time, and writes every reply. Returns the number of error lines printed.
+  // Executes one script line (line_no counts from 1): appends its reply lines, or
+  // its error line, to *out; true when that is an error line. A line the reader cut
+  // (too_long) is an error line whatever it holds.
+  bool execute_line(Engine& engine, std::string_view line, bool too_long, int line_no, ReplyBuffers* buffers,
+                    std::string* out) const;
+
+  // Reads the script line by line (LineReader: lines are bounded), executes every
+  // command on the engine one at a time, and writes every reply. Returns the number
+  // of error lines printed.
   int run(Engine& engine, std::istream& in, std::ostream& out) const;
 
  private:
   std::vector<std::string> symbols_;
 };
+
+// A token as error messages echo it: in single quotes, with a quote, a backslash,
+// and any byte outside printable ASCII written as \xNN, and cut after 32 bytes
+// ("...' (N bytes)"): input bytes never reach a terminal raw.
+std::string quote_token(std::string_view tok);
 
 // The default symbols: S0..S(n-1).
 std::vector<std::string> default_symbols(int n = 8);

@@ -74,7 +74,7 @@ def check_run(run, mode):
         check(key in ec, f"{run['id']}: engine_config lacks {key}")
     check(ec["spec"].split(":")[0] == name, f"{run['id']}: spec {ec['spec']}")
     for key, value in ec.items():
-        if key not in ("spec", "name", "markets", "snapshot_every"):
+        if key not in ("spec", "name", "markets", "snapshot_every", "keep_snapshots"):
             check(f":{key}={value}" in ec["spec"], f"{run['id']}: {key}={value} not in the spec")
     # The floor, before and after.
     if run["floor"] is not None:

@@ -16,6 +16,7 @@
 
 #include "persistence/crc32c.h"
 #include "persistence/journal.h"
+#include "platform/byte_order.h"
 
 namespace {
 
@@ -62,15 +63,9 @@ void write_file(const std::string& path, const uint8_t* data, std::size_t size) 
   ::close(fd);
 }
 
-uint64_t load_u64(const uint8_t* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= uint64_t{p[i]} << (8 * i);
-  return v;
-}
-
-void store_u32(uint8_t* p, uint32_t v) {
-  for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
-}
+using swlab::get_u32;
+using swlab::get_u64;
+using swlab::put_u32;
 
 // Recomputes the header CRC and the CRC of every record that can be framed, so that
 // the fuzzer also reaches what lies behind the checksums (seq gaps and repeats,
@@ -79,14 +74,13 @@ void repair_crcs(std::string* bytes) {
   auto* d = reinterpret_cast<uint8_t*>(bytes->data());
   const std::size_t n = bytes->size();
   if (n < swlab::kSegmentHeaderSize) return;
-  store_u32(d + 28, swlab::crc32c(d, 28));
+  put_u32(d + 28, swlab::crc32c(d, 28));
   std::size_t off = swlab::kSegmentHeaderSize;
   while (n - off >= swlab::kRecordHeaderSize) {
-    uint32_t len = uint32_t{d[off]} | uint32_t{d[off + 1]} << 8 | uint32_t{d[off + 2]} << 16 |
-                   uint32_t{d[off + 3]} << 24;
+    const uint32_t len = get_u32(d + off);
     if (len > swlab::kMaxRecordPayload || len > n - off - swlab::kRecordHeaderSize) return;
     uint32_t crc = swlab::crc32c(d + off, 12);
-    store_u32(d + off + 12, swlab::crc32c(d + off + swlab::kRecordHeaderSize, len, crc));
+    put_u32(d + off + 12, swlab::crc32c(d + off + swlab::kRecordHeaderSize, len, crc));
     off += swlab::kRecordHeaderSize + len;
   }
 }
@@ -96,7 +90,7 @@ void repair_crcs(std::string* bytes) {
 void scan_as_segment(const uint8_t* data, std::size_t size, uint64_t from_seq) {
   // Name the file after the first_seq its header claims, so that inputs get past
   // the name check and into the records.
-  const uint64_t first_seq = size >= 24 ? load_u64(data + 16) : 1;
+  const uint64_t first_seq = size >= 24 ? get_u64(data + 16) : 1;
   TempDir& dir = temp_dir();
   std::string file = dir.path + "/" + swlab::segment_file_name(first_seq);
   if (!dir.file.empty() && dir.file != file) ::unlink(dir.file.c_str());
@@ -150,7 +144,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   scan_as_segment(data, size, 0);
   std::string repaired(reinterpret_cast<const char*>(data), size);
   repair_crcs(&repaired);
-  const uint64_t from_seq = size >= 24 ? load_u64(data + 16) + (data[0] & 3) - 1 : 0;
+  const uint64_t from_seq = size >= 24 ? get_u64(data + 16) + (data[0] & 3) - 1 : 0;
   scan_as_segment(reinterpret_cast<const uint8_t*>(repaired.data()), size, from_seq);
   return 0;
 }

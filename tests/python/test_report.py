@@ -1,7 +1,9 @@
 """scripts/report.py, and that the committed fixtures are what conftest.py builds."""
 
+import os
 import re
 import shutil
+import stat
 
 import pytest
 
@@ -49,6 +51,17 @@ def test_closed_sweep_report(tmp_path):
     assert rows[0].startswith("| mutex | balanced | 1 | closed | - | 3 | 900k/s | 1.00 us |")
     assert "Intel(R) Xeon(R) CPU @ 2.20GHz" in text and "2-core development machine" in text
     assert not [p for p in d.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_report_gets_the_mode_of_the_rest_of_the_set(tmp_path):
+    # mkstemp made report.md 0600 while results.json is 0666 less the umask.
+    mask = os.umask(0o022)
+    try:
+        d, proc = make_report(tmp_path, "closed_sweep.json")
+    finally:
+        os.umask(mask)
+    assert proc.returncode == 0, proc.stderr
+    assert stat.S_IMODE((d / "report.md").stat().st_mode) == 0o644
 
 
 def test_closed_sweep_warnings(tmp_path):

@@ -1,0 +1,155 @@
+#include "persistence/journal_writer.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <utility>
+#include <vector>
+
+#include "persistence/file_io.h"
+#include "persistence/journal_codec.h"
+#include "persistence/journal_segment.h"
+
+namespace swlab {
+
+namespace {
+
+bool set_error(std::string* error, std::string message) {
+  if (error != nullptr) *error = std::move(message);
+  return false;
+}
+
+// The most segment_bytes can be so that a segment, closed on the first record that
+// reaches it, stays within the format's limit.
+constexpr std::size_t kSegmentBytesCap =
+    static_cast<std::size_t>(kMaxSegmentBytes) - kRecordHeaderSize - kMaxRecordPayload;
+
+}  // namespace
+
+JournalWriter::JournalWriter(FileSystem& fs, std::string dir, std::size_t segment_bytes,
+                             uint64_t next_seq)
+    : fs_(fs),
+      dir_(std::move(dir)),
+      segment_bytes_(std::min(segment_bytes, kSegmentBytesCap)),
+      last_seq_(next_seq - 1) {}
+
+std::unique_ptr<JournalWriter> JournalWriter::open(const std::string& dir, uint64_t next_seq,
+                                                   std::size_t segment_bytes, std::string* error,
+                                                   FileSystem& fs) {
+  if (next_seq == 0) {
+    set_error(error, "journal " + dir + ": next_seq must be at least 1");
+    return nullptr;
+  }
+  if (!make_dirs(fs, dir, error)) return nullptr;
+  std::string list_error;
+  std::vector<std::string> segments = list_segments(dir, &list_error);
+  if (!list_error.empty()) {
+    set_error(error, list_error);
+    return nullptr;
+  }
+  for (const std::string& path : segments) {
+    const uint64_t first = segment_first_seq(path);
+    if (first > next_seq) {
+      set_error(error, path + ": starts at seq " + std::to_string(first) + ", after next_seq " +
+                           std::to_string(next_seq) +
+                           "; refusing to write the journal out of order");
+      return nullptr;
+    }
+    if (first == next_seq) {
+      // Only a header-only segment (a crash between creating it and its first
+      // record reaching the disk) may be replaced: it holds nothing.
+      struct stat st;
+      if (::lstat(path.c_str(), &st) != 0) {
+        set_error(error, sys_error("stat", path, errno));
+        return nullptr;
+      }
+      if (!S_ISREG(st.st_mode) || static_cast<std::size_t>(st.st_size) != kSegmentHeaderSize) {
+        set_error(error, path + ": already exists and holds records; refusing to overwrite it");
+        return nullptr;
+      }
+    }
+  }
+  std::unique_ptr<JournalWriter> w(new JournalWriter(fs, dir, segment_bytes, next_seq));
+  if (!w->start_segment(next_seq, error)) return nullptr;
+  return w;
+}
+
+JournalWriter::~JournalWriter() {
+  if (fd_ < 0) return;
+  if (!failed_ && !buffer_.empty()) write_all(fs_, fd_, buffer_.data(), buffer_.size());
+  fs_.close(fd_);
+}
+
+bool JournalWriter::fail(std::string message, std::string* error) {
+  failed_ = true;
+  error_ = std::move(message);
+  return set_error(error, error_);
+}
+
+bool JournalWriter::refuse_if_failed(std::string* error) const {
+  if (!failed_) return false;
+  set_error(error, "journal writer failed earlier: " + error_);
+  return true;
+}
+
+// The header is written like any file that must never be seen half-made (to a .tmp
+// name, synced, renamed, directory synced), then reopened for appending: a segment
+// under its real name always has a complete, durable header.
+bool JournalWriter::start_segment(uint64_t first_seq, std::string* error) {
+  std::string path = join_path(dir_, segment_file_name(first_seq));
+  std::string why;
+  if (!durable_write_file(fs_, path, encode_segment_header(first_seq), &why))
+    return fail(std::move(why), error);
+  int fd = -1;
+  if (int e = fs_.open(path, O_WRONLY | O_APPEND, 0, &fd); e != 0)
+    return fail(sys_error("open", path, e), error);
+  fd_ = fd;
+  path_ = std::move(path);
+  segment_size_ = kSegmentHeaderSize;
+  segment_full_ = false;
+  return true;
+}
+
+bool JournalWriter::finish_segment(std::string* error) {
+  if (!flush(error)) return false;
+  if (int e = fs_.fdatasync(fd_); e != 0) return fail(sys_error("fdatasync", path_, e), error);
+  int e = fs_.close(fd_);
+  fd_ = -1;
+  if (e != 0) return fail(sys_error("close", path_, e), error);
+  return true;
+}
+
+bool JournalWriter::append(uint64_t seq, const Command& cmd, std::string* error) {
+  if (refuse_if_failed(error)) return false;
+  if (seq == 0 || seq != last_seq_ + 1)
+    return set_error(error, "journal " + path_ + ": append of seq " + std::to_string(seq) +
+                                ", expected " + std::to_string(last_seq_ + 1));
+  if (segment_full_ && !(finish_segment(error) && start_segment(seq, error))) return false;
+  encode_record(seq, cmd, &buffer_);
+  last_seq_ = seq;
+  segment_size_ += kEncodedRecordSize;
+  if (segment_size_ >= segment_bytes_) segment_full_ = true;
+  if (buffer_.size() >= kAutoFlushBytes) return flush(error);
+  return true;
+}
+
+bool JournalWriter::flush(std::string* error) {
+  if (refuse_if_failed(error)) return false;
+  if (buffer_.empty()) return true;
+  if (int e = write_all(fs_, fd_, buffer_.data(), buffer_.size()); e != 0)
+    return fail(sys_error("write", path_, e), error);
+  buffer_.clear();
+  return true;
+}
+
+// Once fdatasync has failed the writer stays failed: Linux may have dropped the
+// dirty pages it could not write, so a retry that "succeeds" proves nothing.
+bool JournalWriter::sync(std::string* error) {
+  if (!flush(error)) return false;
+  if (int e = fs_.fdatasync(fd_); e != 0) return fail(sys_error("fdatasync", path_, e), error);
+  return true;
+}
+
+}  // namespace swlab

@@ -42,7 +42,7 @@ class MetricResult:
     b_median: float | None
     ratio: float | None            # b_median / a_median
     p_value: float | None          # None: too few repetitions for a test
-    significant: bool
+    significant: bool              # never true where n cannot reach p < alpha
     verdict: str                   # "better", "worse", "no significant change" or "no test"
 
 
@@ -50,6 +50,7 @@ class MetricResult:
 class Comparison:
     config: dict
     repetitions: tuple            # (on A, on B)
+    can_reach_alpha: bool         # whether these n can give p < alpha at all
     metrics: dict = field(default_factory=dict)
 
 
@@ -80,9 +81,14 @@ def compare_metric(a_runs: list, b_runs: list, metric, higher_is_better: bool,
     b_med = None if sb is None else sb.median
     ratio = b_med / a_med if a_med and b_med is not None else None
     p = u_test(a, b)
-    significant = p is not None and p < alpha
+    # With few repetitions even complete separation gives p >= alpha: such a test can only
+    # ever say "no significant change", which would read as evidence. Say what it is instead.
+    reachable = p is not None and smallest_p_value(len(a), len(b)) < alpha
+    significant = reachable and p < alpha
     if p is None:
         verdict = "no test"
+    elif not reachable:
+        verdict = f"untestable: n={len(a)} vs {len(b)} cannot reach p < {alpha:g}"
     elif not significant or ratio is None or ratio == 1:
         verdict = "no significant change"
     else:
@@ -96,8 +102,9 @@ def compare(a: sr.Results, b: sr.Results, alpha: float) -> dict:
     matched = [k for k in groups_a if k in groups_b]
     comparisons = []
     for key in matched:
-        c = Comparison(config=key._asdict(), repetitions=(len(groups_a[key]),
-                                                           len(groups_b[key])))
+        n = (len(groups_a[key]), len(groups_b[key]))
+        c = Comparison(config=key._asdict(), repetitions=n,
+                       can_reach_alpha=min(n) >= MIN_REPETITIONS and smallest_p_value(*n) < alpha)
         for name, (metric, higher_is_better) in METRICS.items():
             c.metrics[name] = asdict(compare_metric(groups_a[key], groups_b[key], metric,
                                                     higher_is_better, alpha))
@@ -161,7 +168,9 @@ def text_report(report: dict) -> str:
     header = f"  {'metric':<11}{'A':>12}{'B':>12}{'B/A':>9}{'p':>11}  verdict"
     for c in report["comparisons"]:
         n_a, n_b = c["repetitions"]
-        lines += [f"{describe(c['config'])}  (repetitions {n_a} vs {n_b})", header]
+        reach = "" if c["can_reach_alpha"] else (
+            f"; n too small for p < {report['alpha']:g}: ratios only")
+        lines += [f"{describe(c['config'])}  (repetitions {n_a} vs {n_b}{reach})", header]
         for name, m in c["metrics"].items():
             ratio = "-" if m["ratio"] is None else f"{m['ratio']:.3f}"
             lines.append(f"  {name:<11}{fmt_value(name, m['a_median']):>12}"

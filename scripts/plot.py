@@ -1,10 +1,13 @@
 #!/usr/bin/python3
 """Figures from a swlab results file (docs/results-format.md); how to read them: docs/plots.md.
 
-    scripts/plot.py RESULTS.json [--out DIR] [--svg]
+    scripts/plot.py RESULTS.json [--out DIR] [--svg] [--normalise floor]
 
 Writes one PNG (and SVG with --svg) per figure and per (preset, mode) into DIR (default: the
-results directory's figures/), named <preset>.<mode>.<figure>.png, and prints each path. A
+results directory's figures/), named <preset>.<mode>.<figure>.png, and prints each path.
+With --normalise floor, latencies are drawn as multiples of each run's floor (the cross-core
+ping-pong measured before it), so that runs from different placements and machines compare;
+those figures are named <preset>.<mode>.<figure>.floor.png. A
 figure whose data the file lacks is skipped with one line on stderr; a bad file or flag is one
 line on stderr and exit status 2.
 
@@ -16,6 +19,7 @@ Figures (names as in the file names):
   backpressure              accepted, shed and p99 against offered rate (open loop, if shed)
   corrected-vs-uncorrected  coordinated omission: latency from the planned vs actual send time
   context-switches          context switches per 1000 commands against client threads
+  time-series               p99 and throughput per interval over the run, per engine
 """
 
 from __future__ import annotations
@@ -52,6 +56,41 @@ CURVE_POINTS = 240
 KNEE_FACTOR = 10.0
 FIELD_LABELS = {"threads": lambda v: f"t={v}", "window": lambda v: f"w={v}",
                 "rate": lambda v: f"@{sr.format_rate(v)}"}
+
+
+@dataclass(frozen=True)
+class Options:
+    """How figures are drawn. normalise="floor": latencies as multiples of the run's floor."""
+
+    normalise: str | None = None
+
+    @property
+    def suffix(self) -> str:
+        return "" if self.normalise is None else f".{self.normalise}"
+
+    def latency(self, key: str, uncorrected: bool = False) -> Callable[[dict], float | None]:
+        """The metric to plot for a latency statistic: seconds, or multiples of the floor."""
+        if self.normalise != "floor":
+            return latency_s(key, uncorrected)
+
+        def over_floor(run: dict) -> float | None:
+            value, floor = sr.run_latency(run, key, uncorrected), sr.floor_ns(run)
+            return None if value is None or not floor else value / floor
+        return over_floor
+
+    def scale_of(self, runs: list) -> float | None:
+        """What to multiply ns by for a group of repetitions (1e-9, or 1 / their median floor);
+        None when normalising and the runs have no floor."""
+        if self.normalise != "floor":
+            return 1e-9
+        s = sr.spread(sr.floor_ns(r) for r in runs)
+        return None if s is None or not s.median else 1.0 / s.median
+
+    def axis(self, ax, label: str) -> None:
+        if self.normalise == "floor":
+            floor_axis(ax, label)
+        else:
+            latency_axis(ax, label)
 
 
 class SkipFigure(Exception):
@@ -327,6 +366,19 @@ def latency_axis(ax, label: str) -> None:
     ax.grid(True, which="major", alpha=0.3)
 
 
+def floor_axis(ax, label: str) -> None:
+    """Log axis of multiples of the run's floor: 1x is one cross-core round trip."""
+    ax.set_ylabel(f"{label} (multiples of the floor, log scale)")
+    if not ax.has_data() or not ax.dataLim.ymax > 0:
+        ax.text(0.5, 0.5, "no run has a floor probe", transform=ax.transAxes, ha="center")
+        return
+    ax.set_yscale("log", nonpositive="mask")
+    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}x"))
+    ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+    ax.axhline(1.0, color="grey", linestyle=":", linewidth=1)
+    ax.grid(True, which="major", alpha=0.3)
+
+
 def threads_axis(ax, runs: Iterable[dict], logical_cpus: int) -> None:
     """Client threads on a log2 axis when they double (1, 2, 4, ...), ticks at the values run;
     a line where the clients alone fill the machine's logical CPUs."""
@@ -376,12 +428,14 @@ def percentile_axis(ax, max_x: float) -> None:
     ax.grid(True, which="major", alpha=0.3)
 
 
-def draw_distribution(ax, curve: tuple, colour: str, label: str, linestyle: str = "-") -> None:
+def draw_distribution(ax, curve: tuple, colour: str, label: str, linestyle: str = "-",
+                      scale: float = 1e-9) -> None:
+    """scale converts the curve's ns: 1e-9 to seconds, or 1 / floor to multiples of it."""
     xs, med, lo, hi = curve
     marker = "o" if len(xs) < 20 else None  # summary points are points, not a curve
-    ax.plot(xs, med * 1e-9, color=colour, linestyle=linestyle, marker=marker, label=label)
+    ax.plot(xs, med * scale, color=colour, linestyle=linestyle, marker=marker, label=label)
     if np.any(hi > lo):
-        ax.fill_between(xs, lo * 1e-9, hi * 1e-9, color=colour, alpha=0.15, linewidth=0)
+        ax.fill_between(xs, lo * scale, hi * scale, color=colour, alpha=0.15, linewidth=0)
 
 
 def legend(ax, **kwargs) -> None:
@@ -393,7 +447,7 @@ def legend(ax, **kwargs) -> None:
 # The figures: each takes the results and a group, returns a Figure or raises SkipFigure
 
 
-def fig_percentiles(results: sr.Results, group: Group) -> Figure:
+def fig_percentiles(results: sr.Results, group: Group, opts: Options = Options()) -> Figure:
     runs = [r for r in group.runs if sr.buckets_of(r) is not None]
     if not runs:
         raise SkipFigure("no run has a histogram")
@@ -404,33 +458,35 @@ def fig_percentiles(results: sr.Results, group: Group) -> Figure:
     max_x = 0.0
     for engine, (key, reps) in chosen.items():
         curve = percentile_curve([sr.buckets_of(r) for r in reps])
-        if curve is None or not np.any(curve[1] > 0):
+        scale = opts.scale_of(reps)
+        if curve is None or not np.any(curve[1] > 0) or scale is None:
             continue
         label = engine if len(loads) == 1 else f"{engine} ({describe_load(key)})"
         if len(reps) > 1:
             label += f", median of {len(reps)}"
-        draw_distribution(ax, curve, sr.engine_colour(engine), label)
+        draw_distribution(ax, curve, sr.engine_colour(engine), label, scale=scale)
         max_x = max(max_x, curve[0][-1])
     if max_x == 0:
-        raise SkipFigure("every histogram is empty or holds only 0 ns")
+        raise SkipFigure("every histogram is empty or holds only 0 ns"
+                         + (", or no run has a floor probe" if opts.normalise else ""))
     percentile_axis(ax, max_x)
-    latency_axis(ax, "latency")
+    opts.axis(ax, "latency")
     legend(ax, title="engine (band: min..max of repetitions)", title_fontsize=8)
     note = f"at {loads.pop()}" if len(loads) == 1 else "each engine at its largest configuration"
     title(fig, "Latency by percentile", group, results, note)
     return fig
 
 
-def fig_latency_vs_threads(results: sr.Results, group: Group) -> Figure:
+def fig_latency_vs_threads(results: sr.Results, group: Group, opts: Options = Options()) -> Figure:
     runs = thread_sweep_runs(group)
     series = make_series(runs, "threads", ("rate", "window"))
     fig = new_figure(WIDE)
     axes = fig.subplots(1, 3)
     drawn = 0
     for ax, key in zip(axes, ("p50", "p99", "p999")):
-        drawn += plot_metric(ax, series, latency_s(key), log=True)
+        drawn += plot_metric(ax, series, opts.latency(key), log=True)
         threads_axis(ax, runs, results.machine["logical_cpus"])
-        latency_axis(ax, f"{sr.PERCENTILE_LABELS[key]} latency")
+        opts.axis(ax, f"{sr.PERCENTILE_LABELS[key]} latency")
         ax.set_title(sr.PERCENTILE_LABELS[key], fontsize=10)
     if drawn == 0:
         raise SkipFigure("no run has a positive latency")
@@ -439,7 +495,7 @@ def fig_latency_vs_threads(results: sr.Results, group: Group) -> Figure:
     return fig
 
 
-def fig_throughput_vs_threads(results: sr.Results, group: Group) -> Figure:
+def fig_throughput_vs_threads(results: sr.Results, group: Group, opts: Options = Options()) -> Figure:
     runs = thread_sweep_runs(group)
     fig = new_figure()
     ax = fig.subplots()
@@ -451,7 +507,7 @@ def fig_throughput_vs_threads(results: sr.Results, group: Group) -> Figure:
     return fig
 
 
-def fig_context_switches(results: sr.Results, group: Group) -> Figure:
+def fig_context_switches(results: sr.Results, group: Group, opts: Options = Options()) -> Figure:
     runs = [r for r in thread_sweep_runs(group) if sr.ctx_per_1000(r) is not None]
     if not runs:
         raise SkipFigure("no run has context_switches")
@@ -465,7 +521,7 @@ def fig_context_switches(results: sr.Results, group: Group) -> Figure:
     return fig
 
 
-def fig_throughput_latency(results: sr.Results, group: Group) -> Figure:
+def fig_throughput_latency(results: sr.Results, group: Group, opts: Options = Options()) -> Figure:
     series = make_series(group.runs, "rate", ("threads", "window"))
     knees = [find_knee(s, results.rate_sweeps, group.preset) for s in series]
     for s, knee in zip(series, knees):
@@ -474,16 +530,17 @@ def fig_throughput_latency(results: sr.Results, group: Group) -> Figure:
             s.label += f" (knee {sr.format_rate(knee.rate)}{source})"
     fig = new_figure()
     ax = fig.subplots()
-    if plot_metric(ax, series, latency_s("p99"), log=True) == 0:
-        raise SkipFigure("no open-loop run has a p99")
-    for s, knee in zip(series, knees):
-        mark_knee(ax, s, knee)
-    for bound in sorted({sw["p99_bound_ns"] for sw in results.rate_sweeps
-                         if sw["preset"] == group.preset and sw.get("p99_bound_ns")}):
-        ax.axhline(bound * 1e-9, color="grey", linestyle=":", linewidth=1,
-                   label=f"p99 bound {sr.format_ns(bound)}")
+    if plot_metric(ax, series, opts.latency("p99"), log=True) == 0:
+        raise SkipFigure("no open-loop run has a p99" + (" and a floor" if opts.normalise else ""))
+    if opts.normalise is None:
+        for s, knee in zip(series, knees):
+            mark_knee(ax, s, knee)
+        for bound in sorted({sw["p99_bound_ns"] for sw in results.rate_sweeps
+                             if sw["preset"] == group.preset and sw.get("p99_bound_ns")}):
+            ax.axhline(bound * 1e-9, color="grey", linestyle=":", linewidth=1,
+                       label=f"p99 bound {sr.format_ns(bound)}")
     rate_axis(ax, [r["rate"] for r in group.runs])
-    latency_axis(ax, "p99 latency")
+    opts.axis(ax, "p99 latency")
     legend(ax)
     title(fig, "Throughput-latency: p99 vs offered rate", group, results)
     return fig
@@ -504,7 +561,7 @@ def mark_knee(ax, series: Series, knee: Knee | None) -> None:
                 color=series.colour, fontsize=8, ha="right")
 
 
-def fig_backpressure(results: sr.Results, group: Group) -> Figure:
+def fig_backpressure(results: sr.Results, group: Group, opts: Options = Options()) -> Figure:
     if not any((r["summary"].get("shed") or 0) > 0 for r in group.runs):
         raise SkipFigure("no run shed commands (summary.shed is 0 or absent everywhere)")
     series = make_series(group.runs, "rate", ("threads", "window"))
@@ -526,7 +583,7 @@ def fig_backpressure(results: sr.Results, group: Group) -> Figure:
     return fig
 
 
-def fig_corrected(results: sr.Results, group: Group) -> Figure:
+def fig_corrected(results: sr.Results, group: Group, opts: Options = Options()) -> Figure:
     runs = [r for r in group.runs if has_uncorrected(r)]
     if not runs:
         raise SkipFigure("no run has latency_uncorrected_ns or histogram_uncorrected")
@@ -563,20 +620,76 @@ def fig_corrected(results: sr.Results, group: Group) -> Figure:
     return fig
 
 
+def representative(reps: list) -> dict:
+    """Of a configuration's repetitions, the one whose tail stability is the median (the
+    middle one of an odd count, the lower of an even one): a typical run, not the best."""
+    with_series = [r for r in reps if sr.time_series(r)]
+    ranked = sorted(with_series, key=lambda r: (sr.tail_stability(r) is None,
+                                                sr.tail_stability(r) or 0.0))
+    defined = [r for r in ranked if sr.tail_stability(r) is not None]
+    pool = defined or ranked
+    return pool[(len(pool) - 1) // 2]
+
+
+def fig_time_series(results: sr.Results, group: Group, opts: Options = Options()) -> Figure:
+    runs = [r for r in group.runs if sr.time_series(r)]
+    if not runs:
+        raise SkipFigure("no run has a time_series (results version 1)")
+    chosen = largest_config_per_engine(runs)
+    loads = {describe_load(key) for key, _ in chosen.values()}
+    fig = new_figure(TALL)
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    drawn = 0
+    for engine, (key, reps) in chosen.items():
+        run = representative(reps)
+        rows = sr.time_series(run)
+        floor = sr.floor_ns(run)
+        if opts.normalise == "floor" and not floor:
+            continue
+        scale = 1e-9 if opts.normalise is None else 1.0 / floor
+        step = sr.interval_s(run) or 0.1
+        end = run["summary"]["duration_s"]
+        kept = [row for row in rows if row["commands"] > 0]
+        ts = [row["start_s"] + step / 2 for row in kept]
+        p99 = [row["p99_ns"] * scale for row in kept]
+        # The last interval is cut short by the end of the run: its rate over what it lasted.
+        rate = [row["commands"] / max(min(step, end - row["start_s"]), step * 0.05) for row in kept]
+        stability = sr.tail_stability(run)
+        label = engine if len(loads) == 1 else f"{engine} ({describe_load(key)})"
+        label += f", stability {stability:.2f}" if stability is not None else ", stability -"
+        colour, marker = sr.engine_colour(engine), sr.engine_marker(engine)
+        top.plot(ts, p99, color=colour, marker=marker, markersize=3, label=label)
+        bottom.plot(ts, rate, color=colour, marker=marker, markersize=3, label=engine)
+        drawn += len(ts)
+    if drawn == 0:
+        raise SkipFigure("no interval holds a command" + (" in a run with a floor" if opts.normalise else ""))
+    opts.axis(top, "p99 per interval")
+    top.set_title("p99 of each interval (stability: p99 of these over their median)", fontsize=9)
+    legend(top)
+    count_axis(bottom, "commands/s in the interval")
+    bottom.set_xlabel("seconds into the measured part")
+    bottom.set_title("throughput of each interval", fontsize=9)
+    note = f"at {loads.pop()}" if len(loads) == 1 else "each engine at its largest configuration"
+    title(fig, "Latency over time (the repetition with the median stability)", group, results, note)
+    return fig
+
+
 class FigureKind(NamedTuple):
     name: str
-    build: Callable[[sr.Results, Group], Figure]
+    build: Callable[..., Figure]
     modes: tuple = ("closed", "open")
+    normalisable: bool = False  # drawn again with --normalise floor
 
 
 FIGURES = (
-    FigureKind("percentiles", fig_percentiles),
-    FigureKind("latency-vs-threads", fig_latency_vs_threads),
+    FigureKind("percentiles", fig_percentiles, normalisable=True),
+    FigureKind("latency-vs-threads", fig_latency_vs_threads, normalisable=True),
     FigureKind("throughput-vs-threads", fig_throughput_vs_threads),
-    FigureKind("throughput-latency", fig_throughput_latency, ("open",)),
+    FigureKind("throughput-latency", fig_throughput_latency, ("open",), normalisable=True),
     FigureKind("backpressure", fig_backpressure, ("open",)),
     FigureKind("corrected-vs-uncorrected", fig_corrected, ("open",)),
     FigureKind("context-switches", fig_context_switches),
+    FigureKind("time-series", fig_time_series, normalisable=True),
 )
 
 
@@ -584,17 +697,20 @@ FIGURES = (
 # Writing
 
 
-def figure_path(outdir: Path, group: Group, kind: FigureKind, ext: str = "png") -> Path:
-    """<preset>.<mode>.<figure>.<ext>: sorts by workload, says what it is without opening it."""
-    return outdir / f"{group.stem}.{kind.name}.{ext}"
+def figure_path(outdir: Path, group: Group, kind: FigureKind, ext: str = "png",
+                opts: Options = Options()) -> Path:
+    """<preset>.<mode>.<figure>[.floor].<ext>: sorts by workload, says what it is without
+    opening it."""
+    return outdir / f"{group.stem}.{kind.name}{opts.suffix}.{ext}"
 
 
-def save(fig: Figure, outdir: Path, group: Group, kind: FigureKind, svg: bool) -> list[Path]:
+def save(fig: Figure, outdir: Path, group: Group, kind: FigureKind, svg: bool,
+         opts: Options = Options()) -> list[Path]:
     """Writes under a .tmp name and renames, as the C++ side does: a file that looks complete
     never is half-written (a report may link it while plot.py runs)."""
     written = []
     for ext in ("png", "svg") if svg else ("png",):
-        final = figure_path(outdir, group, kind, ext)
+        final = figure_path(outdir, group, kind, ext, opts)
         tmp = final.with_name(f"{final.name}.tmp")
         fig.savefig(tmp, format=ext, dpi=DPI)
         os.replace(tmp, final)
@@ -602,22 +718,26 @@ def save(fig: Figure, outdir: Path, group: Group, kind: FigureKind, svg: bool) -
     return written
 
 
-def render_all(results: sr.Results, outdir: Path, svg: bool = False) -> Rendered:
-    """Every figure for every group; figures whose data are missing become skip lines."""
+def render_all(results: sr.Results, outdir: Path, svg: bool = False,
+               opts: Options = Options()) -> Rendered:
+    """Every figure for every group; figures whose data are missing become skip lines. With
+    opts.normalise only the figures that draw latencies are drawn."""
     written, skipped = [], []
     groups = groups_of(results)
     for kind in FIGURES:
+        if opts.normalise and not kind.normalisable:
+            continue
         applicable = [g for g in groups if g.mode in kind.modes]
         if not applicable:
             skipped.append(f"skipped {kind.name}: no {' or '.join(kind.modes)}-loop runs")
             continue
         for group in applicable:
             try:
-                fig = kind.build(results, group)
+                fig = kind.build(results, group, opts)
             except SkipFigure as e:
-                skipped.append(f"skipped {kind.name} ({group.preset}, {group.mode}): {e}")
+                skipped.append(f"skipped {kind.name}{opts.suffix} ({group.preset}, {group.mode}): {e}")
                 continue
-            written += save(fig, outdir, group, kind, svg)
+            written += save(fig, outdir, group, kind, svg, opts)
     return Rendered(written, skipped)
 
 
@@ -628,6 +748,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", metavar="DIR", help="where to write the figures "
                         "(default: the results directory's figures/)")
     parser.add_argument("--svg", action="store_true", help="also write SVG")
+    parser.add_argument("--normalise", choices=["floor"], help="draw latencies as multiples of "
+                        "each run's floor (the cross-core ping-pong measured before it)")
     return parser.parse_args(argv)
 
 
@@ -642,7 +764,7 @@ def main(argv: list[str] | None = None) -> int:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         return sr.fail(PROG, f"cannot create {outdir}: {e.strerror or e}")
-    rendered = render_all(results, outdir, args.svg)
+    rendered = render_all(results, outdir, args.svg, Options(normalise=args.normalise))
     for line in rendered.skipped:
         print(line, file=sys.stderr)
     for path in rendered.written:

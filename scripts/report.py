@@ -142,11 +142,35 @@ def clock_warnings(results: sr.Results) -> list[str]:
             "partly the measurement itself."]
 
 
+def floor_warnings(results: sr.Results) -> list[str]:
+    """Runs during which the machine's floor moved: the host changed the vCPUs' placement, and
+    the run measured two machines."""
+    unstable = [r for r in results.runs if sr.unstable_floor(r)]
+    if not unstable:
+        return []
+    shown = ", ".join(f"{r['id']} ({sr.format_ns(sr.floor_ns(r, 'before'))} -> "
+                      f"{sr.format_ns(sr.floor_ns(r, 'after'))})" for r in unstable[:6])
+    more = f" and {len(unstable) - 6} more" if len(unstable) > 6 else ""
+    return [f"**Unstable machine**: the cross-core floor moved by more than 1.5x during "
+            f"{len(unstable)} run(s): {shown}{more}. Compare them as multiples of their floor "
+            "(plot.py --normalise floor), or re-run them."]
+
+
+def work_line(results: sr.Results) -> list[str]:
+    work = results.config.get("work") or {}
+    if work.get("kind") == "commands" or results.data.get("calibration"):
+        cal = results.data.get("calibration")
+        how = (f"calibrated so the slowest engine at each point ran about {cal['target_s']:g} s"
+               if cal else f"{work.get('commands')} commands per run")
+        return [f"Work: fixed ({how}): every engine at a point processed the same commands."]
+    return ["Work: time-bounded: engines processed different prefixes of the same streams."]
+
+
 def all_warnings(results: sr.Results) -> list[str]:
     groups = sr.group_runs(results.runs)
     return [*oversubscription_warnings(results), *spread_warnings(groups),
             *shed_warnings(groups), *rejection_warnings(groups), *saturation_warnings(groups),
-            *clock_warnings(results)]
+            *clock_warnings(results), *floor_warnings(results)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,6 +211,9 @@ def config_section(results: sr.Results) -> list[str]:
     lines = ["## Configuration", ""]
     if results.data.get("command"):
         lines += [f"`{results.data['command']}`", ""]
+    lines += [*work_line(results), ""]
+    if results.data.get("interrupted"):
+        lines += ["**Interrupted**: the invocation was stopped; these are the runs it completed.", ""]
     return [*lines, *table(["flag", "value"], rows), ""]
 
 
@@ -209,10 +236,15 @@ def summary_row(key: sr.ConfigKey, runs: list) -> list:
     rejected = med(sr.rejected_total)
     shed = med(lambda r: r["summary"].get("shed"))
     ctx = med(sr.ctx_per_1000)
+    stability = med(sr.tail_stability)
+    cpu = med(lambda r: (r["summary"].get("cpu") or {}).get("ns_per_command"))
+    unstable = sum(sr.unstable_floor(r) for r in runs)
+    floor = sr.format_ns(med(sr.floor_ns)) + (f" ({unstable}!)" if unstable else "")
     return [key.engine, key.preset, key.threads, key.mode, sr.format_rate(key.rate), len(runs),
             sr.format_rate(med(lambda r: r["summary"]["throughput"])),
             *(sr.format_ns(med(lambda r, k=k: sr.run_latency(r, k)))
               for k in ("p50", "p99", "p999", "max")),
+            floor, "-" if stability is None else f"{stability:.2f}", sr.format_ns(cpu),
             f"{sr.format_si(rejected)}{share(rejected, commands)}",
             "-" if shed is None else f"{sr.format_si(shed)}{share(shed, commands + shed)}",
             "-" if ctx is None else f"{ctx:.1f}"]
@@ -220,13 +252,17 @@ def summary_row(key: sr.ConfigKey, runs: list) -> list:
 
 def summary_section(results: sr.Results) -> list[str]:
     header = ["engine", "preset", "threads", "mode", "rate", "reps", "throughput", "p50", "p99",
-              "p99.9", "max", "rejected", "shed", "ctx/1000"]
+              "p99.9", "max", "floor", "stability", "cpu/cmd", "rejected", "shed", "ctx/1000"]
     rows = [summary_row(k, runs) for k, runs in sr.group_runs(results.runs).items()]
     return ["## Summary", "",
             "Medians over repetitions (reps); latencies from the planned send time in open "
-            "loop; rejected as a share of replies, shed as a share of offered commands; "
-            "ctx/1000: context switches per 1000 commands.", "",
-            *table(header, rows, "lllllrrrrrrrrr"), ""]
+            "loop; floor: the cross-core ping-pong p50 measured before each run (n!: runs during "
+            "which it moved by more than 1.5x); stability: p99 of the per-interval p99s over "
+            "their median (1.00 = a stable tail); cpu/cmd: process CPU time per command; "
+            "rejected as a share of replies (the rejection mix, which equal work keeps alike "
+            "across engines), shed as a share of offered commands; ctx/1000: context switches "
+            "per 1000 commands.", "",
+            *table(header, rows, "lllllrrrrrrrrrrrr"), ""]
 
 
 def expected_figures(results: sr.Results, figdir: Path) -> list[tuple]:

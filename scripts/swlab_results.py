@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reading swlab results files (docs/results-format.md, version 1).
+"""Reading swlab results files (docs/results-format.md, versions 1 and 2).
 
 One loader for plot.py, report.py and compare.py, so that all three refuse the same files
 with the same message and agree on what a run's percentiles, configuration and colour are.
@@ -28,7 +28,10 @@ from typing import Any, Iterable, NamedTuple, NoReturn, Sequence
 import numpy as np
 
 FORMAT = "swlab-results"
-VERSION = 1
+VERSION = 2
+# Version 1 (before the floor, the time series and engine_config) is still read: the
+# committed reference sets of earlier commits are in it. What it lacks reads as absent.
+VERSIONS = (1, 2)
 RESULTS_NAME = "results.json"
 
 # Okabe & Ito (2008), "Color Universal Design": eight colours that stay distinguishable under
@@ -53,6 +56,7 @@ ENGINE_COLOURS = {
     "single-writer": OKABE_ITO["bluish-green"],
     "sharded-mutex": OKABE_ITO["reddish-purple"],
     "sharded-single-writer": OKABE_ITO["orange"],
+    "flat-combining": OKABE_ITO["black"],
 }
 ENGINE_MARKERS = {
     "mutex": "o",
@@ -61,10 +65,11 @@ ENGINE_MARKERS = {
     "single-writer": "D",
     "sharded-mutex": "v",
     "sharded-single-writer": "P",
+    "flat-combining": "h",
 }
 KNOWN_ENGINES = tuple(ENGINE_COLOURS)
 FALLBACK_COLOURS = tuple(c for name, c in OKABE_ITO.items() if name != "yellow")
-FALLBACK_MARKERS = ("X", "*", "h", "<", ">", "p", "8")  # none of the known engines' shapes
+FALLBACK_MARKERS = ("X", "*", "<", ">", "p", "8")  # none of the known engines' shapes
 
 # The summary percentiles, in the order and with the names the results file uses.
 PERCENTILES = {"p50": 50.0, "p90": 90.0, "p99": 99.0, "p999": 99.9, "p9999": 99.99}
@@ -206,10 +211,10 @@ def _validate(path: Path, data: Any) -> Results:
         found = "'format' is missing" if "format" not in data else f"format is {fmt!r}"
         raise _Invalid(f"not a swlab results file: {found}, expected {FORMAT!r}")
     version = data.get("version")
-    if version != VERSION or isinstance(version, bool):
+    if version not in VERSIONS or isinstance(version, bool):
         found = "missing" if "version" not in data else json.dumps(version)
         raise _Invalid(f"unsupported results version {found} (this reader understands "
-                       f"version {VERSION})")
+                       f"versions {', '.join(map(str, VERSIONS))})")
     machine = _field(data, "machine", "dict", "top level")
     _field(machine, "cpu_model", "str", "machine")
     _field(machine, "logical_cpus", "int", "machine", minimum=1)
@@ -253,6 +258,18 @@ def _validate_run(run: Any, index: int, seen: set[str]) -> None:
     _field(run, "busy_threads", "int", where, minimum=1)
     _field(run, "oversubscribed", "bool", where, required=False)
     _validate_summary(_field(run, "summary", "dict", where), f"{where}: summary")
+    floor = _field(run, "floor", "dict", where, required=False)
+    if floor is not None:
+        for when in ("before", "after"):
+            sample = _field(floor, when, "dict", f"{where}: floor")
+            _field(sample, "p50_ns", "number", f"{where}: floor.{when}", minimum=0)
+            _field(sample, "p99_ns", "number", f"{where}: floor.{when}", minimum=0)
+    series = _field(run, "time_series", "dict", where, required=False)
+    if series is not None:
+        _validate_time_series(series, f"{where}: time_series")
+    config = _field(run, "engine_config", "dict", where, required=False)
+    if config is not None:
+        _field(config, "spec", "str", f"{where}: engine_config")
     for key in ("histogram", "histogram_uncorrected"):
         hist = _field(run, key, "dict", where, required=False)
         if hist is not None:
@@ -260,6 +277,8 @@ def _validate_run(run: Any, index: int, seen: set[str]) -> None:
 
 
 def _validate_summary(summary: dict, where: str) -> None:
+    _field(summary, "tail_stability", "number", where, required=False, minimum=0)
+    _field(summary, "unsent", "int", where, required=False, minimum=0)
     _field(summary, "duration_s", "number", where, minimum=0)
     if summary["duration_s"] <= 0:
         raise _Invalid(f"{where}: 'duration_s' must be > 0, got {summary['duration_s']}")
@@ -280,6 +299,21 @@ def _validate_summary(summary: dict, where: str) -> None:
     if ctx is not None:
         _field(ctx, "per_1000_commands", "number", f"{where}: context_switches", minimum=0)
     _field(summary, "cpu", "dict", where, required=False)
+
+
+TIME_SERIES_COLUMNS = ("start_s", "commands", "p50_ns", "p99_ns", "max_ns", "context_switches")
+
+
+def _validate_time_series(series: dict, where: str) -> None:
+    _field(series, "interval_s", "number", where, minimum=0)
+    columns = _field(series, "columns", "list", where)
+    if tuple(columns) != TIME_SERIES_COLUMNS:
+        raise _Invalid(f"{where}: 'columns' must be {list(TIME_SERIES_COLUMNS)}, got {columns}")
+    for i, row in enumerate(_field(series, "rows", "list", where)):
+        if not (isinstance(row, list) and len(row) == len(columns)):
+            raise _Invalid(f"{where}: rows[{i}] must have {len(columns)} values")
+        for name, value in zip(columns, row):
+            _check(value, "number", f"{where}: rows[{i}].{name}")
 
 
 def _validate_latency(lat: dict, where: str, required: Sequence[str]) -> None:
@@ -441,6 +475,44 @@ def rejected_total(run: dict) -> int:
 def ctx_per_1000(run: dict) -> float | None:
     ctx = run["summary"].get("context_switches")
     return None if ctx is None else float(ctx["per_1000_commands"])
+
+
+def floor_ns(run: dict, when: str = "before") -> float | None:
+    """The machine's cross-core ping-pong p50 measured before (or after) the run, in ns;
+    None for runs without a probe (version 1, or --probe 0)."""
+    floor = run.get("floor")
+    if not floor or not floor.get(when):
+        return None
+    value = floor[when].get("p50_ns")
+    return float(value) if value else None
+
+
+def unstable_floor(run: dict) -> bool:
+    """The floor moved by more than 1.5x between before and after the run (the C++ side
+    decides and records it; recomputed for files that only carry the samples)."""
+    if "unstable_floor" in run:
+        return bool(run["unstable_floor"])
+    a, b = floor_ns(run, "before"), floor_ns(run, "after")
+    return bool(a and b and max(a, b) / min(a, b) > 1.5)
+
+
+def tail_stability(run: dict) -> float | None:
+    """p99 of the per-interval p99s over their median (1.0 = stable); None when undefined."""
+    value = run["summary"].get("tail_stability")
+    return None if value is None else float(value)
+
+
+def time_series(run: dict) -> list[dict] | None:
+    """The run's time series as one dict per interval (keys: TIME_SERIES_COLUMNS), or None."""
+    series = run.get("time_series")
+    if not series:
+        return None
+    return [dict(zip(series["columns"], row)) for row in series["rows"]]
+
+
+def interval_s(run: dict) -> float | None:
+    series = run.get("time_series")
+    return None if not series else float(series["interval_s"])
 
 
 # ---------------------------------------------------------------------------------------------

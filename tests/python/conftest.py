@@ -133,6 +133,7 @@ def make_run(*, engine: str, threads: int, repetition: int, buckets: list,
              window: int = 1, busy_threads: int | None = None, logical_cpus: int = 2,
              duration_s: float = 1.0, shed: int = 0, rejected_share: float = 0.04,
              ctx_per_1000: float | None = 5.0, uncorrected: list | None = None,
+             floor: tuple[int, int] = (450, 460), stability_spike: float = 1.1,
              omit: tuple = ()) -> dict:
     """One run object of results.json. The buckets' total is the run's replies (commands), and
     throughput follows from it; `omit` drops optional sections by name."""
@@ -161,11 +162,34 @@ def make_run(*, engine: str, threads: int, repetition: int, buckets: list,
         summary["context_switches"] = {"voluntary": switches - switches // 4,
                                        "involuntary": switches // 4,
                                        "per_1000_commands": round(ctx_per_1000, 2)}
+    # Version 2: the floor before and after, and a time series of 10 intervals whose p99s are
+    # the run's p99 but for one interval `stability_spike` times higher (so the tail
+    # stability, the p99 of the p99s over their median, is that factor).
+    intervals = 10
+    rows = []
+    for i in range(intervals):
+        n = commands // intervals + (1 if i < commands % intervals else 0)
+        p99 = int(lat["p99"] * (stability_spike if i == 3 else 1.0))
+        rows.append([round(i * duration_s / intervals, 3), n, lat["p50"], p99, max(p99, lat["max"] if i == 3 else p99),
+                     int((ctx_per_1000 or 0) * n / 1000)])
+    summary["tail_stability"] = round(stability_spike, 4)
+    summary["unsent"] = 0
+    summary["cpu"]["ns_per_command"] = round(summary["cpu"]["user_s"] * 1e9 / max(commands, 1), 1)
     run = {
         "id": run_id(engine, preset, mode, threads, window, rate, repetition),
         "engine": engine, "preset": preset, "threads": threads, "mode": mode, "rate": rate,
-        "window": window, "repetition": repetition, "oversubscribed": busy > logical_cpus,
+        "window": window, "repetition": repetition, "order": 0,
+        "engine_config": {"spec": engine, "name": engine, "markets": "8"},
+        "work": {"kind": "duration", "duration_s": duration_s, "warmup_s": 0.25},
+        "floor": {"before": {"p50_ns": floor[0], "p99_ns": floor[0] * 2, "round_trips": 400_000,
+                             "yields_per_round_trip": 0.0, "pinned": True, "cost_s": 0.2},
+                  "after": {"p50_ns": floor[1], "p99_ns": floor[1] * 2, "round_trips": 400_000,
+                            "yields_per_round_trip": 0.0, "pinned": True, "cost_s": 0.2}},
+        "unstable_floor": max(floor) / min(floor) > 1.5,
+        "oversubscribed": busy > logical_cpus,
         "busy_threads": busy, "summary": summary,
+        "time_series": {"interval_s": duration_s / intervals, "columns": list(swlab_results.TIME_SERIES_COLUMNS),
+                        "rows": rows},
         "by_type": {"place": {k: lat[k] for k in ("p50", "p90", "p99", "p999", "p9999", "max",
                                                   "mean")} | {"count": commands // 2}},
         "histogram": {"unit": "ns", "significant_digits": 3, "buckets": buckets},
@@ -185,7 +209,7 @@ def make_results(runs: list, *, command: str, mode: str = "closed", rates: list 
     engines = sorted({r["engine"] for r in runs}, key=swlab_results.engine_order)
     data = {
         "format": "swlab-results",
-        "version": 1,
+        "version": 2,
         "created": "2026-11-28T05:00:00Z",
         "command": command,
         "machine": {
@@ -238,6 +262,11 @@ REPETITION_JITTER = (1.0, 1.02, 0.98)
 WIDE_JITTER = (1.0, 1.35, 0.8)
 # single-writer at 4 threads rejects 12% of its commands: above the report's 10% threshold.
 HIGH_REJECTION = ("single-writer", 4, 0.12)
+# One run during which the host moved the vCPUs: the floor went from near to far placement.
+UNSTABLE_RUN = ("single-writer", 2, 1)
+UNSTABLE_FLOOR = (150, 600)
+# Tail stability per engine: the p99 of one interval in ten is this many times the others'.
+STABILITY = {"mutex": 1.1, "single-writer": 3.0}
 
 
 def closed_sweep() -> dict:
@@ -254,7 +283,9 @@ def closed_sweep() -> dict:
                     engine=engine, threads=threads, repetition=rep,
                     buckets=buckets, rejected_share=share,
                     busy_threads=threads + (1 if engine == "single-writer" else 0),
-                    ctx_per_1000=CLOSED_CTX[engine][threads] * factor))
+                    ctx_per_1000=CLOSED_CTX[engine][threads] * factor,
+                    floor=UNSTABLE_FLOOR if (engine, threads, rep) == UNSTABLE_RUN else (450, 460),
+                    stability_spike=STABILITY[engine]))
     return make_results(runs, command="swlab sweep --engines mutex,single-writer "
                         "--threads 1,2,4 --repetitions 3 --duration 1", repetitions=3)
 
@@ -304,7 +335,8 @@ def missing_sections() -> dict:
     """Closed loop, 2 engines x 2 thread counts, without histograms, context switches, CPU
     times, by_type, offered/accepted/shed, uncorrected latencies or rate sweeps."""
     omit = ("histogram", "histogram_uncorrected", "by_type", "context_switches", "cpu",
-            "latency_uncorrected_ns", "offered", "accepted", "shed")
+            "latency_uncorrected_ns", "offered", "accepted", "shed", "floor", "time_series",
+            "tail_stability")
     runs = [make_run(engine=e, threads=t, repetition=0,
                      buckets=latency_buckets(int(tp), 1000 * t), omit=omit)
             for e in ("mutex", "rwlock") for t, tp in ((1, 800e3), (2, 600e3))]
@@ -319,7 +351,7 @@ def single_run() -> dict:
 
 def wrong_version() -> dict:
     data = single_run()
-    data["version"] = 2
+    data["version"] = 99
     return data
 
 

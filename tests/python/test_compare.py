@@ -65,6 +65,25 @@ def test_unmatched_configurations_are_listed(a_vs_b):
     assert [(k["engine"], k["threads"]) for k in a_vs_b["only_in_b"]] == [("rwlock", 1)]
 
 
+def test_too_few_repetitions_are_never_called_significant():
+    # 3 against 3, completely separated: the exact test's smallest p is 0.1, so p < 0.05 is out
+    # of reach whatever the data; the verdict says so instead of "no significant change".
+    a = [1.0, 1.1, 1.2]
+    b = [2.0, 2.1, 2.2]
+    m = compare.compare_metric(a, b, lambda v: v, True, 0.05)
+    assert m.significant is False
+    assert m.verdict == "untestable: n=3 vs 3 cannot reach p < 0.05"
+    assert compare.smallest_p_value(3, 3) == pytest.approx(0.1)
+    m = compare.compare_metric(a * 3, b * 3, lambda v: v, True, 0.05)  # 9 vs 9
+    assert m.significant is True and m.verdict == "better"
+
+
+def test_each_comparison_says_whether_its_n_can_reach_alpha(a_vs_b):
+    reach = {k: c["can_reach_alpha"] for k, c in by_config(a_vs_b).items()}
+    assert reach[("mutex", 1)] is True          # 9 vs 9
+    assert reach[("single-writer", 2)] is False  # a single repetition
+
+
 def test_few_repetitions_are_warned_about(a_vs_b):
     assert any("fewer than 9 repetitions" in w and "cannot reach p < 0.05" in w
                for w in a_vs_b["warnings"])
@@ -115,7 +134,7 @@ def test_u_test_helper():
 
 @pytest.mark.parametrize("args, expected", [
     ([FIXTURES / "malformed.json", B], "malformed.json: not valid JSON"),
-    ([A, FIXTURES / "wrong_version.json"], "wrong_version.json: unsupported results version 2"),
+    ([A, FIXTURES / "wrong_version.json"], "wrong_version.json: unsupported results version 99"),
     ([A, FIXTURES / "absent.json"], "absent.json: no such file"),
     ([A, B, "--alpha", "1.5"], "--alpha must be between 0 and 1"),
     ([A], "the following arguments are required: b"),

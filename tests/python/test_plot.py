@@ -13,10 +13,11 @@ from conftest import (MIN_FIGURE_BYTES, PNG_MAGIC, PYTHON, SCRIPTS, error_lines,
 
 ALL_FIGURES = {"percentiles", "latency-vs-threads", "throughput-vs-threads",
                "throughput-latency", "backpressure", "corrected-vs-uncorrected",
-               "context-switches"}
+               "context-switches", "time-series"}
 CLOSED_FIGURES = {"percentiles", "latency-vs-threads", "throughput-vs-threads",
-                  "context-switches"}
-OPEN_FIGURES = {"percentiles", "throughput-latency", "backpressure", "corrected-vs-uncorrected"}
+                  "context-switches", "time-series"}
+OPEN_FIGURES = {"percentiles", "throughput-latency", "backpressure", "corrected-vs-uncorrected",
+                "time-series"}
 
 
 def figure_names(out, prefix, ext="png"):
@@ -82,6 +83,7 @@ def test_missing_sections_are_skipped_with_one_line_each(plotted):
         "skipped backpressure: no open-loop runs",
         "skipped corrected-vs-uncorrected: no open-loop runs",
         "skipped context-switches (balanced, closed): no run has context_switches",
+        "skipped time-series (balanced, closed): no run has a time_series (results version 1)",
     ])
 
 
@@ -133,7 +135,7 @@ def write(tmp_path, name, text):
 @pytest.mark.parametrize("make_args, expected", [
     (lambda t: [fixture("malformed.json")], "malformed.json: not valid JSON"),
     (lambda t: [fixture("wrong_version.json")],
-     "wrong_version.json: unsupported results version 2"),
+     "wrong_version.json: unsupported results version 99"),
     (lambda t: [t / "absent.json"], "absent.json: no such file"),
     (lambda t: [t], "results.json: no such file"),
     (lambda t: [write(t, "other.json", '{"format": "other", "version": 1}')],
@@ -230,3 +232,55 @@ def test_knee_from_rate_sweeps_wins_over_the_heuristic():
     assert plot.find_knee(s, [dict(sweep, max_rate_under_bound=None)], "balanced") is None
     other_threads = dict(sweep, threads=4)
     assert plot.find_knee(s, [other_threads], "balanced").source == "heuristic"
+
+
+# ---------------------------------------------------------------------------------------------
+# Version 2: the floor and the time series
+
+
+def test_normalise_floor_draws_latencies_as_multiples_of_the_floor(tmp_path):
+    out = tmp_path / "figs"
+    proc = run_script("plot.py", fixture("closed_sweep.json"), "--out", out, "--normalise", "floor")
+    assert proc.returncode == 0, proc.stderr
+    names = {p.name for p in out.glob("*.png")}
+    assert names == {f"balanced.closed.{n}.floor.png"
+                     for n in ("percentiles", "latency-vs-threads", "time-series")}
+    for path in out.glob("*.png"):
+        assert_real_png(path)
+
+
+def test_normalised_latency_is_the_latency_over_the_floor():
+    run = make_run(engine="mutex", threads=1, repetition=0, buckets=latency_buckets(10_000, 900),
+                   floor=(300, 310))
+    metric = plot.Options(normalise="floor").latency("p50")
+    assert metric(run) == pytest.approx(sr.run_latency(run, "p50") / 300)
+    plain = plot.Options().latency("p50")
+    assert plain(run) == pytest.approx(sr.run_latency(run, "p50") * 1e-9)
+    run.pop("floor")
+    assert metric(run) is None  # no probe: nothing to divide by, the point is left out
+
+
+def test_time_series_figure_shows_each_engines_representative_run(tmp_path):
+    results = sr.load(fixture("closed_sweep.json"))
+    group = plot.groups_of(results)[0]
+    fig = plot.fig_time_series(results, group)
+    top = fig.axes[0]
+    labels = [t.get_text() for t in top.get_legend().get_texts()]
+    assert labels == ["mutex, stability 1.10", "single-writer, stability 3.00"]
+    # One point per interval that holds commands.
+    assert all(len(line.get_xdata()) == 10 for line in top.get_lines() if line.get_label() in labels)
+
+
+def test_representative_is_the_median_stability():
+    reps = [make_run(engine="mutex", threads=1, repetition=i, buckets=latency_buckets(1000, 900),
+                     stability_spike=s) for i, s in enumerate((5.0, 1.2, 2.0))]
+    assert plot.representative(reps)["repetition"] == 2
+
+
+def test_version_1_files_are_still_read():
+    # The reference set committed before the floor and the time series existed.
+    old = sr.load(SCRIPTS.parent / "results" / "2026-11-28.AMD-EPYC.2c.4b23497" / "overload" / "results.json")
+    assert old.data["version"] == 1
+    run = old.runs[0]
+    assert sr.floor_ns(run) is None and sr.time_series(run) is None and sr.tail_stability(run) is None
+    assert not sr.unstable_floor(run)

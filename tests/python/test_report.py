@@ -11,7 +11,7 @@ import swlab_results as sr
 from conftest import FIXTURES, error_lines, fixture, fixture_texts, run_script
 
 TABLE_HEADER = ("| engine | preset | threads | mode | rate | reps | throughput | p50 | p99 | "
-                "p99.9 | max | rejected | shed | ctx/1000 |")
+                "p99.9 | max | floor | stability | cpu/cmd | rejected | shed | ctx/1000 |")
 LINK = re.compile(r"!\[[^\]]*\]\(([^)]+)\)")
 
 
@@ -94,7 +94,7 @@ def test_figures_are_drawn_and_linked_when_absent(tmp_path):
     d, _ = make_report(tmp_path, "open_sweep.json")
     text = (d / "report.md").read_text()
     links = LINK.findall(text)
-    assert len(links) == 4
+    assert len(links) == 5  # the four open-loop figures and the time series
     for link in links:
         assert link.startswith("figures/balanced.open.")
         assert (d / link).is_file()
@@ -112,7 +112,7 @@ def test_existing_figures_are_linked_relative_to_the_report(tmp_path):
     links = LINK.findall(out.read_text())
     assert [link.rsplit("/", 1)[1] for link in links] == [
         "balanced.closed.percentiles.png", "balanced.closed.latency-vs-threads.png",
-        "balanced.closed.throughput-vs-threads.png"]
+        "balanced.closed.throughput-vs-threads.png", "balanced.closed.time-series.png"]
     for link in links:
         assert link.startswith("../elsewhere/figs/")
         assert (out.parent / link).is_file()
@@ -132,7 +132,7 @@ def test_missing_sections_report(tmp_path):
 
 @pytest.mark.parametrize("name, expected", [
     ("malformed.json", "not valid JSON"),
-    ("wrong_version.json", "unsupported results version 2"),
+    ("wrong_version.json", "unsupported results version 99"),
     ("absent.json", "no such file"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, name, expected):
@@ -165,3 +165,17 @@ def test_fixtures_are_current():
     `/usr/bin/python3 tests/python/conftest.py` after changing the builders."""
     for name, text in fixture_texts().items():
         assert (FIXTURES / name).read_text() == text, f"{name} is stale"
+
+
+def test_a_run_during_which_the_floor_moved_is_reported(tmp_path):
+    d, _ = make_report(tmp_path, "closed_sweep.json")
+    text = (d / "report.md").read_text()
+    assert "**Unstable machine**" in text
+    assert "single-writer.balanced.closed.t2.w1.r1 (150 ns -> 600 ns)" in text
+    row = [r for r in table_rows(text) if r.startswith("| single-writer | balanced | 2 |")][0]
+    assert "(1!)" in row and "| 3.00 |" in row  # the floor cell flags it; stability column
+
+
+def test_a_stable_set_has_no_floor_warning(tmp_path):
+    d, _ = make_report(tmp_path, "open_sweep.json")
+    assert "Unstable machine" not in (d / "report.md").read_text()

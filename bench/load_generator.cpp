@@ -24,10 +24,6 @@
 
 namespace swlab {
 
-RunResult::RunResult() {
-  for (auto& h : by_type) h = std::make_unique<HdrHistogram>();
-}
-
 double RunResult::tail_stability() const {
   std::vector<int64_t> p99s;
   // The last interval is cut short by the end of the run: left out.
@@ -66,8 +62,8 @@ namespace {
 // line so that neighbouring clients' counters never share one.
 struct alignas(kCacheLine) ClientResult {
   HdrHistogram latency;
-  HdrHistogram uncorrected;
-  std::array<HdrHistogram, kCommandTypeCount> by_type;
+  std::unique_ptr<HdrHistogram> uncorrected;  // open loop only
+  std::array<IntervalHistogram, kCommandTypeCount> by_type;
   std::vector<IntervalHistogram> series;  // one per interval of the measured part
   uint64_t offered = 0, unsent = 0, completed = 0, shed = 0, ok = 0;
   std::array<uint64_t, kRejectReasonCount> rejected{};
@@ -156,6 +152,7 @@ class Client {
         open_(cfg_.mode == LoadMode::kOpen),
         interval_(open_ ? cfg_.threads * 1e9 / cfg_.rate : 0),
         stagger_(open_ ? interval_ * id / cfg_.threads : 0) {
+    if (open_) out_.uncorrected = std::make_unique<HdrHistogram>();
     for (auto& b : buffers_) {
       b.trades.reserve(64);
       b.bids.reserve(8);
@@ -251,7 +248,7 @@ class Client {
     const int64_t latency = done_ns - intended_[slot];
     out_.latency.record(latency);
     out_.by_type[static_cast<size_t>(r.cmd.type)].record(latency);
-    if (open_) out_.uncorrected.record(done_ns - actual_[slot]);
+    if (open_) out_.uncorrected->record(done_ns - actual_[slot]);
     while (done_ns >= next_boundary_) {
       ++interval_index_;
       next_boundary_ += cfg_.interval_ns;
@@ -496,8 +493,8 @@ void merge_clients(const std::vector<std::unique_ptr<ClientResult>>& clients, Ru
                    std::vector<IntervalHistogram>* series, int64_t* last_completion) {
   for (const auto& c : clients) {
     result.latency.merge(c->latency);
-    result.uncorrected.merge(c->uncorrected);
-    for (int t = 0; t < kCommandTypeCount; ++t) result.by_type[t]->merge(c->by_type[t]);
+    if (c->uncorrected) result.uncorrected.merge(*c->uncorrected);
+    for (int t = 0; t < kCommandTypeCount; ++t) result.by_type[t].merge(c->by_type[t]);
     result.offered += c->offered;
     result.unsent += c->unsent;
     result.completed += c->completed;

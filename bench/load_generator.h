@@ -21,6 +21,7 @@
 
 #include "engine/engine.h"
 #include "hdr_histogram.h"
+#include "interval_histogram.h"
 #include "workload.h"
 
 namespace swlab {
@@ -74,7 +75,7 @@ struct RunResult {
   std::array<uint64_t, kRejectReasonCount> rejected{};  // by reason (shed included)
   HdrHistogram latency;       // from the intended send time (open loop) / the send (closed)
   HdrHistogram uncorrected;   // open loop: from the actual send time
-  std::array<std::unique_ptr<HdrHistogram>, kCommandTypeCount> by_type;
+  std::array<IntervalHistogram, kCommandTypeCount> by_type;  // within 1.6%
   double cpu_user_s = 0, cpu_system_s = 0;  // whole process, measured part
   double engine_cpu_s = 0;                  // the engine's own threads, measured part
   int64_t ctx_voluntary = 0, ctx_involuntary = 0;
@@ -86,7 +87,6 @@ struct RunResult {
   bool interrupted = false;   // LoadConfig::stop ended it early
   std::string failure;  // non-empty: the run is invalid (broken invariant, lost reply)
 
-  RunResult();
   bool oversubscribed() const { return busy_threads > logical_cpus; }
   uint64_t served() const { return completed - shed; }
   double throughput() const { return duration_s > 0 ? static_cast<double>(served()) / duration_s : 0; }

@@ -28,7 +28,7 @@ TEST_P(LoadRun, CountsEveryReplyAndExcludesWarmup) {
   EXPECT_EQ(r.total_sent, r.total_replies);
   EXPECT_GE(r.total_sent, 4000u) << "warm-up commands are sent and answered, not measured";
   int64_t by_type = 0;
-  for (const auto& h : r.by_type) by_type += h->count();
+  for (const auto& h : r.by_type) by_type += static_cast<int64_t>(h.count());
   EXPECT_EQ(by_type, 4000);
   // A reply left unset counts as a refusal without a reason.
   EXPECT_EQ(refused(r, RejectReason::kNone), 0u) << "replies left unset";

@@ -104,7 +104,7 @@ const EngineOption& durability_option() {
 
 const EngineOption& shards_option() {
   static const EngineOption o = count_option(
-      "shards", "independent engines, market m on shard m % shards (default: chosen for the machine)",
+      "shards", "independent engines, market m on shard m % shards (default: half the usable CPUs, so the clients keep the rest; at least 1, at most one per market)",
       &EngineConfig::shards, 1, 1024);
   return o;
 }

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "cli.h"
+#include "flags.h"
 #include "core/exchange.h"
 #include "persistence/dir_lock.h"
 #include "persistence/persistence.h"
@@ -18,26 +19,6 @@ namespace swlab::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr const char* kHelp =
-    "usage: swlab replay --dir DIR [--until SEQ] [--verify] [--no-snapshot] [--repair] [--snapshot]\n"
-    "\n"
-    "Recovers the state a journaling engine left in DIR: loads the newest snapshot,\n"
-    "replays the journal after it, and prints the last sequence number, the number\n"
-    "of commands in the history and the state's digest (docs/replay.md).\n"
-    "\n"
-    "  --dir DIR       the journal directory (a run's <journal>/<run id>/); for a\n"
-    "                  sharded engine's run, every shard-N under it is replayed\n"
-    "  --until SEQ     stop after command SEQ (or at the last one, if SEQ is past it)\n"
-    "  --verify        check the invariants of the recovered state\n"
-    "  --no-snapshot   ignore snapshots: replay the whole journal from the start\n"
-    "  --repair        truncate a torn tail (otherwise it is reported and left alone)\n"
-    "  --snapshot      write a snapshot of the recovered state into DIR\n"
-    "  (--repair and --snapshot write into DIR: refused while an engine holds it)\n"
-    "\n"
-    "Exit status: 0 recovered (a torn tail is a warning), 1 the journal, a snapshot or\n"
-    "swlab.meta is damaged (the message names the file and byte offset) or an\n"
-    "invariant fails, 2 bad options, a directory without state, or one in use.\n";
 
 struct Options {
   std::string dir;
@@ -175,36 +156,29 @@ int replay_shards(const Options& o, const std::vector<std::string>& shards) {
 
 int cmd_replay(const std::vector<std::string>& args) {
   Options o;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--help" || a == "-h") {
-      std::fputs(kHelp, stdout);
-      return kExitOk;
-    } else if (a == "--verify") {
-      o.verify = true;
-    } else if (a == "--no-snapshot") {
-      o.use_snapshots = false;
-    } else if (a == "--repair") {
-      o.repair = true;
-    } else if (a == "--snapshot") {
-      o.take_snapshot = true;
-    } else if (a == "--dir" || a == "--until") {
-      if (i + 1 >= args.size()) return usage_error("replay", a + " needs a value");
-      const std::string& v = args[++i];
-      if (a == "--dir") {
-        o.dir = v;
-      } else {
-        char* end = nullptr;
-        errno = 0;
-        unsigned long long x = std::strtoull(v.c_str(), &end, 10);
-        if (v.empty() || v[0] == '-' || *end != '\0' || errno != 0 || x == 0)
-          return usage_error("replay", "--until: '" + v + "' is not a positive sequence number");
-        o.until = x;
-      }
-    } else {
-      return usage_error("replay", "unknown option '" + a + "'");
-    }
-  }
+  bool no_snapshot = false;
+  Flags f("replay", "--dir DIR [--until SEQ] [--verify] [--no-snapshot] [--repair] [--snapshot]",
+          "Recovers the state a journaling engine left in DIR: loads the newest snapshot,\n"
+          "replays the journal after it, and prints the last sequence number, the number\n"
+          "of commands in the history and the state's digest (docs/replay.md).");
+  f.text("--dir", "DIR",
+         "the journal directory (a run's <journal>/<run id>/); for a sharded engine's run, every shard-N "
+         "under it is replayed",
+         &o.dir);
+  f.count("--until", "SEQ", "stop after command SEQ (or at the last one, if SEQ is past it)", &o.until, 1,
+          UINT64_MAX);
+  f.flag("--verify", "check the invariants of the recovered state", &o.verify);
+  f.flag("--no-snapshot", "ignore snapshots: replay the whole journal from the start", &no_snapshot);
+  f.flag("--repair", "truncate a torn tail (otherwise it is reported and left alone)", &o.repair);
+  f.flag("--snapshot", "write a snapshot of the recovered state into DIR", &o.take_snapshot);
+  f.epilogue(
+      "--repair and --snapshot write into DIR: refused while an engine holds it.\n"
+      "\n"
+      "Exit status: 0 recovered (a torn tail is a warning), 1 the journal, a snapshot or\n"
+      "swlab.meta is damaged (the message names the file and byte offset) or an\n"
+      "invariant fails, 2 bad options, a directory without state, or one in use.");
+  if (int rc = f.parse(args); rc >= 0) return rc;
+  o.use_snapshots = !no_snapshot;
   if (o.dir.empty()) return usage_error("replay", "--dir is required");
   if (!fs::is_directory(o.dir)) return usage_error("replay", "--dir: '" + o.dir + "' is not a directory");
   if (o.take_snapshot && o.until > 0) return usage_error("replay", "--snapshot takes the whole history; drop --until");

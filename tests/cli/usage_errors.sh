@@ -21,7 +21,7 @@ expect_usage "cannot open '/nonexistent/script'" exec /nonexistent/script
 expect_usage "is given twice" exec --symbols A,B,A
 expect_usage "must be 1 to 16 characters" exec --symbols A,,B
 expect_usage "outside [A-Za-z0-9._-]" exec --symbols 'A,B C'
-expect_usage "more than one FILE" exec a b
+expect_usage "unexpected argument 'b' (only 1 FILE allowed)" exec a b
 expect_usage "unknown option '--nope'" engines --nope
 # swlab run / sweep: every problem is found before a single run starts.
 expect_usage "--engine: unknown engine 'nope'" run --engine mutex,nope

@@ -97,4 +97,52 @@ inline bool pin_current_thread(int cpu) {
   return pthread_setaffinity_np(pthread_self(), sizeof one, &one) == 0;
 }
 
+// One ping-pong session: pins the calling thread (A) and a new echo thread (B) to
+// `cpus` when given, and waits until B is running, so its start-up stays out of
+// anything timed. A's mask is saved and given back by finish(), so the pinning does
+// not leak into the run or benchmark that follows.
+template <class Flags>
+class PingPongSession {
+ public:
+  explicit PingPongSession(std::optional<std::pair<int, int>> cpus) {
+    CPU_ZERO(&saved_);
+    have_saved_ = pthread_getaffinity_np(pthread_self(), sizeof saved_, &saved_) == 0;
+    pinned_a_ = cpus && have_saved_ && pin_current_thread(cpus->first);
+    b_ = std::thread([this, cpus] {
+      if (cpus) pinned_b_ = pin_current_thread(cpus->second);
+      b_ready_.store(true, std::memory_order_release);
+      ping_pong_echo(flags_, &b_yields_);
+    });
+    while (!b_ready_.load(std::memory_order_acquire)) std::this_thread::yield();
+  }
+  PingPongSession(const PingPongSession&) = delete;
+  PingPongSession& operator=(const PingPongSession&) = delete;
+  ~PingPongSession() { finish(); }
+
+  // One round trip from A: ping, then wait for B's pong.
+  void round_trip() {
+    flags_.ping().store(++seq_, std::memory_order_release);
+    wait_for_change(flags_.pong(), seq_ - 1, &a_yields_);
+  }
+  // Stops B and restores A's mask; B's writes (pinned, yields) are visible after it.
+  void finish() {
+    if (!b_.joinable()) return;
+    flags_.ping().store(kPingPongStop, std::memory_order_release);
+    b_.join();
+    if (have_saved_ && pinned_a_) pthread_setaffinity_np(pthread_self(), sizeof saved_, &saved_);
+  }
+  void reset_yields() { a_yields_ = 0; }
+  // Valid after finish().
+  bool pinned() const { return pinned_a_ && pinned_b_; }
+  uint64_t yields() const { return a_yields_ + b_yields_; }
+
+ private:
+  Flags flags_;
+  cpu_set_t saved_;
+  bool have_saved_ = false, pinned_a_ = false, pinned_b_ = false;
+  std::atomic<bool> b_ready_{false};
+  uint64_t seq_ = 0, a_yields_ = 0, b_yields_ = 0;
+  std::thread b_;
+};
+
 }  // namespace swlab

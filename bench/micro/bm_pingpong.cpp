@@ -53,40 +53,13 @@ void BM_PingPong(benchmark::State& state) {
   const bool want_pin = state.range(0) != 0;
   const std::optional<std::pair<int, int>> cpus = want_pin ? first_two_cpus() : std::nullopt;
 
-  // A runs on the benchmark's main thread: remember its mask and give it back afterwards, so
-  // the pinning does not leak into the benchmarks that follow.
-  cpu_set_t saved_mask;
-  CPU_ZERO(&saved_mask);
-  const bool saved = pthread_getaffinity_np(pthread_self(), sizeof saved_mask, &saved_mask) == 0;
-  const bool pinned_a = cpus && saved && pin_current_thread(cpus->first);
+  PingPongSession<Flags> session(cpus);  // B's start-up stays out of the timed loop
+  for (auto _ : state) session.round_trip();
+  session.finish();
 
-  Flags flags;
-  std::atomic<bool> b_ready{false};
-  bool pinned_b = false;
-  uint64_t b_yields = 0;
-
-  std::thread b([&] {
-    if (cpus) pinned_b = pin_current_thread(cpus->second);
-    b_ready.store(true, std::memory_order_release);
-    ping_pong_echo(flags, &b_yields);
-  });
-  // B's start-up (thread creation, pinning) stays out of the timed loop.
-  while (!b_ready.load(std::memory_order_acquire)) std::this_thread::yield();
-
-  uint64_t seq = 0;
-  uint64_t a_yields = 0;
-  for (auto _ : state) {
-    ++seq;
-    flags.ping().store(seq, std::memory_order_release);
-    wait_for_change(flags.pong(), seq - 1, &a_yields);
-  }
-  flags.ping().store(kPingPongStop, std::memory_order_release);
-  b.join();  // B's writes (pinned_b, b_yields) are visible after the join
-  if (saved && pinned_a) pthread_setaffinity_np(pthread_self(), sizeof saved_mask, &saved_mask);
-
-  const bool pinned = pinned_a && pinned_b;
+  const bool pinned = session.pinned();
   state.counters["pinned"] = pinned ? 1 : 0;
-  state.counters["yields"] = benchmark::Counter(static_cast<double>(a_yields + b_yields),
+  state.counters["yields"] = benchmark::Counter(static_cast<double>(session.yields()),
                                                 benchmark::Counter::kAvgIterations);
   state.SetItemsProcessed(state.iterations());  // round trips per second
   state.SetLabel(pinned ? "pinned" : "unpinned");

@@ -109,28 +109,37 @@ void Flags::option(std::string name, std::string metavar, std::string help,
   s.set = std::move(set);
 }
 
-void Flags::count(std::string name, std::string metavar, std::string help, uint64_t* target, uint64_t min,
-                  uint64_t max) {
-  help += " (" + std::to_string(min) + " to " + std::to_string(max) + "; default " + std::to_string(*target) + ")";
-  option(std::move(name), std::move(metavar), std::move(help), [=](const std::string& v) -> std::string {
+namespace {
+
+// Both widths of Flags::count: the value is parsed as 64 bits and range-checked
+// before it is narrowed, so "4294967296" is refused for a 32-bit count, not wrapped.
+template <class T>
+std::function<std::string(const std::string&)> count_setter(T* target, T min, T max) {
+  return [=](const std::string& v) -> std::string {
     uint64_t x;
     if (!parse_u64(v, &x) || x < min || x > max)
       return shown(v) + " is not a whole number from " + std::to_string(min) + " to " + std::to_string(max);
-    *target = x;
+    *target = static_cast<T>(x);
     return {};
-  });
+  };
+}
+
+std::string count_help(std::string help, uint64_t value, uint64_t min, uint64_t max) {
+  return help + " (" + std::to_string(min) + " to " + std::to_string(max) + "; default " + std::to_string(value) + ")";
+}
+
+}  // namespace
+
+void Flags::count(std::string name, std::string metavar, std::string help, uint64_t* target, uint64_t min,
+                  uint64_t max) {
+  option(std::move(name), std::move(metavar), count_help(std::move(help), *target, min, max),
+         count_setter(target, min, max));
 }
 
 void Flags::count(std::string name, std::string metavar, std::string help, uint32_t* target, uint32_t min,
                   uint32_t max) {
-  help += " (" + std::to_string(min) + " to " + std::to_string(max) + "; default " + std::to_string(*target) + ")";
-  option(std::move(name), std::move(metavar), std::move(help), [=](const std::string& v) -> std::string {
-    uint64_t x;
-    if (!parse_u64(v, &x) || x < min || x > max)
-      return shown(v) + " is not a whole number from " + std::to_string(min) + " to " + std::to_string(max);
-    *target = static_cast<uint32_t>(x);
-    return {};
-  });
+  option(std::move(name), std::move(metavar), count_help(std::move(help), *target, min, max),
+         count_setter(target, min, max));
 }
 
 void Flags::number(std::string name, std::string metavar, std::string help, double* target, double min, double max,

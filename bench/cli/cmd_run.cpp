@@ -3,36 +3,36 @@
 
 namespace swlab::cli {
 
-int cmd_run(const std::vector<std::string>& args) {
+namespace {
+
+// The default comparison both commands start from: every engine, balanced preset,
+// 1, 2 and 4 clients, the same fixed work for every engine at a point, calibrated so
+// the slowest engine runs about `target_s`.
+RunPlan default_plan(double target_s, uint32_t repetitions) {
   RunPlan plan;
-  // The default comparison: every engine, balanced preset, a few thread counts, the
-  // same fixed work for every engine at a point (calibrated so the slowest runs
-  // about 0.75 s): about 20-30 s on a 2-core machine.
   plan.engines = EngineRegistry::instance().names();
   plan.threads = {1, 2, 4};
   plan.presets = {"balanced"};
+  plan.repetitions = repetitions;
   plan.commands_auto = true;
-  plan.target_s = 0.75;
+  plan.target_s = target_s;
   plan.base.duration_s = 1.0;
   plan.base.warmup_s = 0.25;
-  if (int rc = parse_run_plan("run", args, &plan); rc >= 0) return rc;
-  return execute_plan("run", plan);
+  return plan;
 }
 
-int cmd_sweep(const std::vector<std::string>& args) {
-  RunPlan plan;
-  // Repetitions in random order; about 40 s on 2 cores by default. The reference
-  // sweeps (scripts/reference.sh) ask for more: 5 repetitions, 1 s per run.
-  plan.engines = EngineRegistry::instance().names();
-  plan.threads = {1, 2, 4};
-  plan.presets = {"balanced"};
-  plan.repetitions = 3;
-  plan.commands_auto = true;
-  plan.target_s = 0.5;
-  plan.base.duration_s = 1.0;
-  plan.base.warmup_s = 0.25;
-  if (int rc = parse_run_plan("sweep", args, &plan); rc >= 0) return rc;
-  return execute_plan("sweep", plan);
+int run_command(const char* name, RunPlan plan, const std::vector<std::string>& args) {
+  if (int rc = parse_run_plan(name, args, &plan); rc >= 0) return rc;
+  return execute_plan(name, plan);
 }
+
+}  // namespace
+
+// One run per point, about 0.75 s for the slowest engine: 20-30 s on 2 cores.
+int cmd_run(const std::vector<std::string>& args) { return run_command("run", default_plan(0.75, 1), args); }
+
+// Repetitions in random order, 0.5 s a run: about 40 s on 2 cores. The reference
+// sweeps (scripts/reference.sh) ask for more: 5 repetitions and more clients.
+int cmd_sweep(const std::vector<std::string>& args) { return run_command("sweep", default_plan(0.5, 3), args); }
 
 }  // namespace swlab::cli

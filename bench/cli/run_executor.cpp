@@ -291,12 +291,7 @@ bool run_knee_searches(Runner& runner, RunPlan& plan, ResultsSet& set) {
           std::vector<int64_t> p99s;
           RateSweepStep st{rate, {}, 0};
           for (uint32_t rep = 0; rep < plan.repetitions && !interrupted(); ++rep) {
-            RunPoint p;
-            p.preset = preset;
-            p.engine = engine;
-            p.threads = threads;
-            p.rate = rate;
-            p.repetition = rep;
+            RunPoint p{.preset = preset, .engine = engine, .threads = threads, .rate = rate, .repetition = rep};
             if (plan.commands_auto || plan.base.max_commands > 0) {
               p.commands = plan.commands_auto ? std::max<uint64_t>(100, static_cast<uint64_t>(rate * plan.target_s))
                                               : plan.base.max_commands;

@@ -15,14 +15,8 @@ std::vector<RunPoint> plan_runs(const RunPlan& plan) {
       for (uint32_t threads : plan.threads)
         for (double rate : rates) {
           for (uint32_t rep = 0; rep < plan.repetitions; ++rep) {
-            RunPoint p;
-            p.preset = preset;
-            p.engine = engine;
-            p.threads = threads;
-            p.rate = rate;
-            p.repetition = rep;
-            p.config = config;
-            runs.push_back(p);
+            runs.push_back(RunPoint{
+                .preset = preset, .engine = engine, .threads = threads, .rate = rate, .repetition = rep, .config = config});
           }
           ++config;
         }

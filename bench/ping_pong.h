@@ -39,25 +39,50 @@ struct SeparateLines {
 static_assert(offsetof(SeparateLines, pong_line) - offsetof(SeparateLines, ping_line) >= kCacheLine,
               "ping and pong must be a cache line apart");
 
+// Both flags in one line: every store invalidates the line the other thread is
+// polling, including its own flag.
+struct alignas(kCacheLine) SameLine {
+  std::atomic<uint64_t> ping_value{0};
+  std::atomic<uint64_t> pong_value{0};
+  std::atomic<uint64_t>& ping() { return ping_value; }
+  std::atomic<uint64_t>& pong() { return pong_value; }
+};
+// The struct is 128-aligned and both flags lie in its first 16 bytes, so they share one
+// 64-byte line on any x86 or ARM part.
+static_assert(offsetof(SameLine, pong_value) + sizeof(std::atomic<uint64_t>) <= 64,
+              "both flags must be in one 64-byte line");
+
 inline constexpr uint64_t kPingPongStop = std::numeric_limits<uint64_t>::max();
 
-// PAUSE between polls; after this many failed polls in one wait, yield on every
+// How a ping-pong thread waits for its peer's store. The default: PAUSE between
+// polls; after kPingPongSpinsBeforeYield failed polls in one wait, yield on every
 // further poll. A round trip between two running cores takes a few hundred ns at
 // most, so a wait that reaches 2048 polls (tens of microseconds) means the peer is
 // not running (the machine is oversubscribed), and spinning through our time slice
-// would only keep it off the CPU longer.
+// would only keep it off the CPU longer. bm_spin_suspects.cpp swaps in other waits
+// (no PAUSE, other budgets, a budget in ns) to find what the spin loop itself costs.
 inline constexpr int kPingPongSpinsBeforeYield = 2048;
+
+struct PauseThenYield {
+  static constexpr const char* kName = "pause-2048";
+  int spins = 0;
+  // True: poll again at once; false: the caller yields.
+  bool spin() {
+    if (spins >= kPingPongSpinsBeforeYield) return false;
+    ++spins;
+    cpu_relax();
+    return true;
+  }
+};
 
 // Spins until `flag` differs from `old` (acquire: what the writer did before its
 // release store is visible); returns the new value and adds the yields it needed.
+template <class Wait = PauseThenYield>
 inline uint64_t wait_for_change(const std::atomic<uint64_t>& flag, uint64_t old, uint64_t* yields) {
-  int spins = 0;
+  Wait wait;
   uint64_t v;
   while ((v = flag.load(std::memory_order_acquire)) == old) {
-    if (spins < kPingPongSpinsBeforeYield) {
-      ++spins;
-      cpu_relax();
-    } else {
+    if (!wait.spin()) {
       std::this_thread::yield();
       ++*yields;
     }
@@ -66,12 +91,13 @@ inline uint64_t wait_for_change(const std::atomic<uint64_t>& flag, uint64_t old,
 }
 
 // Thread B's whole life: echo every ping until kPingPongStop.
-template <class Flags>
+template <class Flags, class Wait = PauseThenYield>
 void ping_pong_echo(Flags& flags, uint64_t* yields) {
   uint64_t last = 0;
   while (true) {
-    const uint64_t seq = wait_for_change(flags.ping(), last, yields);
+    const uint64_t seq = wait_for_change<Wait>(flags.ping(), last, yields);
     if (seq == kPingPongStop) return;
+    if constexpr (requires { flags.on_pong(); }) flags.on_pong();
     flags.pong().store(seq, std::memory_order_release);
     last = seq;
   }
@@ -101,7 +127,7 @@ inline bool pin_current_thread(int cpu) {
 // `cpus` when given, and waits until B is running, so its start-up stays out of
 // anything timed. A's mask is saved and given back by finish(), so the pinning does
 // not leak into the run or benchmark that follows.
-template <class Flags>
+template <class Flags, class Wait = PauseThenYield>
 class PingPongSession {
  public:
   explicit PingPongSession(std::optional<std::pair<int, int>> cpus) {
@@ -111,7 +137,7 @@ class PingPongSession {
     b_ = std::thread([this, cpus] {
       if (cpus) pinned_b_ = pin_current_thread(cpus->second);
       b_ready_.store(true, std::memory_order_release);
-      ping_pong_echo(flags_, &b_yields_);
+      ping_pong_echo<Flags, Wait>(flags_, &b_yields_);
     });
     while (!b_ready_.load(std::memory_order_acquire)) std::this_thread::yield();
   }
@@ -121,8 +147,11 @@ class PingPongSession {
 
   // One round trip from A: ping, then wait for B's pong.
   void round_trip() {
+    // A Flags type may model more of a real request (the engine's admission word):
+    // on_ping() runs before the ping, on_pong() in B before the pong.
+    if constexpr (requires { flags_.on_ping(); }) flags_.on_ping();
     flags_.ping().store(++seq_, std::memory_order_release);
-    wait_for_change(flags_.pong(), seq_ - 1, &a_yields_);
+    wait_for_change<Wait>(flags_.pong(), seq_ - 1, &a_yields_);
   }
   // Stops B and restores A's mask; B's writes (pinned, yields) are visible after it.
   void finish() {

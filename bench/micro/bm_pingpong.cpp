@@ -35,19 +35,6 @@ namespace {
 
 using namespace swlab;
 
-// Both flags in one line: every store invalidates the line the other thread is
-// polling, including its own flag.
-struct alignas(kCacheLine) SameLine {
-  std::atomic<uint64_t> ping_value{0};
-  std::atomic<uint64_t> pong_value{0};
-  std::atomic<uint64_t>& ping() { return ping_value; }
-  std::atomic<uint64_t>& pong() { return pong_value; }
-};
-// The struct is 128-aligned and both flags lie in its first 16 bytes, so they share one
-// 64-byte line on any x86 or ARM part.
-static_assert(offsetof(SameLine, pong_value) + sizeof(std::atomic<uint64_t>) <= 64,
-              "both flags must be in one 64-byte line");
-
 template <typename Flags>
 void BM_PingPong(benchmark::State& state) {
   const bool want_pin = state.range(0) != 0;

@@ -119,61 +119,55 @@ class JsonParser {
     return true;
   }
 
+  // True and past `c` when the next character is `c`.
+  bool eat(char c) {
+    if (p_ < s_.size() && s_[p_] == c) {
+      ++p_;
+      return true;
+    }
+    return false;
+  }
+
+  // An array's or object's items up to `close`: `item` parses one (false on error),
+  // then a ',' or `close` must follow.
+  template <class Item>
+  std::unique_ptr<Json> sequence(std::unique_ptr<Json> v, char close, Item item) {
+    ++p_;  // the opening bracket
+    skip();
+    if (eat(close)) return v;
+    while (true) {
+      skip();
+      if (!item(*v)) return nullptr;
+      skip();
+      if (eat(',')) continue;
+      if (eat(close)) return v;
+      return fail(std::string("expected ',' or '") + close + "'");
+    }
+  }
+
   std::unique_ptr<Json> array(std::unique_ptr<Json> v, int depth) {
     v->kind_ = Json::Kind::kArray;
-    ++p_;
-    skip();
-    if (p_ < s_.size() && s_[p_] == ']') {
-      ++p_;
-      return v;
-    }
-    while (true) {
+    return sequence(std::move(v), ']', [&](Json& into) {
       auto item = value(depth + 1);
-      if (!item) return nullptr;
-      v->items_.push_back(std::move(item));
-      skip();
-      if (p_ < s_.size() && s_[p_] == ',') {
-        ++p_;
-        continue;
-      }
-      if (p_ < s_.size() && s_[p_] == ']') {
-        ++p_;
-        return v;
-      }
-      return fail("expected ',' or ']'");
-    }
+      if (!item) return false;
+      into.items_.push_back(std::move(item));
+      return true;
+    });
   }
 
   std::unique_ptr<Json> object(std::unique_ptr<Json> v, int depth) {
     v->kind_ = Json::Kind::kObject;
-    ++p_;
-    skip();
-    if (p_ < s_.size() && s_[p_] == '}') {
-      ++p_;
-      return v;
-    }
-    while (true) {
-      skip();
+    return sequence(std::move(v), '}', [&](Json& into) {
       std::string key;
-      if (p_ >= s_.size() || s_[p_] != '"' || !string(&key)) return fail("expected a string key");
+      if (p_ >= s_.size() || s_[p_] != '"' || !string(&key)) return fail("expected a string key") != nullptr;
       skip();
-      if (p_ >= s_.size() || s_[p_] != ':') return fail("expected ':'");
-      ++p_;
+      if (!eat(':')) return fail("expected ':'") != nullptr;
       auto item = value(depth + 1);
-      if (!item) return nullptr;
-      v->keys_.push_back(std::move(key));
-      v->items_.push_back(std::move(item));
-      skip();
-      if (p_ < s_.size() && s_[p_] == ',') {
-        ++p_;
-        continue;
-      }
-      if (p_ < s_.size() && s_[p_] == '}') {
-        ++p_;
-        return v;
-      }
-      return fail("expected ',' or '}'");
-    }
+      if (!item) return false;
+      into.keys_.push_back(std::move(key));
+      into.items_.push_back(std::move(item));
+      return true;
+    });
   }
 
   std::string_view s_;

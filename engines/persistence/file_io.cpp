@@ -1,9 +1,11 @@
 #include "persistence/file_io.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 
@@ -162,6 +164,33 @@ int read_at(int fd, uint64_t offset, void* buf, std::size_t n, std::size_t* got)
     *got += static_cast<std::size_t>(r);
   }
   return 0;
+}
+
+std::vector<std::string> list_numbered_files(const std::string& dir, bool (*parse)(const std::string& name, uint64_t* n),
+                                             const char* what, std::string* error) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) {
+    if (errno != ENOENT && error != nullptr) *error = sys_error((std::string("open ") + what).c_str(), dir, errno);
+    return {};
+  }
+  std::vector<std::pair<uint64_t, std::string>> found;
+  errno = 0;
+  while (dirent* e = ::readdir(d)) {
+    uint64_t n = 0;
+    if (parse(e->d_name, &n)) found.emplace_back(n, e->d_name);
+    errno = 0;
+  }
+  const int err = errno;
+  ::closedir(d);
+  if (err != 0) {
+    if (error != nullptr) *error = sys_error((std::string("read ") + what).c_str(), dir, err);
+    return {};
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<std::string> paths;
+  paths.reserve(found.size());
+  for (auto& f : found) paths.push_back(join_path(dir, f.second));
+  return paths;
 }
 
 }  // namespace swlab

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "persistence/file_system.h"
 
@@ -59,6 +60,13 @@ const char* file_type_name(unsigned mode);
 
 // dir + "/" + name (no doubled slash), and the directory part of a path.
 std::string join_path(const std::string& dir, const std::string& name);
+
+// The files in `dir` whose names `parse` accepts (it extracts the number the name
+// carries: a segment's first seq, a snapshot's seq), as paths in that number's
+// order. A missing directory is an empty list and no error; any other failure to
+// list it sets *error ("<what> <dir>: <reason>").
+std::vector<std::string> list_numbered_files(const std::string& dir, bool (*parse)(const std::string& name, uint64_t* n),
+                                             const char* what, std::string* error);
 std::string parent_dir(const std::string& path);
 
 }  // namespace swlab

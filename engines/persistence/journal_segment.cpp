@@ -1,6 +1,5 @@
 #include "persistence/journal_segment.h"
 
-#include <dirent.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -46,28 +45,9 @@ uint64_t segment_first_seq(const std::string& path) {
 }
 
 std::vector<std::string> list_segments(const std::string& dir, std::string* error) {
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) {
-    if (errno != ENOENT && error != nullptr) *error = sys_error("open journal directory", dir, errno);
-    return {};
-  }
-  std::vector<std::pair<uint64_t, std::string>> found;
-  errno = 0;
-  while (dirent* e = ::readdir(d)) {
-    uint64_t first = 0;
-    if (parse_segment_file_name(e->d_name, &first)) found.emplace_back(first, e->d_name);
-    errno = 0;
-  }
-  int e = errno;
-  ::closedir(d);
-  if (e != 0) {
-    if (error != nullptr) *error = sys_error("read journal directory", dir, e);
-    return {};
-  }
-  std::sort(found.begin(), found.end());
-  std::vector<std::string> paths;
-  paths.reserve(found.size());
-  for (auto& [first, name] : found) paths.push_back(join_path(dir, name));
+  std::string why;
+  std::vector<std::string> paths = list_numbered_files(dir, parse_segment_file_name, "journal directory", &why);
+  if (!why.empty() && error != nullptr) *error = why;
   return paths;
 }
 

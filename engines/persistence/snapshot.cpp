@@ -1,6 +1,5 @@
 #include "persistence/snapshot.h"
 
-#include <dirent.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -73,29 +72,10 @@ bool parse_snapshot_file_name(const std::string& name, uint64_t* seq) {
 }
 
 std::vector<std::string> list_snapshots(const std::string& dir, std::string* error) {
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) {
-    if (errno != ENOENT) set_error(error, sys_error("open directory", dir, errno));
-    return {};
-  }
-  std::vector<std::pair<uint64_t, std::string>> found;
-  errno = 0;
-  while (dirent* e = ::readdir(d)) {
-    uint64_t seq = 0;
-    if (parse_snapshot_file_name(e->d_name, &seq)) found.emplace_back(seq, e->d_name);
-    errno = 0;
-  }
-  const int e = errno;
-  ::closedir(d);
-  if (e != 0) {
-    set_error(error, sys_error("read directory", dir, e));
-    return {};
-  }
-  std::sort(found.begin(), found.end());
-  std::vector<std::string> out;
-  out.reserve(found.size());
-  for (auto& f : found) out.push_back(join_path(dir, f.second));
-  return out;
+  std::string why;
+  std::vector<std::string> paths = list_numbered_files(dir, parse_snapshot_file_name, "directory", &why);
+  if (!why.empty() && error != nullptr) *error = why;
+  return paths;
 }
 
 std::string encode_snapshot(uint64_t seq, const Exchange& exchange) {

@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
 # Produces a reference result set for this machine under
-# results/<date>.<cpu>.<cores>c.<commit>/ (the name comes from `swlab`):
-#   closed/   thread sweep, every engine, balanced / read-heavy / hot-market, 3 repetitions
-#   open/     open-loop knee search per engine, plus overload runs (reject) past saturation
-#   journal-{off,none,batch,always}/   the cost of the journal, single-writer vs mutex
-#   audit.json, audit.txt   swlab audit
+# results/<date>.<cpu>.<cores>c.<commit>/ (the name comes from `swlab machine`):
+#   closed/   every registered engine x 1,2,4,8 clients x balanced / read-heavy /
+#             hot-market; 5 repetitions in random order; fixed work (one N per point,
+#             calibrated so the slowest engine runs about 0.5 s); floor probe before and
+#             after every run; a 100 ms latency time series per run
+#   open/     open-loop knee search per engine (median p99 over 5 repetitions)
+#   overload/ reject vs block past saturation, 5 repetitions
+#   journal/  the cost of the journal: single-writer vs mutex, off / none / batch /
+#             always, 1 and 4 clients, 5 repetitions, fixed work
+#   audit.json, audit.txt   swlab audit --long
 #   micro/    Google Benchmark JSON of the microbenchmarks
-#   figures and report.md in closed/ and open/
-# Takes about 15 minutes on 2 cores. Run it on an otherwise idle machine.
+#   figures (raw and --normalise floor) and report.md in each sweep directory
+# About 20 minutes on 2 cores. Run it on an otherwise idle machine: every run records
+# the floor and the load average, so a disturbed run shows, but it is still disturbed.
 #
-# usage: scripts/reference.sh [BUILD_DIR] [LABEL]
-#   BUILD_DIR defaults to build/release (built here if missing); LABEL describes the
-#   machine in the results ("2-core development machine" ...).
+# usage: scripts/reference.sh [--quick] [BUILD_DIR] [LABEL]
+#   --quick     1 repetition, 1 and 2 clients, balanced only, no microbenchmarks or
+#               audit (about 1 minute): checks the script, not the machine
+#   BUILD_DIR   defaults to build/release (built here if missing)
+#   LABEL       describes the machine in the results ("2-vCPU KVM guest" ...)
+# Ctrl-C stops at once; every sweep finished so far stays, and an interrupted sweep
+# is marked as such in its results.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+quick=0
+if [ "${1:-}" = "--quick" ]; then quick=1; shift; fi
+case "${1:-}" in -*) echo "usage: scripts/reference.sh [--quick] [BUILD_DIR] [LABEL]" >&2; exit 2 ;; esac
 build=${1:-build/release}
 label=${2:-}
 if [ ! -x "$build/swlab" ]; then
@@ -23,44 +36,69 @@ if [ ! -x "$build/swlab" ]; then
 fi
 swlab="$build/swlab"
 name=$("$swlab" machine | sed -n 's/^results_dir *results\///p')
+[ -n "$name" ] || { echo "reference.sh: 'swlab machine' named no results directory" >&2; exit 1; }
 out="results/$name"
+[ $quick -eq 1 ] && out="$out.quick"
+if [ -e "$out" ]; then echo "reference.sh: $out exists; move it away first" >&2; exit 2; fi
 mkdir -p "$out/micro"
 echo "reference results -> $out" >&2
-lab=(--label "${label:-$(nproc)-core machine}")
+lab=(--label "${label:-$(nproc)-CPU machine}")
+if [ $quick -eq 1 ]; then
+  reps=1; threads=1,2; presets=balanced
+else
+  reps=5; threads=1,2,4,8; presets=balanced,read-heavy,hot-market
+fi
+common=(--repetitions "$reps" --order random "${lab[@]}")
 
-"$swlab" sweep --engine mutex,rwlock,spinlock,single-writer,sharded-mutex,sharded-single-writer \
-  --threads 1,2,4,8 --preset balanced,read-heavy,hot-market --repetitions 3 --duration 1 --warmup 0.25 \
-  "${lab[@]}" --out "$out/closed" | tee "$out/closed.txt"
+figures() {  # figures DIR: raw and floor-normalised figures, and the report
+  /usr/bin/python3 scripts/plot.py "$1/results.json" || true
+  /usr/bin/python3 scripts/plot.py --normalise floor "$1/results.json" || true
+  /usr/bin/python3 scripts/report.py "$1/results.json" || true
+}
+
+# Every registered engine, fixed work: one N per (preset, threads), the same for
+# every engine, calibrated so the slowest runs about 0.5 s.
+"$swlab" sweep --threads "$threads" --preset "$presets" --commands auto --target 0.5 \
+  "${common[@]}" --out "$out/closed" | tee "$out/closed.txt"
+figures "$out/closed"
 
 "$swlab" sweep --engine mutex,spinlock,single-writer,sharded-single-writer --threads 2 --mode open \
-  --find-knee 1000 --rate-start 25000 --rate-factor 2 --max-steps 9 --duration 1 --warmup 0.25 \
-  "${lab[@]}" --out "$out/open" | tee "$out/open.txt"
+  --find-knee 1000 --rate-start 25000 --rate-factor 2 --max-steps 9 --duration 0.5 --warmup 0.1 \
+  "${common[@]}" --out "$out/open" | tee "$out/open.txt"
+figures "$out/open"
+
 "$swlab" sweep --engine single-writer:overload=reject:capacity=16,single-writer:overload=block:capacity=16 \
-  --threads 2 --window 32 --mode open --rate 100000,400000,1600000,6400000 --repetitions 2 --duration 1 --warmup 0.25 \
-  "${lab[@]}" --out "$out/overload" | tee "$out/overload.txt"
+  --threads 2 --window 32 --mode open --rate 100000,400000,1600000,6400000 --duration 0.5 --warmup 0.1 \
+  "${common[@]}" --out "$out/overload" | tee "$out/overload.txt"
+figures "$out/overload"
 
 # The cost of the journal: single-writer (group commit) vs mutex (fsync under the
-# lock), each durability mode, 1 and 4 clients; and the same engines without one.
-"$swlab" run --engine single-writer,mutex --threads 1,4 --duration 1 --warmup 0.25 "${lab[@]}" \
-  --out "$out/journal-off" | tee "$out/journal-off.txt"
-for mode in none batch always; do
-  rm -rf "/tmp/swlab-journal-$mode"
-  "$swlab" run --engine single-writer,mutex --threads 1,4 --duration 1 --warmup 0.25 "${lab[@]}" \
-    --journal "/tmp/swlab-journal-$mode" --durability "$mode" --out "$out/journal-$mode" | tee "$out/journal-$mode.txt"
-  rm -rf "/tmp/swlab-journal-$mode"
+# lock), each durability mode, 1 and 4 clients, and the same engines without one.
+for mode in off none batch always; do
+  jflags=()
+  if [ "$mode" != off ]; then
+    jdir=$(mktemp -d /tmp/swlab-journal-$mode.XXXXXX)
+    jflags=(--journal "$jdir" --durability "$mode")
+  fi
+  # With fdatasync in the path (batch, always) the disk sets the pace and it can
+  # change 10x within a sweep, so a calibrated N can turn a 0.3 s run into minutes:
+  # those modes run for a fixed time instead, and the table's rejection mix shows
+  # how far the engines' work differed.
+  if [ "$mode" = batch ] || [ "$mode" = always ]; then work=(--duration 0.5 --warmup 0.1)
+  else work=(--commands auto --target 0.3); fi
+  "$swlab" sweep --engine single-writer,mutex --threads 1,4 "${work[@]}" "${jflags[@]}" \
+    "${common[@]}" --out "$out/journal-$mode" | tee "$out/journal-$mode.txt"
+  [ "$mode" != off ] && rm -rf "$jdir"
+  figures "$out/journal-$mode"
 done
 
-"$swlab" audit --commands 200000 --threads 2 --durability none --out "$out/audit.json" | tee "$out/audit.txt"
-
-set +e  # a failing microbenchmark must not cost the others
-for bm in bm_order_book bm_histogram bm_load_generator bm_request_reply bm_locks bm_false_sharing; do
-  [ -x "$build/bench/micro/$bm" ] || continue
-  echo "== $bm" >&2
-  "$build/bench/micro/$bm" --benchmark_out="$out/micro/$bm.json" --benchmark_out_format=json | tee "$out/micro/$bm.txt"
-done
-
-for d in closed open overload journal-off journal-none journal-batch journal-always; do
-  /usr/bin/python3 scripts/plot.py "$out/$d/results.json" || true
-  /usr/bin/python3 scripts/report.py "$out/$d/results.json" || true
-done
+if [ $quick -eq 0 ]; then
+  "$swlab" audit --long --threads 2 --durability none --out "$out/audit.json" | tee "$out/audit.txt"
+  set +e  # a failing microbenchmark must not cost the others
+  for bm in bm_order_book bm_histogram bm_load_generator bm_request_reply bm_locks bm_false_sharing; do
+    [ -x "$build/bench/micro/$bm" ] || continue
+    echo "== $bm" >&2
+    "$build/bench/micro/$bm" --benchmark_out="$out/micro/$bm.json" --benchmark_out_format=json | tee "$out/micro/$bm.txt"
+  done
+fi
 echo "done: $out" >&2

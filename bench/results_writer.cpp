@@ -8,6 +8,12 @@
 
 #include "json_writer.h"
 #include "persistence/file_io.h"
+#include "engine/completion.h"
+#include "locks/spinlock.h"
+#include "platform/spin_budget.h"
+#include "single_writer/wait/wait_blocking.h"
+#include "single_writer/wait/wait_busy_spin.h"
+#include "single_writer/wait/wait_spin_yield.h"
 
 namespace swlab {
 
@@ -396,6 +402,21 @@ void calibration_object(JsonWriter& j, const ResultsSet& s) {
   j.end_object();
 }
 
+// The spin budgets every wait in the engines uses, in ns, and the measured cost of
+// one PAUSE that turns them into counts (engines/platform/spin_budget.h).
+void spin_object(JsonWriter& j) {
+  j.begin_object();
+  j.field("pause_ns", pause_ns());
+  j.key("budgets_ns").begin_object();
+  j.field("blocking_wait_spin", BlockingWait::kSpinNs);
+  j.field("spin_yield_wait_spin", SpinYieldWait::kSpinNs);
+  j.field("busy_spin_wait_yield_every", BusySpinWait::kYieldEveryNs);
+  j.field("reply_spin_before_sleep", Completion::kSpinNs);
+  j.field("spinlock_spin", Spinlock::kSpinNs);
+  j.end_object();
+  j.end_object();
+}
+
 }  // namespace
 
 std::string to_json(const ResultsSet& s) {
@@ -427,6 +448,8 @@ std::string to_json(const ResultsSet& s) {
   j.key("generator").begin_object();
   j.field("ns_per_command", s.generator_ns_per_command);
   j.end_object();
+  j.key("spin");
+  spin_object(j);
   j.key("config");
   config_object(j, s);
   j.key("calibration");

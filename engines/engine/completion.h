@@ -13,16 +13,29 @@
 
 #include "platform/cpu_relax.h"
 #include "platform/futex.h"
+#include "platform/spin_budget.h"
 
 namespace swlab {
 
 class Completion {
  public:
-  // Spins this many PAUSEs before sleeping: about the cost of one round trip to a
-  // running engine thread, so a reply that is coming soon is caught without a
-  // syscall, while a caller on an oversubscribed machine stops burning the core the
-  // engine needs.
-  static constexpr int kSpins = 512;
+  // Spins this long before sleeping: a few round trips to a running engine thread,
+  // so a reply that is coming soon is caught without a syscall, while a caller on an
+  // oversubscribed machine stops burning the core the engine needs (10 us was 512
+  // PAUSEs on the development machine). No spin while the engine threads fill every
+  // CPU: the reply cannot come until one of them gets this caller's CPU.
+  static constexpr int64_t kSpinNs = 10'000;
+
+  // The spin phase shared by the sleeping reply paths: true when the slot completed.
+  bool spin_until_ready() const {
+    if (!spin_allowed()) return ready();
+    static const uint32_t spins = pauses_for(kSpinNs);
+    for (uint32_t i = 0; i < spins; ++i) {
+      if (ready()) return true;
+      cpu_relax();
+    }
+    return ready();
+  }
 
   static constexpr uint32_t kPending = 0;
   static constexpr uint32_t kDone = 1;
@@ -47,10 +60,7 @@ class Completion {
   void complete_inline() { state_.store(kDone, std::memory_order_release); }
 
   void wait() {
-    for (int i = 0; i < kSpins; ++i) {
-      if (ready()) return;
-      cpu_relax();
-    }
+    if (spin_until_ready()) return;
     uint32_t s = kPending;
     // Announce the sleep so complete() knows a wake-up syscall is needed.
     if (state_.compare_exchange_strong(s, kSleeping, std::memory_order_acq_rel) ||

@@ -28,6 +28,7 @@
 #include "engine/exchange_core.h"
 #include "engine/overload_policy.h"
 #include "engine/state_core.h"
+#include "platform/spin_budget.h"
 #include "platform/cache_line.h"
 #include "platform/futex.h"
 #include "platform/thread_cpu.h"
@@ -278,6 +279,7 @@ class SingleWriterEngine final : public Engine {
   }
 
   void run() {
+    const EngineThreadScope counted;  // the wait strategies' spin_allowed() sees this thread
     uint32_t idle = 0;
     while (true) {
       std::size_t n = pop(batch_.data());

@@ -111,9 +111,11 @@ def check_dir(out, mode, expect_runs):
     with open(os.path.join(out, "results.json")) as f:
         doc = json.load(f)
     check(doc["format"] == "swlab-results" and doc["version"] == 2, "format/version")
-    for key in ["created", "command", "interrupted", "machine", "machine_state", "clock", "generator", "config",
-                "calibration", "runs", "rate_sweeps"]:
+    for key in ["created", "command", "interrupted", "machine", "machine_state", "clock", "generator", "spin",
+                "config", "calibration", "runs", "rate_sweeps"]:
         check(key in doc, f"results lack {key}")
+    check(doc["spin"]["pause_ns"] > 0 and doc["spin"]["budgets_ns"]["blocking_wait_spin"] > 0,
+          f"spin budgets not recorded: {doc['spin']}")
     for key in ["hostname", "cpu_model", "logical_cpus", "kernel", "compiler", "build_type", "build_flags",
                 "git_commit", "git_dirty", "label"]:
         check(key in doc["machine"], f"machine lacks {key}")

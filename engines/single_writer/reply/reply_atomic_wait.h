@@ -14,7 +14,6 @@ namespace swlab {
 struct AtomicWaitReply {
   static constexpr const char* kName = "atomic-wait";
   static constexpr const char* kSummary = "C++20 std::atomic wait/notify";
-  static constexpr int kSpins = 512;
 
   static void complete(Request& r) {
     auto& w = r.done.word();
@@ -26,10 +25,7 @@ struct AtomicWaitReply {
   }
 
   static void wait(Request& r) {
-    for (int i = 0; i < kSpins; ++i) {
-      if (r.done.ready()) return;
-      cpu_relax();
-    }
+    if (r.done.spin_until_ready()) return;
     auto& w = r.done.word();
     while (w.load(std::memory_order_acquire) != Completion::kDone)
       w.wait(Completion::kPending, std::memory_order_acquire);

@@ -10,16 +10,20 @@
 #include <thread>
 
 #include "platform/cpu_relax.h"
+#include "platform/spin_budget.h"
 
 namespace swlab {
 
 struct SpinYieldWait {
   static constexpr const char* kName = "spin-yield";
   static constexpr const char* kSummary = "spin briefly, then sched_yield between polls; never sleeps";
-  static constexpr uint32_t kSpins = 256;
+  // Spin this long, then yield between polls (5 us was 256 PAUSEs on the
+  // development machine); yield at once while the engine threads fill every CPU.
+  static constexpr int64_t kSpinNs = 5'000;
 
   static bool idle(uint32_t polls) {
-    if (polls < kSpins) {
+    static const uint32_t spins = pauses_for(kSpinNs);
+    if (polls < spins && spin_allowed()) {
       cpu_relax();
     } else {
       std::this_thread::yield();

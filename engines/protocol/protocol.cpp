@@ -101,6 +101,12 @@ void append_order_ref(std::string* out, std::string_view verb, std::string_view 
   out->append(" ").append(std::to_string(c.account)).append("/").append(std::to_string(c.order_id));
 }
 
+// "rejected <sym> <account>/<id> <reason>": the one reply for any refused order command.
+void append_rejected(std::string* out, std::string_view sym, const Command& c, const Reply& r) {
+  append_order_ref(out, "rejected", sym, c);
+  out->append(" ").append(to_string(r.reason)).append("\n");
+}
+
 void append_levels(std::string* out, const std::vector<LevelView>& levels) {
   if (levels.empty()) {
     out->push_back('-');
@@ -262,24 +268,16 @@ void Protocol::format(const Command& c, const Reply& r, const ReplyBuffers& buff
                       t.qty, t.price, t.buy_account, t.buy_id, t.sell_account, t.sell_id);
         out->append("trade ").append(sym).append(buf);
       }
-      if (r.ok()) {
-        append_order_ref(out, "accepted", sym, c);
-        out->append(" filled=").append(std::to_string(r.filled));
-        out->append(" resting=").append(std::to_string(r.resting)).append("\n");
-      } else {
-        append_order_ref(out, "rejected", sym, c);
-        out->append(" ").append(to_string(r.reason)).append("\n");
-      }
+      if (!r.ok()) return append_rejected(out, sym, c, r);
+      append_order_ref(out, "accepted", sym, c);
+      out->append(" filled=").append(std::to_string(r.filled));
+      out->append(" resting=").append(std::to_string(r.resting)).append("\n");
       return;
     case CommandType::kCancel:
     case CommandType::kReduce:
-      if (r.ok()) {
-        append_order_ref(out, c.type == CommandType::kCancel ? "canceled" : "reduced", sym, c);
-        out->append(" qty=").append(std::to_string(r.resting)).append("\n");
-      } else {
-        append_order_ref(out, "rejected", sym, c);
-        out->append(" ").append(to_string(r.reason)).append("\n");
-      }
+      if (!r.ok()) return append_rejected(out, sym, c, r);
+      append_order_ref(out, c.type == CommandType::kCancel ? "canceled" : "reduced", sym, c);
+      out->append(" qty=").append(std::to_string(r.resting)).append("\n");
       return;
     case CommandType::kTop:
       out->append("top ").append(sym).append(" bid=");

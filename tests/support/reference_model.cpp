@@ -243,14 +243,7 @@ std::string ReferenceExchange::do_order(Market& m, bool is_buy, int64_t account,
 
   // Reserve the whole order at its limit price.
   {
-    Account& a = account_ref(m, account);
-    if (is_buy) {
-      a.free_cash -= qty * price;
-      a.reserved_cash += qty * price;
-    } else {
-      a.free_qty -= qty;
-      a.reserved_qty += qty;
-    }
+    reserve(account_ref(m, account), is_buy, qty, price);
   }
 
   std::string out;
@@ -294,14 +287,7 @@ std::string ReferenceExchange::do_order(Market& m, bool is_buy, int64_t account,
   if (remaining > 0) {
     if (ioc) {
       // Drop the rest and release its reservation.
-      Account& a = account_ref(m, account);
-      if (is_buy) {
-        a.reserved_cash -= remaining * price;
-        a.free_cash += remaining * price;
-      } else {
-        a.reserved_qty -= remaining;
-        a.free_qty += remaining;
-      }
+      reserve(account_ref(m, account), is_buy, -remaining, price);
     } else {
       m.orders.push_back(Order{is_buy, account, id, price, remaining, next_seq_++});
       resting_qty = remaining;
@@ -312,19 +298,24 @@ std::string ReferenceExchange::do_order(Market& m, bool is_buy, int64_t account,
   return out;
 }
 
+// Moves `qty` of an order (a buy's at its limit price) from free to reserved; a
+// negative qty releases it back.
+void ReferenceExchange::reserve(Account& a, bool is_buy, int64_t qty, int64_t price) {
+  if (is_buy) {
+    a.free_cash -= qty * price;
+    a.reserved_cash += qty * price;
+  } else {
+    a.free_qty -= qty;
+    a.reserved_qty += qty;
+  }
+}
+
 std::string ReferenceExchange::do_cancel(Market& m, int64_t account, int64_t id) {
   const std::string ref = order_ref(m.symbol, account, id);
   Order* o = find_order(m, account, id);
   if (o == nullptr) return "rejected " + ref + " unknown_order\n";
   const int64_t remaining = o->remaining;
-  Account& a = account_ref(m, account);
-  if (o->is_buy) {
-    a.reserved_cash -= remaining * o->price;
-    a.free_cash += remaining * o->price;
-  } else {
-    a.reserved_qty -= remaining;
-    a.free_qty += remaining;
-  }
+  reserve(account_ref(m, account), o->is_buy, -remaining, o->price);
   m.orders.erase(m.orders.begin() + (o - m.orders.data()));
   return "canceled " + ref + " qty=" + std::to_string(remaining) + "\n";
 }
@@ -335,14 +326,7 @@ std::string ReferenceExchange::do_reduce(Market& m, int64_t account, int64_t id,
   if (o == nullptr) return "rejected " + ref + " unknown_order\n";
   if (new_qty <= 0 || new_qty >= o->remaining) return "rejected " + ref + " invalid\n";
   const int64_t released = o->remaining - new_qty;
-  Account& a = account_ref(m, account);
-  if (o->is_buy) {
-    a.reserved_cash -= released * o->price;
-    a.free_cash += released * o->price;
-  } else {
-    a.reserved_qty -= released;
-    a.free_qty += released;
-  }
+  reserve(account_ref(m, account), o->is_buy, -released, o->price);
   o->remaining = new_qty;  // seq unchanged: the order keeps its place in the queue
   return "reduced " + ref + " qty=" + std::to_string(new_qty) + "\n";
 }

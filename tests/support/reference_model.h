@@ -81,6 +81,7 @@ class ReferenceExchange {
   static std::vector<Order> orders_at(const Market& m, bool buy_side, int64_t price);
   // Returns the ledger entry, creating a zero one if absent.
   static Account& account_ref(Market& m, int64_t account);
+  static void reserve(Account& a, bool is_buy, int64_t qty, int64_t price);
 
   std::vector<Market> markets_;
   uint64_t next_seq_ = 0;

@@ -157,6 +157,8 @@ def largest_config_per_engine(runs: Iterable[dict]) -> dict[str, tuple[sr.Config
 
 def describe_load(key: sr.ConfigKey) -> str:
     text = f"t={key.threads}, w={key.window}"
+    if key.connections is not None:
+        text += f", c={key.connections}"
     return text if key.rate is None else f"{text}, {sr.format_rate(key.rate)}"
 
 
@@ -330,6 +332,7 @@ def latency_axis(ax, label: str) -> None:
 def threads_axis(ax, runs: Iterable[dict], logical_cpus: int) -> None:
     """Client threads on a log2 axis when they double (1, 2, 4, ...), ticks at the values run;
     a line where the clients alone fill the machine's logical CPUs."""
+    runs = list(runs)
     threads = sorted({r["threads"] for r in runs})
     if threads[-1] / threads[0] >= 4:
         ax.set_xscale("log", base=2)
@@ -341,7 +344,9 @@ def threads_axis(ax, runs: Iterable[dict], logical_cpus: int) -> None:
     if threads[0] <= logical_cpus <= threads[-1]:
         ax.axvline(logical_cpus, color="grey", linestyle=":", linewidth=1,
                    label=f"{logical_cpus} logical CPUs")
-    ax.set_xlabel("client threads")
+    # Service mode: the threads are workers, each serving many connections.
+    service = any(r["mode"] == "service" for r in runs)
+    ax.set_xlabel("worker threads" if service else "client threads")
     ax.grid(True, which="major", alpha=0.3)
 
 
@@ -566,7 +571,7 @@ def fig_corrected(results: sr.Results, group: Group) -> Figure:
 class FigureKind(NamedTuple):
     name: str
     build: Callable[[sr.Results, Group], Figure]
-    modes: tuple = ("closed", "open")
+    modes: tuple = ("closed", "open", "service")
 
 
 FIGURES = (

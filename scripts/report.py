@@ -209,7 +209,8 @@ def summary_row(key: sr.ConfigKey, runs: list) -> list:
     rejected = med(sr.rejected_total)
     shed = med(lambda r: r["summary"].get("shed"))
     ctx = med(sr.ctx_per_1000)
-    return [key.engine, key.preset, key.threads, key.mode, sr.format_rate(key.rate), len(runs),
+    mode = key.mode if key.connections is None else f"{key.mode} c={key.connections}"
+    return [key.engine, key.preset, key.threads, mode, sr.format_rate(key.rate), len(runs),
             sr.format_rate(med(lambda r: r["summary"]["throughput"])),
             *(sr.format_ns(med(lambda r, k=k: sr.run_latency(r, k)))
               for k in ("p50", "p99", "p999", "max")),
@@ -258,7 +259,8 @@ def figures_section(results: sr.Results, figdir: Path, report_dir: Path,
         if not path.exists():
             continue
         if group.stem != current:
-            lines += [f"### {group.preset}, {group.mode} loop", ""]
+            shape = "service mode" if group.mode == "service" else f"{group.mode} loop"
+            lines += [f"### {group.preset}, {shape}", ""]
             current = group.stem
         link = Path(os.path.relpath(path, report_dir)).as_posix()
         lines += [f"![{group.preset}, {group.mode}: {kind.name}]({link})", ""]

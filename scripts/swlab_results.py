@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reading swlab results files (docs/results-format.md, version 1).
+"""Reading swlab results files (docs/results-format.md, versions 1 and 2).
 
 One loader for plot.py, report.py and compare.py, so that all three refuse the same files
 with the same message and agree on what a run's percentiles, configuration and colour are.
@@ -11,6 +11,9 @@ present and well typed, because nothing can be drawn or compared without them. E
 single figure or warning needs (histogram, histogram_uncorrected, latency_uncorrected_ns,
 context_switches, cpu, offered/accepted/shed, rejected, rate_sweeps) may be absent or null:
 the figure is then skipped, not the file. When present, it must still be well formed.
+
+Version 2 adds, among others, the service mode (mode "service", with connections and workers)
+and the command work (command_work); a version 1 file simply has neither.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from typing import Any, Iterable, NamedTuple, NoReturn, Sequence
 import numpy as np
 
 FORMAT = "swlab-results"
-VERSION = 1
+VERSIONS = (1, 2)  # the versions this reader understands
+MODES = ("closed", "open", "service")
 RESULTS_NAME = "results.json"
 
 # Okabe & Ito (2008), "Color Universal Design": eight colours that stay distinguishable under
@@ -51,6 +55,7 @@ ENGINE_COLOURS = {
     "rwlock": OKABE_ITO["sky-blue"],
     "spinlock": OKABE_ITO["vermillion"],
     "single-writer": OKABE_ITO["bluish-green"],
+    "flat-combining": OKABE_ITO["black"],
     "sharded-mutex": OKABE_ITO["reddish-purple"],
     "sharded-single-writer": OKABE_ITO["orange"],
 }
@@ -61,10 +66,14 @@ ENGINE_MARKERS = {
     "single-writer": "D",
     "sharded-mutex": "v",
     "sharded-single-writer": "P",
+    "flat-combining": "X",
 }
-KNOWN_ENGINES = tuple(ENGINE_COLOURS)
+# Legend order: the lock engines (flat combining last among them, as `swlab engines`
+# ranks it), then the single writer, then the sharded forms.
+KNOWN_ENGINES = ("mutex", "rwlock", "spinlock", "flat-combining", "single-writer", "sharded-mutex",
+                 "sharded-single-writer")
 FALLBACK_COLOURS = tuple(c for name, c in OKABE_ITO.items() if name != "yellow")
-FALLBACK_MARKERS = ("X", "*", "h", "<", ">", "p", "8")  # none of the known engines' shapes
+FALLBACK_MARKERS = ("*", "h", "<", ">", "p", "8")  # none of the known engines' shapes
 
 # The summary percentiles, in the order and with the names the results file uses.
 PERCENTILES = {"p50": 50.0, "p90": 90.0, "p99": 99.0, "p999": 99.9, "p9999": 99.99}
@@ -103,6 +112,7 @@ class ConfigKey(NamedTuple):
     mode: str
     rate: float | None
     window: int
+    connections: int | None = None  # service mode: the logical clients the threads serve
 
 
 class Spread(NamedTuple):
@@ -206,10 +216,11 @@ def _validate(path: Path, data: Any) -> Results:
         found = "'format' is missing" if "format" not in data else f"format is {fmt!r}"
         raise _Invalid(f"not a swlab results file: {found}, expected {FORMAT!r}")
     version = data.get("version")
-    if version != VERSION or isinstance(version, bool):
+    if version not in VERSIONS or isinstance(version, bool):
         found = "missing" if "version" not in data else json.dumps(version)
+        understood = " and ".join(str(v) for v in VERSIONS)
         raise _Invalid(f"unsupported results version {found} (this reader understands "
-                       f"version {VERSION})")
+                       f"versions {understood})")
     machine = _field(data, "machine", "dict", "top level")
     _field(machine, "cpu_model", "str", "machine")
     _field(machine, "logical_cpus", "int", "machine", minimum=1)
@@ -241,14 +252,24 @@ def _validate_run(run: Any, index: int, seen: set[str]) -> None:
     _field(run, "preset", "str", where)
     _field(run, "threads", "int", where, minimum=1)
     mode = _field(run, "mode", "str", where)
-    if mode not in ("closed", "open"):
-        raise _Invalid(f"{where}: 'mode' must be \"closed\" or \"open\", got {mode!r}")
+    if mode not in MODES:
+        raise _Invalid(f"{where}: 'mode' must be one of {', '.join(MODES)}, got {mode!r}")
     if "rate" not in run:
         raise _Invalid(f"{where}: missing 'rate'")
     rate = _check(run["rate"], "number", f"{where}: 'rate'", nullable=True)
     if mode == "open" and (rate is None or rate <= 0):
         raise _Invalid(f"{where}: an open-loop run needs a 'rate' > 0, got {json.dumps(rate)}")
     _field(run, "window", "int", where, minimum=1)
+    connections = _field(run, "connections", "int", where, required=False, minimum=1)
+    workers = _field(run, "workers", "int", where, required=False, minimum=1)
+    if mode == "service" and (connections is None or workers is None):
+        raise _Invalid(f"{where}: a service-mode run needs 'connections' and 'workers'")
+    work = _field(run, "command_work", "dict", where, required=False)
+    if work is not None:
+        for key in ("work_ns", "parallel_work_ns", "work_iterations", "parallel_work_iterations"):
+            _field(work, key, "int", f"{where}: command_work", required=False, minimum=0)
+        _field(work, "iterations_per_ns", "number", f"{where}: command_work", required=False,
+               minimum=0)
     _field(run, "repetition", "int", where, minimum=0)
     _field(run, "busy_threads", "int", where, minimum=1)
     _field(run, "oversubscribed", "bool", where, required=False)
@@ -392,7 +413,7 @@ def run_latency(run: dict, key: str, uncorrected: bool = False) -> float | None:
 
 def config_key(run: dict) -> ConfigKey:
     return ConfigKey(run["engine"], run["preset"], run["threads"], run["mode"], run["rate"],
-                     run["window"])
+                     run["window"], run.get("connections"))
 
 
 def engine_order(engine: str) -> tuple:
@@ -405,7 +426,8 @@ def engine_order(engine: str) -> tuple:
 def key_order(key: ConfigKey) -> tuple:
     """Sort order for configurations (a plain tuple sort fails on rate None vs a number)."""
     return (key.preset, key.mode, engine_order(key.engine), key.threads,
-            -1.0 if key.rate is None else key.rate, key.window)
+            -1.0 if key.rate is None else key.rate, key.window,
+            -1 if key.connections is None else key.connections)
 
 
 def group_runs(runs: Iterable[dict]) -> dict[ConfigKey, list[dict]]:
@@ -500,8 +522,11 @@ def format_rate(rate: float | None) -> str:
 
 
 def describe_key(key: ConfigKey) -> str:
-    """A configuration in one short line: 'mutex balanced closed t=4 w=1' (+ '@200k/s')."""
+    """A configuration in one short line: 'mutex balanced closed t=4 w=1' (+ '@200k/s', or
+    ' c=64' for the connections of a service-mode run)."""
     text = f"{key.engine} {key.preset} {key.mode} t={key.threads} w={key.window}"
+    if key.connections is not None:
+        text += f" c={key.connections}"
     return text if key.rate is None else f"{text} @{format_rate(key.rate)}"
 
 

@@ -115,7 +115,7 @@ def test_u_test_helper():
 
 @pytest.mark.parametrize("args, expected", [
     ([FIXTURES / "malformed.json", B], "malformed.json: not valid JSON"),
-    ([A, FIXTURES / "wrong_version.json"], "wrong_version.json: unsupported results version 2"),
+    ([A, FIXTURES / "wrong_version.json"], "wrong_version.json: unsupported results version 3"),
     ([A, FIXTURES / "absent.json"], "absent.json: no such file"),
     ([A, B, "--alpha", "1.5"], "--alpha must be between 0 and 1"),
     ([A], "the following arguments are required: b"),

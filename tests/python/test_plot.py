@@ -133,7 +133,7 @@ def write(tmp_path, name, text):
 @pytest.mark.parametrize("make_args, expected", [
     (lambda t: [fixture("malformed.json")], "malformed.json: not valid JSON"),
     (lambda t: [fixture("wrong_version.json")],
-     "wrong_version.json: unsupported results version 2"),
+     "wrong_version.json: unsupported results version 3"),
     (lambda t: [t / "absent.json"], "absent.json: no such file"),
     (lambda t: [t], "results.json: no such file"),
     (lambda t: [write(t, "other.json", '{"format": "other", "version": 1}')],
@@ -230,3 +230,23 @@ def test_knee_from_rate_sweeps_wins_over_the_heuristic():
     assert plot.find_knee(s, [dict(sweep, max_rate_under_bound=None)], "balanced") is None
     other_threads = dict(sweep, threads=4)
     assert plot.find_knee(s, [other_threads], "balanced").source == "heuristic"
+
+
+def test_service_mode_gets_the_thread_figures(plotted):
+    proc, out = plotted("service.json")
+    assert proc.returncode == 0, proc.stderr
+    assert figure_names(out, "balanced.service") == CLOSED_FIGURES
+    assert error_lines(proc) == [
+        "skipped throughput-latency: no open-loop runs",
+        "skipped backpressure: no open-loop runs",
+        "skipped corrected-vs-uncorrected: no open-loop runs",
+    ]
+
+
+def test_flat_combining_has_its_own_colour_and_marker():
+    known = [sr.engine_colour(e) for e in sr.KNOWN_ENGINES]
+    assert len(set(known)) == len(known) == 7, "every known engine a colour of its own"
+    assert sr.engine_colour("flat-combining") == sr.OKABE_ITO["black"]
+    markers = [sr.engine_marker(e) for e in sr.KNOWN_ENGINES]
+    assert len(set(markers)) == len(markers)
+    assert not set(markers) & set(sr.FALLBACK_MARKERS)

@@ -221,7 +221,7 @@ def claim_predictability(d: Path, figdir: Path, cpus: int):
         for pct, r in zip((50, 90), rs):
             rows.append([f"open loop {pct}% of own capacity ({rate(r)})", e, rate(tput(res, rate=r)),
                          sr.format_ns(p99(res, rate=r)), fmt_stability(stability(res, rate=r))])
-    axes[1].set_title("open loop at 50% / 90% of each engine's capacity")
+    axes[1].set_title("open loop at 50% / 90% of own capacity")
     axes[1].set_xlabel("% of own closed-loop capacity")
     axes[1].set_ylabel("p99 (us)")
     axes[1].set_yscale("log")

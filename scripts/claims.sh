@@ -17,9 +17,9 @@
 #   7 when not to use   parallel work outside the critical section, and trivial state
 #
 # usage: scripts/claims.sh [--quick | --long] [--out DIR] [--build DIR] [--label TEXT]
-#   (default)  about a minute on 2 cores: 0.1 s runs, one repetition, no floor probe,
+#   (default)  1-2.5 minutes on 2 cores: 0.1 s runs, one repetition, no floor probe,
 #              journals to 10^5
-#   --quick    the CI smoke form: the same seven experiments, tiny (about 40 s)
+#   --quick    the CI smoke form: the same seven experiments, tiny (about 1 minute)
 #   --long     the reference form: 1 s runs, 3 repetitions, journals up to 10^7, plot.py
 #              commands, shards 1..8 (about 30-45 minutes on 2 cores)
 #   --out DIR  where the results go (default: results/claims.<form>.<date>)

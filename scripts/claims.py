@@ -535,7 +535,7 @@ def main(argv: list[str]) -> int:
     cpus = cpus or 2
     figdir = d / "figures"
     out = ["# The single-writer pattern's claims, measured", "",
-           f"Written by `scripts/claims.sh --{args.form}` and `scripts/claims.py`; every number below is read "
+           f"Written by `scripts/claims.sh{'' if args.form == 'default' else ' --' + args.form}` and `scripts/claims.py`; every number below is read "
            "from the result sets beside this file, and each verdict is chosen by them.", "",
            "## The machine", "", *machine, "", "## Verdicts", ""]
     sections, summary = [], []

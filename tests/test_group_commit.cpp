@@ -208,7 +208,9 @@ INSTANTIATE_TEST_SUITE_P(JournalingEngines, GroupCommitPowerLoss,
                                            Case{"single-writer", Durability::kBatch}),
                          case_name);
 
-// fdatasyncs per acknowledged command, `threads` clients, each sync taking 1 ms.
+// fdatasyncs per acknowledged command, `threads` clients, each sync taking 5 ms: long
+// enough that on a loaded 2-CPU machine the other clients still get to run and queue
+// behind a sync (at 1 ms, a load average of 10 brought mutex to 0.80).
 double syncs_per_acknowledgement(const std::string& engine_name, int threads, int per_thread) {
   TempDir dir;
   SimulatedDisk disk(dir.path());
@@ -219,7 +221,7 @@ double syncs_per_acknowledgement(const std::string& engine_name, int threads, in
   auto engine = EngineRegistry::instance().create(engine_name, config, &why);
   EXPECT_TRUE(engine) << why;
   if (!engine) return 0;
-  disk.set_sync_latency(std::chrono::milliseconds(1));
+  disk.set_sync_latency(std::chrono::milliseconds(5));
   const uint64_t before = disk.file_syncs();
   Seen seen;
   drive(*engine, threads, per_thread, &seen);
@@ -240,9 +242,10 @@ TEST_P(GroupCommitSyncs, FewerSyncsThanAcknowledgementsUnderConcurrency) {
   // Alone, every command waits for its own sync (segment changes and snapshots add
   // a few): the baseline that shows the grouping below is real.
   EXPECT_GE(syncs_per_acknowledgement(GetParam(), 1, 120), 0.95);
-  // Four clients: while one sync runs (1 ms), the others apply and write, and the
-  // next sync covers them all.
-  EXPECT_LT(syncs_per_acknowledgement(GetParam(), 4, 60), 0.75);
+  // Four clients: while one sync runs (5 ms), the others apply and write, and the
+  // next sync covers them all. The bound leaves room for a scheduler that does not
+  // run them in time; without group commit the ratio is 1 or more.
+  EXPECT_LT(syncs_per_acknowledgement(GetParam(), 4, 60), 0.9);
 }
 
 INSTANTIATE_TEST_SUITE_P(JournalingEngines, GroupCommitSyncs,

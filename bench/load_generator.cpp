@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "clock.h"
+#include "engine/command_work.h"
 #include "interval_histogram.h"
 #include "null_engine.h"
 #include "persistence/persistence.h"
@@ -23,6 +24,15 @@
 #include "platform/futex.h"
 
 namespace swlab {
+
+const char* to_string(LoadMode m) {
+  switch (m) {
+    case LoadMode::kClosed: return "closed";
+    case LoadMode::kOpen: return "open";
+    case LoadMode::kService: return "service";
+  }
+  return "?";
+}
 
 double RunResult::tail_stability() const {
   std::vector<int64_t> p99s;
@@ -50,7 +60,18 @@ std::string validate(const LoadConfig& c, const Engine& engine) {
   if (!c.fixed_work() && !(c.duration_s > 0)) return "--duration must be > 0";
   if (c.warmup_s < 0) return "--warmup must be >= 0";
   if (c.think_ns < 0) return "--think must be >= 0";
-  if (c.think_ns > 0 && c.mode == LoadMode::kOpen) return "--think applies to closed loop only";
+  if (c.think_ns > 0 && c.mode == LoadMode::kOpen) return "--think applies to closed loop and service mode only";
+  if (c.mode == LoadMode::kService) {
+    if (c.window > 1) return "--mode service: each connection has one request in flight (use --window 1)";
+    if (c.fixed_work() && c.max_commands < c.connections)
+      return "--mode service with --commands " + std::to_string(c.max_commands) + ": fewer commands than --connections " +
+             std::to_string(c.connections) + " (every connection needs a share)";
+    if (c.connections < c.threads)
+      return "--mode service needs at least one connection per worker (--connections " +
+             std::to_string(c.connections) + " < --workers " + std::to_string(c.threads) + ")";
+  } else if (c.connections > 0) {
+    return "--connections needs --mode service";
+  }
   if (c.interval_ns <= 0) return "--interval must be > 0";
   return validate(c.workload);
 }
@@ -69,6 +90,8 @@ struct alignas(kCacheLine) ClientResult {
   std::array<uint64_t, kRejectReasonCount> rejected{};
   uint64_t sent = 0, replies = 0;
   int64_t last_completion_ns = 0;
+  // Service mode: measured replies of this worker's least and most served connection.
+  uint64_t connection_min = UINT64_MAX, connection_max = 0;
 };
 static_assert(alignof(ClientResult) == kCacheLine);
 
@@ -125,6 +148,12 @@ std::size_t chunk_for(uint32_t threads) {
   return std::clamp<std::size_t>((std::size_t{1} << 22) / threads, 256, 16384);
 }
 
+// Service mode: per connection, at most about 1 M commands over all of them; a
+// connection sends one command per round trip, so a short chunk refills rarely.
+std::size_t chunk_for_connections(uint32_t connections) {
+  return std::clamp<std::size_t>((std::size_t{1} << 20) / connections, 64, 4096);
+}
+
 // This client's share of a total split over all clients.
 uint64_t share(uint64_t total, uint32_t id, uint32_t threads) {
   return total / threads + (id < total % threads ? 1 : 0);
@@ -139,8 +168,9 @@ class Client {
         engine_(*shared.engine),
         id_(id),
         out_(out),
-        stream_(cfg_.workload, cfg_.seed, id, chunk_for(cfg_.threads)),
-        window_(cfg_.window),
+        service_(cfg_.mode == LoadMode::kService),
+        // Service mode: one slot (and one stream) per connection of this worker.
+        window_(service_ ? (cfg_.connections - id + cfg_.threads - 1) / cfg_.threads : cfg_.window),
         slots_(window_),
         buffers_(window_),
         intended_(window_),
@@ -153,6 +183,19 @@ class Client {
         interval_(open_ ? cfg_.threads * 1e9 / cfg_.rate : 0),
         stagger_(open_ ? interval_ * id / cfg_.threads : 0) {
     if (open_) out_.uncorrected = std::make_unique<HdrHistogram>();
+    if (service_) {
+      streams_.reserve(window_);
+      conns_.resize(window_);
+      for (uint32_t k = 0; k < window_; ++k) {
+        Connection& c = conns_[k];
+        c.id = id + k * cfg_.threads;
+        c.warm_quota = cfg_.fixed_work() ? share(cfg_.warmup_commands, c.id, cfg_.connections) : 0;
+        c.quota = cfg_.fixed_work() ? share(cfg_.max_commands, c.id, cfg_.connections) : 0;
+        streams_.emplace_back(cfg_.workload, cfg_.seed, c.id, chunk_for_connections(cfg_.connections));
+      }
+    } else {
+      streams_.emplace_back(cfg_.workload, cfg_.seed, id, chunk_for(cfg_.threads));
+    }
     for (auto& b : buffers_) {
       b.trades.reserve(64);
       b.bids.reserve(8);
@@ -175,7 +218,9 @@ class Client {
       measure_start_ = INT64_MAX;
       end_ = INT64_MAX;
     }
-    if (window_ == 1 && !open_) {
+    if (service_) {
+      service_loop();
+    } else if (window_ == 1 && !open_) {
       closed_loop();
     } else {
       pipelined_loop();
@@ -235,6 +280,7 @@ class Client {
     log_ack(r);
     if (!measured_[slot]) return;  // warm-up: counted, not measured
     ++out_.completed;
+    if (service_) ++conns_[slot].replies;
     out_.last_completion_ns = done_ns;
     if (!r.reply.ok()) {
       ++out_.rejected[static_cast<size_t>(r.reply.reason)];
@@ -292,13 +338,14 @@ class Client {
     Request& r = slots_[0];
     int64_t now = Clock::now_ns();
     while (may_send(now)) {
-      if (!stream_.ready()) {
-        stream_.refill();
+      if (!streams_[0].ready()) {
+        streams_[0].refill();
         now = Clock::now_ns();  // the refill is not the next command's latency
       }
       buffers_[0].clear();
-      r.cmd = stream_.take();
+      r.cmd = streams_[0].take();
       stamp(0, now, now);
+      parallel_work(r.cmd);
       r.reply = engine_.execute(r.cmd, &buffers_[0]);
       now = Clock::now_ns();
       record(0, now);
@@ -356,8 +403,8 @@ class Client {
       int64_t now = Clock::now_ns();
       for (uint32_t s = 0; s < window_ && in_flight < window_; ++s) {
         if (busy_[s]) continue;
-        if (!stream_.ready()) {
-          stream_.refill();
+        if (!streams_[0].ready()) {
+          streams_[0].refill();
           now = Clock::now_ns();
         }
         if (open_) {
@@ -402,11 +449,138 @@ class Client {
   void send(uint32_t slot, int64_t intended, int64_t now) {
     buffers_[slot].clear();
     Request& r = slots_[slot];
-    r.cmd = stream_.take();
+    r.cmd = streams_[service_ ? slot : 0].take();
     r.out = &buffers_[slot];
     stamp(slot, intended, now);
+    parallel_work(r.cmd);
     busy_[slot] = 1;
     engine_.submit(r);
+  }
+
+  // --parallel-work-ns: the client's share of the command's work, outside any
+  // critical section and inside the measured latency (it is part of serving it).
+  void parallel_work(const Command& cmd) const {
+    if (cfg_.parallel_work_iterations > 0 && is_sequenced(cmd.type))
+      spin_work(cfg_.parallel_work_iterations, static_cast<uint64_t>(cmd.account) ^ static_cast<uint64_t>(cmd.order_id));
+  }
+
+  // ------------------------------------------------------------------ service mode
+  // One event loop over this worker's connections. Each connection is a closed-loop
+  // client: it sends its next request `think` after its last reply, at ready_at, and
+  // that request's latency runs from ready_at (the moment the connection sent it), so
+  // time spent waiting for the worker to get to it counts, as a real server's queue
+  // would. On an asynchronous engine the worker submits and moves on, completing each
+  // request when its reply arrives; on a lock engine submit completes inline, so the
+  // worker serves one connection at a time and the others wait.
+  struct Connection {
+    uint32_t id = 0;                     // global index: its stream and its share of fixed work
+    uint64_t warm_quota = 0, quota = 0;  // fixed work
+    uint64_t sent = 0;
+    uint64_t replies = 0;                // measured
+    int64_t ready_at = 0;
+    bool finished = false;               // sends nothing more
+  };
+
+  // Whether connection k may send its next request now.
+  bool connection_may_send(Connection& c) {
+    if (c.finished) return false;
+    if (stopped()) return !(c.finished = true);
+    if (cfg_.fixed_work()) {
+      if (!warm_) return c.sent < c.warm_quota;  // waits for the meeting after its warm-up
+      if (c.sent - c.warm_quota >= c.quota) return !(c.finished = true);
+      return true;
+    }
+    // A request the connection sent before the end is served, whenever the worker
+    // gets to it: at most one per connection, so the overrun is bounded.
+    if (c.ready_at >= end_) return !(c.finished = true);
+    return true;
+  }
+
+  void complete_connection(uint32_t k, int64_t now) {
+    busy_[k] = 0;
+    record(k, now);
+    conns_[k].ready_at = now + cfg_.think_ns;
+  }
+
+  void service_loop() {
+    const uint32_t n = window_;
+    for (Connection& c : conns_) c.ready_at = start_;
+    uint32_t in_flight = 0, first = 0;
+    while (true) {
+      bool progressed = false;
+      if (stopped())
+        for (Connection& c : conns_) c.finished = true;
+      if (in_flight > 0) {
+        for (uint32_t k = 0; k < n; ++k)
+          if (busy_[k] && slots_[k].done.ready()) {
+            complete_connection(k, Clock::now_ns());
+            --in_flight;
+            progressed = true;
+          }
+      }
+      // Fixed work: once every connection here has sent its warm-up, meet the other
+      // workers; the measured part starts for every connection at one instant.
+      if (cfg_.fixed_work() && !warm_ && !stopped()) {
+        bool all_warm = true;
+        for (const Connection& c : conns_) all_warm &= c.sent >= c.warm_quota;
+        if (all_warm) {
+          meet_after_warmup();
+          for (Connection& c : conns_) c.ready_at = std::max(c.ready_at, measure_start_);
+        }
+      }
+      int64_t now = Clock::now_ns();
+      // Round robin from a moving start: no connection is always served last.
+      for (uint32_t j = 0; j < n; ++j) {
+        const uint32_t k = (first + j) % n;
+        Connection& c = conns_[k];
+        if (busy_[k] || now < c.ready_at || !connection_may_send(c)) continue;
+        if (!streams_[k].ready()) {
+          streams_[k].refill();
+          now = Clock::now_ns();
+        }
+        send(k, c.ready_at, now);
+        ++c.sent;
+        progressed = true;
+        // A lock engine answered inline: record it now, not after the others.
+        if (slots_[k].done.ready()) {
+          now = Clock::now_ns();
+          complete_connection(k, now);
+        } else {
+          ++in_flight;
+          now = Clock::now_ns();
+        }
+      }
+      first = first + 1 == n ? 0 : first + 1;
+      bool all_finished = true;
+      int64_t next_send = INT64_MAX;  // the first thinking connection's next send
+      for (uint32_t k = 0; k < n; ++k) {
+        Connection& c = conns_[k];
+        if (!c.finished && !busy_[k] && !cfg_.fixed_work() && c.ready_at >= end_) c.finished = true;
+        all_finished &= c.finished;
+        if (!c.finished && !busy_[k] && c.ready_at > now) next_send = std::min(next_send, c.ready_at);
+      }
+      if (all_finished && in_flight == 0) break;
+      if (progressed) continue;
+      if (in_flight > 0 && next_send == INT64_MAX) {
+        // Every connection is waiting for its reply: sleep on the oldest request
+        // rather than spin, so that on a small machine the engine thread gets the core.
+        uint32_t oldest = n;
+        for (uint32_t k = 0; k < n; ++k)
+          if (busy_[k] && (oldest == n || actual_[k] < actual_[oldest])) oldest = k;
+        engine_.wait(slots_[oldest]);
+      } else if (in_flight == 0 && next_send != INT64_MAX) {
+        // Every connection is thinking: sleep until the first one sends.
+        wait_until<Clock>(next_send);
+      } else {
+        // Replies pending while connections think: poll both (an event loop would
+        // wait on timers and replies at once; a futex waits on one word).
+        std::this_thread::yield();
+      }
+    }
+    for (const Connection& c : conns_) {
+      out_.connection_min = std::min(out_.connection_min, c.replies);
+      out_.connection_max = std::max(out_.connection_max, c.replies);
+    }
   }
 
   Shared& shared_;
@@ -414,8 +588,10 @@ class Client {
   Engine& engine_;
   const uint32_t id_;
   ClientResult& out_;
-  PregeneratedStream stream_;
+  const bool service_;
   const uint32_t window_;
+  std::vector<PregeneratedStream> streams_;  // one; service mode: one per connection
+  std::vector<Connection> conns_;            // service mode
   std::vector<Request> slots_;
   std::vector<ReplyBuffers> buffers_;
   std::vector<int64_t> intended_, actual_;
@@ -491,6 +667,7 @@ void pin_engine_threads(Engine& engine, const std::vector<int>& cpus) {
 
 void merge_clients(const std::vector<std::unique_ptr<ClientResult>>& clients, RunResult& result,
                    std::vector<IntervalHistogram>* series, int64_t* last_completion) {
+  uint64_t connection_min = UINT64_MAX;
   for (const auto& c : clients) {
     result.latency.merge(c->latency);
     if (c->uncorrected) result.uncorrected.merge(*c->uncorrected);
@@ -504,16 +681,21 @@ void merge_clients(const std::vector<std::unique_ptr<ClientResult>>& clients, Ru
     result.total_sent += c->sent;
     result.total_replies += c->replies;
     *last_completion = std::max(*last_completion, c->last_completion_ns);
+    if (c->connection_min != UINT64_MAX) {  // service mode
+      connection_min = std::min(connection_min, c->connection_min);
+      result.connection_max_replies = std::max(result.connection_max_replies, c->connection_max);
+    }
     if (c->series.size() > series->size()) series->resize(c->series.size());
     for (std::size_t i = 0; i < c->series.size(); ++i) (*series)[i].merge(c->series[i]);
   }
+  if (connection_min != UINT64_MAX) result.connection_min_replies = connection_min;
 }
 
 template <class Clock>
 RunResult run_with_clock(Engine& engine, const LoadConfig& cfg) {
   RunResult result;
   result.logical_cpus = static_cast<uint32_t>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
-  result.busy_threads = cfg.threads + engine.worker_threads();
+  result.busy_threads = cfg.threads + engine.worker_threads();  // service mode: workers, not connections
   result.interval_ns = cfg.interval_ns;
   if (std::string f = fund_accounts(engine, cfg.workload); !f.empty()) {
     result.failure = f;

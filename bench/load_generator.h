@@ -2,6 +2,10 @@
 // command streams, closed or open loop, and record latency in per-thread HDR
 // histograms that are merged after the run (no shared writes while measuring).
 //
+// Service mode: M logical connections, each a closed-loop client with its own
+// stream, served by N worker threads, each running one event loop over its share of
+// the connections (docs/methodology.md, "The service shape").
+//
 // Work: either a duration (the measured part lasts duration_s after a warm-up of
 // warmup_s) or a fixed amount (`max_commands`, split evenly over the clients, after
 // `warmup_commands` split the same way). With fixed work every engine processes
@@ -26,12 +30,14 @@
 
 namespace swlab {
 
-enum class LoadMode { kClosed, kOpen };
+enum class LoadMode { kClosed, kOpen, kService };
+const char* to_string(LoadMode m);
 enum class ClockKind { kSteady, kTsc };
 
 struct LoadConfig {
-  uint32_t threads = 1;
+  uint32_t threads = 1;        // client threads; service mode: worker threads
   LoadMode mode = LoadMode::kClosed;
+  uint32_t connections = 0;    // service mode: logical clients, connection c on worker c % threads
   double rate = 0;             // open loop: aggregate offered rate, commands/s
   uint32_t window = 1;         // requests a client keeps in flight
   double duration_s = 1.0;     // measured part (when max_commands == 0)
@@ -41,7 +47,16 @@ struct LoadConfig {
   uint64_t seed = 1;
   std::vector<int> client_cpus;  // client i pinned to client_cpus[i % size]; empty: unpinned
   std::vector<int> engine_cpus;  // engine thread j pinned to engine_cpus[j % size]
-  int64_t think_ns = 0;        // closed loop: pause between a reply and the next send
+  int64_t think_ns = 0;        // closed loop, service: pause between a reply and the next send
+  // Command work done by the client before it submits each state-changing command
+  // (engine/command_work.h; --parallel-work-ns), inside the measured latency. The
+  // engine's own share is EngineConfig::work_iterations.
+  uint64_t parallel_work_iterations = 0;
+  // Recorded with the run (the CLI's --work-ns, --parallel-work-ns and the calibration
+  // that turned ns into iterations); the engine's share travels as
+  // EngineConfig::work_iterations.
+  uint64_t work_ns = 0, parallel_work_ns = 0;
+  double work_iterations_per_ns = 0;
   int64_t interval_ns = 100'000'000;  // the time series' interval
   ClockKind clock = ClockKind::kSteady;
   WorkloadSpec workload;
@@ -79,7 +94,10 @@ struct RunResult {
   double cpu_user_s = 0, cpu_system_s = 0;  // whole process, measured part
   double engine_cpu_s = 0;                  // the engine's own threads, measured part
   int64_t ctx_voluntary = 0, ctx_involuntary = 0;
-  uint32_t busy_threads = 0;  // clients + engine threads
+  uint32_t busy_threads = 0;  // clients (service mode: workers) + engine threads
+  // Service mode: measured replies of the connection that got the fewest and the
+  // most (every connection progresses: min > 0).
+  uint64_t connection_min_replies = 0, connection_max_replies = 0;
   uint32_t logical_cpus = 0;
   uint64_t total_sent = 0, total_replies = 0;  // all phases: must be equal
   int64_t interval_ns = 0;

@@ -21,7 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* mode_name(LoadMode m) { return m == LoadMode::kOpen ? "open" : "closed"; }
+const char* mode_name(LoadMode m) { return to_string(m); }
 
 std::string fmt_rate(double r) {
   char buf[32];
@@ -105,6 +105,7 @@ std::string run_id(const RunRecord& r) {
   std::string id = r.engine + "." + r.preset + "." + mode_name(r.mode) + ".t" + std::to_string(r.threads) + ".w" +
                    std::to_string(r.window);
   if (r.mode == LoadMode::kOpen) id += ".rate" + fmt_rate(r.rate);
+  if (r.mode == LoadMode::kService) id += ".c" + std::to_string(r.load.connections);
   return id + ".r" + std::to_string(r.repetition);
 }
 
@@ -183,6 +184,18 @@ void work_object(JsonWriter& j, const LoadConfig& c) {
   j.end_object();
 }
 
+// The command work of a run (engine/command_work.h): what was asked, in ns, and the
+// iterations the calibration turned it into.
+void command_work_object(JsonWriter& j, const LoadConfig& c, uint64_t engine_iterations) {
+  j.begin_object();
+  j.field("work_ns", c.work_ns);
+  j.field("parallel_work_ns", c.parallel_work_ns);
+  j.field("iterations_per_ns", c.work_iterations_per_ns);
+  j.field("work_iterations", engine_iterations);
+  j.field("parallel_work_iterations", c.parallel_work_iterations);
+  j.end_object();
+}
+
 void time_series_object(JsonWriter& j, const RunResult& x) {
   j.begin_object();
   j.field("interval_s", static_cast<double>(x.interval_ns) * 1e-9);
@@ -226,6 +239,15 @@ void summary_object(JsonWriter& j, const RunRecord& r) {
   } else {
     j.null();
   }
+  j.key("connection_replies");
+  if (r.mode == LoadMode::kService) {
+    j.begin_object();
+    j.field("min", x.connection_min_replies);
+    j.field("max", x.connection_max_replies);
+    j.end_object();
+  } else {
+    j.null();
+  }
   j.key("tail_stability");
   if (const double t = x.tail_stability(); t > 0) {
     j.value(t);
@@ -263,10 +285,24 @@ void run_object(JsonWriter& j, const RunRecord& r) {
     j.null();
   }
   j.field("window", r.window);
+  j.key("connections");
+  if (r.mode == LoadMode::kService) {
+    j.value(r.load.connections);
+  } else {
+    j.null();
+  }
+  j.key("workers");
+  if (r.mode == LoadMode::kService) {
+    j.value(r.threads);
+  } else {
+    j.null();
+  }
   j.field("repetition", r.repetition);
   j.field("order", static_cast<uint64_t>(r.order));
   j.key("engine_config");
   engine_config_object(j, r.spec);
+  j.key("command_work");
+  command_work_object(j, r.load, r.spec.config.work_iterations);
   j.key("work");
   work_object(j, r.load);
   j.field("seed", r.load.seed);
@@ -333,6 +369,14 @@ void config_object(JsonWriter& j, const ResultsSet& s) {
   for (double r : s.rates) j.value(r);
   j.end_array();
   j.field("window", s.base.window);
+  j.key("connections");
+  if (s.base.mode == LoadMode::kService) {
+    j.value(s.base.connections);
+  } else {
+    j.null();
+  }
+  j.key("command_work");
+  command_work_object(j, s.base, s.engine_config.work_iterations);
   j.key("work");
   work_object(j, s.base);
   j.field("duration_s", s.base.duration_s);
@@ -488,7 +532,8 @@ std::string write_results(const ResultsSet& s, const std::string& dir) {
   csv << "id,engine,preset,threads,mode,rate,window,repetition,oversubscribed,duration_s,commands,"
          "throughput,offered,accepted,shed,ok,rejected,p50_ns,p90_ns,p99_ns,p999_ns,p9999_ns,max_ns,"
          "mean_ns,cpu_user_s,cpu_system_s,ctx_voluntary,ctx_involuntary,ctx_per_1000,"
-         "order,unsent,floor_before_p50_ns,floor_after_p50_ns,unstable_floor,tail_stability,cpu_ns_per_command\n";
+         "order,unsent,floor_before_p50_ns,floor_after_p50_ns,unstable_floor,tail_stability,cpu_ns_per_command,"
+         "connections,work_ns,parallel_work_ns\n";
   for (const RunRecord& r : s.runs) {
     const RunResult& x = r.result;
     uint64_t rejected = 0;
@@ -515,12 +560,15 @@ std::string write_results(const ResultsSet& s, const std::string& dir) {
         1000.0 * static_cast<double>(x.ctx_voluntary + x.ctx_involuntary) / n);
     csv << line;
     const double stability = x.tail_stability();
-    std::snprintf(line, sizeof line, ",%zu,%llu,%s,%s,%s,%s,%.1f\n", r.order,
+    std::snprintf(line, sizeof line, ",%zu,%llu,%s,%s,%s,%s,%.1f,%s,%llu,%llu\n", r.order,
                   static_cast<unsigned long long>(x.unsent),
                   r.floor_measured ? std::to_string(r.floor_before.p50_ns).c_str() : "",
                   r.floor_measured ? std::to_string(r.floor_after.p50_ns).c_str() : "",
                   r.unstable_floor() ? "true" : "false",
-                  stability > 0 ? std::to_string(stability).c_str() : "", x.cpu_ns_per_command());
+                  stability > 0 ? std::to_string(stability).c_str() : "", x.cpu_ns_per_command(),
+                  r.mode == LoadMode::kService ? std::to_string(r.load.connections).c_str() : "",
+                  static_cast<unsigned long long>(r.load.work_ns),
+                  static_cast<unsigned long long>(r.load.parallel_work_ns));
     csv << line;
   }
   if (!durable_write_file((fs::path(dir) / "summary.csv").string(), csv.str(), &error)) return error;

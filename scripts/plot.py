@@ -196,6 +196,8 @@ def largest_config_per_engine(runs: Iterable[dict]) -> dict[str, tuple[sr.Config
 
 def describe_load(key: sr.ConfigKey) -> str:
     text = f"t={key.threads}, w={key.window}"
+    if key.connections is not None:
+        text += f", c={key.connections}"
     return text if key.rate is None else f"{text}, {sr.format_rate(key.rate)}"
 
 
@@ -382,6 +384,7 @@ def floor_axis(ax, label: str) -> None:
 def threads_axis(ax, runs: Iterable[dict], logical_cpus: int) -> None:
     """Client threads on a log2 axis when they double (1, 2, 4, ...), ticks at the values run;
     a line where the clients alone fill the machine's logical CPUs."""
+    runs = list(runs)
     threads = sorted({r["threads"] for r in runs})
     if threads[-1] / threads[0] >= 4:
         ax.set_xscale("log", base=2)
@@ -393,7 +396,9 @@ def threads_axis(ax, runs: Iterable[dict], logical_cpus: int) -> None:
     if threads[0] <= logical_cpus <= threads[-1]:
         ax.axvline(logical_cpus, color="grey", linestyle=":", linewidth=1,
                    label=f"{logical_cpus} logical CPUs")
-    ax.set_xlabel("client threads")
+    # Service mode: the threads are workers, each serving many connections.
+    service = any(r["mode"] == "service" for r in runs)
+    ax.set_xlabel("worker threads" if service else "client threads")
     ax.grid(True, which="major", alpha=0.3)
 
 
@@ -677,7 +682,7 @@ def fig_time_series(results: sr.Results, group: Group, opts: Options = Options()
 class FigureKind(NamedTuple):
     name: str
     build: Callable[..., Figure]
-    modes: tuple = ("closed", "open")
+    modes: tuple = ("closed", "open", "service")
     normalisable: bool = False  # drawn again with --normalise floor
 
 

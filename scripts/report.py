@@ -240,7 +240,8 @@ def summary_row(key: sr.ConfigKey, runs: list) -> list:
     cpu = med(lambda r: (r["summary"].get("cpu") or {}).get("ns_per_command"))
     unstable = sum(sr.unstable_floor(r) for r in runs)
     floor = sr.format_ns(med(sr.floor_ns)) + (f" ({unstable}!)" if unstable else "")
-    return [key.engine, key.preset, key.threads, key.mode, sr.format_rate(key.rate), len(runs),
+    mode = key.mode if key.connections is None else f"{key.mode} c={key.connections}"
+    return [key.engine, key.preset, key.threads, mode, sr.format_rate(key.rate), len(runs),
             sr.format_rate(med(lambda r: r["summary"]["throughput"])),
             *(sr.format_ns(med(lambda r, k=k: sr.run_latency(r, k)))
               for k in ("p50", "p99", "p999", "max")),
@@ -294,7 +295,8 @@ def figures_section(results: sr.Results, figdir: Path, report_dir: Path,
         if not path.exists():
             continue
         if group.stem != current:
-            lines += [f"### {group.preset}, {group.mode} loop", ""]
+            shape = "service mode" if group.mode == "service" else f"{group.mode} loop"
+            lines += [f"### {group.preset}, {shape}", ""]
             current = group.stem
         link = Path(os.path.relpath(path, report_dir)).as_posix()
         lines += [f"![{group.preset}, {group.mode}: {kind.name}]({link})", ""]

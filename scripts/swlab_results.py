@@ -11,6 +11,9 @@ present and well typed, because nothing can be drawn or compared without them. E
 single figure or warning needs (histogram, histogram_uncorrected, latency_uncorrected_ns,
 context_switches, cpu, offered/accepted/shed, rejected, rate_sweeps) may be absent or null:
 the figure is then skipped, not the file. When present, it must still be well formed.
+
+Version 2 adds, among others, the service mode (mode "service", with connections and workers)
+and the command work (command_work); a version 1 file simply has neither.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ VERSION = 2
 # Version 1 (before the floor, the time series and engine_config) is still read: the
 # committed reference sets of earlier commits are in it. What it lacks reads as absent.
 VERSIONS = (1, 2)
+MODES = ("closed", "open", "service")
 RESULTS_NAME = "results.json"
 
 # Okabe & Ito (2008), "Color Universal Design": eight colours that stay distinguishable under
@@ -54,9 +58,9 @@ ENGINE_COLOURS = {
     "rwlock": OKABE_ITO["sky-blue"],
     "spinlock": OKABE_ITO["vermillion"],
     "single-writer": OKABE_ITO["bluish-green"],
+    "flat-combining": OKABE_ITO["black"],
     "sharded-mutex": OKABE_ITO["reddish-purple"],
     "sharded-single-writer": OKABE_ITO["orange"],
-    "flat-combining": OKABE_ITO["black"],
 }
 ENGINE_MARKERS = {
     "mutex": "o",
@@ -67,7 +71,10 @@ ENGINE_MARKERS = {
     "sharded-single-writer": "P",
     "flat-combining": "h",
 }
-KNOWN_ENGINES = tuple(ENGINE_COLOURS)
+# Legend order: the lock engines (flat combining last among them, as `swlab engines`
+# ranks it), then the single writer, then the sharded forms.
+KNOWN_ENGINES = ("mutex", "rwlock", "spinlock", "flat-combining", "single-writer", "sharded-mutex",
+                 "sharded-single-writer")
 FALLBACK_COLOURS = tuple(c for name, c in OKABE_ITO.items() if name != "yellow")
 FALLBACK_MARKERS = ("X", "*", "<", ">", "p", "8")  # none of the known engines' shapes
 
@@ -108,6 +115,7 @@ class ConfigKey(NamedTuple):
     mode: str
     rate: float | None
     window: int
+    connections: int | None = None  # service mode: the logical clients the threads serve
 
 
 class Spread(NamedTuple):
@@ -246,14 +254,24 @@ def _validate_run(run: Any, index: int, seen: set[str]) -> None:
     _field(run, "preset", "str", where)
     _field(run, "threads", "int", where, minimum=1)
     mode = _field(run, "mode", "str", where)
-    if mode not in ("closed", "open"):
-        raise _Invalid(f"{where}: 'mode' must be \"closed\" or \"open\", got {mode!r}")
+    if mode not in MODES:
+        raise _Invalid(f"{where}: 'mode' must be one of {', '.join(MODES)}, got {mode!r}")
     if "rate" not in run:
         raise _Invalid(f"{where}: missing 'rate'")
     rate = _check(run["rate"], "number", f"{where}: 'rate'", nullable=True)
     if mode == "open" and (rate is None or rate <= 0):
         raise _Invalid(f"{where}: an open-loop run needs a 'rate' > 0, got {json.dumps(rate)}")
     _field(run, "window", "int", where, minimum=1)
+    connections = _field(run, "connections", "int", where, required=False, minimum=1)
+    workers = _field(run, "workers", "int", where, required=False, minimum=1)
+    if mode == "service" and (connections is None or workers is None):
+        raise _Invalid(f"{where}: a service-mode run needs 'connections' and 'workers'")
+    work = _field(run, "command_work", "dict", where, required=False)
+    if work is not None:
+        for key in ("work_ns", "parallel_work_ns", "work_iterations", "parallel_work_iterations"):
+            _field(work, key, "int", f"{where}: command_work", required=False, minimum=0)
+        _field(work, "iterations_per_ns", "number", f"{where}: command_work", required=False,
+               minimum=0)
     _field(run, "repetition", "int", where, minimum=0)
     _field(run, "busy_threads", "int", where, minimum=1)
     _field(run, "oversubscribed", "bool", where, required=False)
@@ -426,7 +444,7 @@ def run_latency(run: dict, key: str, uncorrected: bool = False) -> float | None:
 
 def config_key(run: dict) -> ConfigKey:
     return ConfigKey(run["engine"], run["preset"], run["threads"], run["mode"], run["rate"],
-                     run["window"])
+                     run["window"], run.get("connections"))
 
 
 def engine_order(engine: str) -> tuple:
@@ -439,7 +457,8 @@ def engine_order(engine: str) -> tuple:
 def key_order(key: ConfigKey) -> tuple:
     """Sort order for configurations (a plain tuple sort fails on rate None vs a number)."""
     return (key.preset, key.mode, engine_order(key.engine), key.threads,
-            -1.0 if key.rate is None else key.rate, key.window)
+            -1.0 if key.rate is None else key.rate, key.window,
+            -1 if key.connections is None else key.connections)
 
 
 def group_runs(runs: Iterable[dict]) -> dict[ConfigKey, list[dict]]:
@@ -572,8 +591,11 @@ def format_rate(rate: float | None) -> str:
 
 
 def describe_key(key: ConfigKey) -> str:
-    """A configuration in one short line: 'mutex balanced closed t=4 w=1' (+ '@200k/s')."""
+    """A configuration in one short line: 'mutex balanced closed t=4 w=1' (+ '@200k/s', or
+    ' c=64' for the connections of a service-mode run)."""
     text = f"{key.engine} {key.preset} {key.mode} t={key.threads} w={key.window}"
+    if key.connections is not None:
+        text += f" c={key.connections}"
     return text if key.rate is None else f"{text} @{format_rate(key.rate)}"
 
 

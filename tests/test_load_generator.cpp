@@ -10,6 +10,8 @@
 #include <thread>
 #include <tuple>
 
+#include "engine/command_work.h"
+#include "engine/exchange_core.h"
 #include "engine_factories.h"
 #include "load_generator.h"
 #include "workload.h"
@@ -329,6 +331,198 @@ TEST(LoadRun, CpuPerCommandAndEngineCpusAreRecorded) {
   ASSERT_EQ(r.failure, "");
   EXPECT_GT(r.cpu_ns_per_command(), 0);
   engine->shutdown();
+}
+
+}  // namespace
+}  // namespace swlab::test
+
+// --- the service shape: M connections on T workers (docs/methodology.md) -----------
+
+namespace swlab::test {
+namespace {
+
+LoadConfig service_config(uint32_t connections, uint32_t workers) {
+  LoadConfig cfg;
+  cfg.mode = LoadMode::kService;
+  cfg.connections = connections;
+  cfg.threads = workers;
+  cfg.workload.accounts = 50;
+  return cfg;
+}
+
+TEST(ServiceMode, FixedWorkProcessesExactlyNOnLockAndAsynchronousEngines) {
+  LoadConfig cfg = service_config(24, 2);
+  cfg.max_commands = 6'001;  // not a multiple of the connections
+  cfg.warmup_commands = 600;
+  std::vector<std::tuple<int, uint32_t, int64_t, int64_t, int64_t, int64_t>> first;
+  for (const char* name : {"mutex", "single-writer", "flat-combining"}) {
+    RecordingEngine engine(make_engine(name));
+    ASSERT_EQ(validate(cfg, engine), "") << name;
+    const RunResult r = run_load(engine, cfg);
+    ASSERT_EQ(r.failure, "") << name;
+    EXPECT_EQ(r.completed, cfg.max_commands) << name;
+    EXPECT_EQ(r.offered, cfg.max_commands) << name;
+    EXPECT_EQ(r.total_sent, cfg.max_commands + cfg.warmup_commands) << name;
+    EXPECT_EQ(r.latency.count(), static_cast<int64_t>(cfg.max_commands)) << name;
+    // Every connection ran its own share: 6001 over 24 is 250 or 251.
+    EXPECT_EQ(r.connection_min_replies, 250u) << name;
+    EXPECT_EQ(r.connection_max_replies, 251u) << name;
+    EXPECT_EQ(r.busy_threads, 2 + engine.worker_threads()) << name << ": workers count, connections do not";
+    // The same commands on every engine: each connection's stream is (seed, connection).
+    auto seen = engine.seen();
+    if (first.empty()) {
+      first = std::move(seen);
+    } else {
+      EXPECT_TRUE(seen == first) << name << " received other commands than mutex";
+    }
+    engine.shutdown();
+  }
+}
+
+TEST(ServiceMode, EveryConnectionProgressesInATimedRun) {
+  for (const char* name : {"mutex", "single-writer"}) {
+    for (int64_t think : {int64_t{0}, int64_t{20'000}}) {
+      auto engine = make_engine(name);
+      LoadConfig cfg = service_config(40, 2);
+      cfg.duration_s = 0.3;
+      cfg.warmup_s = 0.05;
+      cfg.think_ns = think;
+      const RunResult r = run_load(*engine, cfg);
+      ASSERT_EQ(r.failure, "") << name;
+      EXPECT_GT(r.connection_min_replies, 0u) << name << ", think " << think << ": a connection starved";
+      EXPECT_GE(r.connection_max_replies, r.connection_min_replies);
+      EXPECT_EQ(r.total_sent, r.total_replies) << name;
+      EXPECT_EQ(r.unsent, 0u) << "a request a connection sent before the end is served";
+      uint64_t in_series = 0;
+      for (const IntervalStats& s : r.series) in_series += s.commands;
+      EXPECT_EQ(in_series, r.served()) << name;
+      engine->shutdown();
+    }
+  }
+}
+
+// Answers inline after a fixed delay: a lock engine whose every command takes 1 ms.
+class SlowInlineEngine final : public Engine {
+ public:
+  std::string_view name() const override { return "slow-inline"; }
+  Reply execute(const Command& c, ReplyBuffers*) override {
+    if (c.type != CommandType::kDeposit) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    Reply r;
+    r.status = Status::kOk;
+    return r;
+  }
+  void submit(Request& r) override {
+    r.reply = execute(r.cmd, r.out);
+    r.done.complete_inline();
+  }
+  void for_each_market(const std::function<void(uint32_t, const Market&)>&) override {}
+  void shutdown() override {}
+};
+
+TEST(ServiceMode, LatencyRunsFromTheConnectionsSendNotTheWorkers) {
+  // One worker, eight connections, an engine that takes 1 ms a command and answers
+  // inline: the worker serves one connection at a time, so a connection's request
+  // waits for the other seven before it is served. From the connection's send it
+  // takes about 8 ms; from the worker's submit it would be 1 ms.
+  SlowInlineEngine engine;
+  LoadConfig cfg = service_config(8, 1);
+  cfg.workload.accounts = 1;
+  cfg.workload.markets = 1;
+  cfg.max_commands = 160;
+  cfg.warmup_commands = 16;
+  const RunResult r = run_load(engine, cfg);
+  ASSERT_EQ(r.failure, "");
+  EXPECT_EQ(r.completed, 160u);
+  // A lower bound only (sleeps can overrun, never underrun): the speed of the machine
+  // cannot make it fail.
+  EXPECT_GE(r.latency.value_at_percentile(50), 6'000'000) << "the wait for the worker was not counted";
+}
+
+TEST(ServiceMode, ValidateNamesTheProblem) {
+  auto engine = make_engine("single-writer");
+  LoadConfig cfg = service_config(4, 8);
+  EXPECT_NE(validate(cfg, *engine).find("one connection per worker"), std::string::npos);
+  cfg = service_config(8, 2);
+  EXPECT_EQ(validate(cfg, *engine), "");
+  cfg.window = 4;
+  EXPECT_NE(validate(cfg, *engine).find("one request in flight"), std::string::npos);
+  cfg = service_config(8, 2);
+  cfg.max_commands = 4;
+  EXPECT_NE(validate(cfg, *engine).find("every connection needs a share"), std::string::npos);
+  LoadConfig closed;
+  closed.connections = 8;
+  EXPECT_NE(validate(closed, *engine).find("--connections needs --mode service"), std::string::npos);
+  engine->shutdown();
+}
+
+// --- command work (engine/command_work.h) ---------------------------------------------
+
+TEST(CommandWork, IsDeterministicAndCalibrated) {
+  EXPECT_EQ(spin_work(1000, 7), spin_work(1000, 7));
+  EXPECT_NE(spin_work(1000, 7), spin_work(1001, 7));
+  EXPECT_NE(spin_work(1000, 7), spin_work(1000, 8));
+  const double per_ns = calibrate_work();
+  EXPECT_GT(per_ns, 0);
+  EXPECT_EQ(work_iterations(0, per_ns), 0u);
+  EXPECT_GE(work_iterations(1, 1e-9), 1u) << "any work asked for is at least one iteration";
+  EXPECT_EQ(work_iterations(1000, 0.5), 500u);
+}
+
+TEST(CommandWork, TheCoreDoesItForEveryStateChangeAndChangesNothing) {
+  ExchangeCore plain, working;
+  std::string error;
+  ASSERT_TRUE(plain.open(2, {}, &error) && working.open(2, {}, &error)) << error;
+  working.set_command_work(50);
+  WorkloadSpec spec;
+  spec.markets = 2;
+  spec.accounts = 10;
+  for (const Command& c : setup_commands(spec)) {
+    plain.apply(c, nullptr);
+    working.apply(c, nullptr);
+  }
+  CommandStream stream(spec, 3, 0);
+  uint64_t state_changes = setup_commands(spec).size();
+  for (int i = 0; i < 2000; ++i) {
+    const Command c = stream.next();
+    state_changes += is_sequenced(c.type);
+    const Reply a = plain.apply(c, nullptr), b = working.apply(c, nullptr);
+    ASSERT_EQ(a.status, b.status);
+    ASSERT_EQ(a.seq, b.seq);
+  }
+  EXPECT_EQ(working.worked_commands(), state_changes) << "queries do no work; every state change does";
+  EXPECT_EQ(plain.worked_commands(), 0u);
+  EXPECT_EQ(plain.exchange().digest(), working.exchange().digest());
+}
+
+TEST(CommandWork, OnlyEnginesWhoseCoreWorksAcceptIt) {
+  EngineConfig c;
+  c.work_iterations = 100;
+  ResolvedSpec spec;
+  std::string why;
+  for (const char* name : {"mutex", "rwlock", "spinlock", "flat-combining", "single-writer", "sharded-mutex"}) {
+    ASSERT_TRUE(EngineRegistry::instance().resolve(name, c, &spec, &why)) << name << ": " << why;
+    bool recorded = false;
+    for (const auto& [k, v] : spec.settings()) recorded |= k == "work_iterations" && v == "100";
+    EXPECT_TRUE(recorded) << name << ": the work is part of engine_config";
+  }
+  // The test-only engine of tests/extension/ is registered without command work.
+  EXPECT_FALSE(EngineRegistry::instance().resolve("single-writer-test-vector", c, &spec, &why));
+  EXPECT_NE(why.find("performs no command work"), std::string::npos) << why;
+}
+
+TEST(CommandWork, ParallelWorkRunsInTheClientAndTheRunStillAddsUp) {
+  for (const char* name : {"mutex", "single-writer"}) {
+    auto engine = make_engine(name);
+    LoadConfig cfg;
+    cfg.threads = 2;
+    cfg.max_commands = 2000;
+    cfg.workload.accounts = 50;
+    cfg.parallel_work_iterations = 200;
+    const RunResult r = run_load(*engine, cfg);
+    ASSERT_EQ(r.failure, "") << name;
+    EXPECT_EQ(r.completed, 2000u) << name;
+    engine->shutdown();
+  }
 }
 
 }  // namespace

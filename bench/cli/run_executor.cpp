@@ -122,7 +122,9 @@ class Runner {
       }
       // Enough commands that the fastest engine's figures are not a handful of samples,
       // even when a slow one sets the pace.
-      n = std::max<uint64_t>(n, std::max<uint64_t>(kMinCalibratedCommands, 100ull * point.threads));
+      // Service mode: every connection gets a share, the clients being the connections.
+      const uint64_t clients = plan_.base.mode == LoadMode::kService ? plan_.base.connections : point.threads;
+      n = std::max<uint64_t>(n, std::max<uint64_t>(kMinCalibratedCommands, 100ull * clients));
       for (CalibrationPoint& c : set_.calibration)
         if (c.preset == point.preset && c.threads == point.threads && c.commands == 0) c.commands = n;
       for (RunPoint& p : runs)
@@ -146,9 +148,10 @@ class Runner {
     r.window = plan_.base.window;
     r.repetition = p.repetition;
     r.order = order;
+    // Before the id: a service-mode id names the connections, which live in the load.
+    r.load = load_config(p, r.workload);
     r.id = run_id(r);
     progress_.start(done, total, r.id);
-    r.load = load_config(p, r.workload);
     EngineConfig ec = plan_.engine_config;
     ec.markets = r.workload.markets;
     if (!plan_.journal.empty()) ec.journal_dir = plan_.journal + "/" + r.id;
@@ -372,11 +375,17 @@ int rerun_args(const std::string& cmd, const RunPlan& plan, std::vector<std::str
         engine += ":" + opt;
     }
   }
+  const bool service = text_of(get({"mode"})) == "service";
   a = {"--engine", engine, "--preset", text_of(get({"preset"})),
-       "--threads", text_of(get({"threads"})), "--mode", text_of(get({"mode"})),
+       service ? "--workers" : "--threads", text_of(get({"threads"})), "--mode", text_of(get({"mode"})),
        "--window", text_of(get({"window"})), "--seed", text_of(get({"seed"})),
        "--think", text_of(get({"think_ns"})), "--repetitions", "1", "--order", "blocked"};
   if (text_of(get({"mode"})) == "open") a.insert(a.end(), {"--rate", text_of(get({"rate"}))});
+  if (service) a.insert(a.end(), {"--connections", text_of(get({"connections"}))});
+  // Command work, by its ns: the calibration is redone on this machine.
+  for (const char* key : {"work_ns", "parallel_work_ns"})
+    if (const Json* v = get({"command_work", key}); v && v->is_number() && v->number() > 0)
+      a.insert(a.end(), {std::string("--") + (std::string(key) == "work_ns" ? "work-ns" : "parallel-work-ns"), v->str()});
   if (text_of(get({"work", "kind"})) == "commands") {
     a.insert(a.end(), {"--commands", text_of(get({"work", "commands"})), "--warmup-commands",
                        text_of(get({"work", "warmup_commands"}))});

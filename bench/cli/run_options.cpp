@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "engine/command_work.h"
 #include "flags.h"
 #include "persistence/persistence.h"
 #include "workload.h"
@@ -44,12 +45,27 @@ constexpr uint64_t kMaxThinkNs = 10'000'000'000;  // 10 s
 constexpr double kMaxDurationS = 86400;
 constexpr double kMaxWarmupS = 3600;
 constexpr uint64_t kMaxCommands = 1'000'000'000'000;
+constexpr uint32_t kMaxConnections = 16384;
+constexpr uint64_t kMaxWorkNs = 10'000'000;  // 10 ms of CPU per command
 
 // The engine settings a run can give every engine that takes them; each flag is
 // described by the engines' own option (engine_options.h): its values, limits and
 // help come from there.
 constexpr const char* kEngineOptionFlags[] = {"channel", "reply", "wait", "overload", "capacity", "batch", "shards",
                                               "durability"};
+
+// --threads and --workers: a list of thread counts.
+std::string set_threads(RunPlan& p, const std::string& v) {
+  std::vector<uint32_t> threads;
+  for (const auto& t : split_list(v)) {
+    uint64_t x;
+    if (!parse_u64(t, &x) || x == 0 || x > kMaxThreads)
+      return "'" + t + "' is not a thread count from 1 to " + std::to_string(kMaxThreads);
+    threads.push_back(static_cast<uint32_t>(x));
+  }
+  p.threads = threads;
+  return {};
+}
 
 void declare_what(Flags& f, RunPlan& p) {
   f.section("what to run");
@@ -62,17 +78,11 @@ void declare_what(Flags& f, RunPlan& p) {
          });
   f.option("--threads", "LIST", "client threads, comma-separated, each 1 to " + std::to_string(kMaxThreads) +
                                     " (default: " + join_counts(p.threads) + ")",
-           [&p](const std::string& v) -> std::string {
-             std::vector<uint32_t> threads;
-             for (const auto& t : split_list(v)) {
-               uint64_t x;
-               if (!parse_u64(t, &x) || x == 0 || x > kMaxThreads)
-                 return "'" + t + "' is not a thread count from 1 to " + std::to_string(kMaxThreads);
-               threads.push_back(static_cast<uint32_t>(x));
-             }
-             p.threads = threads;
-             return {};
-           });
+           [&p](const std::string& v) { return set_threads(p, v); });
+  f.option("--workers", "LIST", "service mode: worker threads, comma-separated, each 1 to " +
+                                    std::to_string(kMaxThreads) + " (in place of --threads; default: " +
+                                    join_counts(p.threads) + ")",
+           [&p](const std::string& v) { return set_threads(p, v); });
   f.list("--preset", "LIST", "workload presets, comma-separated (default: " + join(p.presets) + "; one of " +
                                  join(workload_preset_names(), ", ") + ")",
          &p.presets, [](const std::string& name) -> std::string {
@@ -136,8 +146,11 @@ std::vector<int> all_allowed_cpus() {
 
 void declare_load(Flags& f, RunPlan& p, std::string* mode, bool* pin_all_) {
   f.section("load");
-  f.choice("--mode", "closed: send, wait, send; open: a constant offered rate, latency from the intended send time",
-           mode, {"closed", "open"});
+  f.choice("--mode", "closed: send, wait, send; open: a constant offered rate, latency from the intended send time; "
+                     "service: --connections closed-loop clients served by --workers event loops",
+           mode, {"closed", "open", "service"});
+  f.count("--connections", "M", "service mode: logical clients, each closed-loop (optional --think) with its own "
+                                "stream, spread over the workers (required with --mode service)", &p.base.connections, 1, kMaxConnections);
   f.option("--rate", "LIST", "open loop: aggregate offered rates in commands/s, comma-separated, each above 0 and "
                              "at most " + format_limit(kMaxRate),
            [&p](const std::string& v) -> std::string {
@@ -154,7 +167,8 @@ void declare_load(Flags& f, RunPlan& p, std::string* mode, bool* pin_all_) {
   f.count("--window", "N", "requests in flight per client; above 1 needs an engine with asynchronous submit",
           &p.base.window, 1, 1 << 16);
   f.option("--think", "NS",
-           "closed loop: pause after each reply, in ns (0 to " + std::to_string(kMaxThinkNs) + "; default 0)",
+           "closed loop and service mode: pause after each reply, in ns (0 to " + std::to_string(kMaxThinkNs) +
+               "; default 0)",
            [&p](const std::string& v) -> std::string {
              uint64_t x;
              if (!parse_u64(v, &x) || x > kMaxThinkNs)
@@ -188,6 +202,12 @@ void declare_load(Flags& f, RunPlan& p, std::string* mode, bool* pin_all_) {
   f.number("--warmup", "S", "time-bounded work: seconds excluded from the figures", &p.base.warmup_s, 0,
            kMaxWarmupS);
   f.count("--seed", "N", "workload seed", &p.base.seed, 0, UINT64_MAX);
+  f.count("--work-ns", "N", "command work inside the state machine: every state-changing command also does N ns "
+                            "of CPU work (calibrated at start) where the engine applies it, under its lock or on "
+                            "its thread", &p.base.work_ns, 0, kMaxWorkNs);
+  f.count("--parallel-work-ns", "N", "command work outside it: the client does N ns of CPU work before submitting "
+                                     "each state-changing command, inside the measured latency",
+          &p.base.parallel_work_ns, 0, kMaxWorkNs);
   f.option("--client-cpus", "LIST", "pin client i to the i-th CPU of LIST (mod its length), e.g. 0,1 or 2-5",
            [&p](const std::string& v) { return parse_cpu_list(v, &p.base.client_cpus); });
   f.option("--engine-cpus", "LIST", "pin the engine's own threads (single-writer) the same way",
@@ -316,7 +336,8 @@ int check_rerun(const Flags& f) {
   if (f.given("--from") != f.given("--run")) return f.error(f.given("--from") ? "--from needs --run ID" : "--run needs --from FILE");
   if (!f.given("--from")) return -1;
   // The run's own settings come from the file; only where the output goes may be chosen.
-  for (const char* flag : {"--engine", "--threads", "--preset", "--repetitions", "--mode", "--rate", "--window", "--think",
+  for (const char* flag : {"--engine", "--threads", "--workers", "--connections", "--work-ns", "--parallel-work-ns",
+                           "--preset", "--repetitions", "--mode", "--rate", "--window", "--think",
                            "--commands", "--warmup-commands", "--duration", "--warmup", "--seed", "--clock",
                            "--client-cpus", "--engine-cpus", "--pin", "--interval", "--markets", "--zipf",
                            "--accounts", "--find-knee", "--journal", "--ack-log"})
@@ -324,9 +345,38 @@ int check_rerun(const Flags& f) {
   return -1;
 }
 
+// Service mode's flags, and the command work: calibrated once, here, so every run of
+// the invocation does the same iterations.
+int check_service_and_work(const Flags& f, RunPlan& p) {
+  const bool service = p.base.mode == LoadMode::kService;
+  if (service) {
+    if (f.given("--threads")) return f.error("--mode service: the threads are --workers");
+    if (!f.given("--connections")) return f.error("--mode service needs --connections M");
+    if (p.base.window > 1) return f.error("--mode service: each connection has one request in flight (drop --window)");
+    for (uint32_t t : p.threads)
+      if (t > p.base.connections)
+        return f.error("--workers " + std::to_string(t) + ": more workers than --connections " +
+                       std::to_string(p.base.connections) + " (each worker needs a connection)");
+  } else if (f.given("--connections") || f.given("--workers")) {
+    return f.error(std::string(f.given("--connections") ? "--connections" : "--workers") + " needs --mode service");
+  }
+  if (p.base.work_ns == 0 && p.base.parallel_work_ns == 0) return -1;
+  if (p.base.work_ns > 0)
+    for (const auto& e : p.engines) {
+      const EngineInfo* info = EngineRegistry::instance().find(e.substr(0, e.find(':')));
+      if (info && !info->command_work)
+        return f.error("--work-ns: engine '" + e + "' performs no command work (its core cannot)");
+    }
+  p.base.work_iterations_per_ns = calibrate_work();
+  p.engine_config.work_iterations = work_iterations(p.base.work_ns, p.base.work_iterations_per_ns);
+  p.base.parallel_work_iterations = work_iterations(p.base.parallel_work_ns, p.base.work_iterations_per_ns);
+  return -1;
+}
+
 int check_plan(const Flags& f, RunPlan& p) {
   const bool rate_given = f.given("--rate");
   if (int rc = check_work(f, p); rc >= 0) return rc;
+  if (int rc = check_service_and_work(f, p); rc >= 0) return rc;
   if ((p.engine_config.snapshot_every > 0 || !p.ack_log.empty()) && p.journal.empty())
     return f.error(p.ack_log.empty() ? "--snapshot-every needs --journal" : "--ack-log needs --journal");
   if (!p.journal.empty()) {
@@ -353,13 +403,14 @@ int check_plan(const Flags& f, RunPlan& p) {
       return f.error("--window " + std::to_string(p.base.window) + ": engine '" + e +
                      "' completes inline and cannot keep requests in flight (use --window 1)");
   }
-  if (p.base.mode == LoadMode::kClosed && rate_given) return f.error("--rate needs --mode open");
-  if (p.base.mode == LoadMode::kClosed && p.knee_p99_us > 0) return f.error("--find-knee needs --mode open");
+  if (p.base.mode != LoadMode::kOpen && rate_given) return f.error("--rate needs --mode open");
+  if (p.base.mode != LoadMode::kOpen && p.knee_p99_us > 0) return f.error("--find-knee needs --mode open");
   if (p.base.mode == LoadMode::kOpen && p.knee_p99_us == 0 && p.rates.empty())
     return f.error("--mode open needs --rate (or --find-knee)");
   if (p.base.mode == LoadMode::kOpen && p.knee_p99_us > 0 && rate_given)
     return f.error("--find-knee chooses the rates itself; drop --rate");
-  if (p.base.mode == LoadMode::kOpen && p.base.think_ns > 0) return f.error("--think applies to closed loop only");
+  if (p.base.mode == LoadMode::kOpen && p.base.think_ns > 0)
+    return f.error("--think applies to closed loop and service mode only");
   if (p.base.clock == ClockKind::kTsc) {
     std::string why;
     if (!calibrate_tsc(&why)) return f.error("--clock tsc: " + why);
@@ -404,7 +455,7 @@ int parse_run_plan(const std::string& cmd, const std::vector<std::string>& args,
   f.epilogue("Every limit above is checked before any run starts; a bad value exits 2.");
   if (int rc = f.parse(args); rc >= 0) return rc;
   p.command_line = f.command_line();
-  p.base.mode = mode == "open" ? LoadMode::kOpen : LoadMode::kClosed;
+  p.base.mode = mode == "open" ? LoadMode::kOpen : mode == "service" ? LoadMode::kService : LoadMode::kClosed;
   if (pin_all) {
     if (f.given("--client-cpus")) return f.error("--pin and --client-cpus both choose the clients' CPUs");
     p.base.client_cpus = all_allowed_cpus();

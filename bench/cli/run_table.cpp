@@ -67,7 +67,9 @@ void print_table(const ResultsSet& set) {
     any_unstable |= unstable;
     any_over |= x0.oversubscribed();
     const std::string threads = std::to_string(first.threads) + (x0.oversubscribed() ? "*" : "");
-    const std::string offered = first.mode == LoadMode::kOpen ? human_rate(first.rate) : "closed";
+    const std::string offered = first.mode == LoadMode::kOpen      ? human_rate(first.rate)
+                                : first.mode == LoadMode::kService ? "c=" + std::to_string(first.load.connections)
+                                                                   : "closed";
     const double floor_p50 = median_of(g, [](const RunRecord& r) { return r.floor_before.p50_ns; });
     const std::string floor =
         first.floor_measured ? human_ns(static_cast<int64_t>(floor_p50)) + (unstable ? "!" : "") : "-";
@@ -114,6 +116,8 @@ void print_table(const ResultsSet& set) {
   if (any_unstable)
     std::printf("! unstable machine: the floor moved by more than %.1fx between before and after the run\n",
                 RunRecord::kUnstableFloorRatio);
+  if (set.base.mode == LoadMode::kService)
+    std::printf("service: thr = worker threads; c = connections (logical clients) they serve\n");
   if (any_over)
     std::printf("* oversubscribed: client threads + engine threads > %d logical CPUs; latency then\n"
                 "  includes waiting for a CPU (docs/methodology.md)\n",

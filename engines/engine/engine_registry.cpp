@@ -27,6 +27,7 @@ std::vector<std::pair<std::string, std::string>> ResolvedSpec::settings() const 
     v.emplace_back("snapshot_every", std::to_string(config.snapshot_every));
     v.emplace_back("keep_snapshots", std::to_string(config.keep_snapshots));
   }
+  if (config.work_iterations > 0) v.emplace_back("work_iterations", std::to_string(config.work_iterations));
   return v;
 }
 
@@ -99,6 +100,12 @@ bool EngineRegistry::resolve(std::string_view spec, const EngineConfig& defaults
     for (const EngineInfo& e : engines_)
       if (e.journals) journaling += (journaling.empty() ? "" : ", ") + e.name;
     return fail("engine '" + name + "' keeps no journal (" + journaling + " do)");
+  }
+  if (c.work_iterations > 0 && !info->command_work) {
+    std::string working;
+    for (const EngineInfo& e : engines_)
+      if (e.command_work) working += (working.empty() ? "" : ", ") + e.name;
+    return fail("engine '" + name + "' performs no command work (" + working + " do)");
   }
   if (info->resolve) info->resolve(c);
   out->info = info;

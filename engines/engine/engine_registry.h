@@ -31,6 +31,9 @@ struct EngineInfo {
   int rank = 100;
   std::vector<EngineOption> options{};  // the spec keys this engine takes
   bool journals = false;              // honours EngineConfig::journal_dir
+  // Its core performs EngineConfig::work_iterations per state-changing command
+  // (engine/command_work.h); a spec asking an engine without it for work is refused.
+  bool command_work = false;
   // Gives automatic settings their value for this machine (e.g. the shard count);
   // may be empty.
   std::function<void(EngineConfig&)> resolve{};
@@ -46,8 +49,9 @@ struct ResolvedSpec {
   EngineConfig config;
   // "name:key=value:..." with every option the engine takes, in its declared order.
   std::string canonical() const;
-  // (key, value) for "name", "markets", every option, and the journal settings
-  // when a journal is set: what a results file records as engine_config.
+  // (key, value) for "name", "markets", every option, the journal settings when a
+  // journal is set and the command work when there is some: what a results file
+  // records as engine_config.
   std::vector<std::pair<std::string, std::string>> settings() const;
 };
 

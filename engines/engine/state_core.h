@@ -17,9 +17,19 @@
 //                                   journal; nothing of the batch may be acknowledged
 //   exchange()                      the state, for inspection serialised with commands
 //
-// plus error() (why open() or end_batch() failed). A core may also offer
-// snapshot(&error): engines call it when asked for a snapshot and answer "this
-// engine's core takes no snapshots" otherwise.
+// plus error() (why open() or end_batch() failed). That is the required part (lab 5's
+// students implement it). A core may also offer, and engines use when it does:
+//
+//   snapshot(&error)       SnapshottingCore: a snapshot on request; otherwise "this
+//                          engine's core takes no snapshots"
+//   write_batch()          GroupCommitCore: end_batch() split in two for engines
+//   sync_through(seq)      whose batches end on several threads at once (the lock
+//                          engines): the owner writes the batch under its lock; any
+//                          thread, after the lock is let go, makes everything up to
+//                          seq as durable as end_batch() would have. sync_through is
+//                          the one call that may run concurrently with the others
+//   set_command_work(n)    CommandWorkCore (command_work.h): n iterations of CPU work
+//                          per state-changing command, inside apply()
 //
 // The project's core is ExchangeCore (exchange_core.h); lab 5's students write
 // their own and run it behind the real single-writer engine.
@@ -49,6 +59,16 @@ concept StateCore = std::default_initializable<C> &&
 template <class C>
 concept SnapshottingCore = StateCore<C> && requires(C core, std::string* error) {
   { core.snapshot(error) } -> std::same_as<bool>;
+};
+
+// Group commit across threads. Promise: write_batch() then sync_through(s) for every
+// s of the batch make it exactly as durable as end_batch() would have: an
+// acknowledged command (durability batch or always) is on disk. A false from either
+// means: nothing of that batch may be acknowledged.
+template <class C>
+concept GroupCommitCore = StateCore<C> && requires(C core, uint64_t seq) {
+  { core.write_batch() } -> std::same_as<bool>;
+  { core.sync_through(seq) } -> std::same_as<bool>;
 };
 
 }  // namespace swlab

@@ -3,10 +3,20 @@
 // the reader-writer behaviour (queries under a shared lock); Core is the state
 // (engine/state_core.h), the same one the single-writer engine drives.
 //
-// With a journal (--journal), each mutating command is logged and, with durability
-// batch or always, fsync'd inside the critical section: every other caller waits
-// for the disk too. That is the cost the replay audit puts next to the
-// single-writer engine's group commit.
+// With a journal (--journal), each mutating command is logged under the lock. How it
+// is made durable depends on the core and the durability mode:
+//   - group commit (a GroupCommitCore, durability batch: the default): the record is
+//     written under the lock, the lock is let go, and the caller then syncs outside
+//     it, unless a sync that started after its record was written has already
+//     covered it (JournalWriter::sync_through). While one caller waits for the disk,
+//     the others apply their commands and queue behind that sync; the next sync
+//     covers all of them. The reply is released only after the covering sync: an
+//     acknowledged command is durable, exactly as with the single-writer engine's
+//     batches;
+//   - durability always, or a core without group commit (lab cores): the record is
+//     synced inside the critical section, one fdatasync per command, and every
+//     other caller waits for the disk too: the baseline the group commit is
+//     measured against.
 #pragma once
 
 #include <atomic>
@@ -15,6 +25,7 @@
 #include <shared_mutex>
 #include <string>
 
+#include "engine/command_work.h"
 #include "engine/engine.h"
 #include "engine/exchange_core.h"
 #include "engine/state_core.h"
@@ -24,9 +35,11 @@ namespace swlab {
 template <class Lock, bool kSharedQueries, StateCore Core = ExchangeCore>
 class LockedEngine final : public Engine {
  public:
-  LockedEngine(std::string name, uint32_t markets, const PersistenceConfig& journal = {}, uint16_t shard = 0)
+  LockedEngine(std::string name, uint32_t markets, const PersistenceConfig& journal = {}, uint16_t shard = 0,
+               uint64_t work_iterations = 0)
       : name_(std::move(name)), shard_(shard) {
     if (!core_.open(markets, journal, &failure_) && failure_.empty()) failure_ = "the state core could not be opened";
+    configure_command_work(core_, work_iterations);
   }
 
   std::string_view name() const override { return name_; }
@@ -53,7 +66,13 @@ class LockedEngine final : public Engine {
   std::string failure() const override {
     std::lock_guard guard(lock_);
     if (!failure_.empty()) return failure_;
-    return broken_ ? core_.error() : std::string();
+    return broken_.load(std::memory_order_relaxed) ? core_.error() : std::string();
+  }
+
+  // fdatasyncs of the journal so far: group commit makes fewer than acknowledgements.
+  uint64_t journal_syncs() const {
+    if constexpr (requires(const Core& c) { c.journal_syncs(); }) return core_.journal_syncs();
+    return 0;
   }
 
   bool snapshot(std::string* error) override {
@@ -79,14 +98,26 @@ class LockedEngine final : public Engine {
         return core_.apply(cmd, out);
       }
     }
-    std::lock_guard guard(lock_);
-    if (!is_sequenced(cmd.type)) return core_.apply(cmd, out);
-    if (broken_) return rejected(RejectReason::kJournalFailed);
-    Reply r = core_.apply(cmd, out);
-    // Each command is its own batch: durable (as promised) before the lock is let go.
-    if (!core_.end_batch()) {
-      broken_ = true;
-      return rejected(RejectReason::kJournalFailed);
+    Reply r;
+    {
+      std::lock_guard guard(lock_);
+      if (!is_sequenced(cmd.type)) return core_.apply(cmd, out);
+      if (broken_.load(std::memory_order_relaxed)) return rejected(RejectReason::kJournalFailed);
+      r = core_.apply(cmd, out);
+      if constexpr (GroupCommitCore<Core>) {
+        // Written (handed to the kernel) under the lock, in mutation order.
+        if (!core_.write_batch()) return journal_failed(r.seq);
+      } else {
+        // Each command is its own batch: durable (as promised) before the lock is let go.
+        if (!core_.end_batch()) return journal_failed(r.seq);
+        return r;
+      }
+    }
+    // Outside the lock: the next caller applies while this one waits for the disk,
+    // and whoever syncs next covers both (a state change's seq is its record's; a
+    // refused one carries the current number, whose record is already written).
+    if constexpr (GroupCommitCore<Core>) {
+      if (!core_.sync_through(r.seq)) return journal_failed(r.seq);
     }
     return r;
   }
@@ -98,11 +129,23 @@ class LockedEngine final : public Engine {
     return r;
   }
 
+  // Nothing may be acknowledged that is not known to be durable; the engine accepts
+  // no more state changes. The reply keeps its number, as the single-writer engine's
+  // do: the command was applied, and the number says where.
+  Reply journal_failed(uint64_t seq) {
+    broken_.store(true, std::memory_order_relaxed);
+    Reply r = rejected(RejectReason::kJournalFailed);
+    r.seq = seq;
+    return r;
+  }
+
   const std::string name_;
   const uint16_t shard_;
   mutable Lock lock_;
   Core core_;
-  bool broken_ = false;  // under lock_: the core failed; mutations are refused
+  // The core failed; mutations are refused. Set under the lock, or by a caller whose
+  // sync failed outside it; read under the lock.
+  std::atomic<bool> broken_{false};
   std::string failure_;  // set once in the constructor
   std::atomic<bool> stopped_{false};
 };

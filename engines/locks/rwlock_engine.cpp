@@ -14,8 +14,10 @@ const EngineRegistrar registrar{EngineInfo{
     .name = "rwlock",
     .description = "std::shared_mutex: queries shared, updates exclusive",
     .rank = 20,
+    .command_work = true,
     .make = [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
-      return std::make_unique<LockedEngine<std::shared_mutex, true>>("rwlock", c.markets);
+      return std::make_unique<LockedEngine<std::shared_mutex, true>>("rwlock", c.markets, PersistenceConfig{}, 0,
+                                                                     c.work_iterations);
     },
 }};
 

@@ -12,8 +12,10 @@ const EngineRegistrar registrar{EngineInfo{
     .name = "spinlock",
     .description = "test-and-test-and-set spinlock (pause, then yield)",
     .rank = 30,
+    .command_work = true,
     .make = [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
-      return std::make_unique<LockedEngine<Spinlock, false>>("spinlock", c.markets);
+      return std::make_unique<LockedEngine<Spinlock, false>>("spinlock", c.markets, PersistenceConfig{}, 0,
+                                                             c.work_iterations);
     },
 }};
 

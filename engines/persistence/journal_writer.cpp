@@ -33,7 +33,9 @@ JournalWriter::JournalWriter(FileSystem& fs, std::string dir, std::size_t segmen
     : fs_(fs),
       dir_(std::move(dir)),
       segment_bytes_(std::min(segment_bytes, kSegmentBytesCap)),
-      last_seq_(next_seq - 1) {}
+      last_seq_(next_seq - 1),
+      written_seq_(next_seq - 1),
+      durable_seq_(next_seq - 1) {}
 
 std::unique_ptr<JournalWriter> JournalWriter::open(const std::string& dir, uint64_t next_seq,
                                                    std::size_t segment_bytes, std::string* error,
@@ -78,18 +80,28 @@ std::unique_ptr<JournalWriter> JournalWriter::open(const std::string& dir, uint6
 
 JournalWriter::~JournalWriter() {
   if (fd_ < 0) return;
-  if (!failed_ && !buffer_.empty()) write_all(fs_, fd_, buffer_.data(), buffer_.size());
+  if (!failed() && !buffer_.empty()) write_all(fs_, fd_, buffer_.data(), buffer_.size());
   fs_.close(fd_);
 }
 
+// The owner and a syncing thread may fail at once (a write and a sync both meeting
+// a dead disk): the first message is kept.
 bool JournalWriter::fail(std::string message, std::string* error) {
-  failed_ = true;
-  error_ = std::move(message);
-  return set_error(error, error_);
+  std::string first;
+  {
+    std::lock_guard guard(error_mutex_);
+    if (!failed_.load(std::memory_order_relaxed)) {
+      error_ = std::move(message);
+      failed_.store(true, std::memory_order_release);
+    }
+    first = error_;
+  }
+  return set_error(error, std::move(first));
 }
 
 bool JournalWriter::refuse_if_failed(std::string* error) const {
-  if (!failed_) return false;
+  if (!failed()) return false;
+  std::lock_guard guard(error_mutex_);
   set_error(error, "journal writer failed earlier: " + error_);
   return true;
 }
@@ -112,12 +124,22 @@ bool JournalWriter::start_segment(uint64_t first_seq, std::string* error) {
   return true;
 }
 
+// The caller holds sync_mutex_: the descriptor a sync uses is never closed under it.
 bool JournalWriter::finish_segment(std::string* error) {
   if (!flush(error)) return false;
-  if (int e = fs_.fdatasync(fd_); e != 0) return fail(sys_error("fdatasync", path_, e), error);
+  if (!sync_locked(last_seq_, error)) return false;
   int e = fs_.close(fd_);
   fd_ = -1;
   if (e != 0) return fail(sys_error("close", path_, e), error);
+  return true;
+}
+
+bool JournalWriter::sync_locked(uint64_t written, std::string* error) {
+  if (refuse_if_failed(error)) return false;
+  if (int e = fs_.fdatasync(fd_); e != 0) return fail(sys_error("fdatasync", path_, e), error);
+  syncs_.fetch_add(1, std::memory_order_relaxed);
+  // Monotonic: a sync that read `written` earlier never lowers what a later one set.
+  if (written > durable_seq_.load(std::memory_order_relaxed)) durable_seq_.store(written, std::memory_order_release);
   return true;
 }
 
@@ -126,7 +148,10 @@ bool JournalWriter::append(uint64_t seq, const Command& cmd, std::string* error)
   if (seq == 0 || seq != last_seq_ + 1)
     return set_error(error, "journal " + path_ + ": append of seq " + std::to_string(seq) +
                                 ", expected " + std::to_string(last_seq_ + 1));
-  if (segment_full_ && !(finish_segment(error) && start_segment(seq, error))) return false;
+  if (segment_full_) {
+    std::lock_guard guard(sync_mutex_);
+    if (!(finish_segment(error) && start_segment(seq, error))) return false;
+  }
   encode_record(seq, cmd, &buffer_);
   last_seq_ = seq;
   segment_size_ += kEncodedRecordSize;
@@ -141,6 +166,9 @@ bool JournalWriter::flush(std::string* error) {
   if (int e = write_all(fs_, fd_, buffer_.data(), buffer_.size()); e != 0)
     return fail(sys_error("write", path_, e), error);
   buffer_.clear();
+  // Release: a thread that reads this number and then syncs finds these bytes
+  // already handed to the kernel, so its fdatasync covers them.
+  written_seq_.store(last_seq_, std::memory_order_release);
   return true;
 }
 
@@ -148,8 +176,21 @@ bool JournalWriter::flush(std::string* error) {
 // dirty pages it could not write, so a retry that "succeeds" proves nothing.
 bool JournalWriter::sync(std::string* error) {
   if (!flush(error)) return false;
-  if (int e = fs_.fdatasync(fd_); e != 0) return fail(sys_error("fdatasync", path_, e), error);
-  return true;
+  std::lock_guard guard(sync_mutex_);
+  return sync_locked(last_seq_, error);
+}
+
+bool JournalWriter::sync_through(uint64_t seq, std::string* error) {
+  if (durable_seq() >= seq) return true;  // an earlier sync covered it: no fdatasync
+  std::lock_guard guard(sync_mutex_);
+  // Whoever held the mutex before us may have synced past seq while we waited:
+  // that is the group commit.
+  if (durable_seq() >= seq) return true;
+  const uint64_t written = written_seq();
+  if (written < seq)
+    return set_error(error, "journal " + path_ + ": sync through seq " + std::to_string(seq) +
+                                " before it was written (written through " + std::to_string(written) + ")");
+  return sync_locked(written, error);
 }
 
 }  // namespace swlab

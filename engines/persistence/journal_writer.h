@@ -2,9 +2,11 @@
 // started and closed so that a crash never leaves a half-made one).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "core/types.h"
@@ -13,10 +15,19 @@
 
 namespace swlab {
 
-// Not thread-safe: one thread (the engine thread) owns a writer. Every error names
-// the file and the errno text, and leaves the writer failed: every later call
-// returns false with the first error, so the engine stops accepting commands and
-// nothing it acknowledged after a sync() is lost.
+// One owner appends: the engine thread, or whoever holds the engine's lock (the lock
+// orders the owners one after another). Everything but sync_through() is the
+// owner's. Every error names the file and the errno text, and leaves the writer
+// failed: every later call returns false with the first error, so the engine stops
+// accepting commands and nothing it acknowledged after a sync is lost.
+//
+// Group commit across threads (the lock engines, docs/replay.md): the owner appends
+// and flush()es under the engine's lock, lets the lock go, and then any thread may
+// call sync_through(seq) while the next owner appends. One fdatasync at a time
+// (sync_mutex_); a sync covers every record written before it started, so a thread
+// whose record an earlier sync already covered returns without one. Changing the
+// segment (close one file, open the next) also holds sync_mutex_, so a sync never
+// meets a descriptor being closed.
 class JournalWriter {
  public:
   // Creates dir (and its parents) if needed and starts a new segment whose
@@ -45,9 +56,18 @@ class JournalWriter {
   bool flush(std::string* error);
   // flush() + fdatasync(): on success every appended record is durable.
   bool sync(std::string* error);
+  // Any thread, concurrently with the owner: on success every record up to seq is
+  // durable. Records up to seq must have been flush()ed first; a sync that finds
+  // durable_seq() >= seq already returns at once, without an fdatasync.
+  bool sync_through(uint64_t seq, std::string* error);
 
   uint64_t last_seq() const { return last_seq_; }
-  bool failed() const { return failed_; }
+  // The last seq written out (flush) and the last known durable; any thread.
+  uint64_t written_seq() const { return written_seq_.load(std::memory_order_acquire); }
+  uint64_t durable_seq() const { return durable_seq_.load(std::memory_order_acquire); }
+  // fdatasyncs of the journal made so far (segment changes included); any thread.
+  uint64_t syncs() const { return syncs_.load(std::memory_order_relaxed); }
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
   // The segment records are being appended to.
   const std::string& segment_path() const { return path_; }
 
@@ -57,20 +77,32 @@ class JournalWriter {
   JournalWriter(FileSystem& fs, std::string dir, std::size_t segment_bytes, uint64_t next_seq);
   bool start_segment(uint64_t first_seq, std::string* error);
   bool finish_segment(std::string* error);
+  // fdatasync of the current segment, covering what was written up to `written`;
+  // the caller holds sync_mutex_.
+  bool sync_locked(uint64_t written, std::string* error);
   bool fail(std::string message, std::string* error);
   bool refuse_if_failed(std::string* error) const;
 
   FileSystem& fs_;
   std::string dir_;
-  std::string path_;
   std::size_t segment_bytes_;
+  // Changed by the owner only while it holds sync_mutex_ (a segment change); read
+  // by the owner freely and by sync_through() under sync_mutex_.
+  std::string path_;
   int fd_ = -1;
+  // The owner's.
   uint64_t last_seq_;
   std::size_t segment_size_ = 0;  // header + records, written or buffered
   bool segment_full_ = false;
-  bool failed_ = false;
-  std::string error_;
   std::string buffer_;
+  // Shared with syncing threads.
+  std::mutex sync_mutex_;
+  std::atomic<uint64_t> written_seq_;
+  std::atomic<uint64_t> durable_seq_;
+  std::atomic<uint64_t> syncs_{0};
+  std::atomic<bool> failed_{false};
+  mutable std::mutex error_mutex_;
+  std::string error_;  // under error_mutex_: the first failure
 };
 
 }  // namespace swlab

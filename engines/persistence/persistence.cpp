@@ -147,15 +147,16 @@ Persistence::Persistence(PersistenceConfig cfg, std::unique_ptr<StateDirLock> lo
     : cfg_(std::move(cfg)), lock_(std::move(lock)), writer_(std::move(writer)), last_snapshot_(last_snapshot) {}
 
 bool Persistence::fail(const std::string& e) {
-  if (!failed_) {
-    failed_ = true;
+  std::lock_guard guard(error_mutex_);
+  if (!failed_.load(std::memory_order_relaxed)) {
     error_ = e;
+    failed_.store(true, std::memory_order_release);
   }
   return false;
 }
 
 bool Persistence::log(uint64_t seq, const Command& cmd) {
-  if (failed_) return false;
+  if (failed()) return false;
   std::string e;
   if (!writer_->append(seq, cmd, &e)) return fail(e);
   if (cfg_.durability == Durability::kAlways && !writer_->sync(&e)) return fail(e);
@@ -163,7 +164,7 @@ bool Persistence::log(uint64_t seq, const Command& cmd) {
 }
 
 bool Persistence::end_batch() {
-  if (failed_) return false;
+  if (failed()) return false;
   std::string e;
   switch (cfg_.durability) {
     case Durability::kNone:
@@ -178,13 +179,36 @@ bool Persistence::end_batch() {
   return true;
 }
 
+bool Persistence::write_batch() {
+  if (failed()) return false;
+  std::string e;
+  // kAlways: every record is already synced by log(); kNone and kBatch write now,
+  // and kBatch's sync comes in sync_through(), outside the caller's lock.
+  if (cfg_.durability != Durability::kAlways && !writer_->flush(&e)) return fail(e);
+  return true;
+}
+
+bool Persistence::sync_through(uint64_t seq) {
+  // A record that reached the disk stays acknowledged even if a later sync failed.
+  if (cfg_.durability == Durability::kBatch) {
+    std::string e;
+    if (writer_->sync_through(seq, &e)) return true;
+    if (writer_->durable_seq() >= seq) return true;
+    return fail(e);
+  }
+  // kNone promises no sync; kAlways synced each record in log().
+  return !failed() || (cfg_.durability == Durability::kAlways && writer_->durable_seq() >= seq);
+}
+
+uint64_t Persistence::journal_syncs() const { return writer_->syncs(); }
+
 bool Persistence::maybe_snapshot(uint64_t seq, const Exchange& exchange) {
-  if (cfg_.snapshot_every == 0 || seq - last_snapshot_ < cfg_.snapshot_every) return !failed_;
+  if (cfg_.snapshot_every == 0 || seq - last_snapshot_ < cfg_.snapshot_every) return !failed();
   return snapshot(seq, exchange);
 }
 
 bool Persistence::snapshot(uint64_t seq, const Exchange& exchange) {
-  if (failed_) return false;
+  if (failed()) return false;
   std::string e;
   if (!writer_->sync(&e)) return fail(e);
   if (!write_snapshot(fs(), cfg_.dir, seq, exchange, &e)) return fail(e);

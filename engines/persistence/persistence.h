@@ -1,10 +1,14 @@
 // Journal + snapshots + recovery for one engine's state, owned by the thread that
-// mutates it (the single-writer engine's thread, or the mutex engine's critical
-// section). docs/replay.md describes the promise of each durability mode.
+// mutates it (the single-writer engine's thread, or whoever holds a lock engine's
+// lock). Only sync_through() may be called from other threads, concurrently with
+// the owner: that is the lock engines' group commit. docs/replay.md describes the
+// promise of each durability mode.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "core/exchange.h"
@@ -21,8 +25,12 @@ enum class Durability {
             // the machine may lose acknowledged commands (a crash of the process
             // does not: the page cache survives it)
   kBatch,   // group commit: one fdatasync per engine batch, and the batch's replies
-            // are released only after it: an acknowledged command is durable
-  kAlways,  // fdatasync after every command: durable, and the slowest
+            // are released only after it: an acknowledged command is durable. A lock
+            // engine's batch is one command, and its sync covers every record written
+            // before it, whoever wrote it (sync_through)
+  kAlways,  // fdatasync after every command, by the thread that applied it and before
+            // the next command is applied (under the lock, or on the engine thread):
+            // durable, nothing shared, and the slowest
 };
 std::string_view to_string(Durability d);
 bool parse_durability(std::string_view s, Durability* out);
@@ -72,14 +80,29 @@ class Persistence {
   bool log(uint64_t seq, const Command& cmd);
   // After a batch of log() calls: kNone writes, kBatch syncs.
   bool end_batch();
+  // end_batch() in two halves, for a batch that ends on one thread while the next is
+  // being applied on another (a lock engine's group commit):
+  //   write_batch()     the owner: the batch's records handed to the kernel (write(2))
+  //   sync_through(seq) any thread, after the owner's write_batch() for seq: as
+  //                     durable as end_batch() would have made it. With kBatch one
+  //                     fdatasync covers every record written before it started, so
+  //                     a thread whose record an earlier sync covered makes none.
+  // Together they promise exactly what end_batch() promises.
+  bool write_batch();
+  bool sync_through(uint64_t seq);
+  // fdatasyncs of the journal so far (segment changes and snapshots included); any thread.
+  uint64_t journal_syncs() const;
   // Takes a snapshot when snapshot_every commands have passed since the last one.
   bool maybe_snapshot(uint64_t seq, const Exchange& exchange);
   // Syncs the journal (a snapshot must never be ahead of it), writes a snapshot,
   // and then, the new one being durable, deletes all but the newest keep_snapshots.
   bool snapshot(uint64_t seq, const Exchange& exchange);
 
-  bool failed() const { return failed_; }
-  const std::string& error() const { return error_; }
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
+  std::string error() const {
+    std::lock_guard guard(error_mutex_);
+    return error_;
+  }
   Durability durability() const { return cfg_.durability; }
 
  private:
@@ -92,8 +115,9 @@ class Persistence {
   std::unique_ptr<StateDirLock> lock_;
   std::unique_ptr<JournalWriter> writer_;
   uint64_t last_snapshot_;
-  bool failed_ = false;
-  std::string error_;
+  std::atomic<bool> failed_{false};
+  mutable std::mutex error_mutex_;
+  std::string error_;  // under error_mutex_: the first failure
 };
 
 }  // namespace swlab

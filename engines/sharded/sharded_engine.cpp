@@ -110,6 +110,7 @@ const EngineRegistrar single_writer_shards{EngineInfo{
           return v;
         }(),
     .journals = true,
+    .command_work = true,
     .resolve = resolve_shards,
     .make = [](const EngineConfig& c, std::string* error) -> std::unique_ptr<Engine> {
       std::vector<std::unique_ptr<Engine>> shards;
@@ -130,12 +131,14 @@ const EngineRegistrar mutex_shards{EngineInfo{
     .description = "one std::mutex per shard of markets (market % shards), the lock-based counterpart",
     .rank = 60,
     .options = {shards_option()},
+    .command_work = true,
     .resolve = resolve_shards,
     .make = [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
       std::vector<std::unique_ptr<Engine>> shards;
       for (uint32_t i = 0; i < c.shards; ++i)
         shards.push_back(
-            std::make_unique<LockedEngine<std::mutex, false>>("mutex", c.markets, PersistenceConfig{}, static_cast<uint16_t>(i)));
+            std::make_unique<LockedEngine<std::mutex, false>>("mutex", c.markets, PersistenceConfig{},
+                                                              static_cast<uint16_t>(i), c.work_iterations));
       return std::make_unique<ShardedEngine>("sharded-mutex", c.markets, std::move(shards));
     },
 }};

@@ -71,6 +71,7 @@ const EngineRegistrar registrar{EngineInfo{
     .rank = 40,
     .options = single_writer_options(),
     .journals = true,
+    .command_work = true,
     .make = [](const EngineConfig& c, std::string* error) { return make_single_writer(c, "single-writer", 0, error); },
 }};
 

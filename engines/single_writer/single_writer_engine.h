@@ -24,6 +24,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "engine/command_work.h"
 #include "engine/engine.h"
 #include "engine/exchange_core.h"
 #include "engine/overload_policy.h"
@@ -59,6 +60,7 @@ struct SingleWriterOptions {
   OverloadPolicy overload = OverloadPolicy::kBlock;
   uint16_t shard = 0;
   PersistenceConfig journal;  // dir empty: no journal
+  uint64_t work_iterations = 0;  // command work per state change (engine/command_work.h)
 };
 
 template <template <class> class ChannelT, class ReplyT, class WaitT, class Core = ExchangeCore>
@@ -83,6 +85,7 @@ class SingleWriterEngine final : public Engine {
       if (init_error_.empty()) init_error_ = "the state core could not be opened";
       return;
     }
+    configure_command_work(core_, o.work_iterations);
     thread_ = std::thread([this] { run(); });
     engine_thread_ = thread_.native_handle();
   }

@@ -113,6 +113,7 @@ struct SingleWriterFamily {
     o.overload = c.overload;
     o.shard = shard;
     o.journal = c.persistence();
+    o.work_iterations = c.work_iterations;
     return o;
   }
 };

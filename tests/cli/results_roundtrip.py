@@ -58,14 +58,15 @@ ENGINE_CONFIG_KEYS = {
 
 
 def check_run(run, mode):
-    for key in ["id", "engine", "preset", "threads", "mode", "rate", "window", "repetition", "order",
-                "engine_config", "work", "seed", "think_ns", "clock", "cpus", "workload", "floor",
+    for key in ["id", "engine", "preset", "threads", "mode", "rate", "window", "connections", "workers",
+                "repetition", "order", "engine_config", "command_work", "work", "seed", "think_ns", "clock", "cpus", "workload", "floor",
                 "unstable_floor", "oversubscribed", "busy_threads", "interrupted", "summary", "time_series",
                 "by_type", "histogram", "histogram_uncorrected"]:
         check(key in run, f"run lacks {key}")
     s = run["summary"]
     for key in ["duration_s", "commands", "throughput", "offered", "unsent", "accepted", "shed", "ok", "rejected",
-                "latency_ns", "latency_uncorrected_ns", "tail_stability", "cpu", "context_switches"]:
+                "latency_ns", "latency_uncorrected_ns", "connection_replies", "tail_stability", "cpu",
+                "context_switches"]:
         check(key in s, f"summary lacks {key}")
     # The engine's whole configuration, defaults included: the spec alone rebuilds it.
     ec = run["engine_config"]
@@ -74,7 +75,7 @@ def check_run(run, mode):
         check(key in ec, f"{run['id']}: engine_config lacks {key}")
     check(ec["spec"].split(":")[0] == name, f"{run['id']}: spec {ec['spec']}")
     for key, value in ec.items():
-        if key not in ("spec", "name", "markets", "snapshot_every", "keep_snapshots"):
+        if key not in ("spec", "name", "markets", "snapshot_every", "keep_snapshots", "work_iterations"):
             check(f":{key}={value}" in ec["spec"], f"{run['id']}: {key}={value} not in the spec")
     # The floor, before and after.
     if run["floor"] is not None:
@@ -102,6 +103,24 @@ def check_run(run, mode):
               and run["histogram_uncorrected"] is not None, f"{run['id']}: open loop lacks uncorrected data")
     else:
         check(run["rate"] is None and s["latency_uncorrected_ns"] is None, f"{run['id']}: closed loop has a rate")
+    if mode == "service":
+        check(run["workers"] == run["threads"] and run["connections"] >= run["workers"],
+              f"{run['id']}: service mode's workers {run['workers']} and connections {run['connections']}")
+        check(s["connection_replies"]["min"] > 0 and s["connection_replies"]["max"] >= s["connection_replies"]["min"],
+              f"{run['id']}: a connection made no progress: {s['connection_replies']}")
+        check(run["busy_threads"] <= run["workers"] + 1, f"{run['id']}: busy threads count the connections")
+    else:
+        check(run["connections"] is None and run["workers"] is None and s["connection_replies"] is None,
+              f"{run['id']}: connections outside service mode")
+    cw = run["command_work"]
+    for key in ["work_ns", "parallel_work_ns", "iterations_per_ns", "work_iterations", "parallel_work_iterations"]:
+        check(key in cw, f"{run['id']}: command_work lacks {key}")
+    check((cw["work_iterations"] > 0) == (cw["work_ns"] > 0) and
+          (cw["parallel_work_iterations"] > 0) == (cw["parallel_work_ns"] > 0), f"{run['id']}: command_work {cw}")
+    check((cw["iterations_per_ns"] > 0) == (cw["work_ns"] > 0 or cw["parallel_work_ns"] > 0),
+          f"{run['id']}: calibration {cw}")
+    if cw["work_iterations"] > 0:
+        check(ec.get("work_iterations") == str(cw["work_iterations"]), f"{run['id']}: engine_config lacks the work")
     check(abs(s["throughput"] - s["commands"] / s["duration_s"]) < 1e-3 * s["throughput"] + 1, "throughput")
 
 
@@ -167,6 +186,30 @@ with tempfile.TemporaryDirectory() as tmp:
     r = subprocess.run([swlab, "run", "--engine", "mutex", "--threads", "1", "--commands", "100", "--out", out],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     check(r.returncode == 2 and "already holds files" in r.stderr, f"--out over results: {r.returncode} {r.stderr}")
+
+    # The service shape with command work: 8 connections on 1 and 2 workers.
+    out = os.path.join(tmp, "service")
+    subprocess.run([swlab, "run", "--engine", "mutex,single-writer", "--mode", "service", "--connections", "8",
+                    "--workers", "1,2", "--commands", "2000", "--think", "1000", "--work-ns", "200",
+                    "--parallel-work-ns", "100", "--probe", "0", "--quiet", "--out", out], check=True,
+                   stdout=subprocess.DEVNULL)
+    doc = check_dir(out, "service", 4)
+    check(doc["config"]["mode"] == "service" and doc["config"]["connections"] == 8, "config: service mode")
+    check(doc["config"]["command_work"]["work_ns"] == 200, f"config: command work {doc['config']['command_work']}")
+    for run in doc["runs"]:
+        check(run["id"].endswith(".c8.r0"), f"{run['id']}: the id names the connections")
+        check(run["summary"]["commands"] == 2000, f"{run['id']}: fixed work ran {run['summary']['commands']}")
+        check(run["command_work"]["work_ns"] == 200 and run["command_work"]["parallel_work_ns"] == 100,
+              f"{run['id']}: command work {run['command_work']}")
+    sv = [r for r in doc["runs"] if r["engine"] == "single-writer" and r["workers"] == 2][0]
+    again = os.path.join(tmp, "service-again")
+    subprocess.run([swlab, "run", "--from", os.path.join(out, "results.json"), "--run", sv["id"], "--probe", "0",
+                    "--quiet", "--out", again], check=True, stdout=subprocess.DEVNULL)
+    redo = check_dir(again, "service", 1)["runs"][0]
+    for key in ["id", "mode", "threads", "connections", "workers", "think_ns", "work"]:
+        check(redo[key] == sv[key], f"--from service: {key} {redo[key]} != {sv[key]}")
+    for key in ["work_ns", "parallel_work_ns"]:
+        check(redo["command_work"][key] == sv["command_work"][key], f"--from service: command_work.{key}")
 
     out = os.path.join(tmp, "open")
     subprocess.run([swlab, "sweep", "--engine", "spinlock", "--threads", "1", "--mode", "open", "--rate",

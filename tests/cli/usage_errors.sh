@@ -40,13 +40,24 @@ expect_usage "option channel=x: channel must be one of spsc, moodycamel" run --e
 expect_usage "--window 4: engine 'mutex' completes inline" run --engine mutex --window 4
 expect_usage "--rate needs --mode open" run --rate 1000
 expect_usage "--mode open needs --rate" run --mode open
-expect_usage "--mode: 'half' is not one of closed, open" sweep --mode half
+expect_usage "--mode: 'half' is not one of closed, open, service" sweep --mode half
 expect_usage "--find-knee needs --mode open" sweep --find-knee 100
 expect_usage "--repetitions: '0'" sweep --repetitions 0
 expect_usage "--warmup needs a value" run --warmup
 expect_usage "unexpected argument 'extra'" run extra
 expect_usage "--out: cannot write to '/proc/swlab'" run --out /proc/swlab --engine mutex --threads 1
 expect_usage "--zipf: 'x'" run --zipf x
+# The service shape and command work (docs/methodology.md).
+expect_usage "--mode service needs --connections M" run --mode service --workers 2
+expect_usage "--mode service: the threads are --workers" run --mode service --connections 8 --threads 2
+expect_usage "--connections needs --mode service" run --connections 8
+expect_usage "--workers needs --mode service" run --workers 2
+expect_usage "--workers 9: more workers than --connections 8" run --mode service --connections 8 --workers 2,9
+expect_usage "--mode service: each connection has one request in flight" run --mode service --connections 8 --workers 2 --window 4 --engine single-writer
+expect_usage "--connections: '0'" run --mode service --connections 0
+expect_usage "--work-ns: '20000000'" run --work-ns 20000000
+expect_usage "--parallel-work-ns: 'x'" run --parallel-work-ns x
+expect_usage "--rate needs --mode open" run --mode service --connections 4 --workers 1 --rate 1000
 
 # A protocol error is not a usage error: the run goes on and exits 1.
 out=$(printf 'bogus\ntop S0\n' | "$swlab" exec --engine mutex); rc=$?

@@ -355,6 +355,27 @@ def wrong_version() -> dict:
     return data
 
 
+def service_results() -> dict:
+    """A version 2 file of service-mode runs (64 connections on 1 and 2 workers), with command
+    work: what `swlab run --mode service` writes, reduced to what the scripts read."""
+    runs = []
+    for engine, base in (("mutex", 4000), ("flat-combining", 3000), ("single-writer", 2500)):
+        for workers in (1, 2):
+            run = make_run(engine=engine, threads=workers, repetition=0,
+                           buckets=latency_buckets(20_000, base * (3 - workers)), mode="service")
+            run["id"] = run["id"].replace(".r0", ".c64.r0")
+            run.update(connections=64, workers=workers,
+                       command_work={"work_ns": 500, "parallel_work_ns": 0,
+                                     "iterations_per_ns": 0.35, "work_iterations": 175,
+                                     "parallel_work_iterations": 0})
+            run["summary"]["connection_replies"] = {"min": 300, "max": 330}
+            runs.append(run)
+    data = make_results(runs, command="swlab run --mode service --connections 64 --workers 1,2 "
+                                      "--work-ns 500", mode="service")
+    data["version"] = 2
+    return data
+
+
 COMPARE_REPS = 9
 
 
@@ -404,6 +425,7 @@ def fixture_texts() -> dict[str, str]:
         "missing_sections.json": missing_sections(),
         "single_run.json": single_run(),
         "wrong_version.json": wrong_version(),
+        "service.json": service_results(),
         "compare_a.json": compare_a,
         "compare_b.json": compare_b,
     }

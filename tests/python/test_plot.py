@@ -284,3 +284,23 @@ def test_version_1_files_are_still_read():
     run = old.runs[0]
     assert sr.floor_ns(run) is None and sr.time_series(run) is None and sr.tail_stability(run) is None
     assert not sr.unstable_floor(run)
+
+
+def test_service_mode_gets_the_thread_figures(plotted):
+    proc, out = plotted("service.json")
+    assert proc.returncode == 0, proc.stderr
+    assert figure_names(out, "balanced.service") == CLOSED_FIGURES
+    assert error_lines(proc) == [
+        "skipped throughput-latency: no open-loop runs",
+        "skipped backpressure: no open-loop runs",
+        "skipped corrected-vs-uncorrected: no open-loop runs",
+    ]
+
+
+def test_flat_combining_has_its_own_colour_and_marker():
+    known = [sr.engine_colour(e) for e in sr.KNOWN_ENGINES]
+    assert len(set(known)) == len(known) == 7, "every known engine a colour of its own"
+    assert sr.engine_colour("flat-combining") == sr.OKABE_ITO["black"]
+    markers = [sr.engine_marker(e) for e in sr.KNOWN_ENGINES]
+    assert len(set(markers)) == len(markers)
+    assert not set(markers) & set(sr.FALLBACK_MARKERS)

@@ -5,6 +5,8 @@ import re
 import shutil
 import stat
 
+import json
+
 import pytest
 
 import swlab_results as sr
@@ -179,3 +181,26 @@ def test_a_run_during_which_the_floor_moved_is_reported(tmp_path):
 def test_a_stable_set_has_no_floor_warning(tmp_path):
     d, _ = make_report(tmp_path, "open_sweep.json")
     assert "Unstable machine" not in (d / "report.md").read_text()
+
+
+def test_service_mode_report(tmp_path):
+    """Version 2 service-mode runs (connections on workers) get the same report, each row
+    naming its connections."""
+    d, proc = make_report(tmp_path, "service.json")
+    text = (d / "report.md").read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| ") and
+            line.split("|")[1].strip() in ("mutex", "flat-combining", "single-writer")]
+    assert len(rows) == 6  # 3 engines x 2 worker counts
+    assert all("| service c=64 |" in row for row in rows)
+    assert [row.split("|")[1].strip() for row in rows[::2]] == ["mutex", "flat-combining",
+                                                               "single-writer"]
+    assert "### balanced, service mode" in text
+
+
+def test_a_service_run_without_its_connections_is_refused(tmp_path):
+    data = sr.load(fixture("service.json")).data
+    del data["runs"][0]["connections"]
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(sr.ResultsError, match="needs 'connections' and 'workers'"):
+        sr.load(path)

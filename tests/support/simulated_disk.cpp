@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <random>
 #include <stdexcept>
+#include <thread>
 
 namespace swlab::test {
 
@@ -56,10 +57,14 @@ SimulatedDisk::SimulatedDisk(std::string root) : root_(std::move(root)) {
 }
 
 SimulatedDisk::~SimulatedDisk() {
+  std::lock_guard guard(mutex_);
   for (auto& [fd, f] : fds_) ::close(fd);
 }
 
-void SimulatedDisk::fail_after(uint64_t n) { fail_at_ = n == 0 ? 0 : operations_ + n; }
+void SimulatedDisk::fail_after(uint64_t n) {
+  std::lock_guard guard(mutex_);
+  fail_at_ = n == 0 ? 0 : operations_ + n;
+}
 
 bool SimulatedDisk::power_fails() {
   ++operations_;
@@ -85,6 +90,7 @@ void SimulatedDisk::apply(std::string* content, const Op& op, std::size_t limit)
 }
 
 int SimulatedDisk::open(const std::string& path, int flags, mode_t mode, int* fd) {
+  std::lock_guard guard(mutex_);
   if (power_fails()) return EIO;
   const std::string name = name_in_root(path);
   if (name.empty()) return EXDEV;
@@ -114,6 +120,7 @@ int SimulatedDisk::open(const std::string& path, int flags, mode_t mode, int* fd
 }
 
 int SimulatedDisk::write(int fd, const void* data, std::size_t n, std::size_t* written) {
+  std::lock_guard guard(mutex_);
   auto it = fds_.find(fd);
   if (it == fds_.end()) return EBADF;
   if (power_fails()) return EIO;
@@ -130,17 +137,25 @@ int SimulatedDisk::write(int fd, const void* data, std::size_t n, std::size_t* w
 }
 
 int SimulatedDisk::fdatasync(int fd) {
-  auto it = fds_.find(fd);
-  if (it == fds_.end()) return EBADF;
-  if (power_fails()) return EIO;
-  Inode& node = inodes_[it->second.inode];
-  node.durable = node.current;
-  node.pending.clear();
-  ++file_syncs_;
+  std::chrono::nanoseconds latency;
+  {
+    std::lock_guard guard(mutex_);
+    auto it = fds_.find(fd);
+    if (it == fds_.end()) return EBADF;
+    if (power_fails()) return EIO;
+    Inode& node = inodes_[it->second.inode];
+    node.durable = node.current;
+    node.pending.clear();
+    ++file_syncs_;
+    latency = sync_latency_;
+  }
+  // The flush takes time; the caller waits, the disk does not stop taking writes.
+  if (latency.count() > 0) std::this_thread::sleep_for(latency);
   return 0;
 }
 
 int SimulatedDisk::ftruncate(int fd, uint64_t size) {
+  std::lock_guard guard(mutex_);
   auto it = fds_.find(fd);
   if (it == fds_.end()) return EBADF;
   if (power_fails()) return EIO;
@@ -153,6 +168,7 @@ int SimulatedDisk::ftruncate(int fd, uint64_t size) {
 }
 
 int SimulatedDisk::close(int fd) {
+  std::lock_guard guard(mutex_);
   auto it = fds_.find(fd);
   if (it == fds_.end()) return EBADF;
   ::close(fd);
@@ -161,6 +177,7 @@ int SimulatedDisk::close(int fd) {
 }
 
 int SimulatedDisk::rename(const std::string& from, const std::string& to) {
+  std::lock_guard guard(mutex_);
   if (power_fails()) return EIO;
   const std::string a = name_in_root(from), b = name_in_root(to);
   if (a.empty() || b.empty()) return EXDEV;
@@ -175,6 +192,7 @@ int SimulatedDisk::rename(const std::string& from, const std::string& to) {
 }
 
 int SimulatedDisk::unlink(const std::string& path) {
+  std::lock_guard guard(mutex_);
   if (power_fails()) return EIO;
   const std::string name = name_in_root(path);
   if (name.empty()) return EXDEV;
@@ -187,6 +205,7 @@ int SimulatedDisk::unlink(const std::string& path) {
 }
 
 int SimulatedDisk::fsync_dir(const std::string& dir) {
+  std::lock_guard guard(mutex_);
   if (power_fails()) return EIO;
   std::string d = dir;
   while (d.size() > 1 && d.back() == '/') d.pop_back();
@@ -202,6 +221,7 @@ int SimulatedDisk::mkdir(const std::string& dir, mode_t mode) {
 }
 
 void SimulatedDisk::power_cut(std::optional<uint64_t> seed) {
+  std::lock_guard guard(mutex_);
   std::mt19937_64 rng(seed.value_or(0));
   auto prefix = [&](std::size_t n) -> std::size_t { return seed ? rng() % (n + 1) : 0; };
 

@@ -14,6 +14,12 @@
 // fail with EIO: the power went out at that point. A test runs a workload with the
 // cut at every operation boundary in turn, then power_cut()s and recovers.
 //
+// Thread-safe: every call is atomic with respect to the others (one mutex), so
+// engines that sync on one thread while another appends (group commit) can run on
+// it. set_sync_latency() makes every fdatasync take that long after it has made
+// the file durable (a disk's flush time), outside the mutex: what others write
+// meanwhile is not covered, exactly as on a real disk.
+//
 // Simplifications: one directory (the one given to the constructor; paths outside
 // it are refused with EXDEV), mkdir passes straight through, and what survives a
 // cut is always an in-order prefix of each file's unsynced operations (a real disk
@@ -21,8 +27,10 @@
 // that does to recovery).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,12 +58,29 @@ class SimulatedDisk final : public FileSystem {
   // The power fails at the n-th mutating call from now (1: the very next): that
   // call and every later one return EIO and change nothing. 0: never.
   void fail_after(uint64_t n);
-  bool powered_off() const { return powered_off_; }
+  bool powered_off() const {
+    std::lock_guard guard(mutex_);
+    return powered_off_;
+  }
   // Mutating calls (open, write, fdatasync, ftruncate, rename, unlink, fsync_dir)
   // made so far: the points where a test can cut the power.
-  uint64_t operations() const { return operations_; }
-  uint64_t file_syncs() const { return file_syncs_; }
-  uint64_t dir_syncs() const { return dir_syncs_; }
+  uint64_t operations() const {
+    std::lock_guard guard(mutex_);
+    return operations_;
+  }
+  uint64_t file_syncs() const {
+    std::lock_guard guard(mutex_);
+    return file_syncs_;
+  }
+  uint64_t dir_syncs() const {
+    std::lock_guard guard(mutex_);
+    return dir_syncs_;
+  }
+  // How long each successful fdatasync takes (0: none).
+  void set_sync_latency(std::chrono::nanoseconds latency) {
+    std::lock_guard guard(mutex_);
+    sync_latency_ = latency;
+  }
 
   // The power cut. Without a seed, everything not synced is lost. With one, a
   // random prefix of each file's unsynced operations survives, the first one lost
@@ -91,7 +116,9 @@ class SimulatedDisk final : public FileSystem {
   std::string name_in_root(const std::string& path) const;  // "" if not directly in root
   static void apply(std::string* content, const Op& op, std::size_t limit);
 
+  mutable std::mutex mutex_;  // guards everything below
   std::string root_;
+  std::chrono::nanoseconds sync_latency_{0};
   std::map<uint64_t, Inode> inodes_;
   uint64_t next_inode_ = 1;
   std::map<std::string, uint64_t> durable_names_, current_names_;

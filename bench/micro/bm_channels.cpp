@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "single_writer/channels/boost_queue_channel.h"
+#include "single_writer/channels/disruptor_channel.h"
 #include "platform/cpu_relax.h"
 #include "platform/futex.h"
 #include "single_writer/channels/moodycamel_blocking_channel.h"
@@ -111,6 +112,7 @@ SWLAB_CHANNEL_BENCHMARKS(MoodycamelBlockingChannel)
 SWLAB_CHANNEL_BENCHMARKS(BoostQueueChannel)
 SWLAB_CHANNEL_BENCHMARKS(SpscChannel)
 SWLAB_CHANNEL_BENCHMARKS(MutexDequeChannel)
+SWLAB_CHANNEL_BENCHMARKS(DisruptorChannel)
 
 }  // namespace
 }  // namespace swlab

@@ -15,6 +15,7 @@
 
 #include "engine/engine.h"
 #include "single_writer/channels/boost_queue_channel.h"
+#include "single_writer/channels/disruptor_channel.h"
 #include "single_writer/channels/moodycamel_blocking_channel.h"
 #include "single_writer/channels/moodycamel_channel.h"
 #include "single_writer/channels/mutex_deque_channel.h"
@@ -85,7 +86,7 @@ using RequestChannel = C<Request*>;
 
 // --- this build's policies ----------------------------------------------------------
 using Channels = ChannelList<SpscChannel, MoodycamelChannel, MoodycamelBlockingChannel, BoostQueueChannel,
-                             MutexDequeChannel>;
+                             MutexDequeChannel, DisruptorChannel>;
 using ReplyPaths = PolicyList<FutexReply, SpinReply, AtomicWaitReply, FutureReply>;
 using WaitStrategies = PolicyList<BlockingWait, SpinYieldWait, BusySpinWait>;
 

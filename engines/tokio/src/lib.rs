@@ -9,9 +9,9 @@
 //! each command's oneshot.
 //!
 //! Requests are opaque here: the crate carries the pointer and never reads through
-//! it. Rust is not instrumented by ThreadSanitizer, so the C++ side publishes and
-//! acquires each request with its own atomics around these calls
-//! (single_writer/channels/tokio_channel.h).
+//! it. Rust is not instrumented by ThreadSanitizer, which therefore cannot check
+//! this crate's synchronisation: the tsan build leaves the channel out
+//! (cmake/SwlabTokio.cmake, single_writer/channels/tokio_channel.h).
 
 use std::ffi::c_void;
 use std::future::Future;

@@ -21,6 +21,9 @@ endif()
 add_library(swlab::boost_lockfree INTERFACE IMPORTED)
 target_include_directories(swlab::boost_lockfree INTERFACE "${SWLAB_BOOST_LOCKFREE_INCLUDE}")
 
+# Optional: channel=tokio, the Rust crate in engines/tokio/ (Debian's cargo).
+include(SwlabTokio)
+
 if(SWLAB_BUILD_TESTS)
   find_package(GTest QUIET)
   if(NOT GTest_FOUND)

@@ -6,6 +6,10 @@ SWLAB_PACKAGES=(
   cmake ninja-build g++ clang libclang-rt-14-dev
   libgtest-dev libbenchmark-dev libconcurrentqueue-dev libboost-dev
   python3 python3-matplotlib python3-numpy python3-scipy python3-pytest
+  # channel=tokio (engines/tokio/): Debian's Rust toolchain and tokio crate, built
+  # offline. Optional for a build (without them the channel is listed as not
+  # built), installed here so that CI builds and tests it.
+  cargo rustc librust-tokio-dev
 )
 
 swlab_ensure_deps() {

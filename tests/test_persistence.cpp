@@ -15,6 +15,7 @@
 #include "protocol/protocol.h"
 #include "random_script.h"
 #include "persistence/snapshot.h"
+#include "single_writer/single_writer_factory.h"
 
 namespace swlab::test {
 namespace {
@@ -127,8 +128,16 @@ TEST_P(Journaling, UntilStopsAtThatCommand) {
   EXPECT_LE(report.snapshot_seq, 777u);
 }
 
-INSTANTIATE_TEST_SUITE_P(JournalingEngines, Journaling,
-                         ::testing::Values("single-writer", "mutex", "single-writer:batch=1:durability=none"),
+// The journaling engines, and the single-writer engine over every other channel:
+// the journal records the order the engine applied, whatever carried the commands.
+std::vector<std::string> journaling_specs() {
+  std::vector<std::string> v = {"single-writer", "mutex", "single-writer:batch=1:durability=none"};
+  for (const std::string& c : single_writer_channels())
+    if (c != EngineConfig{}.channel) v.push_back("single-writer:channel=" + c);
+  return v;
+}
+
+INSTANTIATE_TEST_SUITE_P(JournalingEngines, Journaling, ::testing::ValuesIn(journaling_specs()),
                          [](const auto& info) {
                            std::string s = info.param;
                            for (char& c : s)

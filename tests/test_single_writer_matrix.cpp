@@ -15,6 +15,7 @@
 #include "reference_model.h"
 #include "reply_checks.h"
 #include "script_runner.h"
+#include "tsan_unverifiable.h"
 
 namespace swlab::test {
 namespace {
@@ -59,19 +60,9 @@ TEST_P(SingleWriterMatrix, MatchesTheReferenceModel) {
 
 TEST_P(SingleWriterMatrix, ConcurrentClientsGetOneReplyEach) {
 #if defined(__SANITIZE_THREAD__)
-  // Boost.Lockfree 1.74's queue reads a free-list node's next index non-atomically
-  // while another producer may be re-initialising that node (boostorg/lockfree#78;
-  // upstream calls it benign: the tagged CAS discards the stale value). It is a data
-  // race all the same, so ThreadSanitizer reports it with two or more producers.
-  // We do not suppress it; we do not run it under tsan. docs/single-writer.md says
-  // why boost-queue is measured but never the default.
-  if (std::get<0>(GetParam()) == "boost-queue") GTEST_SKIP() << "boost-queue races inside Boost.Lockfree";
-  // moodycamel's queues synchronise blocks through relaxed operations and standalone
-  // fences, which ThreadSanitizer does not model, so it reports races on block slots
-  // intermittently (cameron314/concurrentqueue#254, open). We cannot verify them with
-  // tsan, so they are measured but not the default, and not run concurrently here.
-  if (std::get<0>(GetParam()).rfind("moodycamel", 0) == 0)
-    GTEST_SKIP() << "moodycamel's fence-based synchronisation is invisible to tsan";
+  // Measured, tested under ASan, not run concurrently under tsan: tsan_unverifiable.h
+  // and docs/single-writer.md say why. We do not suppress the reports.
+  if (const std::string why = tsan_cannot_verify(std::get<0>(GetParam())); !why.empty()) GTEST_SKIP() << why;
 #endif
   // A small capacity makes the overload policies act: with `reject` and `priority`
   // some commands come back `overloaded`, and each of those is still one reply.

@@ -17,6 +17,10 @@ int cmd_engines(const std::vector<std::string>& args) {
   for (const EngineInfo& e : EngineRegistry::instance().engines()) {
     if (!verbose) {
       std::printf("%s\n", e.name.c_str());
+      // On stderr: stdout stays one engine name a line for scripts.
+      for (const EngineOption& o : e.options)
+        for (const auto& [value, why] : o.unbuilt)
+          std::fprintf(stderr, "note: %s:%s=%s is %s\n", e.name.c_str(), o.name.c_str(), value.c_str(), why.c_str());
       continue;
     }
     std::printf("%s\n  %s%s\n", e.name.c_str(), e.description.c_str(), e.journals ? " (journals)" : "");
@@ -31,6 +35,7 @@ int cmd_engines(const std::vector<std::string>& args) {
       for (std::size_t i = 0; i < o.choices.size(); ++i)
         std::printf("  %-12s   %-20s %s\n", "", o.choices[i].c_str(),
                     i < o.choice_help.size() ? o.choice_help[i].c_str() : "");
+      for (const auto& [value, why] : o.unbuilt) std::printf("  %-12s   %-20s %s\n", "", value.c_str(), why.c_str());
     }
     std::printf("\n");
   }

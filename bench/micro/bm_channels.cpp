@@ -6,6 +6,13 @@
 // Time column: wall time per round trip (UseRealTime, one round trip an iteration)
 // for BM_ChannelRoundTrip; for BM_ChannelThroughput, wall time per item
 // (items_per_second is the consumer's rate).
+//
+// The tokio channel's consumer is a task on a runtime, not a ring a thread polls,
+// so its round trip is the seed's own (engines/tokio/src/lib.rs, the echo): a
+// oneshot, blocking_send into an mpsc, a task on a current-thread runtime that
+// awaits recv() and answers, blocking_recv. Beside it, to say where the time goes:
+// the same structures with nobody parking (try_send, a polling task, the caller
+// polling the oneshot), and a oneshot alone made, sent and received on one thread.
 #include <benchmark/benchmark.h>
 
 #include <atomic>
@@ -13,12 +20,16 @@
 #include <vector>
 
 #include "single_writer/channels/boost_queue_channel.h"
+#include "single_writer/channels/disruptor_channel.h"
 #include "platform/cpu_relax.h"
 #include "platform/futex.h"
 #include "single_writer/channels/moodycamel_blocking_channel.h"
 #include "single_writer/channels/moodycamel_channel.h"
 #include "single_writer/channels/mutex_deque_channel.h"
 #include "single_writer/channels/spsc_channel.h"
+#if SWLAB_HAVE_TOKIO
+#include "tokio/swlab_tokio.h"
+#endif
 
 namespace swlab {
 namespace {
@@ -111,6 +122,30 @@ SWLAB_CHANNEL_BENCHMARKS(MoodycamelBlockingChannel)
 SWLAB_CHANNEL_BENCHMARKS(BoostQueueChannel)
 SWLAB_CHANNEL_BENCHMARKS(SpscChannel)
 SWLAB_CHANNEL_BENCHMARKS(MutexDequeChannel)
+SWLAB_CHANNEL_BENCHMARKS(DisruptorChannel)
+
+#if SWLAB_HAVE_TOKIO
+// spin = false: the seed (both sides park when idle); true: nobody parks.
+void TokioRoundTrip(benchmark::State& state, bool spin) {
+  swlab_tokio_echo* echo = swlab_tokio_echo_new(spin);
+  std::thread task([echo] { swlab_tokio_echo_serve(echo); });
+  for (auto _ : state) swlab_tokio_echo_call(echo);
+  swlab_tokio_echo_close(echo);
+  task.join();
+  swlab_tokio_echo_free(echo);
+}
+
+void BM_TokioOneshotAlone(benchmark::State& state) {
+  for (auto _ : state) swlab_tokio_oneshot_local();
+}
+BENCHMARK(BM_TokioOneshotAlone);
+
+const bool tokio_registered = [] {
+  benchmark::RegisterBenchmark("BM_ChannelRoundTrip<TokioChannel>", TokioRoundTrip, false)->UseRealTime();
+  benchmark::RegisterBenchmark("BM_TokioRoundTripNoParking", TokioRoundTrip, true)->UseRealTime();
+  return true;
+}();
+#endif
 
 }  // namespace
 }  // namespace swlab

@@ -14,6 +14,7 @@
 #include <pthread.h>
 
 #include "engine/completion.h"
+#include "engine/reply_handle.h"
 #include "core/market.h"
 #include "core/types.h"
 
@@ -31,6 +32,8 @@ struct Request {
   const std::function<void()>* control = nullptr;
   // Engine-internal: the `future` reply path's promise for a blocking call.
   std::promise<void>* promise = nullptr;
+  // Engine-internal: the reply handle of a channel that carries the reply itself.
+  ReplyHandle reply_handle;
 };
 
 class Engine {

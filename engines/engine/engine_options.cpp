@@ -29,6 +29,8 @@ std::string EngineOption::check(const std::string& value) const {
     return name + " must be " + values();
   }
   if (std::find(choices.begin(), choices.end(), value) != choices.end()) return {};
+  for (const auto& [unbuilt_value, why] : unbuilt)
+    if (unbuilt_value == value) return name + " " + value + " is " + why + "; this build has " + values();
   return name + " must be one of " + values();
 }
 

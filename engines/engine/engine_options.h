@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/engine_config.h"
@@ -20,6 +21,9 @@ struct EngineOption {
   std::string help;
   std::vector<std::string> choices;  // the allowed names; empty: a count
   std::vector<std::string> choice_help;  // optional: one line per choice
+  // Values this build left out (a channel whose toolchain was missing), each with
+  // why: listed apart from the choices, and refused with the reason.
+  std::vector<std::pair<std::string, std::string>> unbuilt;
   uint64_t min = 0, max = 0;         // a count's range (inclusive)
   std::function<std::string(const EngineConfig&)> get;
   // Called with a value check() accepted.

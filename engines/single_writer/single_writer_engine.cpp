@@ -49,9 +49,11 @@ const std::vector<std::string>& single_writer_waits() {
 }
 
 std::vector<EngineOption> single_writer_options() {
+  EngineOption channel = choice_option("channel", "how requests reach the engine thread", &EngineConfig::channel,
+                                       names_of(Family::channels()), summaries(Family::channels()));
+  for (const PolicyDescription& d : unbuilt_channels()) channel.unbuilt.emplace_back(d.name, d.summary);
   return {
-      choice_option("channel", "how requests reach the engine thread", &EngineConfig::channel,
-                    names_of(Family::channels()), summaries(Family::channels())),
+      std::move(channel),
       choice_option("reply", "how a reply reaches its caller", &EngineConfig::reply, names_of(Family::replies()),
                     summaries(Family::replies())),
       choice_option("wait", "what the idle engine thread does", &EngineConfig::wait, names_of(Family::waits()),

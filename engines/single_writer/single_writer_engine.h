@@ -5,7 +5,9 @@
 //
 // Hot-path policies are template parameters (docs/single-writer.md; policies.h
 // lists them and states what each must provide):
-//   Channel   how requests reach the engine thread (channels/)
+//   Channel   how requests reach the engine thread (channels/); a polled channel is
+//             drained by the loop here, a driving one (tokio) runs that loop itself
+//             and calls back into the same steps (serve, idle, stopped)
 //   Reply     how replies reach their callers (reply/)
 //   Wait      what an idle engine thread does (wait/)
 //   Core      the state it owns and how mutations are numbered and made durable
@@ -67,6 +69,10 @@ template <template <class> class ChannelT, class ReplyT, class WaitT, class Core
   requires Channel<ChannelT<Request*>> && ReplyPath<ReplyT> && WaitStrategy<WaitT> && StateCore<Core>
 class SingleWriterEngine final : public Engine {
   using Queue = ChannelT<Request*>;
+  // The channel runs the engine loop itself (policies.h, DrivingChannel).
+  static constexpr bool kDriven = DrivingChannel<Queue>;
+  // The channel carries the reply back itself and has a waiting side of its own.
+  static constexpr bool kChannelWaits = requires(Request& r) { Queue::wait(r); };
 
  public:
   SingleWriterEngine(std::string name, const SingleWriterOptions& o)
@@ -75,10 +81,13 @@ class SingleWriterEngine final : public Engine {
         batch_limit_(o.batch == 0 ? 1 : o.batch),
         overload_(o.overload),
         shard_(o.shard),
-        channel_(capacity_),
+        channel_(make_channel(capacity_, overload_)),
         batch_(batch_limit_) {
-    if (overload_ == OverloadPolicy::kPriority)
-      priority_lane_ = std::make_unique<Queue>(2 * static_cast<std::size_t>(capacity_));
+    // A driving channel keeps its priority lane inside (its loop drains both).
+    if constexpr (!kDriven) {
+      if (overload_ == OverloadPolicy::kPriority)
+        priority_lane_ = std::make_unique<Queue>(2 * static_cast<std::size_t>(capacity_));
+    }
     // Recover whatever the journal directory holds and continue its sequence. On
     // failure the thread is never started; the factory reports failure().
     if (!core_.open(o.markets, o.journal, &init_error_)) {
@@ -129,15 +138,25 @@ class SingleWriterEngine final : public Engine {
       done.wait();
     } else {
       submit(req);
-      ReplyT::wait(req);
+      wait(req);
     }
     return req.reply;
   }
 
-  void wait(Request& req) override { ReplyT::wait(req); }
+  void wait(Request& req) override {
+    // A channel that carries the reply itself (tokio) is waited on first when the
+    // reply path may sleep: the caller sleeps where the seed's does (blocking_recv),
+    // then finds the reply word already published. A reply path that only polls
+    // polls the word; the channel's handle is then released unused.
+    if constexpr (kChannelWaits && reply_path_sleeps<ReplyT>()) Queue::wait(req);
+    ReplyT::wait(req);
+  }
 
   void submit(Request& req) override {
     req.done.reset();
+    // A handle left from this request's previous use (its caller polled
+    // done.ready() instead of waiting) is released, so a refusal below leaves none.
+    req.reply_handle.reset();
     Admission a = admit(req.control ? CommandType::kDigest : req.cmd.type, req.control != nullptr);
     if (a == Admission::kAdmitted && !req.control && signals_.broken.load(std::memory_order_relaxed)) {
       signals_.in_flight.fetch_sub(1, std::memory_order_relaxed);
@@ -153,7 +172,10 @@ class SingleWriterEngine final : public Engine {
       ReplyT::complete(req);
       return;
     }
-    if (priority_lane_ && is_priority(req.cmd.type) && !req.control) {
+    const bool priority = overload_ == OverloadPolicy::kPriority && is_priority(req.cmd.type) && !req.control;
+    if constexpr (kDriven) {
+      channel_.push(&req, priority);
+    } else if (priority) {
       priority_lane_->push(&req);
     } else {
       channel_.push(&req);
@@ -210,6 +232,7 @@ class SingleWriterEngine final : public Engine {
     // "in_flight == 0" cannot miss it.
     signals_.in_flight.fetch_or(kStopBit, std::memory_order_seq_cst);
     futex_wake_all(signals_.in_flight);
+    if constexpr (kDriven) channel_.wake();  // its loop sleeps in the channel, not on the futex
     thread_.join();
   }
 
@@ -232,7 +255,7 @@ class SingleWriterEngine final : public Engine {
     Request req;
     req.control = &f;
     submit(req);
-    ReplyT::wait(req);
+    wait(req);
   }
 
   Admission admit(CommandType type, bool control) {
@@ -263,6 +286,15 @@ class SingleWriterEngine final : public Engine {
     }
   }
 
+  static Queue make_channel(uint32_t capacity, OverloadPolicy overload) {
+    if constexpr (kDriven) {
+      return Queue(capacity, overload);
+    } else {
+      (void)overload;
+      return Queue(capacity);
+    }
+  }
+
   std::size_t pop(Request** out) {
     std::size_t n = priority_lane_ ? priority_lane_->pop_bulk(out, batch_limit_) : 0;
     if (n < batch_limit_) n += channel_.pop_bulk(out + n, batch_limit_ - n);
@@ -283,6 +315,20 @@ class SingleWriterEngine final : public Engine {
 
   void run() {
     const EngineThreadScope counted;  // the wait strategies' spin_allowed() sees this thread
+    if constexpr (kDriven) {
+      drive();
+    } else {
+      poll_loop();
+    }
+    final_cpu_s_ = thread_cpu_seconds(pthread_self());
+    exited_.store(true, std::memory_order_release);
+  }
+
+  // A stopping engine with every admitted request answered: the loop ends.
+  bool stopped() const { return signals_.in_flight.load(std::memory_order_acquire) == kStopBit; }
+
+  // The loop for a polled channel.
+  void poll_loop() {
     uint32_t idle = 0;
     while (true) {
       std::size_t n = pop(batch_.data());
@@ -297,15 +343,26 @@ class SingleWriterEngine final : public Engine {
         if (n == 0) continue;
       }
       idle = 0;
-      apply_batch(n);
+      apply_batch(batch_.data(), n);
     }
-    final_cpu_s_ = thread_cpu_seconds(pthread_self());
-    exited_.store(true, std::memory_order_release);
   }
 
-  void apply_batch(std::size_t n) {
+  // A driving channel runs the loop: it gets the same steps the loop above takes.
+  void drive() {
+    EngineSteps steps;
+    steps.engine = this;
+    steps.batch = batch_limit_;
+    steps.serve = [](void* e, Request* const* requests, std::size_t n) {
+      static_cast<SingleWriterEngine*>(e)->apply_batch(requests, n);
+    };
+    steps.idle = [](void*, uint32_t polls) { return WaitT::idle(polls); };
+    steps.stopped = [](void* e) { return static_cast<const SingleWriterEngine*>(e)->stopped(); };
+    channel_.drive(steps);
+  }
+
+  void apply_batch(Request* const* batch, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) {
-      Request* r = batch_[i];
+      Request* r = batch[i];
       if (r->control) {
         (*r->control)();
         r->reply = Reply{};
@@ -322,7 +379,7 @@ class SingleWriterEngine final : public Engine {
       // Nothing this batch mutated may be acknowledged: with durability batch or
       // always it is not known to be on disk. The engine accepts nothing more.
       for (std::size_t i = 0; i < n; ++i) {
-        Request* r = batch_[i];
+        Request* r = batch[i];
         if (r->control || !is_sequenced(r->cmd.type)) continue;
         const uint64_t seq = r->reply.seq;
         r->reply = Reply{};
@@ -335,7 +392,7 @@ class SingleWriterEngine final : public Engine {
     // Replies are published after the whole batch (and, with durability batch, after
     // its one fdatasync: group commit): one burst of completions instead of
     // interleaving stores to the callers' lines with the work.
-    for (std::size_t i = 0; i < n; ++i) ReplyT::complete(*batch_[i]);
+    for (std::size_t i = 0; i < n; ++i) ReplyT::complete(*batch[i]);
     signals_.in_flight.fetch_sub(static_cast<uint32_t>(n), std::memory_order_release);
   }
 
@@ -358,7 +415,7 @@ class SingleWriterEngine final : public Engine {
   const OverloadPolicy overload_;
   const uint16_t shard_;
   Queue channel_;
-  std::unique_ptr<Queue> priority_lane_;  // kPriority only
+  std::unique_ptr<Queue> priority_lane_;  // kPriority with a polled channel only
 
   EngineSignals signals_;
   // The engine thread's private state.

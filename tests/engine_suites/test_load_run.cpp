@@ -4,13 +4,23 @@
 
 #include "engine_factories.h"
 #include "load_generator.h"
+#include "tsan_unverifiable.h"
 
 namespace swlab::test {
 namespace {
 
 uint64_t refused(const RunResult& r, RejectReason reason) { return r.rejected[static_cast<size_t>(reason)]; }
 
-class LoadRun : public ::testing::TestWithParam<std::string> {};
+class LoadRun : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+#if defined(__SANITIZE_THREAD__)
+    // Several client threads at once: skip, with the reason, a channel whose
+    // synchronisation ThreadSanitizer cannot verify (tsan_unverifiable.h).
+    if (const std::string why = tsan_cannot_verify_spec(GetParam()); !why.empty()) GTEST_SKIP() << why;
+#endif
+  }
+};
 
 TEST_P(LoadRun, CountsEveryReplyAndExcludesWarmup) {
   auto engine = make_engine(GetParam());

@@ -17,6 +17,7 @@ struct SpinReply {
   static constexpr const char* kName = "spin";
   static constexpr const char* kSummary = "the caller polls the slot with PAUSE and never sleeps";
   static constexpr uint32_t kYieldEvery = 1024;
+  static constexpr bool kSleeps = false;  // policies.h, reply_path_sleeps
 
   static void complete(Request& r) {
     r.done.word().store(Completion::kDone, std::memory_order_release);

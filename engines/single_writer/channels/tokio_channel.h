@@ -1,0 +1,97 @@
+// Channel `tokio`: the seed's own stack. Clients send each command with a fresh
+// oneshot into a bounded tokio mpsc (blocking_send under overload=block, try_send
+// under reject and priority); one task on a current-thread runtime, on the engine
+// thread, runs `while let Some(cmd) = rx.recv().await`, hands what it received to
+// the engine's serve step (the same apply, sequence numbers, journal and reply
+// publication as every channel) and answers through each command's oneshot; the
+// caller waits in the oneshot's blocking_recv (with a reply path that only polls,
+// reply=spin, it polls the reply word instead and the oneshot goes unread). The
+// Rust side is engines/tokio/.
+//
+// It is a driving channel (policies.h): the runtime owns the engine loop, so the
+// engine hands it its steps instead of polling. What it costs over the other
+// channels, measured in docs/single-writer.md: a oneshot allocated per command, a
+// runtime wake-up (the scheduler's queue and the thread's unpark) when the engine
+// task sleeps, and a park/unpark of the caller in blocking_recv.
+//
+// Not built under ThreadSanitizer (cmake/SwlabTokio.cmake): tokio's synchronisation
+// is in uninstrumented Rust, so the race detector sees memory tokio allocates on
+// one thread freed on another (the oneshot's shared state, for one) without the
+// atomics that order them, and reports races it cannot check. We leave the channel out of that
+// build, as moodycamel's and boost-queue's concurrent tests are left out, rather
+// than suppress the reports.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "engine/engine.h"
+#include "engine/overload_policy.h"
+#include "single_writer/engine_steps.h"
+#include "tokio/swlab_tokio.h"
+
+namespace swlab {
+
+template <class T>
+class TokioChannel {
+  static_assert(std::is_same_v<T, Request*>,
+                "the tokio channel carries the engine's requests: it publishes them and keeps their reply handles");
+
+ public:
+  static constexpr const char* kName = "tokio";
+  static constexpr const char* kSummary =
+      "the seed's stack: a tokio mpsc into a task on a current-thread runtime, a oneshot per reply";
+  static_assert(ReplyHandle::kBytes >= SWLAB_TOKIO_REPLY_HANDLE_BYTES, "the oneshot receiver must fit the handle");
+
+  // The lanes are sized to the engine's admission bound (overload=priority admits
+  // up to twice the capacity in all), plus the stop doorbell, so that an admitted
+  // send never waits: the admission word stays the one source of backpressure.
+  TokioChannel(std::size_t capacity, OverloadPolicy overload)
+      : channel_(swlab_tokio_channel_new(
+            (overload == OverloadPolicy::kPriority ? 2 * capacity : capacity) + 1,
+            overload == OverloadPolicy::kPriority ? 2 * capacity : 0, overload == OverloadPolicy::kBlock)) {}
+  TokioChannel(const TokioChannel&) = delete;
+  TokioChannel& operator=(const TokioChannel&) = delete;
+  ~TokioChannel() { swlab_tokio_channel_free(channel_); }
+
+  void push(T r, bool priority) {
+    swlab_tokio_push(channel_, r, priority, r->reply_handle.hold(&swlab_tokio_release));
+  }
+
+  // The caller's side: blocking_recv on the command's oneshot (nothing to wait on
+  // for a request the engine refused at admission: it never entered the channel).
+  // Called by the engine's wait() when the reply path may sleep (policies.h).
+  static void wait(Request& r) {
+    if (r.reply_handle.held()) swlab_tokio_wait(r.reply_handle.take());
+  }
+
+  void drive(const EngineSteps& steps) {
+    EngineSteps engine = steps;  // lives until the loop returns
+    const swlab_tokio_steps hooks{&engine, engine.batch, &serve, &idle, &stopped};
+    swlab_tokio_drive(channel_, &hooks);
+  }
+
+  void wake() { swlab_tokio_wake(channel_); }
+
+ private:
+  static void serve(void* ctx, void* const* requests, std::size_t n) {
+    auto* steps = static_cast<EngineSteps*>(ctx);
+    auto* const* reqs = reinterpret_cast<Request* const*>(requests);
+    // The mpsc's release (send) and acquire (recv) order the client's writes to
+    // the request before the engine's reads.
+    steps->serve(steps->engine, reqs, n);
+  }
+  static bool idle(void* ctx, uint32_t polls) {
+    auto* steps = static_cast<EngineSteps*>(ctx);
+    return steps->idle(steps->engine, polls);
+  }
+  static bool stopped(void* ctx) {
+    auto* steps = static_cast<EngineSteps*>(ctx);
+    return steps->stopped(steps->engine);
+  }
+
+  swlab_tokio_channel* const channel_;
+};
+
+}  // namespace swlab

@@ -476,8 +476,9 @@ def condense_tsan(out: str, tree: Path, student_files: list[str]) -> list[str]:
             return frames[0]
 
         f = pick()
-        func = re.sub(r"\(.*", "", f.group(1))
-        func = func.split("::")[-1] if "lambda" not in func else func
+        func = f.group(1)
+        func = "a lambda" if func.startswith("operator()") or "{lambda" in func else \
+            re.sub(r"\(.*", "", func).split("::")[-1]
         what = re.sub(r" at 0x[0-9a-f]+", "", head).rstrip(":")
         what = re.sub(r" \(mutexes: .*\)", "", what)
         shown.append(f"{what}: in {func} at {short_path(f.group(2), tree)}:{f.group(3)}")

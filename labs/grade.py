@@ -879,7 +879,7 @@ def main(argv):
                     _, out = run_bounded([str(bin_dir / cli), "engines"], 30)
                     engines = out
                 run_limit = a.warmup + a.duration + 30
-                for name, points, ref, metric, threshold, args in spec.perfs:
+                for case, (name, points, ref, metric, threshold, args) in enumerate(spec.perfs):
                     if not re.search(rf"^\s*{re.escape(ref)}\b", engines, re.M):
                         say(f"  {name:<44} not graded here: the reference engine `{ref}` is not in this copy "
                             "(the students' copy leaves it out); the course grades it")
@@ -891,7 +891,7 @@ def main(argv):
                     for rep in range(1, a.reps + 1):
                         order = [spec.engine, ref] if rep % 2 else [ref, spec.engine]
                         for e in order:
-                            out_dir = tmp / f"run{rep}{e}"
+                            out_dir = tmp / f"case{case}-run{rep}-{e}"  # a fresh directory per run
                             argv2 = [x.replace("@JOURNAL@", str(out_dir) + ".journal") for x in args]
                             progress(f"  {name}: run {rep}/{a.reps}, {e}")
                             st, out = run_bounded([str(bin_dir / cli), "run", "--engine", e, "--duration",

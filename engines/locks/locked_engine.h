@@ -91,6 +91,7 @@ class LockedEngine final : public Engine {
     // A relaxed load of a line nobody writes until shutdown: stays in every
     // core's cache in the shared state and costs nothing measurable.
     if (stopped_.load(std::memory_order_relaxed)) return rejected(RejectReason::kShutdown);
+    // handout-omit: begin (lab 2's answer: labs/make_handout.sh cuts these lines)
     if constexpr (kSharedQueries) {
       // A query reads: Core::apply changes nothing for it, so readers may share.
       if (is_query(cmd.type)) {
@@ -98,6 +99,7 @@ class LockedEngine final : public Engine {
         return core_.apply(cmd, out);
       }
     }
+    // handout-omit: end
     Reply r;
     {
       std::lock_guard guard(lock_);

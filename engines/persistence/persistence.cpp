@@ -74,8 +74,7 @@ bool check_state_directory(const std::string& dir, std::string* error) {
   return true;
 }
 
-bool ensure_state_meta(const std::string& dir, uint32_t markets, std::string* error) {
-  FileSystem& fs = posix_file_system();
+bool ensure_state_meta(const std::string& dir, uint32_t markets, std::string* error, FileSystem& fs) {
   if (!make_dirs(fs, dir, error)) return false;
   uint32_t found = 0;
   std::string why;

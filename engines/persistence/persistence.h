@@ -64,8 +64,9 @@ bool check_state_directory(const std::string& dir, std::string* error);
 // has a swlab.meta, checks that it says `markets`; otherwise refuses a directory
 // that holds journal or snapshot files already, and writes one (durably). The
 // swlab.meta file is what `swlab replay` reads first. False with *error naming the
-// directory or file.
-bool ensure_state_meta(const std::string& dir, uint32_t markets, std::string* error);
+// directory or file. Every write goes through fs (a test's simulated disk).
+bool ensure_state_meta(const std::string& dir, uint32_t markets, std::string* error,
+                       FileSystem& fs = posix_file_system());
 
 class Persistence {
  public:

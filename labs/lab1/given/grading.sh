@@ -1,6 +1,7 @@
 # shellcheck shell=bash disable=SC2034,SC2086
-# Lab 1's grading (sourced by labs/grade.sh; frozen).
+# Lab 1's grading (sourced by labs/grade.sh; frozen). The verbs: labs/grade.py.
 title "lab 1: measure the baseline"
+pass 70
 part "per_1000, median, tail_ratio" 20 "Lab1Basics.*"
 part "summarize: grouping and medians (synthetic fixture)" 25 "Lab1Synthetic.SummarizeGroupsAndTakesMedians"
 part "tail_knee, speedups, explain (synthetic fixture)" 25 "Lab1Synthetic.KneeSpeedupsAndCauses"

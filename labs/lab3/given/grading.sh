@@ -1,13 +1,18 @@
 # shellcheck shell=bash disable=SC2034,SC2086
-# Lab 3's grading (sourced by labs/grade.sh; frozen).
+# Lab 3's grading (sourced by labs/grade.sh; frozen). The verbs: labs/grade.py.
 title "lab 3: the single-writer engine"
-engine lab3-single-writer
+engine lab3-single-writer threads
+pass 70
 e=lab3_single_writer
-part "the reply slot" 20 "Lab3Reply.*"
-part "the engine loop: numbering, sleeping, wake-ups" 15 "Lab3Engine.*-Lab3Engine.OnlyBlockAndRejectAreAccepted"
-part "admission: block, reject, shutdown" 15 "Lab3Admission.*"
-part "golden scripts and the reference model" 15 "*GoldenEngine*/$e:*Differential*/$e:*LabEngine.RandomStreams*/$e"
-part "concurrency, shutdown, load, gap-free numbering" 15 "*Concurrency.BlockingCalls*/$e:*Concurrency.Pipelined*/$e:*LoadRun*/$e:*LabEngine.Pipelined*/$e:*LabEngine.Workload*/$e:*Concurrency.Shutdown*/$e"
+part "the reply slot" 10 "Lab3Reply.*"
+part "the engine loop: numbering, sleeping, wake-ups" 10 "Lab3Engine.*-Lab3Engine.OnlyBlockAndRejectAreAccepted"
+part "admission: block and reject" 10 "Lab3Admission.*-Lab3Admission.ShutdownAnswersCallersWaitingForRoom"
+part "golden scripts and the reference model" 10 "*GoldenEngine*/$e:*Differential*/$e:*LabEngine.RandomStreams*/$e"
+part "concurrency, load, gap-free numbering" 10 "*Concurrency.BlockingCalls*/$e:*Concurrency.Pipelined*/$e:*LoadRun*/$e:*LabEngine.Pipelined*/$e:*LabEngine.Workload*/$e"
+strict "shutdown: what was admitted is served, the rest refused" 15 "*Concurrency.Shutdown*/$e:*LabEngine.Shutdown*/$e:Lab3Admission.ShutdownAnswersCallersWaitingForRoom"
+race "the race detector: reply slot, loop, admission, shutdown" 15 "Lab3Reply.*:Lab3Engine.*:Lab3Admission.*:*Concurrency.BlockingCalls*/$e:*Concurrency.Pipelined*/$e:*Concurrency.Shutdown*/$e:*LabEngine.Pipelined*/$e:*LabEngine.Shutdown*/$e-Lab3Engine.OnlyBlockAndRejectAreAccepted"
+# The tests that hunt lost wake-ups and shutdown races, again with other seeds.
+repeat 5 "Lab3Reply.PingPongLosesNoWakeUp:Lab3Engine.RequestsArrivingAsTheEngineFallsAsleepAreServed:Lab3Engine.AnIdleEngineSleepsAndWakesForTheNextRequest:*Concurrency.Shutdown*:*LabEngine.Shutdown*:Lab3Admission.ShutdownAnswersCallersWaitingForRoom"
 if [ -n "$hidden" ]; then p="--preset write-heavy --zipf 1.0"; else p="--preset balanced"; fi
 perf "1 client x 8 in flight: throughput vs single-writer" 10 single-writer throughput 0.8 $p --threads 1 --window 8
 perf "2 clients x 8 in flight: throughput vs single-writer" 10 single-writer throughput 0.8 $p --threads 2 --window 8

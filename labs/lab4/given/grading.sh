@@ -1,16 +1,19 @@
 # shellcheck shell=bash disable=SC2034,SC2086
-# Lab 4's grading (sourced by labs/grade.sh; frozen).
+# Lab 4's grading (sourced by labs/grade.sh; frozen). The verbs: labs/grade.py.
 title "lab 4: shard it"
-engine lab4-sharded
+engine lab4-sharded threads
+pass 70
 e=lab4_sharded
-part "routing: owners, independent shards, the digest, shutdown" 30 "Lab4Routing.*"
-part "golden scripts and the reference model" 20 "*GoldenEngine*/$e:*Differential*/$e:*LabEngine.RandomStreams*/$e"
-part "concurrency, shutdown, load, per-shard numbering" 20 "*Concurrency.BlockingCalls*/$e:*Concurrency.Pipelined*/$e:*LoadRun*/$e:*LabEngine.Pipelined*/$e:*LabEngine.Workload*/$e:*Concurrency.Shutdown*/$e"
+part "routing: owners, independent shards, the digest, shutdown" 25 "Lab4Routing.*"
+part "golden scripts and the reference model" 15 "*GoldenEngine*/$e:*Differential*/$e:*LabEngine.RandomStreams*/$e"
+part "concurrency, shutdown, load, per-shard numbering" 15 "*Concurrency.BlockingCalls*/$e:*Concurrency.Pipelined*/$e:*LoadRun*/$e:*LabEngine.Pipelined*/$e:*LabEngine.Workload*/$e:*Concurrency.Shutdown*/$e:*LabEngine.Shutdown*/$e"
+race "the race detector: routing, concurrency, shutdown" 15 "Lab4Routing.*:*Concurrency.BlockingCalls*/$e:*Concurrency.Pipelined*/$e:*Concurrency.Shutdown*/$e:*LabEngine.Pipelined*/$e:*LabEngine.Shutdown*/$e"
+repeat 3 "*Concurrency.Shutdown*:*LabEngine.Shutdown*"
 if [ -n "$hidden" ]; then p="--preset balanced --zipf 1.5"; else p="--preset balanced"; fi
-perf "4 shards, 2 clients x 8: throughput vs sharded-single-writer" 15 sharded-single-writer throughput 0.8 $p --threads 2 --window 8
-perf "4 shards, 4 clients: throughput vs sharded-single-writer" 15 sharded-single-writer throughput 0.8 $p --threads 4
-report "scaling, 1 shard" --engine lab4-sharded,sharded-mutex --shards 1 --threads 2,4
-report "scaling, 2 shards" --engine lab4-sharded,sharded-mutex --shards 2 --threads 2,4
-report "scaling, 4 shards" --engine lab4-sharded,sharded-mutex --shards 4 --threads 2,4
-report "one hot market defeats sharding" --engine lab4-sharded,sharded-mutex --preset hot-market --threads 2,4
+perf "4 shards, 2 clients x 8: throughput vs sharded-single-writer" 15 sharded-single-writer throughput 0.8 $p --shards 4 --threads 2 --window 8
+perf "4 shards, 4 clients: throughput vs sharded-single-writer" 15 sharded-single-writer throughput 0.8 $p --shards 4 --threads 4
+report "scaling, 1 shard" --engine lab4-sharded,lab4-sharded-mutex --shards 1 --threads 2,4
+report "scaling, 2 shards" --engine lab4-sharded,lab4-sharded-mutex --shards 2 --threads 2,4
+report "scaling, 4 shards" --engine lab4-sharded,lab4-sharded-mutex --shards 4 --threads 2,4
+report "one hot market defeats sharding" --engine lab4-sharded,lab4-sharded-mutex --preset hot-market --threads 2,4
 writeup labs/lab4/writeup.md

@@ -17,16 +17,24 @@ namespace swlab::lab4 {
 // mutations 1, 2, 3, ... (reply.seq): each shard is its own sequencing point.
 std::unique_ptr<Engine> make_shard(const EngineConfig& config, uint16_t index, std::string* error);
 
+// Given (given/shards.cpp): the lock-based counterpart, one std::mutex around one
+// exchange, no thread of its own; also stamps reply.shard and numbers its mutations.
+// `lab4-sharded-mutex` is your router over these: the engine to measure yours against.
+std::unique_ptr<Engine> make_mutex_shard(const EngineConfig& config, uint16_t index, std::string* error);
+
+using ShardFactory = std::unique_ptr<Engine> (*)(const EngineConfig& config, uint16_t index, std::string* error);
+
 // In router.cpp (yours; make_lab4_engine comes written, the router is yours):
 
 // The number of shards: config.shards when it is set (> 0), else the smaller of
 // config.markets and 4.
 uint32_t shard_count(const EngineConfig& config);
 
-// Makes `lab4-sharded`: shard_count(config) shards from make_shard (shard i gets
-// index i), and a router in front of them. Market m is owned by shard m % shards:
-// every command naming market m goes to that shard, and to no other. Null with
-// *error if a shard cannot be made.
-std::unique_ptr<Engine> make_lab4_engine(const EngineConfig& config, std::string* error);
+// Makes your router over shard_count(config) shards, shard i made by make(config, i):
+// `lab4-sharded` with make_shard, `lab4-sharded-mutex` with make_mutex_shard
+// (given/register.cpp). Market m is owned by shard m % shards: every command naming
+// market m goes to that shard, and to no other. Null with *error if a shard cannot
+// be made.
+std::unique_ptr<Engine> make_lab4_engine(const EngineConfig& config, ShardFactory make, std::string* error);
 
 }  // namespace swlab::lab4

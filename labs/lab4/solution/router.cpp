@@ -11,15 +11,16 @@ uint32_t shard_count(const EngineConfig& c) {
   return c.markets < 4 ? c.markets : 4;
 }
 
-std::unique_ptr<Engine> make_lab4_engine(const EngineConfig& c, std::string* error) {
+std::unique_ptr<Engine> make_lab4_engine(const EngineConfig& c, ShardFactory make, std::string* error) {
   const uint32_t n = shard_count(c);
   std::vector<std::unique_ptr<Engine>> shards;
   for (uint32_t i = 0; i < n; ++i) {
-    auto s = make_shard(c, static_cast<uint16_t>(i), error);
+    auto s = make(c, static_cast<uint16_t>(i), error);
     if (!s) return nullptr;
     shards.push_back(std::move(s));
   }
-  return std::make_unique<ShardedEngine>("lab4-sharded", c.markets, std::move(shards));
+  const char* name = make == make_mutex_shard ? "lab4-sharded-mutex" : "lab4-sharded";
+  return std::make_unique<ShardedEngine>(name, c.markets, std::move(shards));
 }
 
 }  // namespace swlab::lab4

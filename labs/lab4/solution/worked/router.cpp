@@ -13,6 +13,7 @@
 // make_shard). Tests: ctest --preset debug -L lab4. Then measure: docs/labs/lab4.md.
 #include <atomic>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "lab4.h"
@@ -30,11 +31,11 @@ uint32_t shard_count(const EngineConfig& config) {
 // starter's member functions that nothing calls yet.)
 class Lab4ShardedEngine final : public Engine {
  public:
-  Lab4ShardedEngine(uint32_t markets, std::vector<std::unique_ptr<Engine>> shards)
-      : markets_(markets), shards_(std::move(shards)) {}
+  Lab4ShardedEngine(std::string name, uint32_t markets, std::vector<std::unique_ptr<Engine>> shards)
+      : name_(std::move(name)), markets_(markets), shards_(std::move(shards)) {}
   ~Lab4ShardedEngine() override { shutdown(); }
 
-  std::string_view name() const override { return "lab4-sharded"; }
+  std::string_view name() const override { return name_; }
 
   Reply execute(const Command& cmd, ReplyBuffers* out) override;
   void submit(Request& req) override;
@@ -54,6 +55,7 @@ class Lab4ShardedEngine final : public Engine {
  private:
   Engine& owner(uint32_t market) { return *shards_[market % shards_.size()]; }
 
+  const std::string name_;
   const uint32_t markets_;
   std::vector<std::unique_ptr<Engine>> shards_;
   std::atomic<bool> stopped_{false};  // only the starter's stubs read it
@@ -121,15 +123,16 @@ double Lab4ShardedEngine::worker_cpu_seconds() const {
   return t;
 }
 
-std::unique_ptr<Engine> make_lab4_engine(const EngineConfig& config, std::string* error) {
+std::unique_ptr<Engine> make_lab4_engine(const EngineConfig& config, ShardFactory make, std::string* error) {
   // Given: shard_count(config) shards, shard i with index i, and the router.
   std::vector<std::unique_ptr<Engine>> shards;
   for (uint32_t i = 0; i < shard_count(config); ++i) {
-    auto shard = make_shard(config, static_cast<uint16_t>(i), error);
+    auto shard = make(config, static_cast<uint16_t>(i), error);
     if (!shard) return nullptr;
     shards.push_back(std::move(shard));
   }
-  return std::make_unique<Lab4ShardedEngine>(config.markets, std::move(shards));
+  const char* name = make == make_mutex_shard ? "lab4-sharded-mutex" : "lab4-sharded";
+  return std::make_unique<Lab4ShardedEngine>(name, config.markets, std::move(shards));
 }
 
 }  // namespace swlab::lab4

@@ -1,0 +1,173 @@
+#!/usr/bin/python3
+"""The autograder's own regression test: every deliberately wrong solution under
+labs/wrong/ must be caught (README.md there lists them and what catches each).
+
+  check.py --ci BINARY labN/NAME
+      CI's lean check (ctest labs.wrong.*, ThreadSanitizer build): runs the wrong
+      solution's grading binary (labN_grade_wrong_NAME) on the tests named in
+      labN/NAME/caught.txt, each in its own process under a time limit, the way
+      labs/grade.sh runs them, and requires at least one of them to end as expected
+      (failed, race or hung). Seconds per solution.
+
+  check.py [--times N] [--only labN/NAME,...] [--no-reference] [--as-submission] [-- GRADE_ARGS]
+      The full check: grades each wrong solution N times (default 5) with
+      `labs/grade.sh N --wrong NAME` (its variant prebuilt in build/release and
+      build/tsan: configure both with -DSWLAB_LABS_WRONG=ON), and requires every
+      score to be below the lab's pass mark; then grades each lab's reference
+      solution N times (`labs/grade.sh N --solution`) and requires full marks every
+      time. --as-submission grades them as a course grades a student instead
+      (`--submission DIR`, the cached pristine build: a second build of the tree).
+      Prints the table: mistake, the score of each grading, the time per grading.
+      Takes long (a minute or more per grading).
+
+Exit status 0 when every expectation holds, 1 otherwise, 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+LABS = HERE.parent
+ROOT = LABS.parent
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(LABS))
+import grade  # noqa: E402  (labs/grade.py: the same way of running a test)
+
+
+def wrong_solutions():
+    return sorted(f"{p.parent.name}/{p.name}" for p in HERE.glob("lab*/*") if p.is_dir())
+
+
+def read_caught(name):
+    spec = {"limit": "60"}
+    for line in (HERE / name / "caught.txt").read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and ":" in line:
+            k, v = line.split(":", 1)
+            spec[k.strip()] = v.strip()
+    return spec
+
+
+def ci(binary: Path, name: str) -> int:
+    spec = read_caught(name)
+    expected = set(spec.get("outcome", "any").replace(",", " ").split())
+    grade.LOG = grade.Log(Path(tempfile.mkdtemp(prefix="swlab-wrong-")) / "log")
+    env = dict(os.environ)
+    env.pop("SWLAB_LAB_SEED", None)
+    env["TSAN_OPTIONS"] = "halt_on_error=1:exitcode=66:second_deadlock_stack=1"
+    tests = grade.list_tests(binary, spec["filter"])
+    if not tests:
+        print(f"{name}: no test matches {spec['filter']} in {binary}")
+        return 1
+    lab = name.split("/")[0][3:]
+    files = grade.read_files_list(lab)
+    for t in tests:
+        o = grade.run_test(binary, t, float(spec["limit"]), env, ROOT, files)
+        shown = "\n    ".join(o.detail[:6])
+        print(f"{name}: {grade.display_name(t)}: {o.status} in {o.seconds:.1f} s\n    {shown}")
+        if o.status in ("OK", "SKIPPED"):
+            continue
+        if "any" in expected or o.status.lower() in expected:
+            print(f"{name}: caught ({o.status.lower()}), as labs/wrong/{name}/caught.txt expects")
+            return 0
+    print(f"{name}: NOT caught as expected ({' or '.join(sorted(expected))}) by {spec['filter']}: "
+          f"the autograder has lost a check (log: {grade.LOG.path})")
+    return 1
+
+
+def grade_once(lab: str, args: list[str]):
+    with tempfile.NamedTemporaryFile(suffix=".json") as j:
+        t0 = time.monotonic()
+        p = subprocess.run([str(LABS / "grade.sh"), lab, *args, "--json", j.name], capture_output=True, text=True)
+        secs = time.monotonic() - t0
+        if p.returncode != 0:
+            return None, secs, p.stdout + p.stderr
+        return json.loads(Path(j.name).read_text()), secs, p.stdout
+
+
+def table(rows, times) -> str:
+    out = [f"| mistake | {' | '.join(f'grading {i + 1}' for i in range(times))} | seconds per grading | lost points in |",
+           f"| --- | {' | '.join('---' for _ in range(times))} | --- | --- |"]
+    for name, row in rows.items():
+        scores = [str(x) for x in row["scores"]] + ["" for _ in range(times - len(row["scores"]))]
+        secs = row["secs"]
+        t = f"{min(secs):.0f}-{max(secs):.0f}" if secs else ""
+        out.append(f"| {name} | {' | '.join(scores)} | {t} | {', '.join(sorted(row['caught']))} |")
+    return "\n".join(out)
+
+
+def full(times: int, only: list[str], reference: bool, as_submission: bool, extra: list[str]) -> int:
+    """Round by round (every solution once, then again): stopped early, the table of
+    the rounds done so far is still printed after each round."""
+    ok = True
+    names = only or wrong_solutions()
+    jobs = []  # (row name, lab, grade.sh arguments, is the reference)
+    for name in names:
+        lab, base = name.split("/")[0][3:], name.split("/")[1]
+        how = ["--submission", str(HERE / name)] if as_submission else ["--wrong", base]
+        jobs.append((name, lab, how, False))
+    if reference:
+        for lab in sorted({n.split("/")[0][3:] for n in names}):
+            how = ["--submission", str(LABS / f"lab{lab}" / "solution")] if as_submission else ["--solution"]
+            jobs.append((f"lab{lab}/reference", lab, how, True))
+    rows = {name: {"scores": [], "secs": [], "caught": set()} for name, *_ in jobs}
+    for i in range(times):
+        for name, lab, how, is_reference in jobs:
+            row = rows[name]
+            r, s, out = grade_once(lab, [*how, *extra])
+            row["secs"].append(s)
+            if r is None:
+                row["scores"].append("error")
+                ok = False
+                print(out, file=sys.stderr)
+                continue
+            row["scores"].append(r["score"])
+            if is_reference and r["score"] < r["max"]:
+                ok = False
+                print(f"{name}: grading {i + 1} scored {r['score']} of {r['max']}", file=sys.stderr)
+            if not is_reference and r["passed"]:
+                ok = False
+                print(f"{name}: grading {i + 1} scored {r['score']}, at or above the pass mark {r['pass_mark']}",
+                      file=sys.stderr)
+            row["caught"] |= {p["name"] for p in r["parts"] if p["score"] < p["points"]}
+            print(f"{name}: grading {i + 1}/{times}: {r['score']} ({s:.0f} s)", file=sys.stderr, flush=True)
+        print(f"after round {i + 1} of {times}:\n{table(rows, times)}\n", flush=True)
+    return 0 if ok else 1
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--ci", nargs=2, metavar=("BINARY", "labN/NAME"))
+    p.add_argument("--times", type=int, default=5)
+    p.add_argument("--only", default="")
+    p.add_argument("--no-reference", action="store_true")
+    p.add_argument("--as-submission", action="store_true")
+    p.add_argument("grade_args", nargs="*", help="more options for labs/grade.sh (after --)")
+    a = p.parse_args(argv)
+    known = wrong_solutions()
+    if a.ci:
+        if a.ci[1] not in known:
+            print(f"check.py: no wrong solution {a.ci[1]} (there are: {', '.join(known)})", file=sys.stderr)
+            return 2
+        return ci(Path(a.ci[0]), a.ci[1])
+    only = [x for x in a.only.split(",") if x]
+    for x in only:
+        if x not in known:
+            print(f"check.py: no wrong solution {x} (there are: {', '.join(known)})", file=sys.stderr)
+            return 2
+    if a.times < 1:
+        print("check.py: --times must be at least 1", file=sys.stderr)
+        return 2
+    return full(a.times, only, not a.no_reference, a.as_submission, a.grade_args)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -10,7 +10,8 @@
 #   journal/  the cost of the journal: single-writer vs mutex, off / none / batch /
 #             always, 1 and 4 clients, 5 repetitions, fixed work
 #   audit.json, audit.txt   swlab audit --long
-#   micro/    Google Benchmark JSON of the microbenchmarks
+#   micro/    Google Benchmark JSON of the microbenchmarks; channels.txt: every
+#             single-writer channel, bare and in the engine, as multiples of the floor
 #   figures (raw and --normalise floor) and report.md in each sweep directory
 # About 20 minutes on 2 cores. Run it on an otherwise idle machine: every run records
 # the floor and the load average, so a disturbed run shows, but it is still disturbed.
@@ -57,8 +58,10 @@ figures() {  # figures DIR: raw and floor-normalised figures, and the report
 }
 
 # Every registered engine, fixed work: one N per (preset, threads), the same for
-# every engine, calibrated so the slowest runs about 0.5 s.
-"$swlab" sweep --threads "$threads" --preset "$presets" --commands auto --target 0.5 \
+# every engine, calibrated so the slowest runs about 0.5 s. The fastest engines then
+# finish in about 50 ms, so the time series uses 10 ms intervals: tail stability needs
+# at least 5 complete intervals of 100 commands or more.
+"$swlab" sweep --threads "$threads" --preset "$presets" --commands auto --target 0.5 --interval 10 \
   "${common[@]}" --out "$out/closed" | tee "$out/closed.txt"
 figures "$out/closed"
 
@@ -95,7 +98,9 @@ done
 if [ $quick -eq 0 ]; then
   "$swlab" audit --long --threads 2 --durability none --out "$out/audit.json" | tee "$out/audit.txt"
   set +e  # a failing microbenchmark must not cost the others
-  for bm in bm_order_book bm_histogram bm_load_generator bm_request_reply bm_locks bm_false_sharing; do
+  # Every single-writer channel side by side, as multiples of the floor of the same run.
+  scripts/channel_table.sh "$build" 5 "$out/micro/channels.json" | tee "$out/micro/channels.txt"
+  for bm in bm_order_book bm_histogram bm_load_generator bm_request_reply bm_locks bm_false_sharing bm_spin_suspects; do
     [ -x "$build/bench/micro/$bm" ] || continue
     echo "== $bm" >&2
     "$build/bench/micro/$bm" --benchmark_out="$out/micro/$bm.json" --benchmark_out_format=json | tee "$out/micro/$bm.txt"

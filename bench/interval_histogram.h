@@ -53,6 +53,18 @@ class IntervalHistogram {
     return max_;
   }
 
+  // Counts by power of two, for displays: [k] holds the values in [2^k, 2^(k+1))
+  // ([0] also holds 0).
+  std::array<uint64_t, kValueBits> octave_counts() const {
+    std::array<uint64_t, kValueBits> out{};
+    for (int i = 0; i < kSlots; ++i)
+      if (counts_[i]) {
+        const uint64_t mid = static_cast<uint64_t>(midpoint(i));
+        out[static_cast<std::size_t>(mid ? 63 - std::countl_zero(mid) : 0)] += counts_[i];
+      }
+    return out;
+  }
+
  private:
   // Values below 32 are exact (slot = value); above, the octave of the top bit and the
   // next kSubBits bits below it.

@@ -92,6 +92,14 @@ struct alignas(kCacheLine) ClientResult {
   int64_t last_completion_ns = 0;
   // Service mode: measured replies of this worker's least and most served connection.
   uint64_t connection_min = UINT64_MAX, connection_max = 0;
+  // A live display (LoadConfig::live): the client merges each finished interval into
+  // `pending` and the coordinator takes it at its tick. The lock is taken once per
+  // interval by each side, so it is never contended for long.
+  struct LiveMailbox {
+    std::mutex mutex;
+    IntervalHistogram pending;
+  };
+  std::unique_ptr<LiveMailbox> live;
 };
 static_assert(alignof(ClientResult) == kCacheLine);
 
@@ -228,6 +236,7 @@ class Client {
     // A client that stopped before its warm-up ended (a stop request) must still be
     // counted, or the coordinator would wait for it forever.
     if (cfg_.fixed_work() && !announced_) announce_warm();
+    hand_over(SIZE_MAX);  // the last, unfinished interval too
     if (ack_fd_ >= 0) ::close(ack_fd_);
   }
 
@@ -295,12 +304,24 @@ class Client {
     out_.latency.record(latency);
     out_.by_type[static_cast<size_t>(r.cmd.type)].record(latency);
     if (open_) out_.uncorrected->record(done_ns - actual_[slot]);
-    while (done_ns >= next_boundary_) {
-      ++interval_index_;
-      next_boundary_ += cfg_.interval_ns;
+    if (done_ns >= next_boundary_) {
+      while (done_ns >= next_boundary_) {
+        ++interval_index_;
+        next_boundary_ += cfg_.interval_ns;
+      }
+      hand_over(interval_index_);
     }
     if (interval_index_ >= out_.series.size()) out_.series.resize(interval_index_ + 1);
     out_.series[interval_index_].record(latency);
+  }
+
+  // Live display: hands the intervals before `upto` to the coordinator, each once.
+  void hand_over(std::size_t upto) {
+    if (!out_.live) return;
+    upto = std::min(upto, out_.series.size());
+    if (handed_ >= upto) return;
+    std::lock_guard guard(out_.live->mutex);
+    for (; handed_ < upto; ++handed_) out_.live->pending.merge(out_.series[handed_]);
   }
 
   bool stopped() const { return cfg_.stop && cfg_.stop->load(std::memory_order_relaxed); }
@@ -605,6 +626,7 @@ class Client {
   uint64_t schedule_index_ = 0;
   int64_t next_boundary_ = INT64_MAX;
   std::size_t interval_index_ = 0;
+  std::size_t handed_ = 0;  // intervals handed to the live display
   int64_t intended_now_ = 0;
   uint64_t sent_ = 0, measured_sent_ = 0;
   bool sending_ = true;
@@ -691,6 +713,28 @@ void merge_clients(const std::vector<std::unique_ptr<ClientResult>>& clients, Ru
   if (connection_min != UINT64_MAX) result.connection_min_replies = connection_min;
 }
 
+// Takes what the clients handed over since the last tick and gives it to the display.
+void deliver_live(LiveSink& sink, const std::vector<std::unique_ptr<ClientResult>>& clients, std::size_t index,
+                  int64_t interval_ns, int64_t switches, bool last) {
+  IntervalHistogram h;
+  for (const auto& c : clients) {
+    std::lock_guard guard(c->live->mutex);
+    h.merge(c->live->pending);
+    c->live->pending = IntervalHistogram{};
+  }
+  LiveInterval li;
+  li.index = index;
+  li.start_s = static_cast<double>(index) * static_cast<double>(interval_ns) * 1e-9;
+  li.commands = h.count();
+  li.p50_ns = h.value_at_percentile(50);
+  li.p99_ns = h.value_at_percentile(99);
+  li.max_ns = h.max();
+  li.context_switches = switches;
+  li.last = last;
+  li.histogram = &h;
+  sink.on_interval(li);
+}
+
 template <class Clock>
 RunResult run_with_clock(Engine& engine, const LoadConfig& cfg) {
   RunResult result;
@@ -707,7 +751,10 @@ RunResult run_with_clock(Engine& engine, const LoadConfig& cfg) {
   shared.config = &cfg;
   shared.engine = &engine;
   std::vector<std::unique_ptr<ClientResult>> results;
-  for (uint32_t i = 0; i < cfg.threads; ++i) results.push_back(std::make_unique<ClientResult>());
+  for (uint32_t i = 0; i < cfg.threads; ++i) {
+    results.push_back(std::make_unique<ClientResult>());
+    if (cfg.live) results.back()->live = std::make_unique<ClientResult::LiveMailbox>();
+  }
   std::vector<std::thread> threads;
   threads.reserve(cfg.threads);
   for (uint32_t i = 0; i < cfg.threads; ++i)
@@ -756,8 +803,21 @@ RunResult run_with_clock(Engine& engine, const LoadConfig& cfg) {
       const Usage now = process_usage();
       switches.push_back(now.switches() - last.switches());
       last = now;
+      if (cfg.live) {
+        // Woken before the boundary: every client finished, and the interval is cut short.
+        const bool cut_short = Clock::now_ns() < boundary;
+        lock.unlock();  // a client that finishes meanwhile must not wait for the display
+        // Clients hand an interval over at their first reply after its boundary, and on
+        // a full machine this thread's wake-up has just taken a client's CPU: give them
+        // a fifth of an interval (at most 20 ms) before reading, or the view lags a tick.
+        if (!cut_short)
+          std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(cfg.interval_ns / 5, 20'000'000)));
+        deliver_live(*cfg.live, results, switches.size() - 1, cfg.interval_ns, switches.back(), cut_short);
+        lock.lock();
+      }
     }
   }
+  if (cfg.live) deliver_live(*cfg.live, results, switches.size(), cfg.interval_ns, 0, true);  // what is left
   for (auto& t : threads) t.join();
   const Usage u1 = process_usage();
   const double e1 = engine.worker_cpu_seconds();

@@ -34,6 +34,29 @@ enum class LoadMode { kClosed, kOpen, kService };
 const char* to_string(LoadMode m);
 enum class ClockKind { kSteady, kTsc };
 
+// One interval of a run as a live display sees it (swlab run --live): what the
+// clients had handed over when the coordinator woke at the interval's end. A client
+// hands an interval over at its first reply after the boundary, so a client that was
+// descheduled across a boundary shows up one interval late; the results file's time
+// series is computed after the run from each client's own record and is exact.
+struct LiveInterval {
+  std::size_t index = 0;        // of the tick, from the start of the measured part
+  double start_s = 0;
+  uint64_t commands = 0;        // served replies handed over in this interval
+  int64_t p50_ns = 0, p99_ns = 0, max_ns = 0;
+  int64_t context_switches = 0;  // whole process, in this interval
+  bool last = false;            // cut short by the end of the run (its rate is not per interval)
+  const IntervalHistogram* histogram = nullptr;  // this interval's latencies
+};
+
+// Receives the intervals of a run as it goes, on the coordinator's thread (never a
+// client's): cold, so virtual.
+class LiveSink {
+ public:
+  virtual ~LiveSink() = default;
+  virtual void on_interval(const LiveInterval& interval) = 0;
+};
+
 struct LoadConfig {
   uint32_t threads = 1;        // client threads; service mode: worker threads
   LoadMode mode = LoadMode::kClosed;
@@ -67,6 +90,9 @@ struct LoadConfig {
   // When it becomes true (a signal handler sets it), clients stop sending at once;
   // what they sent is still answered and counted, and the run is marked interrupted.
   const std::atomic<bool>* stop = nullptr;
+  // When set, receives each interval while the run goes (a live display). Costs the
+  // clients one uncontended lock and a 5 KiB merge per interval.
+  LiveSink* live = nullptr;
 
   bool fixed_work() const { return max_commands > 0; }
 };

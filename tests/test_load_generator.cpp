@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <tuple>
 
@@ -264,6 +265,52 @@ TEST(TimeSeries, SumsToTheRunsCount) {
     EXPECT_GE(r.series.size(), 6u) << name;
     EXPECT_LE(r.series.size(), 10u) << name;
     EXPECT_GT(r.tail_stability(), 0.99) << name;  // defined: enough complete intervals
+    engine->shutdown();
+  }
+}
+
+// A live display (swlab run --live) sees every served command exactly once, in
+// order of ticks, while the run goes, on one thread.
+TEST(TimeSeries, ALiveSinkSeesEveryServedCommandOnceWhileTheRunGoes) {
+  struct Sink final : LiveSink {
+    void on_interval(const LiveInterval& li) override {
+      ASSERT_NE(li.histogram, nullptr);
+      EXPECT_EQ(li.commands, li.histogram->count());
+      if (!ticks.empty()) {
+        EXPECT_GT(li.index, ticks.back().index);
+      }
+      if (li.commands > 0) {
+        EXPECT_LE(li.p50_ns, li.p99_ns);
+      }
+      ticks.push_back(li);
+      threads.insert(std::this_thread::get_id());
+    }
+    std::vector<LiveInterval> ticks;
+    std::set<std::thread::id> threads;
+  };
+  for (const char* name : {"mutex", "single-writer"}) {
+    auto engine = make_engine(name);
+    Sink sink;
+    LoadConfig cfg;
+    cfg.threads = 2;
+    cfg.duration_s = 0.3;
+    cfg.warmup_s = 0.05;
+    cfg.interval_ns = 50'000'000;
+    cfg.workload.accounts = 50;
+    cfg.live = &sink;
+    const RunResult r = run_load(*engine, cfg);
+    ASSERT_EQ(r.failure, "") << name;
+    uint64_t sum = 0, during = 0;
+    for (const LiveInterval& li : sink.ticks) {
+      sum += li.commands;
+      if (!li.last) during += li.commands;
+    }
+    EXPECT_EQ(sum, r.served()) << name;
+    // Most of the run reached the sink while it went, not in the remainder at the end.
+    EXPECT_GT(during, r.served() / 2) << name;
+    EXPECT_GE(sink.ticks.size(), 5u) << name;
+    EXPECT_EQ(sink.threads.size(), 1u) << name;
+    EXPECT_TRUE(sink.ticks.back().last) << name;
     engine->shutdown();
   }
 }

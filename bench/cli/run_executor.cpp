@@ -1,5 +1,7 @@
 // `swlab run` / `swlab sweep`: from a checked plan to a results set. Per run: the
 // floor probe, a fresh engine, funding, the load, the checks, the probe again.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -14,6 +16,7 @@
 #include "floor_probe.h"
 #include "interrupt.h"
 #include "json_reader.h"
+#include "live_view.h"
 #include "machine_info.h"
 #include "progress.h"
 #include "results_writer.h"
@@ -79,8 +82,8 @@ constexpr uint64_t kMinCalibratedCommands = 20'000;
 
 class Runner {
  public:
-  Runner(const std::string& cmd, RunPlan& plan, ResultsSet& set, Progress& progress)
-      : cmd_(cmd), plan_(plan), set_(set), progress_(progress) {}
+  Runner(const std::string& cmd, RunPlan& plan, ResultsSet& set, Progress& progress, LiveView* live)
+      : cmd_(cmd), plan_(plan), set_(set), progress_(progress), live_(live) {}
 
   // Fixed work with --commands auto: one N per point (preset, threads, rate), from
   // every engine's throughput in a short time-bounded run at that point.
@@ -167,7 +170,17 @@ class Runner {
     auto engine = EngineRegistry::instance().create(r.spec, &why);
     if (!engine) return fail(r.id, why);
     if (std::string e = validate(r.load, *engine); !e.empty()) return fail(r.id, e);
+    if (live_) {
+      LiveRunInfo info{p.engine, r.id, r.threads, r.preset, r.repetition,
+                       r.floor_measured ? r.floor_before.p50_ns : -1,
+                       r.threads + engine->worker_threads(),
+                       static_cast<uint32_t>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN))), r.load.interval_ns};
+      live_->begin_run(info);
+      r.load.live = live_;
+    }
     r.result = run_load(*engine, r.load);
+    r.load.live = nullptr;
+    if (live_) live_->end_run(r.result);
     engine->shutdown();
     if (!r.result.failure.empty()) return fail(r.id, "FAILED: " + r.result.failure);
     if (r.floor_measured) {
@@ -243,6 +256,7 @@ class Runner {
   RunPlan& plan_;
   ResultsSet& set_;
   Progress& progress_;
+  LiveView* live_;
   std::optional<FloorSample> last_floor_;
 };
 
@@ -432,13 +446,17 @@ int execute_plan(const std::string& cmd, RunPlan& plan) {
   if (int rc = out.prepare(cmd, plan, set.machine); rc >= 0) return rc;
   install_interrupt_handlers();
 
-  auto progress = make_progress(plan.quiet);
+  // --live draws on stdout and is the progress too: a bar on the same terminal would tear it.
+  std::unique_ptr<LiveView> live;
+  if (plan.live) live = make_live_view(stdout, isatty(STDOUT_FILENO), plan.engines);
+  std::unique_ptr<Progress> own_progress = live ? nullptr : make_progress(plan.quiet);
+  Progress* progress = live ? static_cast<Progress*>(live.get()) : own_progress.get();
   if (!plan.quiet)
     std::fprintf(stderr, "swlab %s: %s on %s (%d logical CPUs), clock %s (%.1f ns a read), generator %.1f ns a command\n",
                  cmd.c_str(), plan.knee_p99_us > 0 ? "knee search" : "runs", set.machine.cpu_model.c_str(),
                  set.machine.logical_cpus, set.clock_source.c_str(), set.clock_overhead_ns,
                  set.generator_ns_per_command);
-  Runner runner(cmd, plan, set, *progress);
+  Runner runner(cmd, plan, set, *progress, live.get());
   const bool ok = plan.knee_p99_us > 0 ? run_knee_searches(runner, plan, set) : run_points(runner, plan, set);
   progress->finish();
   if (!ok) {

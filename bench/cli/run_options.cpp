@@ -314,6 +314,10 @@ void declare_output(Flags& f, RunPlan& p) {
   f.flag("--force", "--out may exist: everything in it is deleted first", &p.force);
   f.text("--label", "TEXT", "describes the machine in the results (e.g. '2-core laptop')", &p.label, true);
   f.flag("--quiet", "no progress output", &p.quiet);
+  f.flag("--live", "a live view on stdout while the runs go: per engine, throughput and p50/p99 per interval as "
+                   "sparklines, the current run's histogram, context switches and floor; plain lines when stdout "
+                   "is not a terminal",
+         &p.live);
 }
 
 // Combinations no single flag can judge, and every engine spec built once (and shut

@@ -38,6 +38,7 @@ struct RunPlan {
   bool force = false;             // --out may exist: it is cleared first
   std::string label;
   bool quiet = false;
+  bool live = false;              // --live: the live view on stdout (bench/cli/live_view.h)
   // Rate sweep (open loop): step the rate from rate_start by rate_factor until p99
   // passes the bound.
   double knee_p99_us = 0;         // 0: no knee search

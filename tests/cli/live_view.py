@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""`swlab run --live`, as a person would see it: in a pseudo-terminal of a known
+size the view is redrawn in place (cursor home, no scrolling past the screen) with
+a row per engine, sparklines, the histogram and the floor; through a pipe it is
+plain lines, one per interval, with no escape codes. Both still write results."""
+import fcntl
+import os
+import pty
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+
+swlab = sys.argv[1]
+failures = []
+COLS, ROWS = 100, 40
+ARGS = ["run", "--live", "--engine", "mutex,single-writer", "--threads", "1", "--commands", "200000",
+        "--interval", "20", "--probe", "0.05"]
+SPARKS = set("▁▂▃▄▅▆▇█")
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+
+
+def in_terminal(out_dir):
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+    proc = subprocess.Popen([swlab, *ARGS, "--out", out_dir], stdout=slave, stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    return proc.wait(timeout=120), b"".join(chunks).decode("utf-8", errors="replace")
+
+
+def through_a_pipe(out_dir):
+    p = subprocess.run([swlab, *ARGS, "--out", out_dir], capture_output=True, text=True, timeout=120)
+    return p.returncode, p.stdout
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    rc, text = in_terminal(os.path.join(tmp, "tty"))
+    check(rc == 0, f"in a terminal: exit {rc}")
+    check(os.path.exists(os.path.join(tmp, "tty", "results.json")), "in a terminal: no results.json")
+    frames = text.split("\x1b[H")[1:]
+    check(len(frames) >= 5, f"in a terminal: {len(frames)} frames drawn, expected several")
+    # The last frame before the table: what stays on the screen.
+    last = frames[-1].split("\x1b[J")[0] if frames else ""
+    lines = [re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", l).rstrip("\r") for l in last.split("\n")]
+    check(len(lines) <= ROWS, f"in a terminal: a frame of {len(lines)} lines on a {ROWS}-row screen scrolls")
+    wide = [l for l in lines if len(l) > COLS]
+    check(not wide, f"in a terminal: lines wider than {COLS} columns: {wide[:2]}")
+    rows = {e: next((l for l in lines if re.match(rf"^[ >] {re.escape(e)} t=1 balanced", l)), None)
+            for e in ("mutex", "single-writer")}
+    for engine, row in rows.items():
+        check(row is not None, f"in a terminal: no row for {engine} in the last frame:\n" + "\n".join(lines))
+    sw = rows.get("single-writer") or ""
+    check(len(SPARKS & set(sw)) >= 1 and re.search(r"[0-9.]+ [kM]/s", sw), f"single-writer's row has no sparkline and rate: {sw!r}")
+    check(any(l.startswith("floor (cross-core ping-pong p50") for l in lines), "in a terminal: no floor line")
+    hist = [l for l in lines if re.match(r"^ *(>=|<) [0-9.]+ [nmu]?s ", l)]
+    check(len(hist) >= 2, "in a terminal: no latency histogram rows")
+    check(all(re.search(r"[0-9.]+% +[0-9]+$", l.rstrip()) for l in hist), f"histogram rows without a share and count: {hist[:2]}")
+    check("\x1b[?1049h" not in text, "in a terminal: the alternate screen would hide the last frame")
+    check("results:" in text, "in a terminal: no results line after the view")
+
+    rc, out = through_a_pipe(os.path.join(tmp, "pipe"))
+    check(rc == 0, f"through a pipe: exit {rc}")
+    check("\x1b" not in out, "through a pipe: escape codes in the output")
+    check(re.search(r"^live: mutex t=1 balanced rep 1: floor [0-9.]+ [nu]s, 2? ?", out, re.M) is not None,
+          "through a pipe: no start line with the floor for mutex")
+    intervals = re.findall(r"^live: single-writer t=1 \+[0-9.]+s [0-9]+ commands \([0-9.]+ [kM]?/s\), p50 ", out, re.M)
+    check(len(intervals) >= 3, f"through a pipe: {len(intervals)} interval lines for single-writer")
+    check(re.search(r"^live: single-writer t=1 balanced rep 1 done: ", out, re.M) is not None, "through a pipe: no done line")
+    check(os.path.exists(os.path.join(tmp, "pipe", "results.json")), "through a pipe: no results.json")
+
+for f in failures:
+    print("FAIL:", f)
+print(f"live_view: {len(failures)} failure(s)")
+sys.exit(1 if failures else 0)

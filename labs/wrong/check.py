@@ -111,6 +111,16 @@ def table(rows, times) -> str:
     return "\n".join(out)
 
 
+def generated(name: str) -> Path:
+    """A wrong solution as a submission: its mistake applied to the worked answer, in
+    a directory of its own (make_wrong.py), as a student would hand it in."""
+    lab = name.split("/")[0]
+    out = Path(tempfile.mkdtemp(prefix="swlab-wrong-")) / name.split("/")[1]
+    subprocess.run(["/usr/bin/python3", str(HERE / "make_wrong.py"), str(HERE / name),
+                    str(LABS / lab / "solution" / "worked"), str(out)], check=True)
+    return out
+
+
 def full(times: int, only: list[str], reference: bool, as_submission: bool, extra: list[str]) -> int:
     """Round by round (every solution once, then again): stopped early, the table of
     the rounds done so far is still printed after each round."""
@@ -119,7 +129,7 @@ def full(times: int, only: list[str], reference: bool, as_submission: bool, extr
     jobs = []  # (row name, lab, grade.sh arguments, is the reference)
     for name in names:
         lab, base = name.split("/")[0][3:], name.split("/")[1]
-        how = ["--submission", str(HERE / name)] if as_submission else ["--wrong", base]
+        how = ["--submission", str(generated(name))] if as_submission else ["--wrong", base]
         jobs.append((name, lab, how, False))
     if reference:
         for lab in sorted({n.split("/")[0][3:] for n in names}):

@@ -129,16 +129,22 @@ class Lab3Engine final : public Engine {
   void apply_batch(std::size_t n);
 
   // Given: runs f on the engine thread, serialised with commands; once the engine
-  // has shut down, directly (the join handed the state to the caller).
+  // has shut down, directly (the join handed the state to the caller). The lock
+  // covers the check and the admission only: a shutdown() that comes while f runs
+  // goes ahead (f was admitted before the stop bit, so the engine must still serve
+  // it, like any admitted request), instead of waiting for f and then for whatever
+  // the engine has already taken from the channel meanwhile.
   void run_control(const std::function<void()>& f) {
-    std::lock_guard guard(shutdown_mutex_);
-    if (!thread_.joinable()) {
-      f();
-      return;
-    }
     Request req;
-    req.control = &f;
-    submit(req);
+    {
+      std::lock_guard guard(shutdown_mutex_);
+      if (!thread_.joinable()) {
+        f();
+        return;
+      }
+      req.control = &f;
+      submit(req);
+    }
     wait_reply(req);
   }
 

@@ -500,30 +500,30 @@ def fig_latency_vs_threads(results: sr.Results, group: Group, opts: Options = Op
     return fig
 
 
-def fig_throughput_vs_threads(results: sr.Results, group: Group, opts: Options = Options()) -> Figure:
-    runs = thread_sweep_runs(group)
+def count_vs_threads(results: sr.Results, group: Group, runs: tuple | list,
+                     metric: Callable[[dict], float | None], label: str, heading: str) -> Figure:
+    """One count (metric of each run, on a linear axis labelled `label`) against client threads."""
     fig = new_figure()
     ax = fig.subplots()
-    plot_metric(ax, make_series(runs, "threads", ("rate", "window")), throughput)
+    plot_metric(ax, make_series(runs, "threads", ("rate", "window")), metric)
     threads_axis(ax, runs, results.machine["logical_cpus"])
-    count_axis(ax, "throughput (commands/s)")
+    count_axis(ax, label)
     legend(ax)
-    title(fig, "Throughput vs client threads (median, min..max bars)", group, results)
+    title(fig, heading, group, results)
     return fig
+
+
+def fig_throughput_vs_threads(results: sr.Results, group: Group, opts: Options = Options()) -> Figure:
+    return count_vs_threads(results, group, thread_sweep_runs(group), throughput, "throughput (commands/s)",
+                            "Throughput vs client threads (median, min..max bars)")
 
 
 def fig_context_switches(results: sr.Results, group: Group, opts: Options = Options()) -> Figure:
     runs = [r for r in thread_sweep_runs(group) if sr.ctx_per_1000(r) is not None]
     if not runs:
         raise SkipFigure("no run has context_switches")
-    fig = new_figure()
-    ax = fig.subplots()
-    plot_metric(ax, make_series(runs, "threads", ("rate", "window")), sr.ctx_per_1000)
-    threads_axis(ax, runs, results.machine["logical_cpus"])
-    count_axis(ax, "context switches per 1000 commands")
-    legend(ax)
-    title(fig, "Context switches vs client threads (voluntary + involuntary)", group, results)
-    return fig
+    return count_vs_threads(results, group, runs, sr.ctx_per_1000, "context switches per 1000 commands",
+                            "Context switches vs client threads (voluntary + involuntary)")
 
 
 def fig_throughput_latency(results: sr.Results, group: Group, opts: Options = Options()) -> Figure:
@@ -746,24 +746,21 @@ def render_all(results: sr.Results, outdir: Path, svg: bool = False,
     return Rendered(written, skipped)
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = sr.ArgumentParser(prog=PROG, description="Draw the figures of a swlab results "
-                               "file (see docs/plots.md).")
-    parser.add_argument("results", help="results.json, or the directory holding it")
+def make_parser() -> argparse.ArgumentParser:
+    parser = sr.results_parser(PROG, "Draw the figures of a swlab results file (see docs/plots.md).")
     parser.add_argument("--out", metavar="DIR", help="where to write the figures "
                         "(default: the results directory's figures/)")
     parser.add_argument("--svg", action="store_true", help="also write SVG")
     parser.add_argument("--normalise", choices=["floor"], help="draw latencies as multiples of "
                         "each run's floor (the cross-core ping-pong measured before it)")
-    return parser.parse_args(argv)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    try:
-        results = sr.load(args.results)
-    except sr.ResultsError as e:
-        return sr.fail(PROG, str(e))
+    return sr.run_with_results(PROG, make_parser(), argv, draw)
+
+
+def draw(args: argparse.Namespace, results: sr.Results) -> int:
     outdir = Path(args.out) if args.out else results.directory / "figures"
     try:
         outdir.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import plot
 import swlab_results as sr
@@ -60,34 +61,30 @@ def oversubscription_warnings(results: sr.Results) -> list[str]:
     return lines
 
 
-def spread_warnings(groups: dict) -> list[str]:
-    lines = []
-    for key, runs in groups.items():
-        for name, metric, fmt in (("throughput", lambda r: r["summary"]["throughput"],
-                                   sr.format_rate),
-                                  ("p99", lambda r: sr.run_latency(r, "p99"), sr.format_ns)):
-            s = sr.spread(metric(r) for r in runs)
-            rel = sr.relative_spread(s)
-            if rel is not None and rel > SPREAD_LIMIT:
-                lines.append(f"**Wide spread**: {sr.describe_key(key)}: {name} varies by "
-                             f"{rel:.0%} of its median over {s.n} repetitions ({fmt(s.low)} .. "
-                             f"{fmt(s.high)}, median {fmt(s.median)}); look for interference "
-                             "or add repetitions before comparing.")
-    return lines
+# The warnings about one configuration (sr.group_runs: its key and its repetitions);
+# all_warnings asks each of them about every configuration.
+
+def spread_warnings(key: sr.ConfigKey, runs: list[dict]) -> Iterator[str]:
+    for name, metric, fmt in (("throughput", lambda r: r["summary"]["throughput"], sr.format_rate),
+                              ("p99", lambda r: sr.run_latency(r, "p99"), sr.format_ns)):
+        s = sr.spread(metric(r) for r in runs)
+        rel = sr.relative_spread(s)
+        if rel is not None and rel > SPREAD_LIMIT:
+            yield (f"**Wide spread**: {sr.describe_key(key)}: {name} varies by "
+                   f"{rel:.0%} of its median over {s.n} repetitions ({fmt(s.low)} .. "
+                   f"{fmt(s.high)}, median {fmt(s.median)}); look for interference "
+                   "or add repetitions before comparing.")
 
 
-def shed_warnings(groups: dict) -> list[str]:
-    lines = []
-    for key, runs in groups.items():
-        shed = sum(r["summary"].get("shed") or 0 for r in runs)
-        if shed == 0:
-            continue
-        offered = sum(offered_count(r) for r in runs)
-        lines.append(f"**Shed**: {sr.describe_key(key)}: {sr.format_si(shed)} of "
-                     f"{sr.format_si(offered)} offered commands refused by the overload policy "
-                     f"({shed / offered:.1%}) over {len(runs)} repetition(s): the engine kept "
-                     "its latency by refusing work, so compare it on accepted throughput.")
-    return lines
+def shed_warnings(key: sr.ConfigKey, runs: list[dict]) -> Iterator[str]:
+    shed = sum(r["summary"].get("shed") or 0 for r in runs)
+    if shed == 0:
+        return
+    offered = sum(offered_count(r) for r in runs)
+    yield (f"**Shed**: {sr.describe_key(key)}: {sr.format_si(shed)} of "
+           f"{sr.format_si(offered)} offered commands refused by the overload policy "
+           f"({shed / offered:.1%}) over {len(runs)} repetition(s): the engine kept "
+           "its latency by refusing work, so compare it on accepted throughput.")
 
 
 def offered_count(run: dict) -> int:
@@ -98,37 +95,31 @@ def offered_count(run: dict) -> int:
     return (summary.get("accepted") or summary["commands"]) + (summary.get("shed") or 0)
 
 
-def rejection_warnings(groups: dict) -> list[str]:
-    lines = []
-    for key, runs in groups.items():
-        commands = sum(r["summary"]["commands"] for r in runs)
-        rejected = sum(sr.rejected_total(r) for r in runs)
-        if commands == 0 or rejected / commands <= REJECTED_LIMIT:
-            continue
-        reasons: dict[str, int] = {}
-        for run in runs:
-            for reason, count in (run["summary"].get("rejected") or {}).items():
-                reasons[reason] = reasons.get(reason, 0) + count
-        detail = ", ".join(f"{reason} {count / commands:.1%}" for reason, count in
-                           sorted(reasons.items(), key=lambda kv: -kv[1]))
-        lines.append(f"**Rejected**: {sr.describe_key(key)}: {rejected / commands:.1%} of "
-                     f"replies are rejections ({detail}), above {REJECTED_LIMIT:.0%}: much of "
-                     "the measured work is error paths.")
-    return lines
+def rejection_warnings(key: sr.ConfigKey, runs: list[dict]) -> Iterator[str]:
+    commands = sum(r["summary"]["commands"] for r in runs)
+    rejected = sum(sr.rejected_total(r) for r in runs)
+    if commands == 0 or rejected / commands <= REJECTED_LIMIT:
+        return
+    reasons: dict[str, int] = {}
+    for run in runs:
+        for reason, count in (run["summary"].get("rejected") or {}).items():
+            reasons[reason] = reasons.get(reason, 0) + count
+    detail = ", ".join(f"{reason} {count / commands:.1%}" for reason, count in
+                       sorted(reasons.items(), key=lambda kv: -kv[1]))
+    yield (f"**Rejected**: {sr.describe_key(key)}: {rejected / commands:.1%} of "
+           f"replies are rejections ({detail}), above {REJECTED_LIMIT:.0%}: much of "
+           "the measured work is error paths.")
 
 
-def saturation_warnings(groups: dict) -> list[str]:
-    lines = []
-    for key, runs in groups.items():
-        if key.rate is None:
-            continue
-        s = sr.spread(r["summary"]["throughput"] for r in runs)
-        if s.median < SATURATION_LIMIT * key.rate:
-            lines.append(f"**Saturated**: {sr.describe_key(key)}: throughput "
-                         f"{sr.format_rate(s.median)} is {s.median / key.rate:.0%} of the "
-                         "offered rate: the engine cannot keep up, so latency at this rate is "
-                         "queueing delay that grows with the length of the run.")
-    return lines
+def saturation_warnings(key: sr.ConfigKey, runs: list[dict]) -> Iterator[str]:
+    if key.rate is None:
+        return
+    s = sr.spread(r["summary"]["throughput"] for r in runs)
+    if s.median < SATURATION_LIMIT * key.rate:
+        yield (f"**Saturated**: {sr.describe_key(key)}: throughput "
+               f"{sr.format_rate(s.median)} is {s.median / key.rate:.0%} of the "
+               "offered rate: the engine cannot keep up, so latency at this rate is "
+               "queueing delay that grows with the length of the run.")
 
 
 def clock_warnings(results: sr.Results) -> list[str]:
@@ -168,8 +159,10 @@ def work_line(results: sr.Results) -> list[str]:
 
 def all_warnings(results: sr.Results) -> list[str]:
     groups = sr.group_runs(results.runs)
-    return [*oversubscription_warnings(results), *spread_warnings(groups),
-            *shed_warnings(groups), *rejection_warnings(groups), *saturation_warnings(groups),
+    per_configuration = [warning
+                         for check in (spread_warnings, shed_warnings, rejection_warnings, saturation_warnings)
+                         for key, runs in groups.items() for warning in check(key, runs)]
+    return [*oversubscription_warnings(results), *per_configuration,
             *clock_warnings(results), *floor_warnings(results)]
 
 
@@ -331,23 +324,20 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = sr.ArgumentParser(prog=PROG, description="Write a Markdown report of a swlab "
-                               "results file (see docs/plots.md).")
-    parser.add_argument("results", help="results.json, or the directory holding it")
+def make_parser() -> argparse.ArgumentParser:
+    parser = sr.results_parser(PROG, "Write a Markdown report of a swlab results file (see docs/plots.md).")
     parser.add_argument("--out", metavar="FILE", help="the report (default: report.md beside "
                         "results.json)")
     parser.add_argument("--figures", metavar="DIR", help="figures to link, drawn there if "
                         "absent (default: the results directory's figures/)")
-    return parser.parse_args(argv)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    try:
-        results = sr.load(args.results)
-    except sr.ResultsError as e:
-        return sr.fail(PROG, str(e))
+    return sr.run_with_results(PROG, make_parser(), argv, write_report)
+
+
+def write_report(args: argparse.Namespace, results: sr.Results) -> int:
     out = Path(args.out) if args.out else results.directory / "report.md"
     figdir = Path(args.figures) if args.figures else results.directory / "figures"
     if not out.parent.is_dir():

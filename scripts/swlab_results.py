@@ -26,7 +26,7 @@ import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple, NoReturn, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, NoReturn, Sequence
 
 import numpy as np
 
@@ -624,3 +624,22 @@ def fail(prog: str, message: str) -> int:
     """Reports a fatal input problem as one line on stderr; returns the exit status, 2."""
     print(f"{prog}: error: {message}", file=sys.stderr)
     return 2
+
+
+def results_parser(prog: str, description: str) -> ArgumentParser:
+    """The parser of a script that reads one results file, named by its first argument."""
+    parser = ArgumentParser(prog=prog, description=description)
+    parser.add_argument("results", help="results.json, or the directory holding it")
+    return parser
+
+
+def run_with_results(prog: str, parser: argparse.ArgumentParser, argv: list[str] | None,
+                     run: Callable[[argparse.Namespace, Results], int]) -> int:
+    """A script's main(): parses argv, loads the results file it names and returns
+    run(args, results); a results file that cannot be used is one line and exit status 2."""
+    args = parser.parse_args(argv)
+    try:
+        results = load(args.results)
+    except ResultsError as e:
+        return fail(prog, str(e))
+    return run(args, results)

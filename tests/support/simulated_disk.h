@@ -58,24 +58,12 @@ class SimulatedDisk final : public FileSystem {
   // The power fails at the n-th mutating call from now (1: the very next): that
   // call and every later one return EIO and change nothing. 0: never.
   void fail_after(uint64_t n);
-  bool powered_off() const {
-    std::lock_guard guard(mutex_);
-    return powered_off_;
-  }
+  bool powered_off() const { return locked(powered_off_); }
   // Mutating calls (open, write, fdatasync, ftruncate, rename, unlink, fsync_dir)
   // made so far: the points where a test can cut the power.
-  uint64_t operations() const {
-    std::lock_guard guard(mutex_);
-    return operations_;
-  }
-  uint64_t file_syncs() const {
-    std::lock_guard guard(mutex_);
-    return file_syncs_;
-  }
-  uint64_t dir_syncs() const {
-    std::lock_guard guard(mutex_);
-    return dir_syncs_;
-  }
+  uint64_t operations() const { return locked(operations_); }
+  uint64_t file_syncs() const { return locked(file_syncs_); }
+  uint64_t dir_syncs() const { return locked(dir_syncs_); }
   // How long each successful fdatasync takes (0: none).
   void set_sync_latency(std::chrono::nanoseconds latency) {
     std::lock_guard guard(mutex_);
@@ -112,6 +100,11 @@ class SimulatedDisk final : public FileSystem {
     bool append;
   };
 
+  template <class T>
+  T locked(const T& field) const {  // a copy of one of the fields below, read under the mutex
+    std::lock_guard guard(mutex_);
+    return field;
+  }
   bool power_fails();                          // counts one mutating call
   std::string name_in_root(const std::string& path) const;  // "" if not directly in root
   static void apply(std::string* content, const Op& op, std::size_t limit);

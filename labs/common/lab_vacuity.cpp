@@ -11,19 +11,12 @@
 namespace swlab::labs {
 namespace {
 
-const EngineRegistrar lab_null_unset{EngineInfo{
-    .name = "lab-null-unset",
-    .description = "test only: answers every command at once with an unset reply",
-    .make = [](const EngineConfig&, std::string*) -> std::unique_ptr<Engine> {
-      return std::make_unique<test::NullEngine>("lab-null-unset", std::nullopt);
-    }}};
+const EngineRegistrar lab_null_unset{
+    test::null_engine("lab-null-unset", "answers every command at once with an unset reply", std::nullopt)};
 
-const EngineRegistrar lab_null_not_implemented{EngineInfo{
-    .name = "lab-null-not-implemented",
-    .description = "test only: a starter whose every stub answers `not_implemented` at once",
-    .make = [](const EngineConfig&, std::string*) -> std::unique_ptr<Engine> {
-      return std::make_unique<test::NullEngine>("lab-null-not-implemented", RejectReason::kNotImplemented);
-    }}};
+const EngineRegistrar lab_null_not_implemented{
+    test::null_engine("lab-null-not-implemented", "a starter whose every stub answers `not_implemented` at once",
+                      RejectReason::kNotImplemented)};
 
 }  // namespace
 }  // namespace swlab::labs

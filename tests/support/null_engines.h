@@ -16,6 +16,7 @@
 #include <string>
 
 #include "engine/engine.h"
+#include "engine/engine_registry.h"
 
 namespace swlab::test {
 
@@ -47,6 +48,16 @@ class NullEngine final : public Engine {
   const std::string name_;
   const std::optional<RejectReason> refusal_;
 };
+
+// The registration of a NullEngine named `name` (EngineRegistrar{null_engine(...)}).
+inline EngineInfo null_engine(const std::string& name, const std::string& description,
+                              std::optional<RejectReason> refusal) {
+  return EngineInfo{.name = name,
+                    .description = "test only: " + description,
+                    .make = [name, refusal](const EngineConfig&, std::string*) -> std::unique_ptr<Engine> {
+                      return std::make_unique<NullEngine>(name, refusal);
+                    }};
+}
 
 class InlineEngine final : public Engine {
  public:

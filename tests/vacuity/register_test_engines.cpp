@@ -9,19 +9,11 @@
 namespace swlab::test {
 namespace {
 
-const EngineRegistrar null_unset{EngineInfo{
-    .name = "null-unset",
-    .description = "test only: answers every command at once with an unset reply",
-    .make = [](const EngineConfig&, std::string*) -> std::unique_ptr<Engine> {
-      return std::make_unique<NullEngine>("null-unset", std::nullopt);
-    }}};
+const EngineRegistrar null_unset{
+    null_engine("null-unset", "answers every command at once with an unset reply", std::nullopt)};
 
-const EngineRegistrar null_not_implemented{EngineInfo{
-    .name = "null-not-implemented",
-    .description = "test only: answers every command at once `not_implemented`",
-    .make = [](const EngineConfig&, std::string*) -> std::unique_ptr<Engine> {
-      return std::make_unique<NullEngine>("null-not-implemented", RejectReason::kNotImplemented);
-    }}};
+const EngineRegistrar null_not_implemented{null_engine(
+    "null-not-implemented", "answers every command at once `not_implemented`", RejectReason::kNotImplemented)};
 
 const EngineRegistrar inline_mutex{EngineInfo{
     .name = "inline-mutex",

@@ -51,6 +51,19 @@ TEST(Lab1Basics, TailRatio) {
   EXPECT_DOUBLE_EQ(tail_ratio(p, Tail::kP99), 0.0);
 }
 
+struct Medians {
+  double p50_ns, p99_ns, p999_ns, voluntary_per_1000, involuntary_per_1000;
+};
+
+void expect_medians(const Point& p, const Medians& want) {
+  SCOPED_TRACE(std::to_string(p.threads) + " threads");
+  EXPECT_DOUBLE_EQ(p.p50_ns, want.p50_ns);
+  EXPECT_DOUBLE_EQ(p.p99_ns, want.p99_ns);
+  EXPECT_DOUBLE_EQ(p.p999_ns, want.p999_ns);
+  EXPECT_DOUBLE_EQ(p.voluntary_per_1000, want.voluntary_per_1000);
+  EXPECT_DOUBLE_EQ(p.involuntary_per_1000, want.involuntary_per_1000);
+}
+
 TEST(Lab1Synthetic, SummarizeGroupsAndTakesMedians) {
   const auto rows = load("synthetic.csv");
   const auto pts = summarize(rows, "toy", "p");
@@ -64,22 +77,11 @@ TEST(Lab1Synthetic, SummarizeGroupsAndTakesMedians) {
   EXPECT_FALSE(pts[0].oversubscribed);
   EXPECT_TRUE(pts[2].oversubscribed) << "any repetition oversubscribed";
   EXPECT_DOUBLE_EQ(pts[0].throughput, 1.0e6);
-  EXPECT_DOUBLE_EQ(pts[0].p50_ns, 100);
-  EXPECT_DOUBLE_EQ(pts[0].p99_ns, 350);
-  EXPECT_DOUBLE_EQ(pts[0].p999_ns, 600);
-  EXPECT_DOUBLE_EQ(pts[0].voluntary_per_1000, 0);
-  EXPECT_DOUBLE_EQ(pts[0].involuntary_per_1000, 0.05);
   EXPECT_DOUBLE_EQ(pts[1].throughput, 1.6e6) << "two repetitions: the mean of both";
-  EXPECT_DOUBLE_EQ(pts[1].p50_ns, 110);
-  EXPECT_DOUBLE_EQ(pts[1].p99_ns, 600);
-  EXPECT_DOUBLE_EQ(pts[1].p999_ns, 10000);
-  EXPECT_DOUBLE_EQ(pts[1].voluntary_per_1000, 1.0);
-  EXPECT_DOUBLE_EQ(pts[1].involuntary_per_1000, 0.15);
-  EXPECT_DOUBLE_EQ(pts[2].p50_ns, 100);
-  EXPECT_DOUBLE_EQ(pts[2].p99_ns, 2500);
-  EXPECT_DOUBLE_EQ(pts[2].p999_ns, 50000);
-  EXPECT_DOUBLE_EQ(pts[2].voluntary_per_1000, 0.6);
-  EXPECT_DOUBLE_EQ(pts[2].involuntary_per_1000, 5.0);
+  // The medians of each point's repetitions.
+  expect_medians(pts[0], {100, 350, 600, 0, 0.05});
+  expect_medians(pts[1], {110, 600, 10000, 1.0, 0.15});
+  expect_medians(pts[2], {100, 2500, 50000, 0.6, 5.0});
   EXPECT_TRUE(summarize(rows, "toy", "nope").empty());
   EXPECT_TRUE(summarize(rows, "nope", "p").empty());
 }

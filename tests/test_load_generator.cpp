@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
 #include <tuple>
 
@@ -100,16 +102,17 @@ TEST(Workload, WindowNeedsAnAsynchronousEngine) {
   EXPECT_EQ(validate(cfg, *engine), "");
 }
 
-// An engine that answers at once, except that the command with a given number
-// stalls it for a known time: the textbook coordinated-omission scenario.
-class StallingEngine final : public Engine {
+// An engine that answers every command inline and accepts it (a Reply starts unset),
+// after sleeping as long as delay(command) says: an engine as slow as a test needs.
+class SleepingEngine final : public Engine {
  public:
-  StallingEngine(uint64_t stall_at, std::chrono::milliseconds stall) : stall_at_(stall_at), stall_(stall) {}
-  std::string_view name() const override { return "stalling"; }
+  using Delay = std::function<std::chrono::nanoseconds(const Command&)>;
+  SleepingEngine(std::string name, Delay delay) : name_(std::move(name)), delay_(std::move(delay)) {}
+  std::string_view name() const override { return name_; }
   Reply execute(const Command& c, ReplyBuffers*) override {
-    if (c.type != CommandType::kDeposit && ++n_ == stall_at_) std::this_thread::sleep_for(stall_);
+    if (const std::chrono::nanoseconds d = delay_(c); d.count() > 0) std::this_thread::sleep_for(d);
     Reply r;
-    r.status = Status::kOk;  // accepts everything (a Reply starts unset)
+    r.status = Status::kOk;
     return r;
   }
   void submit(Request& r) override {
@@ -120,10 +123,29 @@ class StallingEngine final : public Engine {
   void shutdown() override {}
 
  private:
-  uint64_t n_ = 0;
-  const uint64_t stall_at_;
-  const std::chrono::milliseconds stall_;
+  const std::string name_;
+  const Delay delay_;
 };
+
+// At once, except that the command with the number `stall_at` (deposits not counted)
+// stalls the engine for `stall`: the textbook coordinated-omission scenario.
+SleepingEngine::Delay stall_at(uint64_t stall_at, std::chrono::milliseconds stall) {
+  return [n = uint64_t{0}, stall_at, stall](const Command& c) mutable -> std::chrono::nanoseconds {
+    if (c.type != CommandType::kDeposit && ++n == stall_at) return stall;
+    return std::chrono::nanoseconds(0);
+  };
+}
+
+// A closed loop of one client, one account, one market, for duration_s from the start
+// (no warm-up): every command it sends waits for the one before.
+LoadConfig one_client_in_one_market(double duration_s) {
+  LoadConfig cfg;
+  cfg.duration_s = duration_s;
+  cfg.warmup_s = 0;
+  cfg.workload.accounts = 1;
+  cfg.workload.markets = 1;
+  return cfg;
+}
 
 TEST(CoordinatedOmission, CorrectedPercentilesMatchTheSchedule) {
   // One client, 2000 commands/s (one every 500 us) for 1 s; the 500th command
@@ -132,14 +154,10 @@ TEST(CoordinatedOmission, CorrectedPercentilesMatchTheSchedule) {
   // spread evenly from 200 ms down to 0; from their actual send times they look
   // instant. Of 2000 samples, the top 10% (200) all lie in the stall's shadow:
   // corrected p90 ~ 200 ms - 200 x 0.5 ms = 100 ms, p99 ~ 200 - 20 x 0.5 = 190 ms.
-  StallingEngine engine(500, std::chrono::milliseconds(200));
-  LoadConfig cfg;
+  SleepingEngine engine("stalling", stall_at(500, std::chrono::milliseconds(200)));
+  LoadConfig cfg = one_client_in_one_market(1.0);
   cfg.mode = LoadMode::kOpen;
   cfg.rate = 2000;
-  cfg.duration_s = 1.0;
-  cfg.warmup_s = 0;
-  cfg.workload.accounts = 1;
-  cfg.workload.markets = 1;
   RunResult r = run_load(engine, cfg);
   ASSERT_EQ(r.failure, "");
   EXPECT_NEAR(static_cast<double>(r.completed), 2000, 5);
@@ -157,12 +175,8 @@ TEST(CoordinatedOmission, ClosedLoopHidesTheStallInTheCount) {
   // The same stall in a closed loop: one slow sample, and the loop simply sent
   // fewer commands while it waited. This is why closed-loop percentiles alone
   // understate a stall.
-  StallingEngine engine(100, std::chrono::milliseconds(100));
-  LoadConfig cfg;
-  cfg.duration_s = 0.3;
-  cfg.warmup_s = 0;
-  cfg.workload.accounts = 1;
-  cfg.workload.markets = 1;
+  SleepingEngine engine("stalling", stall_at(100, std::chrono::milliseconds(100)));
+  const LoadConfig cfg = one_client_in_one_market(0.3);
   RunResult r = run_load(engine, cfg);
   ASSERT_EQ(r.failure, "");
   EXPECT_GE(r.latency.max(), 100'000'000);
@@ -214,30 +228,46 @@ class RecordingEngine final : public Engine {
   std::vector<std::tuple<int, uint32_t, int64_t, int64_t, int64_t, int64_t>> seen_;
 };
 
+// Runs the fixed-work cfg on each engine in turn, recording what it receives: each run
+// is valid, completes exactly cfg.max_commands, offers them all and sends the warm-up
+// besides, and every engine receives the same commands as the first.
+// check(name, engine, result) adds a test's own checks of each run.
+template <class Check>
+void expect_exactly_n_and_the_same_commands(std::initializer_list<const char*> engines, const LoadConfig& cfg,
+                                            Check check) {
+  std::vector<std::tuple<int, uint32_t, int64_t, int64_t, int64_t, int64_t>> first;
+  for (const char* name : engines) {
+    RecordingEngine engine(make_engine(name));
+    ASSERT_EQ(validate(cfg, engine), "") << name;
+    const RunResult r = run_load(engine, cfg);
+    ASSERT_EQ(r.failure, "") << name;
+    EXPECT_EQ(r.completed, cfg.max_commands) << name;
+    EXPECT_EQ(r.offered, cfg.max_commands) << name;
+    EXPECT_EQ(r.total_sent, cfg.max_commands + cfg.warmup_commands) << name;
+    check(name, engine, r);
+    auto seen = engine.seen();
+    if (first.empty()) {
+      first = std::move(seen);
+    } else {
+      EXPECT_TRUE(seen == first) << name << " received other commands than " << *engines.begin();
+    }
+    engine.shutdown();
+  }
+}
+
 TEST(FixedWork, ProcessesExactlyNAndTheSameStreamsOnEveryEngine) {
   LoadConfig cfg;
   cfg.threads = 3;
   cfg.max_commands = 30'001;  // not a multiple of the clients: the split must still add up
   cfg.warmup_commands = 3'000;
   cfg.workload.accounts = 50;
-  std::vector<std::tuple<int, uint32_t, int64_t, int64_t, int64_t, int64_t>> first;
-  for (const char* name : {"mutex", "single-writer", "sharded-single-writer:shards=2"}) {
-    RecordingEngine engine(make_engine(name));
-    const RunResult r = run_load(engine, cfg);
-    ASSERT_EQ(r.failure, "") << name;
-    EXPECT_EQ(r.completed, cfg.max_commands) << name;
-    EXPECT_EQ(r.offered, cfg.max_commands) << name;
-    EXPECT_EQ(r.total_sent, cfg.max_commands + cfg.warmup_commands) << name;
-    auto seen = engine.seen();
-    // The set-up deposits, then exactly the warm-up and the measured commands.
-    EXPECT_EQ(seen.size(), setup_commands(cfg.workload).size() + cfg.max_commands + cfg.warmup_commands) << name;
-    if (first.empty()) {
-      first = std::move(seen);
-    } else {
-      EXPECT_TRUE(seen == first) << name << " received other commands than mutex";
-    }
-    engine.shutdown();
-  }
+  expect_exactly_n_and_the_same_commands(
+      {"mutex", "single-writer", "sharded-single-writer:shards=2"}, cfg,
+      [&](const char* name, RecordingEngine& engine, const RunResult&) {
+        // The set-up deposits, then exactly the warm-up and the measured commands.
+        EXPECT_EQ(engine.seen().size(), setup_commands(cfg.workload).size() + cfg.max_commands + cfg.warmup_commands)
+            << name;
+      });
 }
 
 TEST(TimeSeries, SumsToTheRunsCount) {
@@ -401,29 +431,16 @@ TEST(ServiceMode, FixedWorkProcessesExactlyNOnLockAndAsynchronousEngines) {
   LoadConfig cfg = service_config(24, 2);
   cfg.max_commands = 6'001;  // not a multiple of the connections
   cfg.warmup_commands = 600;
-  std::vector<std::tuple<int, uint32_t, int64_t, int64_t, int64_t, int64_t>> first;
-  for (const char* name : {"mutex", "single-writer", "flat-combining"}) {
-    RecordingEngine engine(make_engine(name));
-    ASSERT_EQ(validate(cfg, engine), "") << name;
-    const RunResult r = run_load(engine, cfg);
-    ASSERT_EQ(r.failure, "") << name;
-    EXPECT_EQ(r.completed, cfg.max_commands) << name;
-    EXPECT_EQ(r.offered, cfg.max_commands) << name;
-    EXPECT_EQ(r.total_sent, cfg.max_commands + cfg.warmup_commands) << name;
-    EXPECT_EQ(r.latency.count(), static_cast<int64_t>(cfg.max_commands)) << name;
-    // Every connection ran its own share: 6001 over 24 is 250 or 251.
-    EXPECT_EQ(r.connection_min_replies, 250u) << name;
-    EXPECT_EQ(r.connection_max_replies, 251u) << name;
-    EXPECT_EQ(r.busy_threads, 2 + engine.worker_threads()) << name << ": workers count, connections do not";
-    // The same commands on every engine: each connection's stream is (seed, connection).
-    auto seen = engine.seen();
-    if (first.empty()) {
-      first = std::move(seen);
-    } else {
-      EXPECT_TRUE(seen == first) << name << " received other commands than mutex";
-    }
-    engine.shutdown();
-  }
+  // The same commands on every engine: each connection's stream is (seed, connection).
+  expect_exactly_n_and_the_same_commands(
+      {"mutex", "single-writer", "flat-combining"}, cfg,
+      [&](const char* name, RecordingEngine& engine, const RunResult& r) {
+        EXPECT_EQ(r.latency.count(), static_cast<int64_t>(cfg.max_commands)) << name;
+        // Every connection ran its own share: 6001 over 24 is 250 or 251.
+        EXPECT_EQ(r.connection_min_replies, 250u) << name;
+        EXPECT_EQ(r.connection_max_replies, 251u) << name;
+        EXPECT_EQ(r.busy_threads, 2 + engine.worker_threads()) << name << ": workers count, connections do not";
+      });
 }
 
 TEST(ServiceMode, EveryConnectionProgressesInATimedRun) {
@@ -448,30 +465,16 @@ TEST(ServiceMode, EveryConnectionProgressesInATimedRun) {
   }
 }
 
-// Answers inline after a fixed delay: a lock engine whose every command takes 1 ms.
-class SlowInlineEngine final : public Engine {
- public:
-  std::string_view name() const override { return "slow-inline"; }
-  Reply execute(const Command& c, ReplyBuffers*) override {
-    if (c.type != CommandType::kDeposit) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    Reply r;
-    r.status = Status::kOk;
-    return r;
-  }
-  void submit(Request& r) override {
-    r.reply = execute(r.cmd, r.out);
-    r.done.complete_inline();
-  }
-  void for_each_market(const std::function<void(uint32_t, const Market&)>&) override {}
-  void shutdown() override {}
-};
-
 TEST(ServiceMode, LatencyRunsFromTheConnectionsSendNotTheWorkers) {
   // One worker, eight connections, an engine that takes 1 ms a command and answers
   // inline: the worker serves one connection at a time, so a connection's request
   // waits for the other seven before it is served. From the connection's send it
   // takes about 8 ms; from the worker's submit it would be 1 ms.
-  SlowInlineEngine engine;
+  // Answers inline after a fixed delay: a lock engine whose every command takes 1 ms.
+  SleepingEngine engine("slow-inline", [](const Command& c) -> std::chrono::nanoseconds {
+    if (c.type != CommandType::kDeposit) return std::chrono::milliseconds(1);
+    return std::chrono::nanoseconds(0);
+  });
   LoadConfig cfg = service_config(8, 1);
   cfg.workload.accounts = 1;
   cfg.workload.markets = 1;

@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <ostream>
 #include <thread>
 
+#include "backpressure.h"
 #include "engine/engine_registry.h"
 #include "load_generator.h"
 #include "single_writer/single_writer_factory.h"
@@ -39,22 +41,15 @@ class Backpressure : public ::testing::TestWithParam<std::string> {
   }
 };
 
-// Holds the engine thread for `d` from another thread; returns once it is held.
-std::thread hold_engine(Engine& e, std::chrono::milliseconds d) {
-  std::atomic<bool> held{false};
-  std::thread t([&e, &held, d] {
-    e.for_market(0, [&](const Market&) {
-      held.store(true);
-      std::this_thread::sleep_for(d);
-    });
-  });
-  while (!held.load()) std::this_thread::yield();
-  return t;
-}
-
 struct Outcome {
   int buys_shed = 0, buys_served = 0, cancels_shed = 0, cancels_served = 0;
+  bool operator==(const Outcome&) const = default;
 };
+
+std::ostream& operator<<(std::ostream& os, const Outcome& o) {
+  return os << "buys: " << o.buys_served << " served, " << o.buys_shed << " shed; cancels: " << o.cancels_served
+            << " served, " << o.cancels_shed << " shed";
+}
 
 // While the engine is held, submits `buys` buys and then `cancels` cancels
 // asynchronously; then lets the engine go and collects every reply.
@@ -91,10 +86,7 @@ TEST_P(Backpressure, RejectShedsOnceTheChannelIsFull) {
   // Capacity 4; the holding inspection takes one slot, so 3 buys get in and the
   // next 17 are refused at once; so are the cancels.
   auto e = make("reject", 4);
-  Outcome o = flood(*e, 20, 5);
-  EXPECT_EQ(o.buys_served, 3);
-  EXPECT_EQ(o.buys_shed, 17);
-  EXPECT_EQ(o.cancels_shed, 5);
+  EXPECT_EQ(flood(*e, 20, 5), (Outcome{.buys_shed = 17, .buys_served = 3, .cancels_shed = 5, .cancels_served = 0}));
   std::string why;
   EXPECT_TRUE(e->check_invariants(&why)) << why;
 }
@@ -103,11 +95,7 @@ TEST_P(Backpressure, PriorityShedsNewOrdersButServesCancels) {
   // Under `priority`, cancels ride their own lane with twice the room: with 4 buys'
   // worth of capacity used, 4 more cancels still get in, while new orders are shed.
   auto e = make("priority", 4);
-  Outcome o = flood(*e, 20, 4);
-  EXPECT_EQ(o.buys_served, 3);
-  EXPECT_EQ(o.buys_shed, 17);
-  EXPECT_EQ(o.cancels_served, 4);
-  EXPECT_EQ(o.cancels_shed, 0);
+  EXPECT_EQ(flood(*e, 20, 4), (Outcome{.buys_shed = 17, .buys_served = 3, .cancels_shed = 0, .cancels_served = 4}));
 }
 
 TEST_P(Backpressure, BlockMakesTheCallerWait) {
@@ -135,15 +123,7 @@ TEST_P(Backpressure, OpenLoopFarPastSaturationShedsAndStaysConsistent) {
   // commands sent), the invariants hold, and shutdown under load completes.
   auto e = make("reject", 8, 2);
   ASSERT_TRUE(e);
-  LoadConfig cfg;
-  cfg.threads = 3;
-  cfg.window = 32;
-  cfg.mode = LoadMode::kOpen;
-  cfg.rate = 50e6;
-  cfg.duration_s = 0.3;
-  cfg.warmup_s = 0;
-  cfg.workload.markets = 2;
-  cfg.workload.accounts = 20;
+  const LoadConfig cfg = saturating_open_loop(50e6, 0.3);
   RunResult r = run_load(*e, cfg);
   EXPECT_EQ(r.failure, "");
   EXPECT_GT(r.shed, 0u);
@@ -160,16 +140,8 @@ TEST_P(Backpressure, OpenLoopFarPastSaturationShedsAndStaysConsistent) {
 
 TEST_P(Backpressure, ShutdownWhileCallersAreBlockedAnswersThem) {
   auto e = make("block", 1);
-  std::thread holder = hold_engine(*e, 100ms);
   Request blocked;
-  blocked.cmd.type = CommandType::kTop;
-  std::thread caller([&] { e->submit(blocked); });  // waits for room
-  std::this_thread::sleep_for(20ms);
-  std::thread stopper([&] { e->shutdown(); });
-  holder.join();
-  caller.join();
-  stopper.join();
-  e->wait(blocked);
+  shut_down_while_a_caller_waits_for_room(*e, &blocked);
   // Either it got in before the stop bit, or it was refused: answered either way.
   EXPECT_TRUE(blocked.reply.ok() || blocked.reply.reason == RejectReason::kShutdown);
 }

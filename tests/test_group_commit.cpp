@@ -30,6 +30,7 @@
 #include "persistence/recovery.h"
 #include "random_commands.h"
 #include "simulated_disk.h"
+#include "temp_dir.h"
 
 namespace swlab::test {
 namespace {
@@ -38,18 +39,8 @@ namespace fs = std::filesystem;
 
 constexpr uint32_t kMarkets = 3;
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/dev/shm/swlab-group-XXXXXX";
-    path_ = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+// Each test's directory: /dev/shm/swlab-group-XXXXXX.
+constexpr const char* kTempPrefix = "/dev/shm/swlab-group";
 
 EngineConfig journal_config(const std::string& dir, Durability d, FileSystem* disk) {
   EngineConfig c;
@@ -82,28 +73,18 @@ bool is_acknowledgement(const Command& c, const Reply& r) {
 // `threads` clients, each sending up to `per_thread` random commands and stopping at
 // its first journal_failed.
 void drive(Engine& engine, int threads, int per_thread, Seen* seen) {
-  std::vector<std::thread> clients;
-  for (int t = 0; t < threads; ++t)
-    clients.emplace_back([&, t] {
-      std::mt19937_64 rng(100 + t);
-      int64_t next_id = 1;
-      ReplyBuffers buffers;
-      for (int i = 0; i < per_thread; ++i) {
-        buffers.clear();
-        const Command c = random_command(rng, t, &next_id, kMarkets);
-        const Reply r = engine.execute(c, &buffers);
-        if (is_sequenced(c.type) && r.seq > 0 && r.reason != RejectReason::kShutdown) {
-          std::lock_guard guard(seen->mutex);
-          if (!seen->applied.emplace(r.seq, c).second) ++seen->duplicate_numbers;
-          if (is_acknowledgement(c, r)) {
-            ++seen->acknowledged;
-            seen->max_acknowledged = std::max(seen->max_acknowledged, r.seq);
-          }
-        }
-        if (r.reason == RejectReason::kJournalFailed) return;
-      }
-    });
-  for (auto& c : clients) c.join();
+  run_random_clients(engine, threads, per_thread, 100, 1, kMarkets,
+                     [&](int, const Command& c, const Reply& r, const ReplyBuffers*) {
+                       if (is_sequenced(c.type) && r.seq > 0 && r.reason != RejectReason::kShutdown) {
+                         std::lock_guard guard(seen->mutex);
+                         if (!seen->applied.emplace(r.seq, c).second) ++seen->duplicate_numbers;
+                         if (is_acknowledgement(c, r)) {
+                           ++seen->acknowledged;
+                           seen->max_acknowledged = std::max(seen->max_acknowledged, r.seq);
+                         }
+                       }
+                       return r.reason != RejectReason::kJournalFailed;
+                     });
 }
 
 struct Case {
@@ -130,7 +111,7 @@ uint64_t run_and_check(const Case& k, uint64_t cut, std::optional<uint64_t> seed
                        bool* reached = nullptr) {
   SCOPED_TRACE(k.engine + ", durability " + std::string(to_string(k.durability)) + ", cut at operation " +
                std::to_string(cut) + (seed ? ", seed " + std::to_string(*seed) : ", nothing unsynced survives"));
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   Seen seen;
   uint64_t operations = 0;
   {
@@ -212,7 +193,7 @@ INSTANTIATE_TEST_SUITE_P(JournalingEngines, GroupCommitPowerLoss,
 // enough that on a loaded 2-CPU machine the other clients still get to run and queue
 // behind a sync (at 1 ms, a load average of 10 brought mutex to 0.80).
 double syncs_per_acknowledgement(const std::string& engine_name, int threads, int per_thread) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   SimulatedDisk disk(dir.path());
   std::string why;
   EngineConfig config = journal_config(dir.path(), Durability::kBatch, &disk);
@@ -259,15 +240,24 @@ INSTANTIATE_TEST_SUITE_P(JournalingEngines, GroupCommitSyncs,
 
 // ------------------------------------------------------------- the writer itself
 
-TEST(JournalWriterSyncThrough, ASyncCoversEverythingWrittenBeforeIt) {
-  TempDir dir;
-  SimulatedDisk disk(dir.path());
+// A journal writer on the simulated disk, and a command to append.
+class JournalWriterSyncThrough : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    w = JournalWriter::open(dir.path(), 1, 1 << 20, &error, disk);
+    ASSERT_TRUE(w) << error;
+    c.type = CommandType::kDeposit;
+    c.qty = 1;
+  }
+
+  TempDir dir{kTempPrefix};
+  SimulatedDisk disk{dir.path()};
   std::string error;
-  auto w = JournalWriter::open(dir.path(), 1, 1 << 20, &error, disk);
-  ASSERT_TRUE(w) << error;
+  std::unique_ptr<JournalWriter> w;
   Command c;
-  c.type = CommandType::kDeposit;
-  c.qty = 1;
+};
+
+TEST_F(JournalWriterSyncThrough, ASyncCoversEverythingWrittenBeforeIt) {
   for (uint64_t seq = 1; seq <= 3; ++seq) ASSERT_TRUE(w->append(seq, c, &error)) << error;
   EXPECT_FALSE(w->sync_through(1, &error)) << "a record still in the writer's buffer cannot be synced by another thread";
   EXPECT_FALSE(w->failed()) << "refusing a sync of unwritten records does not break the writer";
@@ -286,15 +276,7 @@ TEST(JournalWriterSyncThrough, ASyncCoversEverythingWrittenBeforeIt) {
   EXPECT_EQ(report.last_seq, 3u);
 }
 
-TEST(JournalWriterSyncThrough, AFailedSyncFailsTheWriterButKeepsWhatWasDurable) {
-  TempDir dir;
-  SimulatedDisk disk(dir.path());
-  std::string error;
-  auto w = JournalWriter::open(dir.path(), 1, 1 << 20, &error, disk);
-  ASSERT_TRUE(w) << error;
-  Command c;
-  c.type = CommandType::kDeposit;
-  c.qty = 1;
+TEST_F(JournalWriterSyncThrough, AFailedSyncFailsTheWriterButKeepsWhatWasDurable) {
   ASSERT_TRUE(w->append(1, c, &error) && w->flush(&error) && w->sync_through(1, &error)) << error;
   ASSERT_TRUE(w->append(2, c, &error) && w->flush(&error)) << error;
   disk.fail_after(1);

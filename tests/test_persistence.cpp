@@ -14,26 +14,18 @@
 #include "persistence/persistence.h"
 #include "protocol/protocol.h"
 #include "random_script.h"
+#include "script_runner.h"
 #include "persistence/snapshot.h"
 #include "single_writer/single_writer_factory.h"
+#include "temp_dir.h"
 
 namespace swlab::test {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/swlab-persist-XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+// Each test's directory: /tmp/swlab-persist-XXXXXX.
+constexpr const char* kTempPrefix = "/tmp/swlab-persist";
 
 std::unique_ptr<Engine> make(const std::string& spec, const std::string& dir, uint64_t snapshot_every = 0,
                              Durability d = Durability::kBatch, std::string* error = nullptr) {
@@ -46,14 +38,6 @@ std::unique_ptr<Engine> make(const std::string& spec, const std::string& dir, ui
   auto e = EngineRegistry::instance().create(spec, c, &why);
   if (error) *error = why;
   return e;
-}
-
-std::string run_script(Engine& e, const std::string& script) {
-  Protocol p(default_symbols());
-  std::istringstream in(script);
-  std::ostringstream out;
-  p.run(e, in, out);
-  return out.str();
 }
 
 uint64_t recovered_digest(const std::string& dir, bool snapshots, uint64_t until = 0, RecoveryReport* report = nullptr,
@@ -70,7 +54,7 @@ uint64_t recovered_digest(const std::string& dir, bool snapshots, uint64_t until
 class Journaling : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Journaling, RecoveryReproducesTheStateAndRestartContinuesTheSequence) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   const std::string script = random_script(5, 4000);
   uint64_t digest = 0;
   {
@@ -104,7 +88,7 @@ TEST_P(Journaling, RecoveryReproducesTheStateAndRestartContinuesTheSequence) {
 }
 
 TEST_P(Journaling, UntilStopsAtThatCommand) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   const std::string script = random_script(6, 1500);
   {
     auto e = make(GetParam(), dir.path(), 400);
@@ -146,7 +130,7 @@ INSTANTIATE_TEST_SUITE_P(JournalingEngines, Journaling, ::testing::ValuesIn(jour
                          });
 
 TEST(Snapshot, RoundTripAndDamage) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   Exchange ex(8);
   {
     auto e = make("mutex", "");
@@ -193,7 +177,7 @@ TEST(Snapshot, RoundTripAndDamage) {
 }
 
 TEST(Recovery, ADamagedSnapshotStopsRecovery) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   {
     auto e = make("single-writer", dir.path(), 300);
     run_script(*e, random_script(8, 1200));
@@ -213,7 +197,7 @@ TEST(Recovery, ADamagedSnapshotStopsRecovery) {
 }
 
 TEST(Recovery, UnusableDirectoryIsAClearError) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   const std::string file = dir.path() + "/plain-file";
   std::ofstream(file) << "x";
   std::string error;
@@ -247,7 +231,7 @@ class FileSizeLimit {
 };
 
 TEST_P(Journaling, AFullDiskStopsTheEngineAndLosesNothingAcknowledged) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   uint64_t last_acked = 0;
   std::string failure;
   {

@@ -23,12 +23,15 @@
 #include <optional>
 #include <random>
 #include <sstream>
+#include <string_view>
 
 #include "persistence/persistence.h"
 #include "persistence/snapshot.h"
 #include "protocol/protocol.h"
 #include "random_script.h"
+#include "sequenced_history.h"
 #include "simulated_disk.h"
+#include "temp_dir.h"
 
 namespace swlab::test {
 namespace {
@@ -38,41 +41,10 @@ namespace fs = std::filesystem;
 constexpr uint32_t kMarkets = 3;  // random_script's S0..S2
 constexpr uint64_t kSnapshotEvery = 40;
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/dev/shm/swlab-power-XXXXXX";
-    path_ = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
+// Each test's directory: /dev/shm/swlab-power-XXXXXX.
+constexpr const char* kTempPrefix = "/dev/shm/swlab-power";
 
- private:
-  std::string path_;
-};
-
-// The sequenced commands of a random script, and the digest after each prefix.
-struct History {
-  std::vector<Command> cmds;
-  std::vector<uint64_t> digest_after;  // [k]: after the first k commands
-};
-
-History make_history(uint64_t seed, int lines) {
-  History h;
-  Protocol p(default_symbols(kMarkets));
-  std::istringstream in(random_script(seed, lines));  // markets S0..S2
-  Exchange ex(kMarkets);
-  h.digest_after.push_back(ex.digest());
-  std::string line;
-  while (std::getline(in, line)) {
-    ParsedLine pl = p.parse(line);
-    if (pl.kind != ParsedLine::Kind::kCommand || !is_sequenced(pl.cmd.type)) continue;
-    h.cmds.push_back(pl.cmd);
-    ex.apply(pl.cmd, nullptr);
-    h.digest_after.push_back(ex.digest());
-  }
-  return h;
-}
+using History = SequencedHistory;
 
 PersistenceConfig config(const std::string& dir, Durability d, FileSystem* disk) {
   PersistenceConfig c;
@@ -131,7 +103,7 @@ struct Tally {
 void cut_and_check(Durability d, const History& h, uint64_t cut, std::optional<uint64_t> seed, Tally* tally) {
   SCOPED_TRACE("durability " + std::string(to_string(d)) + ", power cut at operation " + std::to_string(cut) +
                (seed ? ", seed " + std::to_string(*seed) : ", nothing unsynced survives"));
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   Outcome o;
   {
     SimulatedDisk disk(dir.path());
@@ -191,11 +163,11 @@ void cut_and_check(Durability d, const History& h, uint64_t cut, std::optional<u
 }
 
 Tally cut_everywhere(Durability d) {
-  const History h = make_history(11, 240);
+  const History h = random_history(11, 240, kMarkets);
   // A run without a power cut, to count its operations: every one is a cut point.
   uint64_t operations = 0;
   {
-    TempDir dir;
+    TempDir dir(kTempPrefix);
     SimulatedDisk disk(dir.path());
     Outcome o = run(dir.path(), disk, d, h);
     EXPECT_EQ(o.acknowledged, h.cmds.size());
@@ -233,89 +205,96 @@ TEST(PowerLoss, NoneKeepsEverythingUpToTheLastSyncAndMayLoseTheRest) {
 
 // ------------------------------------------------------- the simulated disk itself
 
+// A fresh directory on a simulated disk.
+struct DiskDir {
+  TempDir dir{kTempPrefix};
+  SimulatedDisk disk{dir.path()};
+
+  std::string file(const std::string& name) const { return dir.path() + "/" + name; }
+  // Opens the file `name` for writing, creating it; its descriptor (-1, and the test
+  // fails, when the disk refuses).
+  int create(const std::string& name) {
+    int fd = -1;
+    EXPECT_EQ(disk.open(file(name), O_WRONLY | O_CREAT, 0666, &fd), 0) << name;
+    return fd;
+  }
+  // Appends `data` to fd: the disk's return.
+  int write(int fd, std::string_view data) {
+    std::size_t n = 0;
+    return disk.write(fd, data.data(), data.size(), &n);
+  }
+  int sync_dir() { return disk.fsync_dir(dir.path()); }
+  // What the real directory holds: what a reader sees (after a cut, what survived).
+  std::string contents(const std::string& name) const {
+    std::ifstream in(file(name));
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  }
+};
+
 TEST(SimulatedDisk, UnsyncedWritesAndNamesAreLostSyncedOnesKept) {
-  TempDir dir;
-  const std::string a = dir.path() + "/a", b = dir.path() + "/b";
-  SimulatedDisk disk(dir.path());
-  int fa = -1, fb = -1;
-  std::size_t n = 0;
-  ASSERT_EQ(disk.open(a, O_WRONLY | O_CREAT, 0666, &fa), 0);
-  ASSERT_EQ(disk.write(fa, "synced", 6, &n), 0);
-  ASSERT_EQ(disk.fdatasync(fa), 0);
-  ASSERT_EQ(disk.fsync_dir(dir.path()), 0);
-  ASSERT_EQ(disk.write(fa, "+lost", 5, &n), 0);
-  ASSERT_EQ(disk.open(b, O_WRONLY | O_CREAT, 0666, &fb), 0);  // its name is never synced
-  ASSERT_EQ(disk.write(fb, "x", 1, &n), 0);
-  ASSERT_EQ(disk.fdatasync(fb), 0);
-  EXPECT_EQ(disk.file_syncs(), 2u);
-  EXPECT_EQ(disk.dir_syncs(), 1u);
-  EXPECT_TRUE(fs::exists(b));
-  disk.power_cut();
-  std::ifstream in(a);
-  std::string content((std::istreambuf_iterator<char>(in)), {});
-  EXPECT_EQ(content, "synced");
-  EXPECT_FALSE(fs::exists(b)) << "a name whose directory was never synced survived";
+  DiskDir d;
+  const int fa = d.create("a");
+  ASSERT_EQ(d.write(fa, "synced"), 0);
+  ASSERT_EQ(d.disk.fdatasync(fa), 0);
+  ASSERT_EQ(d.sync_dir(), 0);
+  ASSERT_EQ(d.write(fa, "+lost"), 0);
+  const int fb = d.create("b");  // its name is never synced
+  ASSERT_EQ(d.write(fb, "x"), 0);
+  ASSERT_EQ(d.disk.fdatasync(fb), 0);
+  EXPECT_EQ(d.disk.file_syncs(), 2u);
+  EXPECT_EQ(d.disk.dir_syncs(), 1u);
+  EXPECT_TRUE(fs::exists(d.file("b")));
+  d.disk.power_cut();
+  EXPECT_EQ(d.contents("a"), "synced");
+  EXPECT_FALSE(fs::exists(d.file("b"))) << "a name whose directory was never synced survived";
 }
 
 TEST(SimulatedDisk, ARenameIsDurableOnlyWithItsDirectory) {
-  TempDir dir;
-  const std::string tmp = dir.path() + "/f.tmp", f = dir.path() + "/f";
-  SimulatedDisk disk(dir.path());
-  int fd = -1;
-  std::size_t n = 0;
-  ASSERT_EQ(disk.open(tmp, O_WRONLY | O_CREAT, 0666, &fd), 0);
-  ASSERT_EQ(disk.write(fd, "data", 4, &n), 0);
-  ASSERT_EQ(disk.fdatasync(fd), 0);
-  ASSERT_EQ(disk.close(fd), 0);
-  ASSERT_EQ(disk.fsync_dir(dir.path()), 0);
-  ASSERT_EQ(disk.rename(tmp, f), 0);
-  disk.power_cut();
-  EXPECT_TRUE(fs::exists(tmp));
-  EXPECT_FALSE(fs::exists(f));
+  DiskDir d;
+  const int fd = d.create("f.tmp");
+  ASSERT_EQ(d.write(fd, "data"), 0);
+  ASSERT_EQ(d.disk.fdatasync(fd), 0);
+  ASSERT_EQ(d.disk.close(fd), 0);
+  ASSERT_EQ(d.sync_dir(), 0);
+  ASSERT_EQ(d.disk.rename(d.file("f.tmp"), d.file("f")), 0);
+  d.disk.power_cut();
+  EXPECT_TRUE(fs::exists(d.file("f.tmp")));
+  EXPECT_FALSE(fs::exists(d.file("f")));
 }
 
 TEST(SimulatedDisk, ASeededCutKeepsAPrefixOfTheUnsyncedWrites) {
   for (uint64_t seed = 1; seed <= 50; ++seed) {
-    TempDir dir;
-    const std::string f = dir.path() + "/f";
-    SimulatedDisk disk(dir.path());
-    int fd = -1;
-    std::size_t n = 0;
-    ASSERT_EQ(disk.open(f, O_WRONLY | O_CREAT, 0666, &fd), 0);
-    ASSERT_EQ(disk.fsync_dir(dir.path()), 0);
+    DiskDir d;
+    const int fd = d.create("f");
+    ASSERT_EQ(d.sync_dir(), 0);
     const std::string all = "0123456789abcdefghij";
-    for (int i = 0; i < 4; ++i) ASSERT_EQ(disk.write(fd, all.data() + 5 * i, 5, &n), 0);
-    disk.power_cut(seed);
-    std::ifstream in(f);
-    std::string content((std::istreambuf_iterator<char>(in)), {});
+    for (int i = 0; i < 4; ++i) ASSERT_EQ(d.write(fd, std::string_view(all).substr(5 * i, 5)), 0);
+    d.disk.power_cut(seed);
+    const std::string content = d.contents("f");
     EXPECT_EQ(all.substr(0, content.size()), content) << "seed " << seed;
   }
 }
 
 TEST(SimulatedDisk, AfterThePowerFailsNothingChanges) {
-  TempDir dir;
-  const std::string f = dir.path() + "/f";
-  SimulatedDisk disk(dir.path());
-  int fd = -1;
-  std::size_t n = 0;
-  ASSERT_EQ(disk.open(f, O_WRONLY | O_CREAT, 0666, &fd), 0);
-  disk.fail_after(2);
-  EXPECT_EQ(disk.write(fd, "ok", 2, &n), 0);
-  EXPECT_EQ(disk.fdatasync(fd), EIO);
-  EXPECT_TRUE(disk.powered_off());
-  EXPECT_EQ(disk.write(fd, "no", 2, &n), EIO);
-  EXPECT_EQ(fs::file_size(f), 2u);
-  EXPECT_EQ(disk.file_syncs(), 0u);
+  DiskDir d;
+  const int fd = d.create("f");
+  d.disk.fail_after(2);
+  EXPECT_EQ(d.write(fd, "ok"), 0);
+  EXPECT_EQ(d.disk.fdatasync(fd), EIO);
+  EXPECT_TRUE(d.disk.powered_off());
+  EXPECT_EQ(d.write(fd, "no"), EIO);
+  EXPECT_EQ(fs::file_size(d.file("f")), 2u);
+  EXPECT_EQ(d.disk.file_syncs(), 0u);
 }
 
 // Snapshots are pruned only once the newer one is durable: whatever the cut, a
 // directory that held a complete snapshot still holds one.
 TEST(PowerLoss, PruningNeverLeavesNoCompleteSnapshot) {
-  const History h = make_history(12, 200);
+  const History h = random_history(12, 200, kMarkets);
   ASSERT_GE(h.cmds.size(), 80u);
   // Returns the operations the snapshot sequence took (cut 0: no cut).
   auto run_case = [&](uint64_t cut) -> uint64_t {
-    TempDir dir;
+    TempDir dir(kTempPrefix);
     uint64_t operations = 0;
     {
       SimulatedDisk disk(dir.path());

@@ -20,24 +20,15 @@
 #include "persistence/snapshot.h"
 #include "protocol/protocol.h"
 #include "random_script.h"
+#include "temp_dir.h"
 
 namespace swlab::test {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/swlab-reliability-XXXXXX";
-    path_ = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+// Each test's directory: /tmp/swlab-reliability-XXXXXX.
+constexpr const char* kTempPrefix = "/tmp/swlab-reliability";
 
 void write_text(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
@@ -86,7 +77,7 @@ bool recover_dir(const std::string& dir, RecoveryReport* report, std::string* er
 // ------------------------------------------------------------ 1. one writer
 
 TEST(OneWriter, ASecondWriterIsRefusedNamingTheDirectoryAndThePid) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   Exchange a(8), b(8);
   PersistenceConfig c;
   c.dir = dir.path();
@@ -115,7 +106,7 @@ TEST(OneWriter, ASecondWriterIsRefusedNamingTheDirectoryAndThePid) {
 // ------------------------------------------------------------ 2. swlab.meta
 
 TEST(StateMeta, OutOfBoundsDamagedOrForeignMetaIsRefused) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   const std::string meta = dir.path() + "/swlab.meta";
   uint32_t markets = 0;
   std::string error;
@@ -191,7 +182,7 @@ TEST(Records, ACrcValidRecordThatDoesNotFitTheStateIsRefusedWithFileAndOffset) {
                         {negative_account, "account -3"},
                         {zero_deposit, "deposits 0"}};
   for (const auto& c : cases) {
-    TempDir dir;
+    TempDir dir(kTempPrefix);
     std::string error;
     ASSERT_TRUE(write_state_meta(posix_file_system(), dir.path(), 8, &error)) << error;
     auto w = JournalWriter::open(dir.path(), 1, 1 << 20, &error);
@@ -214,7 +205,7 @@ TEST(Records, ACrcValidRecordThatDoesNotFitTheStateIsRefusedWithFileAndOffset) {
     EXPECT_TRUE(scan_journal(dir.path(), 1, nullptr, &scan, &error, false)) << error;
   }
   // Out-of-range prices and quantities are legitimate: the engine rejected them.
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   std::string error;
   ASSERT_TRUE(write_state_meta(posix_file_system(), dir.path(), 8, &error));
   auto w = JournalWriter::open(dir.path(), 1, 1 << 20, &error);
@@ -232,7 +223,7 @@ TEST(Records, ACrcValidRecordThatDoesNotFitTheStateIsRefusedWithFileAndOffset) {
 // ------------------------------------------------------ 3. snapshot names
 
 TEST(Snapshots, ASnapshotWhoseNameDisagreesWithItsContentIsRefused) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   const uint64_t last = make_state(dir.path(), 400, 100);
   ASSERT_GT(last, 300u);
   std::vector<std::string> snaps = list_snapshots(dir.path());
@@ -250,7 +241,7 @@ TEST(Snapshots, ASnapshotWhoseNameDisagreesWithItsContentIsRefused) {
 // --------------------------------------------------------------- 4. sizes
 
 TEST(Sizes, AHugeSparseLastSegmentIsRefusedWithoutReadingIt) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   make_state(dir.path(), 300);
   std::vector<std::string> segments = list_segments(dir.path());
   ASSERT_GT(segments.size(), 1u);
@@ -266,7 +257,7 @@ TEST(Sizes, AHugeSparseLastSegmentIsRefusedWithoutReadingIt) {
 }
 
 TEST(Sizes, ALargeZeroTailWithinTheLimitIsATornTailFoundAtMemorySpeed) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   const uint64_t last = make_state(dir.path(), 300);
   std::vector<std::string> segments = list_segments(dir.path());
   const uint64_t good = fs::file_size(segments.back());
@@ -279,7 +270,7 @@ TEST(Sizes, ALargeZeroTailWithinTheLimitIsATornTailFoundAtMemorySpeed) {
 }
 
 TEST(Sizes, ASnapshotLargerThanItsHeaderSaysIsRefusedWithoutReadingIt) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   make_state(dir.path(), 300, 100);
   std::vector<std::string> snaps = list_snapshots(dir.path());
   ASSERT_FALSE(snaps.empty());
@@ -312,7 +303,7 @@ TEST(Sizes, ASnapshotLargerThanItsHeaderSaysIsRefusedWithoutReadingIt) {
 // ---------------------------------------------------- 5. non-regular files
 
 TEST(NonRegularFiles, AFifoNamedLikeASegmentIsRefusedNotWaitedOn) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   const uint64_t last = make_state(dir.path(), 100);
   const std::string fifo = dir.path() + "/" + segment_file_name(last + 1);
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
@@ -329,7 +320,7 @@ TEST(NonRegularFiles, AFifoNamedLikeASegmentIsRefusedNotWaitedOn) {
 }
 
 TEST(NonRegularFiles, ADirectoryNamedLikeASnapshotOrTheMetaIsRefusedByName) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   const uint64_t last = make_state(dir.path(), 100);
   const std::string snap = dir.path() + "/" + snapshot_file_name(last);
   fs::create_directory(snap);
@@ -348,7 +339,7 @@ TEST(NonRegularFiles, ADirectoryNamedLikeASnapshotOrTheMetaIsRefusedByName) {
 // ----------------------------------------------- 9. unusable places, found first
 
 TEST(Preflight, AnUnusableDirectoryOrOutputIsFoundBeforeAnyWork) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   std::string error;
   EXPECT_FALSE(check_state_directory("/proc/swlab-no-such-dir", &error));
   EXPECT_TRUE(contains(error, "/proc/swlab-no-such-dir")) << error;
@@ -369,7 +360,7 @@ TEST(Preflight, AnUnusableDirectoryOrOutputIsFoundBeforeAnyWork) {
 // ------------------------------------------------------ 11. snapshot pile-up
 
 TEST(Snapshots, OnlyTheNewestKAreKept) {
-  TempDir keep2, keep_all;
+  TempDir keep2(kTempPrefix), keep_all(kTempPrefix);
   const uint64_t last = make_state(keep2.path(), 60, 1, 2);
   std::vector<std::string> snaps = list_snapshots(keep2.path());
   ASSERT_EQ(snaps.size(), 2u);

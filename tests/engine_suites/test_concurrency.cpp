@@ -42,20 +42,11 @@ TEST_P(Concurrency, BlockingCallsKeepInvariants) {
   auto engine = make_engine(GetParam(), kMarkets);
   ASSERT_TRUE(engine);
   std::vector<ReplyTally> tallies(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      std::mt19937_64 rng(1000 + t);
-      int64_t next_id = 0;
-      ReplyBuffers buffers;
-      for (int i = 0; i < kCommandsPerThread; ++i) {
-        buffers.clear();
-        const Command c = random_command(rng, t, &next_id, kMarkets);
-        tallies[t].add(c, engine->execute(c, &buffers), &buffers);
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
+  run_random_clients(*engine, kThreads, kCommandsPerThread, 1000, 0, kMarkets,
+                     [&](int t, const Command& c, const Reply& r, const ReplyBuffers* buffers) {
+                       tallies[t].add(c, r, buffers);
+                       return true;
+                     });
   ReplyTally all;
   for (const ReplyTally& t : tallies) all.merge(t);
   EXPECT_EQ(all.replies, int64_t{kThreads} * kCommandsPerThread);

@@ -6,8 +6,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <random>
+#include <thread>
+#include <vector>
 
 #include "core/types.h"
+#include "engine/engine.h"
 
 namespace swlab::test {
 
@@ -43,6 +46,29 @@ inline Command random_command(std::mt19937_64& rng, int thread, int64_t* next_id
     c.qty = 3;
   }
   return c;
+}
+
+// `threads` clients at once, each sending up to `per_thread` random commands through
+// engine.execute: client t draws them with the seed seed + t, its order ids from
+// first_id on. Each command and its reply go to on_reply(t, command, reply, buffers),
+// on the client's thread; a client stops early when on_reply returns false. Returns
+// when every client has stopped.
+template <class OnReply>
+void run_random_clients(Engine& engine, int threads, int per_thread, uint64_t seed, int64_t first_id,
+                        uint32_t markets, OnReply on_reply) {
+  std::vector<std::thread> clients;
+  for (int t = 0; t < threads; ++t)
+    clients.emplace_back([&, t] {
+      std::mt19937_64 rng(seed + t);
+      int64_t next_id = first_id;
+      ReplyBuffers buffers;
+      for (int i = 0; i < per_thread; ++i) {
+        buffers.clear();
+        const Command c = random_command(rng, t, &next_id, markets);
+        if (!on_reply(t, c, engine.execute(c, &buffers), &buffers)) return;
+      }
+    });
+  for (auto& c : clients) c.join();
 }
 
 }  // namespace swlab::test

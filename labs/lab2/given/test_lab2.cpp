@@ -11,6 +11,7 @@
 #include <shared_mutex>
 #include <thread>
 
+#include "commands.h"
 #include "lab_support.h"
 #include "rwlock_engine.h"
 
@@ -81,42 +82,16 @@ struct ProbeSharedMutex {
 
 using ProbeEngine = RwLockEngine<ProbeSharedMutex>;
 
-Command deposit(uint32_t market, int64_t account, Asset asset, int64_t amount) {
-  Command c;
-  c.type = CommandType::kDeposit;
-  c.market = market;
-  c.account = account;
-  c.asset = asset;
-  c.qty = amount;
-  return c;
-}
-
-Command order(CommandType type, uint32_t market, int64_t account, int64_t id, int64_t qty, int64_t price) {
-  Command c;
-  c.type = type;
-  c.market = market;
-  c.account = account;
-  c.order_id = id;
-  c.qty = qty;
-  c.price = price;
-  return c;
-}
-
-Command query(CommandType type, uint32_t market = 0, int64_t account = 0) {
-  Command c;
-  c.type = type;
-  c.market = market;
-  c.account = account;
-  c.qty = 3;  // depth levels
-  return c;
-}
+using test::deposit;
+using test::order;
+using test::query;
 
 TEST(Lab2Locking, UpdatesTakeTheLockExclusive) {
   ProbeSharedMutex::reset();
   ProbeEngine e("probe", 2);
   ReplyBuffers buf;
-  EXPECT_TRUE(e.execute(deposit(0, 1, Asset::kCash, 100000), &buf).ok());
-  EXPECT_TRUE(e.execute(deposit(0, 2, Asset::kQty, 100), &buf).ok());
+  EXPECT_TRUE(e.execute(deposit(1, 100000, Asset::kCash, 0), &buf).ok());
+  EXPECT_TRUE(e.execute(deposit(2, 100, Asset::kQty, 0), &buf).ok());
   EXPECT_TRUE(e.execute(order(CommandType::kSell, 0, 2, 1, 10, 50), &buf).ok());
   EXPECT_TRUE(e.execute(order(CommandType::kBuy, 0, 1, 2, 4, 50), &buf).ok());
   Command reduce = order(CommandType::kReduce, 0, 2, 1, 3, 0);
@@ -132,7 +107,7 @@ TEST(Lab2Locking, QueriesTakeTheLockShared) {
   ProbeSharedMutex::reset();
   ProbeEngine e("probe", 2);
   ReplyBuffers buf;
-  ASSERT_TRUE(e.execute(deposit(1, 7, Asset::kCash, 5000), &buf).ok());
+  ASSERT_TRUE(e.execute(deposit(7, 5000, Asset::kCash, 1), &buf).ok());
   const int exclusive_before = ProbeSharedMutex::exclusive_acquired.load();
   EXPECT_TRUE(e.execute(query(CommandType::kTop, 1), &buf).ok());
   EXPECT_TRUE(e.execute(query(CommandType::kDepth, 1), &buf).ok());
@@ -149,7 +124,7 @@ TEST(Lab2Locking, TwoQueriesHoldTheLockAtOnce) {
   ProbeSharedMutex::reset();
   ProbeEngine e("probe", 2);
   ReplyBuffers setup;
-  ASSERT_TRUE(e.execute(deposit(0, 1, Asset::kQty, 10), &setup).ok());
+  ASSERT_TRUE(e.execute(deposit(1, 10, Asset::kQty, 0), &setup).ok());
   ProbeSharedMutex::rendezvous = true;
   std::atomic<int> ok{0};
   auto reader = [&] {
@@ -183,8 +158,8 @@ TEST(Lab2Locking, InvariantsHoldWhileReadersWatchWriters) {
   ReplyBuffers setup;
   for (int64_t a = 0; a < 4; ++a)
     for (uint32_t m = 0; m < 2; ++m) {
-      engine->execute(deposit(m, a, Asset::kCash, 10'000'000), &setup);
-      engine->execute(deposit(m, a, Asset::kQty, 100'000), &setup);
+      engine->execute(deposit(a, 10'000'000, Asset::kCash, m), &setup);
+      engine->execute(deposit(a, 100'000, Asset::kQty, m), &setup);
     }
   std::atomic<bool> stop{false};
   std::atomic<int> broken{0}, placed{0};

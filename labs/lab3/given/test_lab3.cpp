@@ -12,6 +12,8 @@
 #include <thread>
 
 #include "engine/engine_registry.h"
+#include "backpressure.h"
+#include "commands.h"
 #include "lab3.h"
 #include "lab_support.h"
 #include "load_generator.h"
@@ -108,14 +110,7 @@ std::unique_ptr<Engine> make(const std::string& options = "", uint32_t markets =
   return e;
 }
 
-Command deposit(int64_t account, int64_t amount) {
-  Command c;
-  c.type = CommandType::kDeposit;
-  c.account = account;
-  c.asset = Asset::kCash;
-  c.qty = amount;
-  return c;
-}
+using test::deposit;
 
 TEST(Lab3Engine, MutationsAreNumberedQueriesCarryTheCurrentNumber) {
   auto e = make();
@@ -212,22 +207,7 @@ TEST(Lab3Engine, OnlyBlockAndRejectAreAccepted) {
 
 // ---- Part C: admission and backpressure -----------------------------------------------
 
-// Holds the engine thread for `d` (an inspection that sleeps); returns once held,
-// or once the inspection came back without running (an engine that refused it).
-std::thread hold_engine(Engine& e, std::chrono::milliseconds d) {
-  auto held = std::make_shared<std::atomic<bool>>(false);
-  auto returned = std::make_shared<std::atomic<bool>>(false);
-  std::thread t([&e, held, returned, d] {
-    e.for_market(0, [&](const Market&) {
-      held->store(true);
-      std::this_thread::sleep_for(d);
-    });
-    returned->store(true);
-  });
-  while (!held->load() && !returned->load()) std::this_thread::yield();
-  EXPECT_TRUE(held->load()) << "the inspection (for_market) did not run on the engine thread";
-  return t;
-}
+using test::hold_engine;
 
 TEST(Lab3Admission, RejectShedsOnceTheEngineHoldsCapacityRequests) {
   // Capacity 4: the held inspection takes one slot, so 3 buys get in and the other
@@ -285,16 +265,8 @@ TEST(Lab3Admission, BlockMakesTheCallerWaitForRoom) {
 TEST(Lab3Admission, ShutdownAnswersCallersWaitingForRoom) {
   auto e = make(":overload=block", 1, 1);
   ASSERT_TRUE(e);
-  std::thread holder = hold_engine(*e, 100ms);
   Request blocked;
-  blocked.cmd.type = CommandType::kTop;
-  std::thread caller([&] { e->submit(blocked); });  // waits for room
-  std::this_thread::sleep_for(20ms);
-  std::thread stopper([&] { e->shutdown(); });
-  holder.join();
-  caller.join();
-  stopper.join();
-  e->wait(blocked);
+  test::shut_down_while_a_caller_waits_for_room(*e, &blocked);
   EXPECT_TRUE(blocked.reply.ok() || blocked.reply.reason == RejectReason::kShutdown)
       << "admitted before the stop bit and answered, or refused `shutdown`";
   Reply late = e->execute(Command{}, nullptr);
@@ -308,19 +280,11 @@ TEST(Lab3Admission, OpenLoopFarPastSaturationShedsAndStaysConsistent) {
   std::string why;
   auto e = EngineRegistry::instance().create("lab3-single-writer:overload=reject", c, &why);
   ASSERT_TRUE(e) << why;
-  LoadConfig cfg;
-  cfg.threads = 3;
-  cfg.window = 32;
-  cfg.mode = LoadMode::kOpen;
   // 3 clients x 32 in flight against a capacity of 8, offered far more than any
   // engine here serves (a short run: under the sanitizers every scheduled command
   // costs microseconds).
-  cfg.rate = 20e6;
-  cfg.duration_s = 0.05;
-  cfg.warmup_s = 0;
+  LoadConfig cfg = test::saturating_open_loop(20e6, 0.05);
   cfg.seed = labs::lab_seed(3);
-  cfg.workload.markets = 2;
-  cfg.workload.accounts = 20;
   RunResult r = run_load(*e, cfg);
   EXPECT_EQ(r.failure, "");
   EXPECT_GT(r.shed, 0u) << "more requests in flight than the capacity: `reject` must shed some";

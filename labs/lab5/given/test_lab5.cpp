@@ -29,8 +29,12 @@
 #include "load_generator.h"
 #include "persistence/persistence.h"
 #include "protocol/protocol.h"
+#include "commands.h"
 #include "random_script.h"
+#include "script_runner.h"
+#include "sequenced_history.h"
 #include "simulated_disk.h"
+#include "temp_dir.h"
 
 extern char** environ;
 
@@ -39,22 +43,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using test::deposit;
+using test::run_script;
+using test::TempDir;
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/swlab-lab5-XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+// Each test's directory: /tmp/swlab-lab5-XXXXXX.
+constexpr const char* kTempPrefix = "/tmp/swlab-lab5";
 
 std::unique_ptr<Engine> make(const std::string& dir, Durability d = Durability::kBatch, std::string* error = nullptr,
                              uint32_t markets = 8) {
@@ -67,27 +61,6 @@ std::unique_ptr<Engine> make(const std::string& dir, Durability d = Durability::
   auto e = EngineRegistry::instance().create("lab5-journal", c, &why);
   if (error) *error = why;
   return e;
-}
-
-std::string run_script(Engine& e, const std::string& script) {
-  Protocol p(default_symbols());
-  std::istringstream in(script);
-  std::ostringstream out;
-  p.run(e, in, out);
-  return out.str();
-}
-
-// The state-changing commands of a script, in order: what the journal must hold.
-std::vector<Command> mutations_of(const std::string& script) {
-  Protocol p(default_symbols());
-  std::istringstream in(script);
-  std::string line;
-  std::vector<Command> out;
-  while (std::getline(in, line)) {
-    ParsedLine pl = p.parse(line);
-    if (pl.kind == ParsedLine::Kind::kCommand && is_sequenced(pl.cmd.type)) out.push_back(pl.cmd);
-  }
-  return out;
 }
 
 std::string encoded(const Command& c) {
@@ -112,15 +85,6 @@ std::vector<std::pair<uint64_t, Command>> journal_of(const std::string& dir) {
   return v;
 }
 
-Command deposit(int64_t account, int64_t amount = 5) {
-  Command c;
-  c.type = CommandType::kDeposit;
-  c.account = account;
-  c.asset = Asset::kCash;
-  c.qty = amount;
-  return c;
-}
-
 // ---- Part A: sequencing ------------------------------------------------------------
 
 TEST(Lab5Sequencing, MutationsAreNumberedFromOneQueriesCarryTheCurrentNumber) {
@@ -128,7 +92,7 @@ TEST(Lab5Sequencing, MutationsAreNumberedFromOneQueriesCarryTheCurrentNumber) {
   auto e = EngineRegistry::instance().create("lab5-journal", EngineConfig{}, &why);
   ASSERT_TRUE(e) << why;
   uint64_t n = 0;
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(e->execute(deposit(i), nullptr).seq, ++n);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(e->execute(deposit(i, 5), nullptr).seq, ++n);
   Command top;
   top.type = CommandType::kTop;
   EXPECT_EQ(e->execute(top, nullptr).seq, n) << "a query carries the number of the state it read";
@@ -143,7 +107,7 @@ TEST(Lab5Sequencing, MutationsAreNumberedFromOneQueriesCarryTheCurrentNumber) {
 // ---- Part B: the journal -----------------------------------------------------------
 
 TEST(Lab5Journal, TheJournalIsTheHistoryInOrder) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   const std::string script = test::random_script(labs::lab_seed(51), 1500);
   uint64_t digest = 0;
   {
@@ -154,7 +118,7 @@ TEST(Lab5Journal, TheJournalIsTheHistoryInOrder) {
     digest = e->digest();
     e->shutdown();
   }
-  const auto want = mutations_of(script);
+  const auto want = test::sequenced_commands(script);
   const auto got = journal_of(dir.path());
   ASSERT_EQ(got.size(), want.size()) << "one record per state-changing command, rejected ones included";
   for (size_t i = 0; i < got.size(); ++i) {
@@ -171,9 +135,9 @@ TEST(Lab5Journal, TheJournalIsTheHistoryInOrder) {
 }
 
 TEST(Lab5Journal, ARestartRecoversTheStateAndContinuesTheSequence) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   const std::string script = test::random_script(labs::lab_seed(52), 600);
-  const uint64_t n = mutations_of(script).size();
+  const uint64_t n = test::sequenced_commands(script).size();
   uint64_t digest = 0;
   {
     std::string why;
@@ -188,7 +152,7 @@ TEST(Lab5Journal, ARestartRecoversTheStateAndContinuesTheSequence) {
     auto e = make(dir.path(), Durability::kBatch, &why);
     ASSERT_TRUE(e) << why;
     EXPECT_EQ(e->digest(), digest) << "the restarted engine must start from the recovered state";
-    Reply r = e->execute(deposit(3), nullptr);
+    Reply r = e->execute(deposit(3, 5), nullptr);
     EXPECT_TRUE(r.ok());
     EXPECT_EQ(r.seq, n + 1) << "the sequence continues after the last recovered number";
     digest2 = e->digest();
@@ -205,7 +169,7 @@ TEST(Lab5Journal, EveryDurabilityModeWritesTheSameHistory) {
   const std::string script = test::random_script(labs::lab_seed(53), 300);
   std::vector<std::string> histories;
   for (Durability d : {Durability::kNone, Durability::kBatch, Durability::kAlways}) {
-    TempDir dir;
+    TempDir dir(kTempPrefix);
     {
       std::string why;
       auto e = make(dir.path(), d, &why);
@@ -222,9 +186,9 @@ TEST(Lab5Journal, EveryDurabilityModeWritesTheSameHistory) {
 }
 
 TEST(Lab5Journal, ATornTailIsDroppedAndTheSequenceContinuesAfterTheLastWholeRecord) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   const std::string script = test::random_script(labs::lab_seed(54), 300);
-  const uint64_t n = mutations_of(script).size();
+  const uint64_t n = test::sequenced_commands(script).size();
   {
     std::string why;
     auto e = make(dir.path(), Durability::kBatch, &why);
@@ -245,7 +209,7 @@ TEST(Lab5Journal, ATornTailIsDroppedAndTheSequenceContinuesAfterTheLastWholeReco
     auto e = make(dir.path(), Durability::kBatch, &why);
     ASSERT_TRUE(e) << "a torn tail was never acknowledged: drop it and start, do not refuse: " << why;
     EXPECT_EQ(e->digest(), expected.digest());
-    Reply r = e->execute(deposit(9), nullptr);
+    Reply r = e->execute(deposit(9, 5), nullptr);
     EXPECT_EQ(r.seq, n) << "the torn record's number was never acknowledged: it is given again";
   }
   Exchange after(8);
@@ -255,7 +219,7 @@ TEST(Lab5Journal, ATornTailIsDroppedAndTheSequenceContinuesAfterTheLastWholeReco
 }
 
 TEST(Lab5Journal, ADamagedJournalIsRefusedNotSkipped) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   {
     std::string why;
     auto e = make(dir.path(), Durability::kNone, &why);
@@ -283,7 +247,7 @@ TEST(Lab5Journal, ADamagedJournalIsRefusedNotSkipped) {
 // path as ENOSPC. The engine must stop, and every command it acknowledged before
 // must be in the journal.
 TEST(Lab5Journal, AFullDiskStopsTheEngineAndLosesNothingAcknowledged) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   uint64_t last_acked = 0;
   std::string failure;
   {
@@ -370,7 +334,7 @@ uint64_t max_acknowledged(const std::string& dir) {
 
 TEST(Lab5Crash, AKilledEngineLosesNothingItAcknowledged) {
   ASSERT_TRUE(child_registered);
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   fs::create_directories(dir.path() + "/acks");
   std::string self = fs::read_symlink("/proc/self/exe").string();
   std::string mode = "--lab-child";
@@ -411,7 +375,7 @@ TEST(Lab5Crash, AKilledEngineLosesNothingItAcknowledged) {
   auto e = EngineRegistry::instance().create("lab5-journal", c, &why);
   ASSERT_TRUE(e) << why;
   EXPECT_EQ(e->digest(), recovered.digest());
-  Reply r = e->execute(deposit(1), nullptr);
+  Reply r = e->execute(deposit(1, 5), nullptr);
   EXPECT_EQ(r.seq, report.last_seq + 1);
 }
 
@@ -432,39 +396,10 @@ TEST(Lab5Crash, AKilledEngineLosesNothingItAcknowledged) {
 
 constexpr uint32_t kPowerMarkets = 3;  // random_script's S0..S2
 
-class PowerDir {
- public:
-  PowerDir() {
-    char tmpl[] = "/tmp/swlab-lab5-power-XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~PowerDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+constexpr const char* kPowerTempPrefix = "/tmp/swlab-lab5-power";
 
 // The state-changing commands of a random script, and the digest after each prefix.
-struct PowerHistory {
-  std::vector<Command> cmds;
-  std::vector<uint64_t> digest_after;  // [k]: after the first k commands
-};
-
-PowerHistory power_history(uint64_t seed, int lines) {
-  PowerHistory h;
-  Exchange ex(kPowerMarkets);
-  h.digest_after.push_back(ex.digest());
-  for (const Command& c : mutations_of(test::random_script(seed, lines))) {
-    h.cmds.push_back(c);
-    ex.apply(c, nullptr);
-    h.digest_after.push_back(ex.digest());
-  }
-  return h;
-}
+using PowerHistory = test::SequencedHistory;
 
 struct PowerRun {
   bool started = false;       // the engine opened
@@ -543,7 +478,7 @@ void cut_once(Durability d, const PowerHistory& h, uint64_t cut, std::optional<u
   SCOPED_TRACE("durability " + std::string(to_string(d)) + ", power cut at file operation " + std::to_string(cut) +
                (seed ? ", seed " + std::to_string(*seed) + " (a random part of the unsynced writes survives)"
                      : " (nothing unsynced survives)"));
-  PowerDir dir;
+  TempDir dir(kPowerTempPrefix);
   PowerRun run;
   {
     test::SimulatedDisk disk(dir.path());
@@ -585,7 +520,7 @@ void cut_once(Durability d, const PowerHistory& h, uint64_t cut, std::optional<u
 // The whole history without a cut: how many file operations it takes (every one
 // is a cut point), and the checks that need no cut.
 uint64_t uncut_run(Durability d, const PowerHistory& h) {
-  PowerDir dir;
+  TempDir dir(kPowerTempPrefix);
   test::SimulatedDisk disk(dir.path());
   PowerRun run = power_run(dir.path(), disk, d, h);
   EXPECT_TRUE(run.started) << "the engine did not start on the simulated disk";
@@ -611,7 +546,7 @@ uint64_t uncut_run(Durability d, const PowerHistory& h) {
 }
 
 PowerTally cut_everywhere(Durability d) {
-  const PowerHistory h = power_history(labs::lab_seed(58), 160);
+  const PowerHistory h = test::random_history(labs::lab_seed(58), 160, kPowerMarkets);
   PowerTally tally;
   const uint64_t operations = uncut_run(d, h);
   if (::testing::Test::HasFailure()) return tally;

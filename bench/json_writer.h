@@ -51,6 +51,19 @@ class JsonWriter {
     key(k);
     return value(v);
   }
+  // k: v where there is a value (`present`), else k: null.
+  template <class T>
+  JsonWriter& field_or_null(std::string_view k, bool present, const T& v) {
+    key(k);
+    return present ? value(v) : null();
+  }
+  // k: [each element of vs].
+  template <class Range>
+  JsonWriter& array_field(std::string_view k, const Range& vs) {
+    key(k).begin_array();
+    for (const auto& v : vs) value(v);
+    return end_array();
+  }
 
   // A value already formatted as JSON (e.g. a long numeric array kept on one line).
   JsonWriter& raw_json(std::string_view json) { return raw(json); }

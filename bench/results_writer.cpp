@@ -29,18 +29,24 @@ std::string fmt_rate(double r) {
   return buf;
 }
 
-void latency_object(JsonWriter& j, const HdrHistogram& h, bool with_spread) {
-  j.begin_object();
-  j.field("count", h.count());
-  if (with_spread) j.field("min", h.min());
-  j.field("mean", h.mean());
-  if (with_spread) j.field("stddev", h.stddev());
+// The percentiles and the maximum of a latency histogram (either kind).
+template <class Histogram>
+void percentile_fields(JsonWriter& j, const Histogram& h) {
   j.field("p50", h.value_at_percentile(50));
   j.field("p90", h.value_at_percentile(90));
   j.field("p99", h.value_at_percentile(99));
   j.field("p999", h.value_at_percentile(99.9));
   j.field("p9999", h.value_at_percentile(99.99));
   j.field("max", h.max());
+}
+
+void latency_object(JsonWriter& j, const HdrHistogram& h, bool with_spread) {
+  j.begin_object();
+  j.field("count", h.count());
+  if (with_spread) j.field("min", h.min());
+  j.field("mean", h.mean());
+  if (with_spread) j.field("stddev", h.stddev());
+  percentile_fields(j, h);
   j.end_object();
 }
 
@@ -49,12 +55,7 @@ void type_latency_object(JsonWriter& j, const IntervalHistogram& h) {
   j.begin_object();
   j.field("count", h.count());
   j.field("mean", h.mean());
-  j.field("p50", h.value_at_percentile(50));
-  j.field("p90", h.value_at_percentile(90));
-  j.field("p99", h.value_at_percentile(99));
-  j.field("p999", h.value_at_percentile(99.9));
-  j.field("p9999", h.value_at_percentile(99.99));
-  j.field("max", h.max());
+  percentile_fields(j, h);
   j.end_object();
 }
 
@@ -145,9 +146,7 @@ void machine_object(JsonWriter& j, const MachineInfo& m) {
 void state_object(JsonWriter& j, const MachineState& s) {
   j.begin_object();
   j.field("time", s.time);
-  j.key("loadavg").begin_array();
-  for (double l : s.loadavg) j.value(l);
-  j.end_array();
+  j.array_field("loadavg", s.loadavg);
   j.field("cpu_ticks", s.total_ticks);
   j.field("steal_ticks", s.steal_ticks);
   j.end_object();
@@ -248,12 +247,8 @@ void summary_object(JsonWriter& j, const RunRecord& r) {
   } else {
     j.null();
   }
-  j.key("tail_stability");
-  if (const double t = x.tail_stability(); t > 0) {
-    j.value(t);
-  } else {
-    j.null();
-  }
+  const double tail_stability = x.tail_stability();
+  j.field_or_null("tail_stability", tail_stability > 0, tail_stability);
   j.key("cpu").begin_object();
   j.field("user_s", x.cpu_user_s);
   j.field("system_s", x.cpu_system_s);
@@ -278,25 +273,10 @@ void run_object(JsonWriter& j, const RunRecord& r) {
   j.field("preset", r.preset);
   j.field("threads", r.threads);
   j.field("mode", mode_name(r.mode));
-  j.key("rate");
-  if (r.mode == LoadMode::kOpen) {
-    j.value(r.rate);
-  } else {
-    j.null();
-  }
+  j.field_or_null("rate", r.mode == LoadMode::kOpen, r.rate);
   j.field("window", r.window);
-  j.key("connections");
-  if (r.mode == LoadMode::kService) {
-    j.value(r.load.connections);
-  } else {
-    j.null();
-  }
-  j.key("workers");
-  if (r.mode == LoadMode::kService) {
-    j.value(r.threads);
-  } else {
-    j.null();
-  }
+  j.field_or_null("connections", r.mode == LoadMode::kService, r.load.connections);
+  j.field_or_null("workers", r.mode == LoadMode::kService, r.threads);
   j.field("repetition", r.repetition);
   j.field("order", static_cast<uint64_t>(r.order));
   j.key("engine_config");
@@ -355,26 +335,13 @@ void run_object(JsonWriter& j, const RunRecord& r) {
 
 void config_object(JsonWriter& j, const ResultsSet& s) {
   j.begin_object();
-  j.key("engines").begin_array();
-  for (const auto& e : s.engines) j.value(e);
-  j.end_array();
-  j.key("threads").begin_array();
-  for (uint32_t t : s.threads) j.value(t);
-  j.end_array();
-  j.key("presets").begin_array();
-  for (const auto& p : s.presets) j.value(p);
-  j.end_array();
+  j.array_field("engines", s.engines);
+  j.array_field("threads", s.threads);
+  j.array_field("presets", s.presets);
   j.field("mode", mode_name(s.base.mode));
-  j.key("rates").begin_array();
-  for (double r : s.rates) j.value(r);
-  j.end_array();
+  j.array_field("rates", s.rates);
   j.field("window", s.base.window);
-  j.key("connections");
-  if (s.base.mode == LoadMode::kService) {
-    j.value(s.base.connections);
-  } else {
-    j.null();
-  }
+  j.field_or_null("connections", s.base.mode == LoadMode::kService, s.base.connections);
   j.key("command_work");
   command_work_object(j, s.base, s.engine_config.work_iterations);
   j.key("work");
@@ -402,20 +369,13 @@ void rate_sweeps_array(JsonWriter& j, const std::vector<RateSweep>& sweeps) {
     j.field("preset", w.preset);
     j.field("threads", w.threads);
     j.field("p99_bound_ns", w.p99_bound_ns);
-    j.key("max_rate_under_bound");
-    if (w.max_rate_under_bound >= 0) {
-      j.value(w.max_rate_under_bound);
-    } else {
-      j.null();
-    }
+    j.field_or_null("max_rate_under_bound", w.max_rate_under_bound >= 0, w.max_rate_under_bound);
     j.key("steps").begin_array();
     for (const RateSweepStep& st : w.steps) {
       j.begin_object();
       j.field("rate", st.rate);
       j.field("run", st.run_ids.empty() ? std::string() : st.run_ids.front());
-      j.key("runs").begin_array();
-      for (const auto& id : st.run_ids) j.value(id);
-      j.end_array();
+      j.array_field("runs", st.run_ids);
       j.field("p99", st.p99_ns);
       j.end_object();
     }
@@ -478,12 +438,8 @@ std::string to_json(const ResultsSet& s) {
   state_object(j, s.state_start);
   j.key("end");
   state_object(j, s.state_end);
-  j.key("steal_fraction");
-  if (const double f = steal_fraction(s.state_start, s.state_end); f >= 0) {
-    j.value(f);
-  } else {
-    j.null();
-  }
+  const double steal = steal_fraction(s.state_start, s.state_end);
+  j.field_or_null("steal_fraction", steal >= 0, steal);
   j.end_object();
   j.key("clock").begin_object();
   j.field("source", s.clock_source);

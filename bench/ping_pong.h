@@ -63,16 +63,21 @@ inline constexpr uint64_t kPingPongStop = std::numeric_limits<uint64_t>::max();
 // (no PAUSE, other budgets, a budget in ns) to find what the spin loop itself costs.
 inline constexpr int kPingPongSpinsBeforeYield = 2048;
 
-struct PauseThenYield {
-  static constexpr const char* kName = "pause-2048";
+// PAUSE up to N polls, then yield on every further poll.
+template <int N>
+struct PauseBudget {
   int spins = 0;
   // True: poll again at once; false: the caller yields.
   bool spin() {
-    if (spins >= kPingPongSpinsBeforeYield) return false;
+    if (spins >= N) return false;
     ++spins;
     cpu_relax();
     return true;
   }
+};
+
+struct PauseThenYield : PauseBudget<kPingPongSpinsBeforeYield> {
+  static constexpr const char* kName = "pause-2048";
 };
 
 // Spins until `flag` differs from `old` (acquire: what the writer did before its

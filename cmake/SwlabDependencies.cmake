@@ -24,16 +24,16 @@ target_include_directories(swlab::boost_lockfree INTERFACE "${SWLAB_BOOST_LOCKFR
 # Optional: channel=tokio, the Rust crate in engines/tokio/ (Debian's cargo).
 include(SwlabTokio)
 
-if(SWLAB_BUILD_TESTS)
-  find_package(GTest QUIET)
-  if(NOT GTest_FOUND)
-    swlab_missing("GoogleTest" libgtest-dev)
+# A package that an option needs: found where the option is on, else configure stops.
+# A macro: find_package's results belong to the caller's scope.
+macro(swlab_find_package_for option package what debian_package)
+  if(${option})
+    find_package(${package} QUIET)
+    if(NOT ${package}_FOUND)
+      swlab_missing("${what}" ${debian_package})
+    endif()
   endif()
-endif()
+endmacro()
 
-if(SWLAB_BUILD_BENCHMARKS)
-  find_package(benchmark QUIET)
-  if(NOT benchmark_FOUND)
-    swlab_missing("Google Benchmark" libbenchmark-dev)
-  endif()
-endif()
+swlab_find_package_for(SWLAB_BUILD_TESTS GTest "GoogleTest" libgtest-dev)
+swlab_find_package_for(SWLAB_BUILD_BENCHMARKS benchmark "Google Benchmark" libbenchmark-dev)

@@ -36,12 +36,12 @@ HdrHistogram filled_histogram(std::size_t n, uint64_t seed) {
   return h;
 }
 
-void BM_HdrRecord(benchmark::State& state) {
-  const std::vector<int64_t> values = latency_like_values(kValues, 1);
+// One HdrHistogram::record per iteration, of the values next() returns in turn.
+template <class Next>
+void record_each_iteration(benchmark::State& state, Next next) {
   HdrHistogram h;
-  std::size_t i = 0;
   for (auto _ : state) {
-    h.record(values[i++ & (kValues - 1)]);
+    h.record(next());
     // Keeps the compiler from batching or sinking the counter updates out of the loop.
     benchmark::ClobberMemory();
   }
@@ -49,19 +49,21 @@ void BM_HdrRecord(benchmark::State& state) {
   benchmark::DoNotOptimize(recorded);
   state.SetItemsProcessed(state.iterations());
 }
+
+void BM_HdrRecord(benchmark::State& state) {
+  const std::vector<int64_t> values = latency_like_values(kValues, 1);
+  std::size_t i = 0;
+  record_each_iteration(state, [&] { return values[i++ & (kValues - 1)]; });
+}
 BENCHMARK(BM_HdrRecord);
 
 void BM_HdrRecordSequentialSmall(benchmark::State& state) {
-  HdrHistogram h;
   int64_t v = 0;
-  for (auto _ : state) {
-    h.record(v);
+  record_each_iteration(state, [&] {
+    const int64_t value = v;
     v = (v + 1) & 2047;  // bucket 0 only: one slot per value, walked in order
-    benchmark::ClobberMemory();
-  }
-  int64_t recorded = h.count();
-  benchmark::DoNotOptimize(recorded);
-  state.SetItemsProcessed(state.iterations());
+    return value;
+  });
 }
 BENCHMARK(BM_HdrRecordSequentialSmall);
 

@@ -36,17 +36,7 @@ namespace {
 
 using namespace swlab;
 
-// PAUSE up to N polls, then yield on every further poll.
-template <int N>
-struct PauseBudget {
-  int spins = 0;
-  bool spin() {
-    if (spins >= N) return false;
-    ++spins;
-    cpu_relax();
-    return true;
-  }
-};
+// PauseBudget<N> (ping_pong.h): PAUSE up to N polls, then yield on every further poll.
 
 // A plain load loop: no PAUSE, the same 2048-poll budget.
 struct NoPause {

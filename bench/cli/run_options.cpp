@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "core/enum_names.h"
 #include "engine/command_work.h"
 #include "flags.h"
 #include "persistence/persistence.h"
@@ -14,14 +15,17 @@
 
 namespace swlab::cli {
 
-std::string_view to_string(RunOrder o) {
-  switch (o) {
-    case RunOrder::kRandom: return "random";
-    case RunOrder::kInterleaved: return "interleaved";
-    case RunOrder::kBlocked: return "blocked";
-  }
-  return "?";
-}
+namespace {
+
+constexpr EnumName<RunOrder> kRunOrderNames[] = {
+    {RunOrder::kRandom, "random"},
+    {RunOrder::kInterleaved, "interleaved"},
+    {RunOrder::kBlocked, "blocked"},
+};
+
+}  // namespace
+
+std::string_view to_string(RunOrder o) { return enum_name(kRunOrderNames, o); }
 
 namespace {
 
@@ -96,16 +100,8 @@ void declare_what(Flags& f, RunPlan& p) {
            "when the repetitions run: random (a seeded shuffle of every run), interleaved (every configuration "
            "once per round) or blocked (repetitions back to back) (default " + std::string(to_string(p.order)) + ")",
            [&p](const std::string& v) {
-             if (v == "random") {
-               p.order = RunOrder::kRandom;
-             } else if (v == "interleaved") {
-               p.order = RunOrder::kInterleaved;
-             } else if (v == "blocked") {
-               p.order = RunOrder::kBlocked;
-             } else {
-               return "'" + v + "' is not one of random, interleaved, blocked";
-             }
-             return std::string();
+             if (parse_enum(kRunOrderNames, v, &p.order)) return std::string();
+             return "'" + v + "' is not one of " + join(enum_names(kRunOrderNames), ", ");
            });
   f.count("--order-seed", "N", "seed of the random order (0: the workload seed)", &p.order_seed, 0, UINT64_MAX);
 }

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/enum_names.h"
+#include "engine/overload_policy.h"
+#include "persistence/persistence.h"
+
 namespace swlab {
 
 namespace {
@@ -11,6 +15,19 @@ bool parse_u64(const std::string& s, uint64_t* v) {
   if (s.empty()) return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *v);
   return ec == std::errc{} && p == s.data() + s.size();
+}
+
+// An option over an enum field: its choices, and the field's printing and
+// parsing, all read the enum's one name table.
+template <class E, std::size_t N>
+EngineOption enum_option(std::string name, std::string help, E EngineConfig::*field, const EnumName<E> (&names)[N]) {
+  EngineOption o;
+  o.name = std::move(name);
+  o.help = std::move(help);
+  o.choices = enum_names(names);
+  o.get = [field, &names](const EngineConfig& c) { return std::string(enum_name(names, c.*field)); };
+  o.set = [field, &names](EngineConfig& c, const std::string& v) { parse_enum(names, v, &(c.*field)); };
+  return o;
 }
 
 }  // namespace
@@ -77,30 +94,20 @@ const EngineOption& batch_option() {
 }
 
 const EngineOption& overload_option() {
-  static const EngineOption o = [] {
-    EngineOption x;
-    x.name = "overload";
-    x.help = "when the channel is full: block the caller, reject at once, or priority (shed new orders, "
-             "keep cancels and queries)";
-    x.choices = {"block", "reject", "priority"};
-    x.get = [](const EngineConfig& c) { return std::string(to_string(c.overload)); };
-    x.set = [](EngineConfig& c, const std::string& v) { parse_overload_policy(v, &c.overload); };
-    return x;
-  }();
+  static const EngineOption o = enum_option(
+      "overload",
+      "when the channel is full: block the caller, reject at once, or priority (shed new orders, keep cancels and "
+      "queries)",
+      &EngineConfig::overload, kOverloadPolicyNames);
   return o;
 }
 
 const EngineOption& durability_option() {
-  static const EngineOption o = [] {
-    EngineOption x;
-    x.name = "durability";
-    x.help = "with a journal: none (write, no fsync), batch (one fdatasync per batch, replies after it), "
-             "always (fdatasync per command)";
-    x.choices = {"none", "batch", "always"};
-    x.get = [](const EngineConfig& c) { return std::string(to_string(c.durability)); };
-    x.set = [](EngineConfig& c, const std::string& v) { parse_durability(v, &c.durability); };
-    return x;
-  }();
+  static const EngineOption o = enum_option(
+      "durability",
+      "with a journal: none (write, no fsync), batch (one fdatasync per batch, replies after it), always (fdatasync "
+      "per command)",
+      &EngineConfig::durability, kDurabilityNames);
   return o;
 }
 

@@ -133,4 +133,12 @@ bool EngineRegistry::valid(std::string_view spec, const EngineConfig& defaults, 
   return e != nullptr;
 }
 
+std::unique_ptr<Engine> unless_failed(std::unique_ptr<Engine> engine, std::string* error) {
+  if (std::string f = engine->failure(); !f.empty()) {
+    if (error) *error = f;
+    return nullptr;
+  }
+  return engine;
+}
+
 }  // namespace swlab

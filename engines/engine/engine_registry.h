@@ -86,6 +86,11 @@ class EngineRegistry {
   std::vector<EngineInfo> engines_;
 };
 
+// The engine a factory built, or null with *error set (when error is not null) to
+// the failure it reports: an engine's constructor does not throw (a journal
+// directory that cannot be opened is reported by failure()), so make asks once here.
+std::unique_ptr<Engine> unless_failed(std::unique_ptr<Engine> engine, std::string* error);
+
 // `static const EngineRegistrar registrar{EngineInfo{...}};` in the file that defines
 // an engine (built-in, a lab's, a test's).
 struct EngineRegistrar {

@@ -2,21 +2,8 @@
 
 namespace swlab {
 
-std::string_view to_string(OverloadPolicy p) {
-  switch (p) {
-    case OverloadPolicy::kBlock: return "block";
-    case OverloadPolicy::kReject: return "reject";
-    case OverloadPolicy::kPriority: return "priority";
-  }
-  return "?";
-}
+std::string_view to_string(OverloadPolicy p) { return enum_name(kOverloadPolicyNames, p); }
 
-bool parse_overload_policy(std::string_view s, OverloadPolicy* out) {
-  if (s == "block") *out = OverloadPolicy::kBlock;
-  else if (s == "reject") *out = OverloadPolicy::kReject;
-  else if (s == "priority") *out = OverloadPolicy::kPriority;
-  else return false;
-  return true;
-}
+bool parse_overload_policy(std::string_view s, OverloadPolicy* out) { return parse_enum(kOverloadPolicyNames, s, out); }
 
 }  // namespace swlab

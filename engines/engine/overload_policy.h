@@ -4,6 +4,7 @@
 
 #include <string_view>
 
+#include "core/enum_names.h"
 #include "core/types.h"
 
 namespace swlab {
@@ -24,6 +25,11 @@ constexpr bool is_priority(CommandType t) {
 // set-up, and refusing them would change what the run measures.
 constexpr bool is_sheddable(CommandType t) { return t == CommandType::kBuy || t == CommandType::kSell; }
 
+inline constexpr EnumName<OverloadPolicy> kOverloadPolicyNames[] = {
+    {OverloadPolicy::kBlock, "block"},
+    {OverloadPolicy::kReject, "reject"},
+    {OverloadPolicy::kPriority, "priority"},
+};
 std::string_view to_string(OverloadPolicy p);
 bool parse_overload_policy(std::string_view s, OverloadPolicy* out);
 

@@ -2,29 +2,17 @@
 // is measured against, and what most people would write first.
 #include <mutex>
 
-#include "engine/engine_registry.h"
+#include "locks/lock_engine_info.h"
 #include "locks/locked_engine.h"
 
 namespace swlab {
 namespace {
 
-const EngineRegistrar registrar{EngineInfo{
-    .name = "mutex",
-    .description = "one std::mutex around the whole state (journal written under the lock, synced outside it: group commit)",
-    .rank = 10,
-    .options = {durability_option()},
-    .journals = true,
-    .command_work = true,
-    .make = [](const EngineConfig& c, std::string* error) -> std::unique_ptr<Engine> {
-      auto e = std::make_unique<LockedEngine<std::mutex, false>>("mutex", c.markets, c.persistence(), 0,
-                                                                 c.work_iterations);
-      if (std::string f = e->failure(); !f.empty()) {
-        if (error) *error = f;
-        return nullptr;
-      }
-      return e;
-    },
-}};
+const EngineRegistrar registrar{lock_engine_info(
+    "mutex", "one std::mutex around the whole state (journal written under the lock, synced outside it: group commit)",
+    10, Journals::kYes, [](std::string name, uint32_t markets, const PersistenceConfig& journal, uint64_t work) {
+      return std::make_unique<LockedEngine<std::mutex, false>>(std::move(name), markets, journal, 0, work);
+    })};
 
 }  // namespace
 }  // namespace swlab

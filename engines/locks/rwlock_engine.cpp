@@ -4,22 +4,17 @@
 // bounces between the reading cores although none of them writes the state.
 #include <shared_mutex>
 
-#include "engine/engine_registry.h"
+#include "locks/lock_engine_info.h"
 #include "locks/locked_engine.h"
 
 namespace swlab {
 namespace {
 
-const EngineRegistrar registrar{EngineInfo{
-    .name = "rwlock",
-    .description = "std::shared_mutex: queries shared, updates exclusive",
-    .rank = 20,
-    .command_work = true,
-    .make = [](const EngineConfig& c, std::string*) -> std::unique_ptr<Engine> {
-      return std::make_unique<LockedEngine<std::shared_mutex, true>>("rwlock", c.markets, PersistenceConfig{}, 0,
-                                                                     c.work_iterations);
-    },
-}};
+const EngineRegistrar registrar{lock_engine_info(
+    "rwlock", "std::shared_mutex: queries shared, updates exclusive", 20, Journals::kNo,
+    [](std::string name, uint32_t markets, const PersistenceConfig& journal, uint64_t work) {
+      return std::make_unique<LockedEngine<std::shared_mutex, true>>(std::move(name), markets, journal, 0, work);
+    })};
 
 }  // namespace
 }  // namespace swlab

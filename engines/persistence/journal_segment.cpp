@@ -45,10 +45,7 @@ uint64_t segment_first_seq(const std::string& path) {
 }
 
 std::vector<std::string> list_segments(const std::string& dir, std::string* error) {
-  std::string why;
-  std::vector<std::string> paths = list_numbered_files(dir, parse_segment_file_name, "journal directory", &why);
-  if (!why.empty() && error != nullptr) *error = why;
-  return paths;
+  return list_numbered_files(dir, parse_segment_file_name, "journal directory", error);
 }
 
 std::string encode_segment_header(uint64_t first_seq) {

@@ -34,22 +34,9 @@ void remove_stale_tmps(FileSystem& fs, const std::string& dir) {
 
 }  // namespace
 
-std::string_view to_string(Durability d) {
-  switch (d) {
-    case Durability::kNone: return "none";
-    case Durability::kBatch: return "batch";
-    case Durability::kAlways: return "always";
-  }
-  return "?";
-}
+std::string_view to_string(Durability d) { return enum_name(kDurabilityNames, d); }
 
-bool parse_durability(std::string_view s, Durability* out) {
-  if (s == "none") *out = Durability::kNone;
-  else if (s == "batch") *out = Durability::kBatch;
-  else if (s == "always") *out = Durability::kAlways;
-  else return false;
-  return true;
-}
+bool parse_durability(std::string_view s, Durability* out) { return parse_enum(kDurabilityNames, s, out); }
 
 bool check_state_directory(const std::string& dir, std::string* error) {
   std::string why;

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/enum_names.h"
 #include "core/exchange.h"
 #include "persistence/dir_lock.h"
 #include "persistence/file_system.h"
@@ -31,6 +32,11 @@ enum class Durability {
   kAlways,  // fdatasync after every command, by the thread that applied it and before
             // the next command is applied (under the lock, or on the engine thread):
             // durable, nothing shared, and the slowest
+};
+inline constexpr EnumName<Durability> kDurabilityNames[] = {
+    {Durability::kNone, "none"},
+    {Durability::kBatch, "batch"},
+    {Durability::kAlways, "always"},
 };
 std::string_view to_string(Durability d);
 bool parse_durability(std::string_view s, Durability* out);

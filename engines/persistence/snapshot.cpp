@@ -72,10 +72,7 @@ bool parse_snapshot_file_name(const std::string& name, uint64_t* seq) {
 }
 
 std::vector<std::string> list_snapshots(const std::string& dir, std::string* error) {
-  std::string why;
-  std::vector<std::string> paths = list_numbered_files(dir, parse_snapshot_file_name, "directory", &why);
-  if (!why.empty() && error != nullptr) *error = why;
-  return paths;
+  return list_numbered_files(dir, parse_snapshot_file_name, "directory", error);
 }
 
 std::string encode_snapshot(uint64_t seq, const Exchange& exchange) {

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "engine/engine_config.h"
+#include "engine/engine_registry.h"
 #include "single_writer/policies.h"
 #include "single_writer/single_writer_engine.h"
 
@@ -85,12 +86,7 @@ struct SingleWriterFamily {
                    ": lower the capacity";
         return nullptr;
       }
-      auto e = std::make_unique<Built>(name, o);
-      if (std::string f = e->failure(); !f.empty()) {
-        if (error) *error = f;
-        return nullptr;
-      }
-      return e;
+      return unless_failed(std::make_unique<Built>(name, o), error);
     }
   }
 

@@ -16,14 +16,15 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "single_writer/named_policy.h"
+
 namespace swlab {
 
 template <class T>
-class BoostQueueChannel {
+class BoostQueueChannel
+    : public Named<"boost-queue",
+                   "boost::lockfree::queue, a node-based Michael-Scott queue (at most 65534 in flight)"> {
  public:
-  static constexpr const char* kName = "boost-queue";
-  static constexpr const char* kSummary =
-      "boost::lockfree::queue, a node-based Michael-Scott queue (at most 65534 in flight)";
   static constexpr bool kBlocking = false;
   static constexpr std::size_t kMaxCapacity = 65534;
 

@@ -28,15 +28,16 @@
 
 #include "platform/cache_line.h"
 #include "platform/cpu_relax.h"
+#include "single_writer/named_policy.h"
 
 namespace swlab {
 
 template <class T>
-class DisruptorChannel {
+class DisruptorChannel
+    : public Named<"disruptor",
+                   "an LMAX Disruptor ring: one fetch-add claims a slot, a per-slot lap publishes it, "
+                   "one batch drains it"> {
  public:
-  static constexpr const char* kName = "disruptor";
-  static constexpr const char* kSummary =
-      "an LMAX Disruptor ring: one fetch-add claims a slot, a per-slot lap publishes it, one batch drains it";
   static constexpr bool kBlocking = false;
 
   // The engine admits at most `capacity` requests, so a ring that holds them never

@@ -9,38 +9,26 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 
-#include "single_writer/channels/producer_slots.h"
+#include "single_writer/channels/moodycamel_token_queue.h"
+#include "single_writer/named_policy.h"
 
 namespace swlab {
 
 template <class T>
-class MoodycamelBlockingChannel {
+class MoodycamelBlockingChannel
+    : public Named<"moodycamel-blocking",
+                   "moodycamel::BlockingConcurrentQueue: the same plus a semaphore the idle engine sleeps in">,
+      public MoodycamelTokenQueue<T, moodycamel::BlockingConcurrentQueue<T>> {
  public:
-  static constexpr const char* kName = "moodycamel-blocking";
-  static constexpr const char* kSummary =
-      "moodycamel::BlockingConcurrentQueue: the same plus a semaphore the idle engine sleeps in";
   static constexpr bool kBlocking = true;
 
-  explicit MoodycamelBlockingChannel(std::size_t capacity) : queue_(capacity), consumer_(queue_) {}
-
-  void push(T item) {
-    auto& token = producers_.local([this] { return std::make_unique<moodycamel::ProducerToken>(queue_); });
-    queue_.enqueue(token, item);
-  }
-
-  std::size_t pop_bulk(T* out, std::size_t max) { return queue_.try_dequeue_bulk(consumer_, out, max); }
+  using MoodycamelTokenQueue<T, moodycamel::BlockingConcurrentQueue<T>>::MoodycamelTokenQueue;
 
   // Sleeps until at least one item arrives or the timeout passes.
   std::size_t pop_bulk_wait(T* out, std::size_t max, int64_t timeout_us) {
-    return queue_.wait_dequeue_bulk_timed(consumer_, out, max, timeout_us);
+    return this->queue_.wait_dequeue_bulk_timed(this->consumer_, out, max, timeout_us);
   }
-
- private:
-  moodycamel::BlockingConcurrentQueue<T> queue_;
-  moodycamel::ConsumerToken consumer_;
-  ProducerSlots<moodycamel::ProducerToken> producers_;
 };
 
 }  // namespace swlab

@@ -11,14 +11,14 @@
 #include <deque>
 #include <mutex>
 
+#include "single_writer/named_policy.h"
+
 namespace swlab {
 
 template <class T>
-class MutexDequeChannel {
+class MutexDequeChannel
+    : public Named<"mutex-deque", "std::deque behind a std::mutex and a condition variable: the lock-based baseline"> {
  public:
-  static constexpr const char* kName = "mutex-deque";
-  static constexpr const char* kSummary =
-      "std::deque behind a std::mutex and a condition variable: the lock-based baseline";
   static constexpr bool kBlocking = true;
 
   explicit MutexDequeChannel(std::size_t) {}

@@ -13,15 +13,14 @@
 #include <memory>
 
 #include "single_writer/channels/producer_slots.h"
+#include "single_writer/named_policy.h"
 
 namespace swlab {
 
 template <class T>
-class SpscChannel {
+class SpscChannel
+    : public Named<"spsc", "one wait-free SPSC ring per client thread, polled round-robin (the default)"> {
  public:
-  static constexpr const char* kName = "spsc";
-  static constexpr const char* kSummary =
-      "one wait-free SPSC ring per client thread, polled round-robin (the default)";
   static constexpr bool kBlocking = false;
 
   // Each ring holds `capacity`: the engine's bound applies to the sum, so a single

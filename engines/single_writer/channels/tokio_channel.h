@@ -29,19 +29,19 @@
 #include "engine/engine.h"
 #include "engine/overload_policy.h"
 #include "single_writer/engine_steps.h"
+#include "single_writer/named_policy.h"
 #include "tokio/swlab_tokio.h"
 
 namespace swlab {
 
 template <class T>
-class TokioChannel {
+class TokioChannel
+    : public Named<"tokio",
+                   "the seed's stack: a tokio mpsc into a task on a current-thread runtime, a oneshot per reply"> {
   static_assert(std::is_same_v<T, Request*>,
                 "the tokio channel carries the engine's requests: it publishes them and keeps their reply handles");
 
  public:
-  static constexpr const char* kName = "tokio";
-  static constexpr const char* kSummary =
-      "the seed's stack: a tokio mpsc into a task on a current-thread runtime, a oneshot per reply";
   static_assert(ReplyHandle::kBytes >= SWLAB_TOKIO_REPLY_HANDLE_BYTES, "the oneshot receiver must fit the handle");
 
   // The lanes are sized to the engine's admission bound (overload=priority admits

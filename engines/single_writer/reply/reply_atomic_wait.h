@@ -8,12 +8,11 @@
 
 #include "engine/engine.h"
 #include "platform/cpu_relax.h"
+#include "single_writer/named_policy.h"
 
 namespace swlab {
 
-struct AtomicWaitReply {
-  static constexpr const char* kName = "atomic-wait";
-  static constexpr const char* kSummary = "C++20 std::atomic wait/notify";
+struct AtomicWaitReply : Named<"atomic-wait", "C++20 std::atomic wait/notify"> {
 
   static void complete(Request& r) {
     auto& w = r.done.word();

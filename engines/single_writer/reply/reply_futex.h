@@ -5,13 +5,12 @@
 #pragma once
 
 #include "engine/engine.h"
+#include "single_writer/named_policy.h"
 
 namespace swlab {
 
-struct FutexReply {
-  static constexpr const char* kName = "futex";
-  static constexpr const char* kSummary =
-      "spin briefly, then sleep on a futex the engine wakes only if someone sleeps (the default)";
+struct FutexReply
+    : Named<"futex", "spin briefly, then sleep on a futex the engine wakes only if someone sleeps (the default)"> {
   static void complete(Request& r) { r.done.complete(); }
   static void wait(Request& r) { r.done.wait(); }
 };

@@ -11,14 +11,12 @@
 #include <future>
 
 #include "engine/engine.h"
+#include "single_writer/named_policy.h"
 #include "single_writer/reply/reply_futex.h"
 
 namespace swlab {
 
-struct FutureReply {
-  static constexpr const char* kName = "future";
-  static constexpr const char* kSummary =
-      "std::promise/std::future per blocking call: the baseline a newcomer writes";
+struct FutureReply : Named<"future", "std::promise/std::future per blocking call: the baseline a newcomer writes"> {
 
   static void complete(Request& r) {
     if (r.promise == nullptr) return FutexReply::complete(r);

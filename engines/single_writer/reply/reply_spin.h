@@ -10,12 +10,11 @@
 
 #include "engine/engine.h"
 #include "platform/cpu_relax.h"
+#include "single_writer/named_policy.h"
 
 namespace swlab {
 
-struct SpinReply {
-  static constexpr const char* kName = "spin";
-  static constexpr const char* kSummary = "the caller polls the slot with PAUSE and never sleeps";
+struct SpinReply : Named<"spin", "the caller polls the slot with PAUSE and never sleeps"> {
   static constexpr uint32_t kYieldEvery = 1024;
   static constexpr bool kSleeps = false;  // policies.h, reply_path_sleeps
 

@@ -11,12 +11,11 @@
 
 #include "platform/cpu_relax.h"
 #include "platform/spin_budget.h"
+#include "single_writer/named_policy.h"
 
 namespace swlab {
 
-struct BlockingWait {
-  static constexpr const char* kName = "blocking";
-  static constexpr const char* kSummary = "spin, yield, then sleep until a request arrives (the default)";
+struct BlockingWait : Named<"blocking", "spin, yield, then sleep until a request arrives (the default)"> {
   // Spin this long before yielding (42 us was 2000 PAUSEs on the development
   // machine's Zen, 21 ns a PAUSE); none while the engine threads fill every CPU.
   static constexpr int64_t kSpinNs = 40'000;

@@ -12,13 +12,12 @@
 
 #include "platform/cpu_relax.h"
 #include "platform/spin_budget.h"
+#include "single_writer/named_policy.h"
 
 namespace swlab {
 
-struct BusySpinWait {
-  static constexpr const char* kName = "busy-spin";
-  static constexpr const char* kSummary =
-      "poll with PAUSE, never sleep (yields rarely so an oversubscribed machine progresses)";
+struct BusySpinWait
+    : Named<"busy-spin", "poll with PAUSE, never sleep (yields rarely so an oversubscribed machine progresses)"> {
   // Yield about this often (86 us was 4096 PAUSEs on the development machine);
   // on every poll while the engine threads fill every CPU.
   static constexpr int64_t kYieldEveryNs = 100'000;

@@ -11,12 +11,11 @@
 
 #include "platform/cpu_relax.h"
 #include "platform/spin_budget.h"
+#include "single_writer/named_policy.h"
 
 namespace swlab {
 
-struct SpinYieldWait {
-  static constexpr const char* kName = "spin-yield";
-  static constexpr const char* kSummary = "spin briefly, then sched_yield between polls; never sleeps";
+struct SpinYieldWait : Named<"spin-yield", "spin briefly, then sched_yield between polls; never sleeps"> {
   // Spin this long, then yield between polls (5 us was 256 PAUSEs on the
   // development machine); yield at once while the engine threads fill every CPU.
   static constexpr int64_t kSpinNs = 5'000;

@@ -160,7 +160,11 @@ TEST(CoordinatedOmission, CorrectedPercentilesMatchTheSchedule) {
   cfg.rate = 2000;
   RunResult r = run_load(engine, cfg);
   ASSERT_EQ(r.failure, "");
-  EXPECT_NEAR(static_cast<double>(r.completed), 2000, 5);
+  // The schedule holds 2000 commands whatever the stall; the ~400 it delayed are sent
+  // late, not dropped. A client descheduled at the very end (a loaded machine: ctest
+  // -j2 once left 6) leaves a few of the last ones unsent, which the run counts.
+  EXPECT_NEAR(static_cast<double>(r.completed + r.unsent), 2000, 5);
+  EXPECT_GE(r.completed, 1980u) << r.unsent << " unsent: the commands delayed by the stall must still be sent";
   const double ms = 1e6;
   EXPECT_NEAR(r.latency.value_at_percentile(90) / ms, 100, 20);
   EXPECT_NEAR(r.latency.value_at_percentile(99) / ms, 190, 15);

@@ -7,45 +7,13 @@
 // side of the engine's own reply path.
 #pragma once
 
-#include <atomic>
-#include <cstdint>
-#include <thread>
-
-#include "platform/cpu_relax.h"
+#include "engine/completion_word.h"
 #include "platform/futex.h"
-#include "platform/spin_budget.h"
 
 namespace swlab {
 
-class Completion {
+class Completion : public CompletionWord {
  public:
-  // Spins this long before sleeping: a few round trips to a running engine thread,
-  // so a reply that is coming soon is caught without a syscall, while a caller on an
-  // oversubscribed machine stops burning the core the engine needs (10 us was 512
-  // PAUSEs on the development machine). No spin while the engine threads fill every
-  // CPU: the reply cannot come until one of them gets this caller's CPU.
-  static constexpr int64_t kSpinNs = 10'000;
-
-  // The spin phase shared by the sleeping reply paths: true when the slot completed.
-  bool spin_until_ready() const {
-    if (!spin_allowed()) return ready();
-    static const uint32_t spins = pauses_for(kSpinNs);
-    for (uint32_t i = 0; i < spins; ++i) {
-      if (ready()) return true;
-      cpu_relax();
-    }
-    return ready();
-  }
-
-  static constexpr uint32_t kPending = 0;
-  static constexpr uint32_t kDone = 1;
-  static constexpr uint32_t kSleeping = 2;
-
-  void reset() { state_.store(kPending, std::memory_order_relaxed); }
-  std::atomic<uint32_t>& word() { return state_; }
-
-  bool ready() const { return state_.load(std::memory_order_acquire) == kDone; }
-
   // The release pairs with the caller's acquire in ready()/wait(): everything the
   // engine wrote into the request (reply, trade buffers) is visible once the caller
   // sees kDone. The request must not be touched after this call: the caller may
@@ -69,9 +37,6 @@ class Completion {
     }
     // A failed exchange that found kDone was an acquire load: nothing more to do.
   }
-
- private:
-  std::atomic<uint32_t> state_{kPending};
 };
 
 }  // namespace swlab

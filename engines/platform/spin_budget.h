@@ -82,4 +82,19 @@ inline bool spin_allowed() {
   return running_engine_threads() < cpus;
 }
 
+// Polls done() with a PAUSE between polls for about Ns nanoseconds, or only once
+// while the engine threads fill every CPU (what is awaited cannot happen until one of
+// them gets this CPU); true when done() held. The budget's PAUSE count is worked out
+// once per call site.
+template <int64_t Ns, class Done>
+bool spin_until(Done done) {
+  if (!spin_allowed()) return done();
+  static const uint32_t spins = pauses_for(Ns);
+  for (uint32_t i = 0; i < spins; ++i) {
+    if (done()) return true;
+    cpu_relax();
+  }
+  return done();
+}
+
 }  // namespace swlab

@@ -13,7 +13,7 @@
 // wait_reply), admission (submit, with the `block` and `reject` policies), and the
 // engine loop (run, apply_batch). The rest is given. The frozen helpers you build
 // on: engines/single_writer/channels/spsc_channel.h (the channel), engines/platform/futex.h (futex_wait,
-// futex_wake_all, cpu_relax), engines/engine/completion.h (the slot's states).
+// futex_wake_all, cpu_relax), engines/engine/completion_word.h (the slot's states).
 // Tests: ctest --preset debug -L lab3 (and the tsan preset: data races fail).
 #include <atomic>
 #include <functional>

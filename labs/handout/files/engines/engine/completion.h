@@ -10,24 +10,15 @@
 // every completion, which is part of what the lab's version saves.
 #pragma once
 
-#include <atomic>
-#include <cstdint>
+#include "engine/completion_word.h"
 
 namespace swlab {
 
-class Completion {
+// The state word, its states, ready() and the spin phase are the project's own
+// (engine/completion_word.h); kSleeping belongs to lab 3's protocol: this copy never
+// sets it.
+class Completion : public CompletionWord {
  public:
-  static constexpr int kSpins = 512;
-
-  static constexpr uint32_t kPending = 0;
-  static constexpr uint32_t kDone = 1;
-  static constexpr uint32_t kSleeping = 2;  // lab 3's protocol; this copy never sets it
-
-  void reset() { state_.store(kPending, std::memory_order_relaxed); }
-  std::atomic<uint32_t>& word() { return state_; }
-
-  bool ready() const { return state_.load(std::memory_order_acquire) == kDone; }
-
   // Release: the caller that sees kDone sees the reply. notify_all uses only the
   // word's address (a key into libstdc++'s table of waiters), never its content: the
   // caller may already have returned and reused the request.
@@ -43,9 +34,6 @@ class Completion {
     for (uint32_t s = state_.load(std::memory_order_acquire); s != kDone; s = state_.load(std::memory_order_acquire))
       state_.wait(s, std::memory_order_acquire);
   }
-
- private:
-  std::atomic<uint32_t> state_{kPending};
 };
 
 }  // namespace swlab

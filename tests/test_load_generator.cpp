@@ -274,15 +274,22 @@ TEST(FixedWork, ProcessesExactlyNAndTheSameStreamsOnEveryEngine) {
       });
 }
 
+// Two clients for duration_s after a 0.05 s warm-up, in 50 ms intervals: enough
+// intervals for a time series in well under a second.
+LoadConfig two_clients_in_50ms_intervals(double duration_s) {
+  LoadConfig cfg;
+  cfg.threads = 2;
+  cfg.duration_s = duration_s;
+  cfg.warmup_s = 0.05;
+  cfg.interval_ns = 50'000'000;
+  cfg.workload.accounts = 50;
+  return cfg;
+}
+
 TEST(TimeSeries, SumsToTheRunsCount) {
   for (const char* name : {"mutex", "single-writer"}) {
     auto engine = make_engine(name);
-    LoadConfig cfg;
-    cfg.threads = 2;
-    cfg.duration_s = 0.35;
-    cfg.warmup_s = 0.05;
-    cfg.interval_ns = 50'000'000;
-    cfg.workload.accounts = 50;
+    const LoadConfig cfg = two_clients_in_50ms_intervals(0.35);
     const RunResult r = run_load(*engine, cfg);
     ASSERT_EQ(r.failure, "") << name;
     uint64_t sum = 0;
@@ -325,12 +332,7 @@ TEST(TimeSeries, ALiveSinkSeesEveryServedCommandOnceWhileTheRunGoes) {
   for (const char* name : {"mutex", "single-writer"}) {
     auto engine = make_engine(name);
     Sink sink;
-    LoadConfig cfg;
-    cfg.threads = 2;
-    cfg.duration_s = 0.3;
-    cfg.warmup_s = 0.05;
-    cfg.interval_ns = 50'000'000;
-    cfg.workload.accounts = 50;
+    LoadConfig cfg = two_clients_in_50ms_intervals(0.3);
     cfg.live = &sink;
     const RunResult r = run_load(*engine, cfg);
     ASSERT_EQ(r.failure, "") << name;

@@ -13,9 +13,12 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
 
 start=$(date +%s)
-# The tsan test preset leaves out the two process-level script tests (the chaos
-# faults and claims.sh --quick, about 80 s each under tsan): they exercise
-# processes and files, not shared memory, and run in the asan pass (CMakePresets.json).
+# The tsan test preset leaves out four process-level script tests (the chaos faults
+# and claims.sh --quick, about 80 s each under tsan; the live view in a pseudo-terminal,
+# 33 s; the students' copy's answer and compile check, 11 s): they exercise processes,
+# terminals and files, not shared memory (the live view's hand-over between threads is
+# TimeSeries.ALiveSinkSeesEveryServedCommandOnceWhileTheRunGoes, which tsan runs), and
+# run in the asan pass (CMakePresets.json).
 for preset in asan tsan; do
   echo "== $preset: build" >&2
   swlab_build "$preset"

@@ -16,8 +16,8 @@ import termios
 swlab = sys.argv[1]
 failures = []
 COLS, ROWS = 100, 40
-ARGS = ["run", "--live", "--engine", "mutex,single-writer", "--threads", "1", "--commands", "200000",
-        "--interval", "20", "--probe", "0.05"]
+ARGS = ["run", "--live", "--engine", "mutex,single-writer", "--threads", "1", "--commands", "100000",
+        "--interval", "10", "--probe", "0.05"]
 SPARKS = set("▁▂▃▄▅▆▇█")
 
 

@@ -9,6 +9,7 @@
 
 #include "engine/engine_registry.h"
 #include "floor_probe.h"
+#include "hardware_counters.h"
 #include "load_generator.h"
 #include "machine_info.h"
 
@@ -32,6 +33,7 @@ struct RunRecord {
   bool floor_measured = false;
   FloorSample floor_before, floor_after;
   RunResult result;
+  HardwareCounts counters;  // engine creation to shutdown, every thread of the run
 
   // The floor moved by more than kUnstableFloorRatio between before and after: the
   // machine changed placement during the run (docs/methodology.md).

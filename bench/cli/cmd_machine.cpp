@@ -2,6 +2,7 @@
 
 #include "cli.h"
 #include "flags.h"
+#include "hardware_counters.h"
 #include "machine_info.h"
 
 namespace swlab::cli {
@@ -17,6 +18,9 @@ int cmd_machine(const std::vector<std::string>& args) {
               m.hostname.c_str(), m.cpu_model.c_str(), m.logical_cpus, m.kernel.c_str(), m.compiler.c_str(),
               m.build_type.c_str(), m.build_flags.c_str(), m.git_commit.c_str(), m.git_dirty ? " (dirty)" : "",
               results_dir_name(m).c_str());
+  const HardwareCounts c = probe_hardware_counters();
+  std::printf("hw_counters  %s\n", c.exposed ? (c.user_only ? "exposed (user space only)" : "exposed")
+                                             : ("not exposed: " + c.why).c_str());
   return kExitOk;
 }
 

@@ -14,6 +14,7 @@
 #include "flags.h"
 #include "clock.h"
 #include "floor_probe.h"
+#include "hardware_counters.h"
 #include "interrupt.h"
 #include "json_reader.h"
 #include "live_view.h"
@@ -167,6 +168,8 @@ class Runner {
     if (!EngineRegistry::instance().resolve(p.engine, ec, &r.spec, &why)) return fail(r.id, why);
     r.floor_measured = plan_.probe_s > 0;
     if (r.floor_measured) r.floor_before = floor();
+    // Before the engine exists, so its threads and the clients inherit the counters.
+    const HardwareCounters counters;
     auto engine = EngineRegistry::instance().create(r.spec, &why);
     if (!engine) return fail(r.id, why);
     if (std::string e = validate(r.load, *engine); !e.empty()) return fail(r.id, e);
@@ -182,6 +185,7 @@ class Runner {
     r.load.live = nullptr;
     if (live_) live_->end_run(r.result);
     engine->shutdown();
+    r.counters = counters.read();
     if (!r.result.failure.empty()) return fail(r.id, "FAILED: " + r.result.failure);
     if (r.floor_measured) {
       r.floor_after = probe_floor(floor_options());

@@ -283,11 +283,14 @@ class Client {
     if (::write(ack_fd_, line, static_cast<size_t>(len)) != len) ack_fd_ = -1;
   }
 
-  void record(uint32_t slot, int64_t done_ns) {
+  // Returns true when it also handed a finished interval to a live display: the
+  // caller then reads the clock again, so that the merge (a lock and 5 KiB) is not
+  // in the next command's latency, which starts at this reply in a closed loop.
+  bool record(uint32_t slot, int64_t done_ns) {
     const Request& r = slots_[slot];
     ++out_.replies;
     log_ack(r);
-    if (!measured_[slot]) return;  // warm-up: counted, not measured
+    if (!measured_[slot]) return false;  // warm-up: counted, not measured
     ++out_.completed;
     if (service_) ++conns_[slot].replies;
     out_.last_completion_ns = done_ns;
@@ -295,7 +298,7 @@ class Client {
       ++out_.rejected[static_cast<size_t>(r.reply.reason)];
       if (r.reply.reason == RejectReason::kOverloaded) {
         ++out_.shed;  // never measured as a latency: it was not served
-        return;
+        return false;
       }
     } else {
       ++out_.ok;
@@ -304,24 +307,27 @@ class Client {
     out_.latency.record(latency);
     out_.by_type[static_cast<size_t>(r.cmd.type)].record(latency);
     if (open_) out_.uncorrected->record(done_ns - actual_[slot]);
+    bool handed = false;
     if (done_ns >= next_boundary_) {
       while (done_ns >= next_boundary_) {
         ++interval_index_;
         next_boundary_ += cfg_.interval_ns;
       }
-      hand_over(interval_index_);
+      handed = hand_over(interval_index_);
     }
     if (interval_index_ >= out_.series.size()) out_.series.resize(interval_index_ + 1);
     out_.series[interval_index_].record(latency);
+    return handed;
   }
 
   // Live display: hands the intervals before `upto` to the coordinator, each once.
-  void hand_over(std::size_t upto) {
-    if (!out_.live) return;
+  bool hand_over(std::size_t upto) {
+    if (!out_.live) return false;
     upto = std::min(upto, out_.series.size());
-    if (handed_ >= upto) return;
+    if (handed_ >= upto) return false;
     std::lock_guard guard(out_.live->mutex);
     for (; handed_ < upto; ++handed_) out_.live->pending.merge(out_.series[handed_]);
+    return true;
   }
 
   bool stopped() const { return cfg_.stop && cfg_.stop->load(std::memory_order_relaxed); }
@@ -369,7 +375,7 @@ class Client {
       parallel_work(r.cmd);
       r.reply = engine_.execute(r.cmd, &buffers_[0]);
       now = Clock::now_ns();
-      record(0, now);
+      if (record(0, now)) now = Clock::now_ns();
       if (cfg_.think_ns > 0) {
         wait_until<Clock>(now + cfg_.think_ns);
         now = Clock::now_ns();
@@ -519,7 +525,7 @@ class Client {
 
   void complete_connection(uint32_t k, int64_t now) {
     busy_[k] = 0;
-    record(k, now);
+    if (record(k, now)) now = Clock::now_ns();  // this connection's next request starts after the merge
     conns_[k].ready_at = now + cfg_.think_ns;
   }
 
@@ -831,6 +837,7 @@ RunResult run_with_clock(Engine& engine, const LoadConfig& cfg) {
     s.commands = series[i].count();
     s.p50_ns = series[i].value_at_percentile(50);
     s.p99_ns = series[i].value_at_percentile(99);
+    s.p999_ns = series[i].value_at_percentile(99.9);
     s.max_ns = series[i].max();
     s.context_switches = i < switches.size() ? switches[i] : 0;
     result.series.push_back(s);

@@ -101,7 +101,7 @@ struct LoadConfig {
 struct IntervalStats {
   double start_s = 0;          // from the start of the measured part
   uint64_t commands = 0;       // served replies completed in it (shed excluded)
-  int64_t p50_ns = 0, p99_ns = 0, max_ns = 0;
+  int64_t p50_ns = 0, p99_ns = 0, p999_ns = 0, max_ns = 0;
   int64_t context_switches = 0;  // whole process, voluntary + involuntary
 };
 

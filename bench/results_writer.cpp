@@ -199,15 +199,15 @@ void time_series_object(JsonWriter& j, const RunResult& x) {
   j.begin_object();
   j.field("interval_s", static_cast<double>(x.interval_ns) * 1e-9);
   j.key("columns").begin_array();
-  for (const char* c : {"start_s", "commands", "p50_ns", "p99_ns", "max_ns", "context_switches"}) j.value(c);
+  for (const char* c : {"start_s", "commands", "p50_ns", "p99_ns", "p999_ns", "max_ns", "context_switches"}) j.value(c);
   j.end_array();
   std::string rows = "[";
   for (std::size_t i = 0; i < x.series.size(); ++i) {
     const IntervalStats& s = x.series[i];
     char line[160];
-    std::snprintf(line, sizeof line, "%s[%.3f,%llu,%lld,%lld,%lld,%lld]", i ? "," : "", s.start_s,
+    std::snprintf(line, sizeof line, "%s[%.3f,%llu,%lld,%lld,%lld,%lld,%lld]", i ? "," : "", s.start_s,
                   static_cast<unsigned long long>(s.commands), static_cast<long long>(s.p50_ns),
-                  static_cast<long long>(s.p99_ns), static_cast<long long>(s.max_ns),
+                  static_cast<long long>(s.p99_ns), static_cast<long long>(s.p999_ns), static_cast<long long>(s.max_ns),
                   static_cast<long long>(s.context_switches));
     rows += line;
   }
@@ -265,6 +265,29 @@ void summary_object(JsonWriter& j, const RunRecord& r) {
   j.end_object();
 }
 
+// From the engine's creation to its shutdown, every thread of the run: per command is
+// over every command sent, warm-up included (bench/hardware_counters.h).
+void hardware_counters_object(JsonWriter& j, const HardwareCounts& c, uint64_t commands) {
+  j.begin_object();
+  j.field("exposed", c.exposed);
+  if (!c.exposed) {
+    j.field("why", c.why);
+    j.end_object();
+    return;
+  }
+  const double n = static_cast<double>(commands > 0 ? commands : 1);
+  j.field("kernel_counted", !c.user_only);
+  j.field("running_share", c.running_share);
+  j.field("commands", commands);
+  j.field("cycles", c.cycles);
+  j.field("instructions", c.instructions);
+  j.field("cache_misses", c.cache_misses);
+  j.field("cycles_per_command", static_cast<double>(c.cycles) / n);
+  j.field("instructions_per_command", static_cast<double>(c.instructions) / n);
+  j.field("cache_misses_per_command", static_cast<double>(c.cache_misses) / n);
+  j.end_object();
+}
+
 void run_object(JsonWriter& j, const RunRecord& r) {
   const RunResult& x = r.result;
   j.begin_object();
@@ -313,6 +336,8 @@ void run_object(JsonWriter& j, const RunRecord& r) {
   j.field("interrupted", x.interrupted);
   j.key("summary");
   summary_object(j, r);
+  j.key("hardware_counters");
+  hardware_counters_object(j, r.counters, x.total_replies);
   j.key("time_series");
   time_series_object(j, x);
   j.key("by_type").begin_object();

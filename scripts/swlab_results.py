@@ -319,13 +319,15 @@ def _validate_summary(summary: dict, where: str) -> None:
     _field(summary, "cpu", "dict", where, required=False)
 
 
-TIME_SERIES_COLUMNS = ("start_s", "commands", "p50_ns", "p99_ns", "max_ns", "context_switches")
+TIME_SERIES_COLUMNS = ("start_s", "commands", "p50_ns", "p99_ns", "p999_ns", "max_ns", "context_switches")
+# Results written before 2026-12-02 have no p999_ns column; they stay readable.
+TIME_SERIES_COLUMNS_NO_P999 = ("start_s", "commands", "p50_ns", "p99_ns", "max_ns", "context_switches")
 
 
 def _validate_time_series(series: dict, where: str) -> None:
     _field(series, "interval_s", "number", where, minimum=0)
     columns = _field(series, "columns", "list", where)
-    if tuple(columns) != TIME_SERIES_COLUMNS:
+    if tuple(columns) not in (TIME_SERIES_COLUMNS, TIME_SERIES_COLUMNS_NO_P999):
         raise _Invalid(f"{where}: 'columns' must be {list(TIME_SERIES_COLUMNS)}, got {columns}")
     for i, row in enumerate(_field(series, "rows", "list", where)):
         if not (isinstance(row, list) and len(row) == len(columns)):
@@ -522,7 +524,8 @@ def tail_stability(run: dict) -> float | None:
 
 
 def time_series(run: dict) -> list[dict] | None:
-    """The run's time series as one dict per interval (keys: TIME_SERIES_COLUMNS), or None."""
+    """The run's time series as one dict per interval (keys: TIME_SERIES_COLUMNS; files before
+    2026-12-02 lack p999_ns), or None."""
     series = run.get("time_series")
     if not series:
         return None

@@ -60,7 +60,7 @@ ENGINE_CONFIG_KEYS = {
 def check_run(run, mode):
     for key in ["id", "engine", "preset", "threads", "mode", "rate", "window", "connections", "workers",
                 "repetition", "order", "engine_config", "command_work", "work", "seed", "think_ns", "clock", "cpus", "workload", "floor",
-                "unstable_floor", "oversubscribed", "busy_threads", "interrupted", "summary", "time_series",
+                "unstable_floor", "oversubscribed", "busy_threads", "interrupted", "summary", "hardware_counters", "time_series",
                 "by_type", "histogram", "histogram_uncorrected"]:
         check(key in run, f"run lacks {key}")
     s = run["summary"]
@@ -84,8 +84,17 @@ def check_run(run, mode):
                   f"{run['id']}: floor {when}")
     # The time series sums to the run's count.
     ts = run["time_series"]
-    check(ts["columns"] == ["start_s", "commands", "p50_ns", "p99_ns", "max_ns", "context_switches"],
+    check(ts["columns"] == ["start_s", "commands", "p50_ns", "p99_ns", "p999_ns", "max_ns", "context_switches"],
           f"{run['id']}: time series columns")
+    check(all(row[2] <= row[3] <= row[4] <= row[5] for row in ts["rows"] if row[1] > 0),
+          f"{run['id']}: an interval's p50 <= p99 <= p99.9 <= max")
+    # Hardware counters: counted, or why not (a VM answers ENOENT), never silently absent.
+    hc = run["hardware_counters"]
+    if hc["exposed"]:
+        check(hc["cycles_per_command"] > 0 and hc["instructions_per_command"] > 0 and 0 < hc["running_share"] <= 1,
+              f"{run['id']}: hardware counters {hc}")
+    else:
+        check("perf_event_open" in hc["why"] or "never counted" in hc["why"], f"{run['id']}: counters: {hc}")
     check(sum(row[1] for row in ts["rows"]) == s["commands"] - 0 or s["shed"] > 0,
           f"{run['id']}: time series sums to {sum(row[1] for row in ts['rows'])}, not {s['commands']}")
     check(s["cpu"]["ns_per_command"] > 0, f"{run['id']}: cpu per command")

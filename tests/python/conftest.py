@@ -170,7 +170,7 @@ def make_run(*, engine: str, threads: int, repetition: int, buckets: list,
     for i in range(intervals):
         n = commands // intervals + (1 if i < commands % intervals else 0)
         p99 = int(lat["p99"] * (stability_spike if i == 3 else 1.0))
-        rows.append([round(i * duration_s / intervals, 3), n, lat["p50"], p99, max(p99, lat["max"] if i == 3 else p99),
+        rows.append([round(i * duration_s / intervals, 3), n, lat["p50"], p99, p99, max(p99, lat["max"] if i == 3 else p99),
                      int((ctx_per_1000 or 0) * n / 1000)])
     summary["tail_stability"] = round(stability_spike, 4)
     summary["unsent"] = 0

@@ -204,3 +204,21 @@ def test_a_service_run_without_its_connections_is_refused(tmp_path):
     path.write_text(json.dumps(data))
     with pytest.raises(sr.ResultsError, match="needs 'connections' and 'workers'"):
         sr.load(path)
+
+
+def test_time_series_without_p999_still_reads_and_a_wrong_column_set_does_not(tmp_path):
+    # Results written before 2026-12-02 have no p999_ns column: they stay readable.
+    doc = json.loads((FIXTURES / "single_run.json").read_text())
+    series = doc["runs"][0]["time_series"]
+    drop = series["columns"].index("p999_ns")
+    series["columns"].pop(drop)
+    series["rows"] = [row[:drop] + row[drop + 1:] for row in series["rows"]]
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(doc))
+    rows = sr.time_series(sr.load(old).runs[0])
+    assert rows and "p999_ns" not in rows[0] and rows[0]["p99_ns"] > 0
+    # Any other column set is refused, naming what it expected.
+    series["columns"][2] = "median_ns"
+    old.write_text(json.dumps(doc))
+    with pytest.raises(sr.ResultsError, match="'columns' must be"):
+        sr.load(old)

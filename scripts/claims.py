@@ -85,6 +85,12 @@ def cpu_ns(results: sr.Results, **match) -> float | None:
     return med((r["summary"].get("cpu") or {}).get("ns_per_command") for r in runs_of(results, **match))
 
 
+def hw(results: sr.Results, key: str, **match) -> float | None:
+    """The median of a hardware counter per command (cycles_per_command ...) over the
+    matching runs that counted it; None where the machine does not expose counters."""
+    return med((r.get("hardware_counters") or {}).get(key) for r in runs_of(results, **match))
+
+
 def fmt_stability(x: float | None) -> str:
     """Tail stability needs several intervals of the time series; short runs have none."""
     return "-" if x is None else f"{x:.2f}"
@@ -141,8 +147,11 @@ def claim_contention(d: Path, figdir: Path, cpus: int):
     if not works:
         raise Missing("no contention-w*/results.json")
     presets = sorted({r["preset"] for _, res in works for r in res.runs})
-    fig, axes = plt.subplots(1, len(works), figsize=(4.2 * len(works), 3.6), squeeze=False)
+    piped = load(d, "pipelined") if (d / "pipelined" / "results.json").exists() else None
+    panels = len(works) + (1 if piped else 0)
+    fig, axes = plt.subplots(1, panels, figsize=(4.2 * panels, 3.6), squeeze=False)
     rows, wins, total = [], 0, 0
+    counted = any((r.get("hardware_counters") or {}).get("exposed") for _, res in works for r in res.runs)
     for ax, (w, res) in zip(axes[0], works):
         for e in engines_in(res):
             for preset, style in zip(presets, ("-", "--")):
@@ -166,12 +175,48 @@ def claim_contention(d: Path, figdir: Path, cpus: int):
                              sr.format_ns(cpu_ns(res, engine="single-writer", preset=preset, threads=t)),
                              sr.format_ns(cpu_ns(res, engine=best, preset=preset, threads=t)),
                              f"{ctx(res, engine='single-writer', preset=preset, threads=t) or 0:.1f}",
-                             f"{ctx(res, engine=best, preset=preset, threads=t) or 0:.1f}"])
+                             f"{ctx(res, engine=best, preset=preset, threads=t) or 0:.1f}"]
+                            + ([f"{hw(res, k, engine=e, preset=preset, threads=t) or 0:.0f}"
+                                for k in ("cycles_per_command", "cache_misses_per_command")
+                                for e in ("single-writer", best)] if counted else []))
+    piped_rows, piped_line, piped_wins = [], "", False
+    if piped:
+        ax = axes[0][-1]
+        window = piped.runs[0].get("window", 16)
+        threads = piped.runs[0]["threads"]
+        base = dict(works).get(0) or works[0][1]  # the locks' figures: work 0, the same clients
+        bars = [(e, base, {"engine": e}, "1") for e in engines_in(base) if e in LOCKS or e == "single-writer"]
+        bars.append(("single-writer", piped, {"engine": "single-writer"}, str(window)))
+        labels = [f"{e}\nwindow {w}" for e, _, _, w in bars]
+        values = [tput(res, preset="balanced", threads=threads, **m) or 0 for _, res, m, _ in bars]
+        ax.bar(range(len(bars)), values, color=[colour(e) for e, _, _, _ in bars])
+        ax.set_xticks(range(len(bars)), labels, rotation=30, ha="right", fontsize=6)
+        ax.set_title(f"{threads} clients: blocking calls vs {window} in flight", fontsize=8)
+        ax.set_ylabel("commands/s")
+        sw = tput(piped, engine="single-writer")
+        locks = {e: tput(base, engine=e, preset="balanced", threads=threads) for e in engines_in(base) if e in LOCKS}
+        best = max(locks, key=lambda e: locks[e] or 0) if locks else None
+        piped_rows = [[e, w, rate(tput(res, preset="balanced", threads=threads, **m)),
+                       sr.format_ns(p99(res, preset="balanced", threads=threads, **m)),
+                       sr.format_ns(cpu_ns(res, preset="balanced", threads=threads, **m))]
+                      for e, res, m, w in bars]
+        piped_wins = bool(best and sw and sw >= (locks[best] or 0))
+        if best:
+            piped_line = (f"; pipelined ({threads} clients x {window} in flight) single-writer {rate(sw)} "
+                          f"against {best} {rate(locks[best])} ({ratio(sw, locks[best])})")
     fig.suptitle("Contention: throughput against client threads (dotted: the CPUs)", fontsize=9)
     figure = save(fig, figdir, "1-contention.png")
     numbers = table(["work ns", "preset", "threads", "single-writer", "best lock", "sw / lock",
-                     "sw CPU/cmd", "lock CPU/cmd", "sw ctx/1000", "lock ctx/1000"], rows)
-    headline = f"single writer at or above the best lock in {wins} of {total} contended configurations"
+                     "sw CPU/cmd", "lock CPU/cmd", "sw ctx/1000", "lock ctx/1000"]
+                    + (["sw cycles/cmd", "lock cycles/cmd", "sw LLC misses/cmd", "lock LLC misses/cmd"]
+                       if counted else []), rows)
+    if piped_rows:
+        numbers += ["Pipelined callers (the right-hand panel): the single writer's clients keep requests in "
+                    "flight; a lock engine completes each call inline, so its figures are the blocking ones "
+                    "at the same clients (work 0, balanced).", "",
+                    *table(["engine", "in flight per client", "commands/s", "p99", "CPU/cmd"], piped_rows)]
+    headline = (f"single writer at or above the best lock in {wins} of {total} contended configurations"
+                + piped_line)
     if total and wins * 2 > total:
         verdict, why = HOLDS, ("Once threads reach the CPUs, the single writer matches or beats the best "
                                "lock engine in most configurations: the state stays in one core's cache.")
@@ -184,8 +229,13 @@ def claim_contention(d: Path, figdir: Path, cpus: int):
     else:
         verdict, why = FAILS, ("The best lock engine keeps up with or beats the single writer here even "
                                "with threads at or above the CPUs.")
+    if piped_line:
+        why += (" With callers that do not block on each reply (the pipelined panel), "
+                + ("the comparison turns: the engine thread drains a queue instead of waking once per command:"
+                   if piped_wins else "the best lock still leads:") + piped_line.lstrip(";") + ".")
     return ("Under contention, one thread owning the state beats threads taking turns with a lock.",
-            [commands(r) for _, r in works], figure, numbers, verdict, why, headline)
+            [commands(r) for _, r in works] + ([commands(piped)] if piped else []), figure, numbers, verdict,
+            why, headline)
 
 
 def claim_predictability(d: Path, figdir: Path, cpus: int):
@@ -373,7 +423,7 @@ def claim_recovery(d: Path, figdir: Path, cpus: int):
             pts.append((int(n), int(snap), float(secs), int(replayed)))
     if not pts:
         raise Missing(f"{path}: no measurements")
-    fig, ax = plt.subplots(figsize=(6, 3.6))
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 3.6))
     for snapped, style, label in ((False, "-o", "whole journal"), (True, "--s", "from the latest snapshot")):
         sel = sorted(p for p in pts if (p[1] > 0) == snapped)
         ax.plot([p[0] for p in sel], [p[2] for p in sel], style, color="black" if snapped else sr.OKABE_ITO["blue"],
@@ -384,6 +434,7 @@ def claim_recovery(d: Path, figdir: Path, cpus: int):
     ax.set_ylabel("swlab replay wall time (s)")
     ax.set_title("Recovery time against journal length")
     ax.legend(fontsize=7)
+    pause = snapshot_pause(d, max(p[0] for p in pts), ax2)
     figure = save(fig, figdir, "5-recovery.png")
     rows = [[n, snap or "-", f"{secs:.3f} s", replayed, rate(replayed / secs if secs > 0 else None)]
             for n, snap, secs, replayed in sorted(pts)]
@@ -411,12 +462,57 @@ def claim_recovery(d: Path, figdir: Path, cpus: int):
         verdict, why = FAILS, "A whole replay found no records: see recovery-*.replay.txt."
     else:
         verdict, why = FAILS, "The snapshot did not shorten the replay: see recovery-*.replay.txt."
-    why += (" The snapshot's pause in p99.9 over time is not measured here: the time series records p99 and "
-            "max per interval, not p99.9.")
+    if pause:
+        (n, snap, with_peak, with_median, plain_median, peaks) = pause
+        headline += (f"; the snapshot's pause: p99.9 per {peaks[1]:g} ms interval peaks at "
+                     f"{sr.format_ns(with_peak)} with snapshots (median {sr.format_ns(with_median)}) against a "
+                     f"median of {sr.format_ns(plain_median)} without")
+        why += (f" Taking a snapshot stops the writer: in the {n}-command run with a snapshot every {snap} "
+                f"commands, {peaks[0]} intervals' p99.9 rose above three times the run without snapshots' median "
+                f"(right panel), against {peaks[2]} in the run without. That pause is the cost the pattern pays "
+                "for a bounded replay; a copy-on-write or forked snapshot would move it off the writer.")
+    else:
+        why += " The snapshot's pause over time could not be read: the runs' time series are missing."
     return ("One writer's state is its journal: recovery is a replay, bounded by snapshots.",
             ["swlab run --engine single-writer --threads 1 --commands N --journal DIR --durability none "
              "[--snapshot-every N/10]; swlab replay --dir DIR/RUN [--no-snapshot]"],
             figure, numbers, verdict, why, headline)
+
+
+def snapshot_pause(d: Path, n: int, ax) -> tuple | None:
+    """Draws p99.9 per interval of the n-command journaled runs with and without
+    snapshots on ax; returns (n, snapshot_every, peak and median p99.9 with snapshots,
+    median without, (intervals above 3x that median with snapshots, interval ms, the same
+    count without)), or None when the runs' time series are not there."""
+    series = {}
+    for p in sorted((d / "recovery-runs").glob(f"n{n}.s*")):
+        try:
+            res = sr.load(p)
+        except sr.ResultsError:
+            continue
+        snap = int(p.name.split(".s")[1])
+        rows = [row for row in (sr.time_series(res.runs[0]) or []) if row["commands"] > 0 and "p999_ns" in row]
+        if rows:
+            series[snap] = (rows, sr.interval_s(res.runs[0]) or 0.1)
+    plain, snapped = series.get(0), next((v for k, v in series.items() if k > 0), None)
+    snap_every = next((k for k in series if k > 0), 0)
+    if not plain or not snapped:
+        ax.text(0.5, 0.5, "no time series", ha="center", transform=ax.transAxes)
+        return None
+    for (rows, _), label, color in ((plain, "no snapshots", sr.OKABE_ITO["blue"]),
+                                    (snapped, f"a snapshot every {snap_every} commands", "black")):
+        ax.plot([row["start_s"] for row in rows], [row["p999_ns"] / 1e3 for row in rows], "-", color=color,
+                label=label, linewidth=1)
+    ax.set_yscale("log")
+    ax.set_xlabel("time into the measured part (s)")
+    ax.set_ylabel("p99.9 per interval (us)")
+    ax.set_title(f"Snapshot pauses: {n} commands, 1 client", fontsize=10)
+    ax.legend(fontsize=7)
+    base = med(row["p999_ns"] for row in plain[0])
+    with_rows = [row["p999_ns"] for row in snapped[0]]
+    above = sum(1 for v in with_rows if v > 3 * base)
+    above_plain = sum(1 for row in plain[0] if row["p999_ns"] > 3 * base)
+    return (n, snap_every, max(with_rows), med(with_rows), base, (above, snapped[1] * 1e3, above_plain))
 
 
 def claim_sharding(d: Path, figdir: Path, cpus: int):
@@ -512,11 +608,14 @@ def machine_lines(d: Path) -> tuple[list[str], int, bool]:
             info.setdefault(k, v)
     cpus = int(info.get("cpus", "0") or 0)
     counters = info.get("hardware_counters") == "yes"
+    detail = info.get("hardware_counters_detail", "")
     lines = [f"- form: `{info.get('form', '?')}`, started {info.get('started', '?')}",
              f"- logical CPUs: {cpus}; load average at the start: {info.get('loadavg', '?')}",
-             "- hardware counters (cycles, cache misses): " +
-             ("exposed" if counters else "not exposed on this machine (perf reports them unsupported): "
-              "CPU per command and context switches stand in for them")]
+             "- hardware counters (cycles, instructions, cache misses, per command in every run's "
+             "`hardware_counters`): " +
+             (f"{detail or 'exposed'}; claim 1's table gives them per command" if counters else
+              f"not exposed ({detail.removeprefix('not exposed: ') or 'unknown'}); CPU time per command and "
+              "context switches stand in for them")]
     machine = [v for k, v in ((line.partition(" ")[0], line.partition(" ")[2])
                               for line in path.read_text().splitlines()) if k == "machine"] if path.exists() else []
     lines += [f"- {m}" for m in machine if m.strip()]

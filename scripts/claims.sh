@@ -121,13 +121,12 @@ EOF
   echo "cpus $cpus"
   echo "started $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
-  "$swlab" machine 2>/dev/null | sed 's/^/machine /' || true
-  # Hardware counters (cycles, cache misses): whether this machine exposes them at all.
-  if command -v perf >/dev/null 2>&1 && perf stat -x, -e cycles,cache-misses true 2>&1 | grep -q '^[0-9]'; then
-    echo "hardware_counters yes"
-  else
-    echo "hardware_counters no"
-  fi
+  "$swlab" machine 2>/dev/null | grep -v '^hw_counters' | sed 's/^/machine /' || true
+  # Hardware counters (cycles, instructions, cache misses through perf_event_open):
+  # every run records them where the machine exposes them; here, whether it does.
+  hw=$("$swlab" machine 2>/dev/null | sed -n 's/^hw_counters *//p')
+  case "$hw" in exposed*) echo "hardware_counters yes" ;; *) echo "hardware_counters no" ;; esac
+  echo "hardware_counters_detail ${hw:-unknown}"
 } >"$out/machine.txt"
 
 # 1. Contention: every engine, threads up to twice the CPUs, command work 0..1000 ns.
@@ -137,6 +136,11 @@ for w in $works; do
     --preset "$presets" --work-ns "$w" "${common[@]}" --out "$out/contention-w$w"
 done
 contention="$out/contention-w0/results.json"
+# The single writer with an asynchronous caller: CPUs clients, 16 requests in flight
+# each. A lock engine completes each call inline (swlab refuses a window for it), so its
+# figures are experiment 1's at the same clients.
+run "$out/pipelined.log" "$swlab" run --engine single-writer --threads "$cpus" --window 16 \
+  --preset balanced "${common[@]}" --out "$out/pipelined"
 
 # 2. Predictability: the service shape, then open loop at 50% and 90% of each engine's
 # own capacity (closed loop, CPUs clients, balanced, from experiment 1).
@@ -180,7 +184,7 @@ for n in $journal_lengths; do
     snap_args=()
     [ "$snap" -gt 0 ] && snap_args=(--snapshot-every "$snap")
     run "$out/recovery-n$n-s$snap.log" "$swlab" run --engine single-writer --threads 1 --commands "$n" \
-      --warmup-commands 0 --probe 0 --journal "$d" --durability none "${snap_args[@]}" --label "${label:-$cpus-CPU machine}" \
+      --warmup-commands 0 --probe 0 --interval 10 --journal "$d" --durability none "${snap_args[@]}" --label "${label:-$cpus-CPU machine}" \
       --out "$out/recovery-runs/n$n.s$snap"
     rundir=$(find "$d" -mindepth 1 -maxdepth 1 -type d | head -1)
     [ -n "$rundir" ] || { echo "claims.sh: no journal written under $d" >&2; exit 1; }

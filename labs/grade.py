@@ -8,8 +8,8 @@ build, where a race report fails its test and is shown as the student's file and
 The tests that hunt lost wake-ups and shutdown races are repeated with other seeds, so
 that a bug that shows one run in three fails every grading. Then, only if everything is
 correct, performance relative to the reference engine measured in the same run on the
-same machine (best of several runs, alternated; a ratio against a threshold, never an
-absolute number). Every performance and report run is bounded in time too.
+same machine (several pairs of runs, the two engines back to back in alternating order;
+the median of the pairs' ratios against a threshold, never an absolute number). Every performance and report run is bounded in time too.
 
 Each failing test is printed with its first assertion message (a golden script's first
 differing line is in it) or its race, and the whole output of every run goes to a log
@@ -29,6 +29,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -51,7 +52,9 @@ usage: labs/grade.sh N [options]
   --hidden           hidden workloads: other seeds and presets, for the tests
                      (SWLAB_LAB_SEED) and the performance runs. The seed is
                      $SWLAB_HIDDEN_SEED if set (the course's own), else random
-  --reps N           runs per performance case, best of N (default 5)
+  --reps N           pairs of runs per performance case, yours and the reference
+                     back to back; the median of the pairs' ratios is scored
+                     (default 5; lab 6: best of N of each layout)
   --duration S       measured seconds per run (default 0.5)
   --quick            --reps 1 --duration 0.2, one repetition of the repeated
                      tests, and no report tables
@@ -673,6 +676,23 @@ def runs_in(args: list[str]) -> int:
     return n
 
 
+def busy_share(seconds: float) -> float | None:
+    """The share of all CPUs busy over `seconds` while this grader sleeps: other work.
+    (The load average would count the grader's own correctness runs of the last minute.)"""
+    def sample():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        idle = v[3] + (v[4] if len(v) > 4 else 0)  # idle + iowait
+        return sum(v[:8]), idle  # guest time is already inside user
+    try:
+        t0, i0 = sample()
+        time.sleep(seconds)
+        t1, i1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    return 1 - (i1 - i0) / (t1 - t0) if t1 > t0 else None
+
+
 def run_bounded(cmd, timeout, env=None):
     """(status, output): status is the exit code, or "hung" after timeout seconds."""
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, start_new_session=True)
@@ -868,7 +888,8 @@ def main(argv):
                     f"{perf_max:g}/{perf_max:g}, so that a mistake the correctness tests miss shows")
             else:
                 if spec.perfs:
-                    say(f"performance (best of {a.reps}, alternated with the reference, {a.duration:g} s each; "
+                    say(f"performance ({a.reps} pair{'s' if a.reps > 1 else ''} of runs with the reference, the median ratio, "
+                        f"{a.duration:g} s each; "
                         f"{cpus} logical CPUs)")
                 else:
                     say(f"performance (lab6_bench: best of {a.reps}, the layouts alternated; {cpus} logical CPUs)")
@@ -877,6 +898,14 @@ def main(argv):
                         "its timings")
                     say("  are bimodal (the engine thread sleeps or spins); the course grades on a bigger machine, "
                         "--reps 5")
+                busy = busy_share(0.5)
+                if busy is not None and busy > 0.25:
+                    # Measured: single runs of lab 3's 2-client case spread over 0.81-1.07 M/s on
+                    # the idle 2-vCPU VM, and the reference graded against itself dropped to a
+                    # ratio of 0.67 once in 5 while other sessions built (load average ~10).
+                    say(f"  note: other work kept {busy:.0%} of this machine's CPUs busy just now, so the ratios "
+                        "below")
+                    say("  measure the machine as much as the engine; grade on an idle machine")
                 engines = ""
                 if spec.perfs:
                     _, out = run_bounded([str(bin_dir / cli), "engines"], 30)
@@ -889,10 +918,18 @@ def main(argv):
                         perf_graded = False
                         perf_results.append({"name": name, "points": points, "score": None})
                         continue
-                    best = {}
+                    # Pairs: each rep runs both engines back to back (alternating which goes
+                    # first), and the case scores the median of the pairs' ratios. This VM's
+                    # floor moves by 3-5x within minutes and single runs have rare fast modes:
+                    # best-of-N compared each engine's luckiest run, and a fast mode drawn by
+                    # one engine only (the reference graded against itself: ratios of 0.67 and
+                    # 0.74 on 2026-12-02) decided the case; a pair shares the machine's state,
+                    # and the median ignores up to two lucky or unlucky pairs of five.
+                    pairs = []
                     hung = ""
                     for rep in range(1, a.reps + 1):
                         order = [spec.engine, ref] if rep % 2 else [ref, spec.engine]
+                        got = {}
                         for e in order:
                             out_dir = tmp / f"case{case}-run{rep}-{e}"  # a fresh directory per run
                             argv2 = [x.replace("@JOURNAL@", str(out_dir) + ".journal") for x in args]
@@ -906,23 +943,27 @@ def main(argv):
                             if st != 0:
                                 continue
                             v = metric_of(out_dir / "summary.csv", metric)
-                            if v is None:
+                            if v is None or v <= 0:
                                 continue
-                            cur = best.get(e)
-                            if cur is None or (v < cur if metric == "p99" else v > cur):
-                                best[e] = v
-                    if spec.engine not in best or ref not in best:
+                            got[e] = v
+                        if spec.engine in got and ref in got:
+                            pairs.append((got[spec.engine], got[ref]))
+                    if not pairs:
                         why = hung or "a run failed (see the log)"
                         say(f"  {name:<44} {why}: 0/{points:g}")
                         perf_results.append({"name": name, "points": points, "score": 0})
                         continue
-                    mine, theirs = best[spec.engine], best[ref]
-                    ratio = theirs / mine if metric == "p99" else mine / theirs
+                    ratios = sorted(t / m if metric == "p99" else m / t for m, t in pairs)
+                    ratio = statistics.median(ratios)
+                    mine = statistics.median(m for m, _ in pairs)
+                    theirs = statistics.median(t for _, t in pairs)
                     score = ratio_score(ratio, threshold, points)
                     say(f"  {name:<44} {spec.engine} {human(metric, mine):<10} {ref} {human(metric, theirs):<10} "
                         f"ratio {ratio:.2f} (full at {threshold:.2f}) {fmt(score):>6}/{points:g}")
+                    say(f"  {'':<44} " + ("the pairs' ratios: " if len(pairs) > 1 else "the one pair's ratio: ") + " ".join(f"{x:.2f}" for x in ratios)
+                        + ("" if len(pairs) == a.reps else f" ({a.reps - len(pairs)} pairs failed: see the log)"))
                     perf_total += score
-                    perf_results.append({"name": name, "points": points, "score": score, "ratio": ratio})
+                    perf_results.append({"name": name, "points": points, "score": score, "ratio": ratio, "pair_ratios": ratios})
                 if spec.benches:
                     limit = 60 + 20 * a.reps
                     st, out = run_bounded([str(bin_dir / f"lab6_bench{suffix}"), "--reps", str(a.reps)], limit)

@@ -90,6 +90,7 @@ struct alignas(kCacheLine) ClientResult {
   std::array<uint64_t, kRejectReasonCount> rejected{};
   uint64_t sent = 0, replies = 0;
   int64_t last_completion_ns = 0;
+  int64_t refill_ns = 0;  // measured part: time spent pre-generating commands (in no latency)
   // Service mode: measured replies of this worker's least and most served connection.
   uint64_t connection_min = UINT64_MAX, connection_max = 0;
   // A live display (LoadConfig::live): the client merges each finished interval into
@@ -344,6 +345,18 @@ class Client {
     return true;
   }
 
+  // Refills a client's pre-generated commands and returns the clock after it: the
+  // caller sends its next command from then on. Timed (two extra clock reads a
+  // refill, every few thousand commands) so that the generator's cost can be split
+  // into what is inside the latencies and what is not.
+  int64_t refill(PregeneratedStream& stream) {
+    const int64_t before = Clock::now_ns();
+    stream.refill();
+    const int64_t after = Clock::now_ns();
+    if (measuring()) out_.refill_ns += after - before;
+    return after;
+  }
+
   bool measuring() const { return warm_ || (!cfg_.fixed_work() && intended_now_ >= measure_start_); }
 
   void stamp(uint32_t slot, int64_t intended, int64_t now) {
@@ -365,10 +378,7 @@ class Client {
     Request& r = slots_[0];
     int64_t now = Clock::now_ns();
     while (may_send(now)) {
-      if (!streams_[0].ready()) {
-        streams_[0].refill();
-        now = Clock::now_ns();  // the refill is not the next command's latency
-      }
+      if (!streams_[0].ready()) now = refill(streams_[0]);  // the refill is not the next command's latency
       buffers_[0].clear();
       r.cmd = streams_[0].take();
       stamp(0, now, now);
@@ -430,10 +440,7 @@ class Client {
       int64_t now = Clock::now_ns();
       for (uint32_t s = 0; s < window_ && in_flight < window_; ++s) {
         if (busy_[s]) continue;
-        if (!streams_[0].ready()) {
-          streams_[0].refill();
-          now = Clock::now_ns();
-        }
+        if (!streams_[0].ready()) now = refill(streams_[0]);
         if (open_) {
           if (!may_send(now)) break;
           skip_warmup_backlog(now);
@@ -561,10 +568,7 @@ class Client {
         const uint32_t k = (first + j) % n;
         Connection& c = conns_[k];
         if (busy_[k] || now < c.ready_at || !connection_may_send(c)) continue;
-        if (!streams_[k].ready()) {
-          streams_[k].refill();
-          now = Clock::now_ns();
-        }
+        if (!streams_[k].ready()) now = refill(streams_[k]);
         send(k, c.ready_at, now);
         ++c.sent;
         progressed = true;
@@ -708,6 +712,7 @@ void merge_clients(const std::vector<std::unique_ptr<ClientResult>>& clients, Ru
     for (int r = 0; r < kRejectReasonCount; ++r) result.rejected[r] += c->rejected[r];
     result.total_sent += c->sent;
     result.total_replies += c->replies;
+    result.refill_ns += c->refill_ns;
     *last_completion = std::max(*last_completion, c->last_completion_ns);
     if (c->connection_min != UINT64_MAX) {  // service mode
       connection_min = std::min(connection_min, c->connection_min);
@@ -876,7 +881,7 @@ RunResult run_load(Engine& engine, const LoadConfig& config) {
   return run_with_clock<SteadyClock>(engine, config);
 }
 
-double measure_generator_cost(ClockKind clock, double seconds) {
+GeneratorCost measure_generator_cost(ClockKind clock, double seconds) {
   NullEngine engine;
   LoadConfig cfg;
   cfg.threads = 1;
@@ -885,7 +890,12 @@ double measure_generator_cost(ClockKind clock, double seconds) {
   cfg.clock = clock;
   cfg.workload.accounts = 10;
   const RunResult r = run_load(engine, cfg);
-  return r.served() > 0 ? r.duration_s * 1e9 / static_cast<double>(r.served()) : 0;
+  GeneratorCost c;
+  if (r.served() == 0) return c;
+  const double n = static_cast<double>(r.served());
+  c.ns_per_command = r.duration_s * 1e9 / n;
+  c.in_latency_ns_per_command = std::max(0.0, r.duration_s * 1e9 - static_cast<double>(r.refill_ns)) / n;
+  return c;
 }
 
 }  // namespace swlab

@@ -126,6 +126,7 @@ struct RunResult {
   uint64_t connection_min_replies = 0, connection_max_replies = 0;
   uint32_t logical_cpus = 0;
   uint64_t total_sent = 0, total_replies = 0;  // all phases: must be equal
+  int64_t refill_ns = 0;      // measured part, all clients: pre-generating commands (inside no latency)
   int64_t interval_ns = 0;
   std::vector<IntervalStats> series;
   bool interrupted = false;   // LoadConfig::stop ended it early
@@ -154,9 +155,15 @@ std::string validate(const LoadConfig& config, const Engine& engine);
 // invariants and counts replies against commands sent.
 RunResult run_load(Engine& engine, const LoadConfig& config);
 
-// The generator's own cost per command (command from the pre-generated stream, one
-// clock read, the histogram records, the submit/wait handshake) against an engine
-// that does nothing, measured over about `seconds` on one client thread, in ns.
-double measure_generator_cost(ClockKind clock, double seconds = 0.1);
+// The generator's own cost per command against an engine that does nothing, measured
+// over about `seconds` on one client thread, in ns: all of it (pre-generating the
+// command in bulk, taking it, the clock read, the histogram records, the call into
+// the engine), and the part inside the latencies it measures (all but the bulk
+// pre-generation, which runs between a reply and the next send's clock read).
+struct GeneratorCost {
+  double ns_per_command = 0;
+  double in_latency_ns_per_command = 0;
+};
+GeneratorCost measure_generator_cost(ClockKind clock, double seconds = 0.1);
 
 }  // namespace swlab

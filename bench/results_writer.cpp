@@ -471,7 +471,8 @@ std::string to_json(const ResultsSet& s) {
   j.field("overhead_ns", s.clock_overhead_ns);
   j.end_object();
   j.key("generator").begin_object();
-  j.field("ns_per_command", s.generator_ns_per_command);
+  j.field("ns_per_command", s.generator.ns_per_command);
+  j.field("in_latency_ns_per_command", s.generator.in_latency_ns_per_command);
   j.end_object();
   j.key("spin");
   spin_object(j);

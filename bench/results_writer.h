@@ -72,7 +72,7 @@ struct ResultsSet {
   std::string command;
   std::string clock_source;
   double clock_overhead_ns = 0;
-  double generator_ns_per_command = 0;
+  GeneratorCost generator;
   std::vector<std::string> engines;
   std::vector<std::string> presets;
   std::vector<uint32_t> threads;

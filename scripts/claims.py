@@ -286,6 +286,20 @@ def claim_predictability(d: Path, figdir: Path, cpus: int):
     if sw_large and locks_large:
         headline += (f"; at c={largest_c}: p99 {sr.format_ns(sw_large)} against the best lock's "
                      f"{sr.format_ns(min(locks_large))}")
+    # Throughput in the service shape, at the most connections: the pattern's other promise.
+    sw_t = tput(largest, engine="single-writer")
+    lock_t = {e: tput(largest, engine=e) for e in engines_in(largest) if e in LOCKS}
+    best_t = max(lock_t, key=lambda e: lock_t[e] or 0) if lock_t else None
+    serves_most = bool(sw_t and best_t and sw_t > (lock_t[best_t] or 0))
+    throughput_line = ""
+    if sw_t and best_t:
+        headline += (f"; throughput at c={largest_c}: single writer {rate(sw_t)} against {best_t} "
+                     f"{rate(lock_t[best_t])}")
+        throughput_line = (f" In throughput it {'serves the most' if serves_most else 'does not lead either'}: "
+                           f"{rate(sw_t)} at c={largest_c} against {best_t}'s {rate(lock_t[best_t])} "
+                           f"({ratio(sw_t, lock_t[best_t])})"
+                           + (", because a worker submits and moves on to its other connections while a lock "
+                              "engine's worker runs each command itself." if serves_most else "."))
     if total and sw_best == total:
         verdict, why = HOLDS, ("In the service shape (many connections on a few workers) the single writer's "
                                "p99 is the lowest: the workers never wait on a lock while holding a request.")
@@ -300,9 +314,9 @@ def claim_predictability(d: Path, figdir: Path, cpus: int):
     else:
         verdict, why = FAILS, (f"On {cpus} CPUs the workers, the engine thread and the rest of the machine share "
                                "too few cores: a lock engine's worker runs each command itself with no hand-off, "
-                               "and its tail is no worse. Tails here also include other processes' preemption "
-                               "(the machine is shared); the claim needs a core for the engine thread alone, "
+                               "and its tail is no worse. The claim needs a core for the engine thread alone, "
                                "pinned (--engine-cpus), which this machine cannot spare.")
+    why += throughput_line
     return ("One writer gives predictable latency: stable tails, no lock convoys, in the shape a service runs.",
             [commands(r) for _, r in services] + [commands(r) for _, r in opens], figure, numbers, verdict, why,
             headline)
@@ -619,6 +633,8 @@ def machine_lines(d: Path) -> tuple[list[str], int, bool]:
     machine = [v for k, v in ((line.partition(" ")[0], line.partition(" ")[2])
                               for line in path.read_text().splitlines()) if k == "machine"] if path.exists() else []
     lines += [f"- {m}" for m in machine if m.strip()]
+    lines += [f"- resumed (scripts/claims.sh --resume) {line.partition(' ')[2]}"
+              for line in (path.read_text().splitlines() if path.exists() else []) if line.startswith("resumed ")]
     return lines, cpus, counters
 
 

@@ -16,35 +16,41 @@
 #   6 sharding          shards x skew for sharded-single-writer and sharded-mutex
 #   7 when not to use   parallel work outside the critical section, and trivial state
 #
-# usage: scripts/claims.sh [--quick | --long] [--out DIR] [--build DIR] [--label TEXT]
-#   (default)  1-2.5 minutes on 2 cores: 0.1 s runs, one repetition, no floor probe,
-#              journals to 10^5
-#   --quick    the CI smoke form: the same seven experiments, tiny (about 1 minute)
+# usage: scripts/claims.sh [--quick | --long] [--out DIR | --resume DIR] [--build DIR] [--label TEXT]
+#   (default)  about 25 s on an idle 2-core machine: 0.1 s runs, one repetition, no
+#              floor probe, journals to 10^5
+#   --quick    the CI smoke form: the same seven experiments, tiny (about 12 s)
 #   --long     the reference form: 1 s runs, 3 repetitions, journals up to 10^7, plot.py
 #              commands, shards 1..8 (about 30-45 minutes on 2 cores)
 #   --out DIR  where the results go (default: results/claims.<form>.<date>)
 #   --build    the build directory holding swlab (default: build/release)
 #   --label    describes the machine in the results ("2-vCPU VM, loaded" ...)
+#   --resume DIR  finish an interrupted run in DIR (same form): every run that completed
+#              there is kept, the rest is measured (the recovery experiment re-runs whole)
 # A bad flag is one line on stderr and exit status 2, before any work starts.
 set -euo pipefail
+# The whole script is one block, so bash has read all of it before it starts: an edit to
+# this file while a 40-minute run goes cannot change what the run does next.
+{
 cd "$(dirname "$0")/.."
 
 die_usage() {
-  echo "claims.sh: $1 (usage: scripts/claims.sh [--quick | --long] [--out DIR] [--build DIR] [--label TEXT])" >&2
+  echo "claims.sh: $1 (usage: scripts/claims.sh [--quick | --long] [--out DIR | --resume DIR] [--build DIR] [--label TEXT])" >&2
   exit 2
 }
 
 form=default
 out=
+resume=
 build=build/release
 label=
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) [ "$form" = default ] || die_usage "--quick and --long exclude each other"; form=quick ;;
     --long) [ "$form" = default ] || die_usage "--quick and --long exclude each other"; form=long ;;
-    --out|--build|--label)
+    --out|--build|--label|--resume)
       [ $# -ge 2 ] && [ -n "$2" ] || die_usage "$1 needs a value"
-      case "$1" in --out) out=$2 ;; --build) build=$2 ;; --label) label=$2 ;; esac
+      case "$1" in --out) out=$2 ;; --build) build=$2 ;; --label) label=$2 ;; --resume) resume=$2 ;; esac
       shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die_usage "unknown argument '$1'" ;;
@@ -55,10 +61,18 @@ done
 swlab="$build/swlab"
 [ -x "$swlab" ] || die_usage "no swlab binary at $swlab (build it: cmake --preset release && cmake --build --preset release)"
 [ -x /usr/bin/python3 ] || die_usage "/usr/bin/python3 is missing"
-[ -n "$out" ] || out="results/claims.$form.$(date -u +%Y%m%dT%H%M%SZ)"
-if [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; then die_usage "--out $out exists and is not empty"; fi
-mkdir -p "$out" 2>/dev/null || die_usage "--out $out: cannot create it"
-[ -w "$out" ] || die_usage "--out $out: not writable"
+if [ -n "$resume" ]; then
+  [ -z "$out" ] || die_usage "--resume and --out exclude each other"
+  [ -f "$resume/machine.txt" ] || die_usage "--resume $resume: not a claims.sh directory (no machine.txt)"
+  [ "$(sed -n 's/^form //p' "$resume/machine.txt")" = "$form" ] ||
+    die_usage "--resume $resume: it holds the $(sed -n 's/^form //p' "$resume/machine.txt") form, not $form"
+  out=$resume
+else
+  [ -n "$out" ] || out="results/claims.$form.$(date -u +%Y%m%dT%H%M%SZ)"
+  if [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; then die_usage "--out $out exists and is not empty"; fi
+  mkdir -p "$out" 2>/dev/null || die_usage "--out $out: cannot create it"
+  [ -w "$out" ] || die_usage "--out $out: not writable"
+fi
 
 cpus=$(nproc)
 twice=$((2 * cpus))
@@ -97,8 +111,25 @@ progress() {
   printf '[%d/%d] %-18s %3d s elapsed%s\n' "$step" "$steps" "$1" "$elapsed" "$eta" >&2
 }
 # A run's output goes to a log beside its results; on failure, the log's tail is shown.
+# With --resume, a run whose log was marked complete (LOG.ok) is kept, not repeated.
 run() {
+  local log=$1
+  if [ -n "$resume" ] && [ -f "$log.ok" ]; then
+    echo "    kept from the interrupted run: ${log#"$out"/}" >&2
+    return 0
+  fi
+  run_fresh "$@"
+  : >"$log.ok"
+}
+run_fresh() {
   local log=$1; shift
+  if [ -n "$resume" ]; then  # a run the interruption cut short left its --out behind
+    local prev=
+    for a in "$@"; do
+      [ "$prev" = --out ] && rm -rf "$a"
+      prev=$a
+    done
+  fi
   if ! "$@" >"$log" 2>&1; then
     echo "claims.sh: failed: $*" >&2
     tail -5 "$log" >&2
@@ -116,6 +147,9 @@ print(int(statistics.median(r["summary"]["throughput"] for r in runs)) if runs e
 EOF
 }
 
+if [ -n "$resume" ]; then
+  echo "resumed $(date -u +%Y-%m-%dT%H:%M:%SZ) loadavg $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
+else
 {
   echo "form $form"
   echo "cpus $cpus"
@@ -128,6 +162,7 @@ EOF
   case "$hw" in exposed*) echo "hardware_counters yes" ;; *) echo "hardware_counters no" ;; esac
   echo "hardware_counters_detail ${hw:-unknown}"
 } >"$out/machine.txt"
+fi
 
 # 1. Contention: every engine, threads up to twice the CPUs, command work 0..1000 ns.
 progress contention
@@ -183,7 +218,7 @@ for n in $journal_lengths; do
     d="$jdir/n$n.s$snap"
     snap_args=()
     [ "$snap" -gt 0 ] && snap_args=(--snapshot-every "$snap")
-    run "$out/recovery-n$n-s$snap.log" "$swlab" run --engine single-writer --threads 1 --commands "$n" \
+    run_fresh "$out/recovery-n$n-s$snap.log" "$swlab" run --engine single-writer --threads 1 --commands "$n" \
       --warmup-commands 0 --probe 0 --interval 10 --journal "$d" --durability none "${snap_args[@]}" --label "${label:-$cpus-CPU machine}" \
       --out "$out/recovery-runs/n$n.s$snap"
     rundir=$(find "$d" -mindepth 1 -maxdepth 1 -type d | head -1)
@@ -223,4 +258,7 @@ for d in "$out"/*/; do
   /usr/bin/python3 scripts/plot.py "$d/results.json" >/dev/null 2>&1 || true
 done
 /usr/bin/python3 scripts/claims.py "$out" --form "$form"
+rm -f "$out"/*.log.ok
 echo "claims: $out/claims.md ($(( $(date +%s) - t0 )) s)" >&2
+exit 0
+}

@@ -287,7 +287,7 @@ ResultsSet begin_results(const RunPlan& plan) {
     set.clock_source = SteadyClock::kName;
     set.clock_overhead_ns = clock_overhead_ns<SteadyClock>();
   }
-  set.generator_ns_per_command = measure_generator_cost(plan.base.clock, 0.05);
+  set.generator = measure_generator_cost(plan.base.clock, 0.05);
   return set;
 }
 
@@ -456,10 +456,12 @@ int execute_plan(const std::string& cmd, RunPlan& plan) {
   std::unique_ptr<Progress> own_progress = live ? nullptr : make_progress(plan.quiet);
   Progress* progress = live ? static_cast<Progress*>(live.get()) : own_progress.get();
   if (!plan.quiet)
-    std::fprintf(stderr, "swlab %s: %s on %s (%d logical CPUs), clock %s (%.1f ns a read), generator %.1f ns a command\n",
+    std::fprintf(stderr,
+                 "swlab %s: %s on %s (%d logical CPUs), clock %s (%.1f ns a read), generator %.1f ns a command "
+                 "(%.1f in the latency)\n",
                  cmd.c_str(), plan.knee_p99_us > 0 ? "knee search" : "runs", set.machine.cpu_model.c_str(),
                  set.machine.logical_cpus, set.clock_source.c_str(), set.clock_overhead_ns,
-                 set.generator_ns_per_command);
+                 set.generator.ns_per_command, set.generator.in_latency_ns_per_command);
   Runner runner(cmd, plan, set, *progress, live.get());
   const bool ok = plan.knee_p99_us > 0 ? run_knee_searches(runner, plan, set) : run_points(runner, plan, set);
   progress->finish();

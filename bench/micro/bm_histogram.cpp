@@ -5,6 +5,7 @@
 // latency probe that records every few microseconds. The baselines beside them are the floor
 // (an array store) and the exact alternative (nth_element on the raw samples).
 #include "hdr_histogram.h"
+#include "interval_histogram.h"
 
 #include <benchmark/benchmark.h>
 
@@ -56,6 +57,23 @@ void BM_HdrRecord(benchmark::State& state) {
   record_each_iteration(state, [&] { return values[i++ & (kValues - 1)]; });
 }
 BENCHMARK(BM_HdrRecord);
+
+// The load generator records each latency three times: the run's HDR histogram above,
+// and two of these (per command type, per interval of the time series). Their cost is
+// inside every closed-loop latency (docs/methodology.md, the generator's cost).
+void BM_IntervalRecord(benchmark::State& state) {
+  const std::vector<int64_t> values = latency_like_values(kValues, 1);
+  swlab::IntervalHistogram h;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    h.record(values[i++ & (kValues - 1)]);
+    benchmark::ClobberMemory();
+  }
+  uint64_t recorded = h.count();
+  benchmark::DoNotOptimize(recorded);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_IntervalRecord);
 
 void BM_HdrRecordSequentialSmall(benchmark::State& state) {
   int64_t v = 0;

@@ -21,7 +21,7 @@
 #              floor probe, journals to 10^5
 #   --quick    the CI smoke form: the same seven experiments, tiny (about 12 s)
 #   --long     the reference form: 1 s runs, 3 repetitions, journals up to 10^7, plot.py
-#              commands, shards 1..8 (about 30-45 minutes on 2 cores)
+#              commands, shards 1..8 (about 20 minutes on an idle 2-core machine)
 #   --out DIR  where the results go (default: results/claims.<form>.<date>)
 #   --build    the build directory holding swlab (default: build/release)
 #   --label    describes the machine in the results ("2-vCPU VM, loaded" ...)

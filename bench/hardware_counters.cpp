@@ -36,22 +36,26 @@ const std::array<PerfEvent, 3> kHardwareEvents{{{"cycles", PERF_TYPE_HARDWARE, P
 
 HardwareCounters::HardwareCounters(std::span<const PerfEvent, 3> events) : events_(events) {
   for (bool user_only : {false, true}) {
-    why_.clear();
     user_only_ = user_only;
-    for (std::size_t i = 0; i < events_.size(); ++i) {
+    int failed = 0;  // the first event's errno, 0 when all three opened
+    for (std::size_t i = 0; i < events_.size() && failed == 0; ++i) {
       fd_[i] = open_counter(events_[i], user_only);
-      if (fd_[i] < 0 && why_.empty())
-        why_ = std::string(events_[i].name) + ": perf_event_open: " + std::strerror(errno);
+      if (fd_[i] < 0) {
+        failed = errno;
+        why_ = std::string(events_[i].name) + ": perf_event_open: " + std::strerror(failed);
+      }
     }
-    if (why_.empty()) return;
+    if (failed == 0) {
+      why_.clear();
+      return;
+    }
     for (int& fd : fd_) {
       if (fd >= 0) close(fd);
       fd = -1;
     }
     // EACCES/EPERM with the kernel counted: perf_event_paranoid >= 2 still allows the
     // user-space share. Any other error (ENOENT: no such event here) will not change.
-    if (why_.find(std::strerror(EACCES)) == std::string::npos && why_.find(std::strerror(EPERM)) == std::string::npos)
-      return;
+    if (failed != EACCES && failed != EPERM) return;
   }
 }
 

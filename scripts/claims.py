@@ -16,6 +16,7 @@ import json
 import math
 import statistics
 import sys
+from typing import NamedTuple
 from pathlib import Path
 
 import matplotlib
@@ -188,18 +189,18 @@ def claim_contention(d: Path, figdir: Path, cpus: int):
         bars = [(e, base, {"engine": e}, "1") for e in engines_in(base) if e in LOCKS or e == "single-writer"]
         bars.append(("single-writer", piped, {"engine": "single-writer"}, str(window)))
         labels = [f"{e}\nwindow {w}" for e, _, _, w in bars]
-        values = [tput(res, preset="balanced", threads=threads, **m) or 0 for _, res, m, _ in bars]
-        ax.bar(range(len(bars)), values, color=[colour(e) for e, _, _, _ in bars])
+        values = [tput(res, preset="balanced", threads=threads, **m) for _, res, m, _ in bars]
+        ax.bar(range(len(bars)), [v or 0 for v in values], color=[colour(e) for e, _, _, _ in bars])
         ax.set_xticks(range(len(bars)), labels, rotation=30, ha="right", fontsize=6)
         ax.set_title(f"{threads} clients: blocking calls vs {window} in flight", fontsize=8)
         ax.set_ylabel("commands/s")
-        sw = tput(piped, engine="single-writer")
-        locks = {e: tput(base, engine=e, preset="balanced", threads=threads) for e in engines_in(base) if e in LOCKS}
+        sw = values[-1]
+        locks = {e: v for (e, _, _, _), v in zip(bars, values) if e in LOCKS}
         best = max(locks, key=lambda e: locks[e] or 0) if locks else None
-        piped_rows = [[e, w, rate(tput(res, preset="balanced", threads=threads, **m)),
+        piped_rows = [[e, w, rate(v),
                        sr.format_ns(p99(res, preset="balanced", threads=threads, **m)),
                        sr.format_ns(cpu_ns(res, preset="balanced", threads=threads, **m))]
-                      for e, res, m, w in bars]
+                      for (e, res, m, w), v in zip(bars, values)]
         piped_wins = bool(best and sw and sw >= (locks[best] or 0))
         if best:
             piped_line = (f"; pipelined ({threads} clients x {window} in flight) single-writer {rate(sw)} "
@@ -455,7 +456,8 @@ def claim_recovery(d: Path, figdir: Path, cpus: int):
     ax.set_ylabel("swlab replay wall time (s)")
     ax.set_title("Recovery time against journal length")
     ax.legend(fontsize=7)
-    pause = snapshot_pause(d, max(p[0] for p in pts), ax2)
+    n_max = max(p[0] for p in pts)
+    pause = snapshot_pause(d, n_max, ax2)
     figure = save(fig, figdir, "5-recovery.png")
     rows = [[n, snap or "-", f"{secs:.3f} s", replayed, rate(replayed / secs if secs > 0 else None)]
             for n, snap, secs, replayed in sorted(pts)]
@@ -484,16 +486,17 @@ def claim_recovery(d: Path, figdir: Path, cpus: int):
     else:
         verdict, why = FAILS, "The snapshot did not shorten the replay: see recovery-*.replay.txt."
     if pause:
-        (n, snap, with_peak, with_median, plain_median, peaks) = pause
-        headline += (f"; p99.9 per {peaks[1]:g} ms interval: median {sr.format_ns(with_median)}, peak "
-                     f"{sr.format_ns(with_peak)} with snapshots against median {sr.format_ns(plain_median)}, peak "
-                     f"{sr.format_ns(peaks[3])} without")
-        # Share of intervals that were slow (p99.9 above 3x the plain run's median), with and without.
-        stands_out = peaks[0] > 2 * max(peaks[2], 1) and with_peak > 2 * peaks[3]
-        why += (f" Taking a snapshot stops the writer while it serialises the state: in the {n}-command run with a "
-                f"snapshot every {snap} commands, {peaks[0]} intervals' p99.9 rose above three times the run "
-                f"without snapshots' median, against {peaks[2]} in the run without (peaks "
-                f"{sr.format_ns(with_peak)} and {sr.format_ns(peaks[3])}; right panel). ")
+        headline += (f"; p99.9 per {pause.interval_ms:g} ms interval: median {sr.format_ns(pause.median_with)}, "
+                     f"peak {sr.format_ns(pause.peak_with)} with snapshots against median "
+                     f"{sr.format_ns(pause.median_without)}, peak {sr.format_ns(pause.peak_without)} without")
+        # The pause shows when the run with snapshots has clearly more slow intervals and a higher peak.
+        stands_out = (pause.slow_with > 2 * max(pause.slow_without, 1)
+                      and pause.peak_with > 2 * pause.peak_without)
+        why += (f" Taking a snapshot stops the writer while it serialises the state: in the {n_max}-command run "
+                f"with a snapshot every {pause.snapshot_every} commands, {pause.slow_with} intervals' p99.9 rose "
+                f"above three times the run without snapshots' median, against {pause.slow_without} in the run "
+                f"without (peaks {sr.format_ns(pause.peak_with)} and {sr.format_ns(pause.peak_without)}; right "
+                "panel). ")
         why += ("That pause is the cost the pattern pays for a bounded replay; a copy-on-write or forked snapshot "
                 "would move it off the writer." if stands_out else
                 "Here the snapshots' pauses do not stand out: the run without them stalled as often and as long, "
@@ -508,11 +511,20 @@ def claim_recovery(d: Path, figdir: Path, cpus: int):
             figure, numbers, verdict, why, headline)
 
 
-def snapshot_pause(d: Path, n: int, ax) -> tuple | None:
+class SnapshotPause(NamedTuple):
+    snapshot_every: int
+    interval_ms: float
+    median_with: float       # p99.9 per interval, the run with snapshots
+    peak_with: float
+    median_without: float    # the run without snapshots
+    peak_without: float
+    slow_with: int           # intervals whose p99.9 is above 3x median_without
+    slow_without: int
+
+
+def snapshot_pause(d: Path, n: int, ax) -> SnapshotPause | None:
     """Draws p99.9 per interval of the n-command journaled runs with and without
-    snapshots on ax; returns (n, snapshot_every, peak and median p99.9 with snapshots,
-    median without, (intervals above 3x that median with snapshots, interval ms, the same
-    count without)), or None when the runs' time series are not there."""
+    snapshots on ax and sums them up; None when the runs' time series are not there."""
     series = {}
     for p in sorted((d / "recovery-runs").glob(f"n{n}.s*")):
         try:
@@ -537,12 +549,11 @@ def snapshot_pause(d: Path, n: int, ax) -> tuple | None:
     ax.set_ylabel("p99.9 per interval (us)")
     ax.set_title(f"Snapshot pauses: {n} commands, 1 client", fontsize=10)
     ax.legend(fontsize=7)
-    base = med(row["p999_ns"] for row in plain[0])
-    with_rows = [row["p999_ns"] for row in snapped[0]]
-    above = sum(1 for v in with_rows if v > 3 * base)
-    above_plain = sum(1 for row in plain[0] if row["p999_ns"] > 3 * base)
-    plain_peak = max(row["p999_ns"] for row in plain[0])
-    return (n, snap_every, max(with_rows), med(with_rows), base, (above, snapped[1] * 1e3, above_plain, plain_peak))
+    without = [row["p999_ns"] for row in plain[0]]
+    with_ = [row["p999_ns"] for row in snapped[0]]
+    base = med(without)
+    return SnapshotPause(snap_every, snapped[1] * 1e3, med(with_), max(with_), base, max(without),
+                         sum(1 for v in with_ if v > 3 * base), sum(1 for v in without if v > 3 * base))
 
 
 def claim_sharding(d: Path, figdir: Path, cpus: int):

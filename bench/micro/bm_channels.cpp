@@ -16,6 +16,8 @@
 #include <benchmark/benchmark.h>
 
 #include <atomic>
+#include <boost/lockfree/spsc_queue.hpp>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -26,6 +28,7 @@
 #include "single_writer/channels/moodycamel_blocking_channel.h"
 #include "single_writer/channels/moodycamel_channel.h"
 #include "single_writer/channels/mutex_deque_channel.h"
+#include "single_writer/channels/producer_slots.h"
 #include "single_writer/channels/spsc_channel.h"
 #if SWLAB_HAVE_TOKIO
 #include "tokio/swlab_tokio.h"
@@ -52,6 +55,35 @@ uintptr_t pop_one(Ch& ch) {
   }
   return item;
 }
+
+// The baseline for `spsc`: what that channel was before its rings published in the
+// slot (lap_ring.h). One boost::lockfree::spsc_queue per producer, whose separate
+// read and write indices each live on their own line: a hand-off moves the write
+// index's line and the slot's to the consumer, and the read index's back to the
+// producer (which reads it on every push).
+template <class T>
+class BoostSpscChannel {
+ public:
+  explicit BoostSpscChannel(std::size_t capacity) : capacity_(capacity) {}
+  void push(T item) {
+    auto& ring = producers_.local([this] { return std::make_unique<Ring>(capacity_ + 1); });
+    while (!ring.push(item)) {
+    }
+  }
+  std::size_t pop_bulk(T* out, std::size_t max) {
+    const uint32_t n = producers_.count();
+    std::size_t got = 0;
+    for (uint32_t k = 0; k < n && got < max; ++k) got += producers_.at((next_ + k) % n).pop(out + got, max - got);
+    if (n) next_ = (next_ + 1) % n;
+    return got;
+  }
+
+ private:
+  using Ring = boost::lockfree::spsc_queue<T>;
+  const std::size_t capacity_;
+  ProducerSlots<Ring> producers_;
+  uint32_t next_ = 0;
+};
 
 template <template <class> class Channel>
 void BM_ChannelRoundTrip(benchmark::State& state) {
@@ -121,6 +153,7 @@ SWLAB_CHANNEL_BENCHMARKS(MoodycamelChannel)
 SWLAB_CHANNEL_BENCHMARKS(MoodycamelBlockingChannel)
 SWLAB_CHANNEL_BENCHMARKS(BoostQueueChannel)
 SWLAB_CHANNEL_BENCHMARKS(SpscChannel)
+SWLAB_CHANNEL_BENCHMARKS(BoostSpscChannel)
 SWLAB_CHANNEL_BENCHMARKS(MutexDequeChannel)
 SWLAB_CHANNEL_BENCHMARKS(DisruptorChannel)
 

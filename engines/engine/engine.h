@@ -4,6 +4,7 @@
 // wait strategies) is a template parameter inside each engine.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <future>
@@ -17,24 +18,33 @@
 #include "engine/reply_handle.h"
 #include "core/market.h"
 #include "core/types.h"
+#include "platform/cache_line.h"
 
 namespace swlab {
 
 // One asynchronous request. The caller owns it: it fills cmd (and out), calls
 // Engine::submit, and must neither touch nor destroy it until done is complete.
-struct Request {
+//
+// Laid out for the hand-off between two cores: what the engine thread reads (cmd, out,
+// control) and the word the caller polls share the first 64 bytes, so taking a
+// request costs the engine one line transfer and the caller's poll stays on a line
+// it wrote itself; the reply follows on the next lines. Unaligned and in field order
+// it spread over four lines, each a transfer of its own.
+struct alignas(kCacheLine) Request {
+  Completion done;
   Command cmd;
   ReplyBuffers* out = nullptr;
-  Reply reply;
-  Completion done;
   // Engine-internal: when set, the engine thread runs this instead of cmd
   // (inspection serialised with commands). Clients leave it null.
   const std::function<void()>* control = nullptr;
+  Reply reply;
   // Engine-internal: the `future` reply path's promise for a blocking call.
   std::promise<void>* promise = nullptr;
   // Engine-internal: the reply handle of a channel that carries the reply itself.
   ReplyHandle reply_handle;
 };
+static_assert(offsetof(Request, control) + sizeof(Request::control) <= 64,
+              "the fields the engine reads and the completion word must fit one 64-byte line");
 
 class Engine {
  public:

@@ -1,17 +1,24 @@
-// Channel `spsc`: one boost::lockfree::spsc_queue (a wait-free ring) per client
-// thread, polled round-robin by the engine thread. No producer ever contends with
-// another: each ring's write index is touched by one client and its read index by
-// the engine only. This is the layout of most low-latency engines; its cost moves
-// to the consumer, which polls every registered ring, idle or not.
+// Channel `spsc` (the default): one single-producer ring per client thread, polled
+// round-robin by the engine thread. No producer ever contends with another: a ring's
+// sequence is its client's private counter, and only the engine reads its slots.
+// This is the layout of most low-latency engines; its cost moves to the consumer,
+// which polls every registered ring, idle or not.
+//
+// Each ring publishes an item by storing its lap into the item's own slot
+// (lap_ring.h), so a hand-off moves one cache line. It used to be
+// boost::lockfree::spsc_queue, whose separate read and write indices cost two more
+// line transfers per item; bm_request_reply keeps that ring as the baseline
+// (BM_ChannelRoundTrip<BoostSpscChannel>).
 //
 // FIFO holds per producer; across producers the engine's round-robin decides.
 #pragma once
 
-#include <boost/lockfree/spsc_queue.hpp>
-
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
+#include "platform/cache_line.h"
+#include "single_writer/channels/lap_ring.h"
 #include "single_writer/channels/producer_slots.h"
 #include "single_writer/named_policy.h"
 
@@ -19,7 +26,7 @@ namespace swlab {
 
 template <class T>
 class SpscChannel
-    : public Named<"spsc", "one wait-free SPSC ring per client thread, polled round-robin (the default)"> {
+    : public Named<"spsc", "one single-producer ring per client thread, polled round-robin (the default)"> {
  public:
   static constexpr bool kBlocking = false;
 
@@ -28,9 +35,8 @@ class SpscChannel
   explicit SpscChannel(std::size_t capacity) : capacity_(capacity) {}
 
   void push(T item) {
-    auto& ring = producers_.local([this] { return std::make_unique<Ring>(capacity_ + 1); });
-    while (!ring.push(item)) {
-    }
+    Ring& ring = producers_.local([this] { return std::make_unique<Ring>(capacity_); });
+    ring.push(item);
   }
 
   std::size_t pop_bulk(T* out, std::size_t max) {
@@ -39,14 +45,29 @@ class SpscChannel
     // Start where the last poll stopped, so a busy client cannot starve the others.
     for (uint32_t k = 0; k < n && got < max; ++k) {
       const uint32_t i = (next_ + k) % n;
-      got += producers_.at(i).pop(out + got, max - got);
+      got += producers_.at(i).ring.pop_bulk(out + got, max - got);
     }
     if (n) next_ = (next_ + 1) % n;
     return got;
   }
 
  private:
-  using Ring = boost::lockfree::spsc_queue<T>;
+  struct Ring {
+    explicit Ring(std::size_t capacity) : ring(capacity) {}
+    void push(T item) {
+      // Only this ring's producer touches `tail` and `consumed_cache`: a cached copy
+      // of the consumer's position, so the consumer's line is read only when the
+      // ring may be full.
+      if (tail - ring.size() >= consumed_cache) consumed_cache = ring.wait_until_free(tail);
+      ring.publish(tail++, item);
+    }
+    LapRing<T> ring;
+    // The producer's own words, on a line of their own.
+    alignas(kCacheLine) int64_t tail = 0;
+    int64_t consumed_cache = 0;
+  };
+  static_assert(alignof(Ring) == kCacheLine, "a ring's producer words must start a line of their own");
+
   const std::size_t capacity_;
   ProducerSlots<Ring> producers_;
   uint32_t next_ = 0;  // engine thread only

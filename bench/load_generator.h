@@ -126,7 +126,9 @@ struct RunResult {
   uint64_t connection_min_replies = 0, connection_max_replies = 0;
   uint32_t logical_cpus = 0;
   uint64_t total_sent = 0, total_replies = 0;  // all phases: must be equal
-  int64_t refill_ns = 0;      // measured part, all clients: pre-generating commands (inside no latency)
+  // Measured part, all clients: pre-generating commands and filing latency samples
+  // into the histograms, both between commands (inside no latency).
+  int64_t between_commands_ns = 0;
   int64_t interval_ns = 0;
   std::vector<IntervalStats> series;
   bool interrupted = false;   // LoadConfig::stop ended it early

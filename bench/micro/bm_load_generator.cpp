@@ -32,7 +32,7 @@ void generator_overhead(benchmark::State& state, ClockKind clock) {
   for (auto _ : state) {
     RunResult r = run_load(engine, cfg);
     seconds += r.duration_s;
-    refill_s += static_cast<double>(r.refill_ns) * 1e-9;
+    refill_s += static_cast<double>(r.between_commands_ns) * 1e-9;
     commands += r.completed;
     state.SetIterationTime(r.duration_s);
   }

@@ -157,11 +157,12 @@ std::string validate(const LoadConfig& config, const Engine& engine);
 // invariants and counts replies against commands sent.
 RunResult run_load(Engine& engine, const LoadConfig& config);
 
-// The generator's own cost per command against an engine that does nothing, measured
-// over about `seconds` on one client thread, in ns: all of it (pre-generating the
-// command in bulk, taking it, the clock read, the histogram records, the call into
-// the engine), and the part inside the latencies it measures (all but the bulk
-// pre-generation, which runs between a reply and the next send's clock read).
+// The generator's own cost per command against an engine that does nothing, in ns: the
+// cheapest of three runs sharing about `seconds` on one client thread. All of it
+// (pre-generating the command in bulk, taking it, the clock read, the latency sample,
+// filing the samples into the histograms, the call into the engine), and the part
+// inside the latencies it measures (all but the bulk pre-generation and the filing,
+// which run between a reply and the next send's clock read).
 struct GeneratorCost {
   double ns_per_command = 0;
   double in_latency_ns_per_command = 0;

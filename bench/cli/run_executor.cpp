@@ -287,7 +287,7 @@ ResultsSet begin_results(const RunPlan& plan) {
     set.clock_source = SteadyClock::kName;
     set.clock_overhead_ns = clock_overhead_ns<SteadyClock>();
   }
-  set.generator = measure_generator_cost(plan.base.clock, 0.09);
+  set.generator = measure_generator_cost(plan.base.clock, 0.05);
   return set;
 }
 

@@ -7,7 +7,9 @@
 #include <atomic>
 #include <chrono>
 #include <ostream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "backpressure.h"
 #include "engine/engine_registry.h"
@@ -144,6 +146,38 @@ TEST_P(Backpressure, ShutdownWhileCallersAreBlockedAnswersThem) {
   shut_down_while_a_caller_waits_for_room(*e, &blocked);
   // Either it got in before the stop bit, or it was refused: answered either way.
   EXPECT_TRUE(blocked.reply.ok() || blocked.reply.reason == RejectReason::kShutdown);
+}
+
+// The bound is checked against the callers' cached copy of the engine's `completed`
+// count, refreshed only when the copy says the bound may be reached. It must never shed
+// a request that had room: here every caller has at most one request in flight and the
+// capacity is one per caller, so nothing may be refused. It failed with 1 caller when
+// the engine counted a batch answered only after publishing its replies (the caller
+// was back before the count). With 2 callers a refresh can also read a `completed` that
+// counts the other caller's later request (fewer than zero ahead); that needs a
+// preemption between two instructions, so this test rarely reaches it, and `ahead()`
+// is signed by construction.
+TEST(Admission, RejectNeverShedsARequestThatHadRoom) {
+  for (const uint32_t callers : {1u, 2u}) {
+    EngineConfig c;
+    c.markets = 1;
+    c.capacity = callers;
+    std::string why;
+    auto e = EngineRegistry::instance().create("single-writer:overload=reject", c, &why);
+    ASSERT_TRUE(e) << why;
+    std::atomic<int> shed{0};
+    std::vector<std::thread> threads;
+    for (uint32_t t = 0; t < callers; ++t)
+      threads.emplace_back([&] {
+        Command top;
+        top.type = CommandType::kTop;
+        for (int i = 0; i < 3000; ++i)
+          if (e->execute(top, nullptr).reason == RejectReason::kOverloaded) shed.fetch_add(1);
+      });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(shed.load(), 0) << callers << " caller(s), capacity " << callers;
+    e->shutdown();
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Channels, Backpressure, ::testing::ValuesIn(single_writer_channels()),

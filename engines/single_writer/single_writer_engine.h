@@ -433,12 +433,18 @@ class SingleWriterEngine final : public Engine {
         r->reply.shard = shard_;
       }
     }
+    // The batch is answered: count it before publishing the replies, not after. A
+    // caller that gets its reply and submits again at once must find its old request
+    // no longer counted, or `reject` with one slot per caller sheds a request that had
+    // room (Admission.RejectNeverShedsARequestThatHadRoom caught it; the single
+    // in-flight word before had the same race). Room was never the channel's: every
+    // request of the batch has already left it.
+    completed_ += n;
+    signals_.completed.store(completed_, std::memory_order_release);
     // Replies are published after the whole batch (and, with durability batch, after
     // its one fdatasync: group commit): one burst of completions instead of
     // interleaving stores to the callers' lines with the work.
     for (std::size_t i = 0; i < n; ++i) ReplyT::complete(*batch[i]);
-    completed_ += n;
-    signals_.completed.store(completed_, std::memory_order_release);
   }
 
   bool core_journaled() const {

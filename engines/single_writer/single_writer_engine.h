@@ -259,7 +259,7 @@ class SingleWriterEngine final : public Engine {
   // poll, it would be pulled away from the next client to admit.
   static constexpr uint32_t kStopCheckPolls = 64;
   // A blocking channel's sleep is bounded so a stop request is noticed (the stop
-  // wakes the in-flight futex, not the channel's own wait).
+  // rings the doorbell, not the channel's own wait).
   static constexpr int64_t kChannelSleepUs = 5000;
 
   enum class Admission { kAdmitted, kStopped, kShed, kBroken };

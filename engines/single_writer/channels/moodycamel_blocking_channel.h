@@ -2,7 +2,7 @@
 // plus a lightweight semaphore counting items. Every enqueue signals it (an atomic
 // increment, a system call only if the engine sleeps); with the `blocking` wait
 // strategy the idle engine thread sleeps in the semaphore instead of on the
-// engine's own in-flight word. FIFO per producer only, as moodycamel.
+// engine's own doorbell futex. FIFO per producer only, as moodycamel.
 #pragma once
 
 #include <concurrentqueue/blockingconcurrentqueue.h>

@@ -3,7 +3,7 @@
 // arrives. Idle costs no CPU; the price is the wake-up: the first request after a
 // sleep pays a futex wake (a system call by the client and a scheduler hand-off,
 // microseconds). With a blocking channel (moodycamel-blocking, mutex-deque) the
-// engine sleeps in the channel's own wait; otherwise on the engine's in-flight word.
+// engine sleeps in the channel's own wait; otherwise on the engine's doorbell futex.
 #pragma once
 
 #include <cstdint>

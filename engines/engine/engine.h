@@ -25,18 +25,18 @@ namespace swlab {
 // One asynchronous request. The caller owns it: it fills cmd (and out), calls
 // Engine::submit, and must neither touch nor destroy it until done is complete.
 //
-// Laid out for the hand-off between two cores: what the engine thread reads (cmd, out,
-// control) and the word the caller polls share the first 64 bytes, so taking a
-// request costs the engine one line transfer and the caller's poll stays on a line
-// it wrote itself; the reply follows on the next lines. Unaligned and in field order
-// it spread over four lines, each a transfer of its own.
+// Laid out for the hand-off between two cores, one 64-byte line each way: what the
+// engine thread reads (cmd, out, control) fills the first line, and the word the
+// caller polls shares the second with the reply, so a caller that sees `done` has its
+// reply in the same transfer. Unaligned and in field order it spread over four lines,
+// each a transfer of its own (docs/single-writer.md, "The round trip, line by line").
 struct alignas(kCacheLine) Request {
-  Completion done;
   Command cmd;
   ReplyBuffers* out = nullptr;
   // Engine-internal: when set, the engine thread runs this instead of cmd
   // (inspection serialised with commands). Clients leave it null.
   const std::function<void()>* control = nullptr;
+  alignas(kCacheLine / 2) Completion done;  // a 64-byte line of its own with the reply
   Reply reply;
   // Engine-internal: the `future` reply path's promise for a blocking call.
   std::promise<void>* promise = nullptr;
@@ -44,7 +44,9 @@ struct alignas(kCacheLine) Request {
   ReplyHandle reply_handle;
 };
 static_assert(offsetof(Request, control) + sizeof(Request::control) <= 64,
-              "the fields the engine reads and the completion word must fit one 64-byte line");
+              "the fields the engine reads must fit the first 64-byte line");
+static_assert(offsetof(Request, done) == 64 && offsetof(Request, reply) + sizeof(Reply) <= 128,
+              "the completion word and the reply must share the second 64-byte line");
 
 class Engine {
  public:

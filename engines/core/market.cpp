@@ -213,6 +213,7 @@ Reply Market::place(bool buy, int64_t account_id, int64_t id, int64_t qty, int64
   int64_t remaining = qty;
   match(buy, account_id, id, price, remaining, reply, out);
   reply.filled = qty - remaining;
+  reply.resting = 0;  // both members of the reply's payload written (core/types.h, Reply)
   if (remaining > 0) {
     if (ioc) {
       // The unfilled part never rests: give its reservation back.

@@ -69,6 +69,7 @@ def main(out):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: hot_path_summary.py DIR")
+    if len(sys.argv) != 2 or not os.path.isfile(os.path.join(sys.argv[1], "variants.txt")):
+        print("usage: hot_path_summary.py DIR (a directory written by scripts/hot_path.sh)", file=sys.stderr)
+        sys.exit(2)
     main(sys.argv[1])

@@ -28,8 +28,7 @@ bool calibrate_tsc(std::string* why) {
   auto t1 = std::chrono::steady_clock::now();
   uint64_t c1 = __builtin_ia32_rdtsc();
   double ns = std::chrono::duration<double, std::nano>(t1 - t0).count();
-  TscClock::ns_per_tick = ns / static_cast<double>(c1 - c0);
-  TscClock::ns_per_tick_q32 = std::llround(TscClock::ns_per_tick * 4294967296.0);
+  TscClock::ns_per_tick_q32 = std::llround(ns / static_cast<double>(c1 - c0) * 4294967296.0);
   TscClock::base_ticks = c1;
   TscClock::base_ns = SteadyClock::now_ns();
   return true;

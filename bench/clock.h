@@ -25,10 +25,9 @@ struct SteadyClock {
 // calibrate_tsc() checks in /proc/cpuinfo; the run refuses --clock tsc otherwise.
 struct TscClock {
   static constexpr const char* kName = "tsc";
-  static inline double ns_per_tick = 0;  // set by calibrate_tsc()
-  // ns_per_tick in fixed point (1/2^32 ns): the scaling is one integer multiply. In
-  // double it was a conversion, a multiply and a conversion back, about a dozen
-  // cycles on the critical path of every reading, beside RDTSC's own 25-40.
+  // ns per tick in fixed point (1/2^32 ns), set by calibrate_tsc(): the scaling is one
+  // integer multiply. In double it was a conversion, a multiply and a conversion back,
+  // about a dozen cycles on the critical path of every reading, beside RDTSC's 25-40.
   static inline int64_t ns_per_tick_q32 = 0;
   static inline uint64_t base_ticks = 0;
   static inline int64_t base_ns = 0;

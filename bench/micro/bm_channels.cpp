@@ -71,18 +71,13 @@ class BoostSpscChannel {
     }
   }
   std::size_t pop_bulk(T* out, std::size_t max) {
-    const uint32_t n = producers_.count();
-    std::size_t got = 0;
-    for (uint32_t k = 0; k < n && got < max; ++k) got += producers_.at((next_ + k) % n).pop(out + got, max - got);
-    if (n) next_ = (next_ + 1) % n;
-    return got;
+    return producers_.drain_round_robin(out, max, [](Ring& r, T* o, std::size_t m) { return r.pop(o, m); });
   }
 
  private:
   using Ring = boost::lockfree::spsc_queue<T>;
   const std::size_t capacity_;
   ProducerSlots<Ring> producers_;
-  uint32_t next_ = 0;
 };
 
 template <template <class> class Channel>

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -57,6 +58,18 @@ class ProducerSlots {
   uint32_t count() const { return count_.load(std::memory_order_acquire); }
   Producer& at(uint32_t i) { return *slots_[i]; }
 
+  // Consumer side: takes up to `max` items into `out` from the producers in turn,
+  // `pop(producer, out, max)` each, starting one producer further on every call so
+  // that a busy producer cannot starve the others.
+  template <class T, class Pop>
+  std::size_t drain_round_robin(T* out, std::size_t max, Pop&& pop) {
+    const uint32_t n = count();
+    std::size_t got = 0;
+    for (uint32_t k = 0; k < n && got < max; ++k) got += pop(at((next_ + k) % n), out + got, max - got);
+    if (n) next_ = (next_ + 1) % n;
+    return got;
+  }
+
  private:
   Producer* add(std::unique_ptr<Producer> p) {
     std::lock_guard guard(mutex_);
@@ -71,6 +84,7 @@ class ProducerSlots {
   std::mutex mutex_;
   std::vector<std::unique_ptr<Producer>> slots_;  // sized once: never reallocates
   std::atomic<uint32_t> count_{0};
+  uint32_t next_ = 0;  // drain_round_robin's starting producer (consumer only)
 };
 
 }  // namespace swlab

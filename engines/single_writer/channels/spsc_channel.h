@@ -40,15 +40,7 @@ class SpscChannel
   }
 
   std::size_t pop_bulk(T* out, std::size_t max) {
-    const uint32_t n = producers_.count();
-    std::size_t got = 0;
-    // Start where the last poll stopped, so a busy client cannot starve the others.
-    for (uint32_t k = 0; k < n && got < max; ++k) {
-      const uint32_t i = (next_ + k) % n;
-      got += producers_.at(i).ring.pop_bulk(out + got, max - got);
-    }
-    if (n) next_ = (next_ + 1) % n;
-    return got;
+    return producers_.drain_round_robin(out, max, [](Ring& r, T* o, std::size_t m) { return r.ring.pop_bulk(o, m); });
   }
 
  private:
@@ -70,7 +62,6 @@ class SpscChannel
 
   const std::size_t capacity_;
   ProducerSlots<Ring> producers_;
-  uint32_t next_ = 0;  // engine thread only
 };
 
 }  // namespace swlab

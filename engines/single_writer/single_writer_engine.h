@@ -345,9 +345,7 @@ class SingleWriterEngine final : public Engine {
     }
     const uint32_t bell = signals_.doorbell.load(std::memory_order_seq_cst);
     signals_.sleeping.store(true, std::memory_order_seq_cst);
-    if (signals_.admitted.load(std::memory_order_seq_cst) == completed_ &&
-        !signals_.stopping.load(std::memory_order_seq_cst))
-      futex_wait(signals_.doorbell, bell);
+    if (all_answered() && !signals_.stopping.load(std::memory_order_seq_cst)) futex_wait(signals_.doorbell, bell);
     signals_.sleeping.store(false, std::memory_order_relaxed);
     return 0;
   }
@@ -363,12 +361,13 @@ class SingleWriterEngine final : public Engine {
     exited_.store(true, std::memory_order_release);
   }
 
+  // Every request admitted so far has been answered; false while one is admitted but
+  // not yet pushed, which will arrive in a moment. Engine thread only; seq_cst, for
+  // the sleep handshake and the stop (admit() reads `stopping` after its increment).
+  bool all_answered() const { return signals_.admitted.load(std::memory_order_seq_cst) == completed_; }
+
   // A stopping engine with every admitted request answered: the loop ends.
-  // Engine thread only.
-  bool stopped() const {
-    return signals_.stopping.load(std::memory_order_seq_cst) &&
-           signals_.admitted.load(std::memory_order_seq_cst) == completed_;
-  }
+  bool stopped() const { return signals_.stopping.load(std::memory_order_seq_cst) && all_answered(); }
 
   // The loop for a polled channel.
   void poll_loop() {
@@ -379,9 +378,7 @@ class SingleWriterEngine final : public Engine {
         const bool sleep = WaitT::idle(++idle);
         if (!sleep && idle % kStopCheckPolls != 0) continue;
         if (stopped()) break;  // stopping, and every admitted request answered
-        // Requests admitted but not yet pushed will arrive in a moment: never sleep
-        // on them.
-        if (!sleep || signals_.admitted.load(std::memory_order_acquire) != completed_) continue;
+        if (!sleep || !all_answered()) continue;  // never sleep on a request on its way
         n = sleep_for_work();
         idle = 0;
         if (n == 0) continue;

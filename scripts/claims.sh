@@ -22,7 +22,7 @@
 #   --quick    the CI smoke form: the same seven experiments, tiny (about 12 s)
 #   --long     the reference form: 1 s runs, 3 repetitions, journals up to 10^7, plot.py
 #              commands, shards 1..8 (about 20 minutes on an idle 2-core machine)
-#   --out DIR  where the results go (default: results/claims.<form>.<date>)
+#   --out DIR  where the results go (default: results/local/claims.<form>.<date>, git-ignored)
 #   --build    the build directory holding swlab (default: build/release)
 #   --label    describes the machine in the results ("2-vCPU VM, loaded" ...)
 #   --resume DIR  finish an interrupted run in DIR (same form): every run that completed
@@ -68,7 +68,7 @@ if [ -n "$resume" ]; then
     die_usage "--resume $resume: it holds the $(sed -n 's/^form //p' "$resume/machine.txt") form, not $form"
   out=$resume
 else
-  [ -n "$out" ] || out="results/claims.$form.$(date -u +%Y%m%dT%H%M%SZ)"
+  [ -n "$out" ] || out="results/local/claims.$form.$(date -u +%Y%m%dT%H%M%SZ)"
   if [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; then die_usage "--out $out exists and is not empty"; fi
   mkdir -p "$out" 2>/dev/null || die_usage "--out $out: cannot create it"
   [ -w "$out" ] || die_usage "--out $out: not writable"

@@ -18,7 +18,7 @@
 # usage: scripts/hot_path.sh [--rounds N] [--against REV] [--out DIR]
 #   --rounds N     rounds (default 1: about 30 s; each round runs every binary once)
 #   --against REV  also measure REV (built first: a few minutes)
-#   --out DIR      where the outputs and summary.md go (default results/hot-path.<UTC time>)
+#   --out DIR      where the outputs and summary.md go (default results/local/hot-path.<UTC time>, git-ignored)
 # Ctrl-C keeps the rounds already done; the summary covers what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +38,7 @@ case $rounds in ''|*[!0-9]*|0) echo "hot_path.sh: --rounds must be a whole numbe
 if [ -n "$against" ] && ! git rev-parse --verify -q "$against^{commit}" >/dev/null; then
   echo "hot_path.sh: --against '$against' is not a commit here" >&2; exit 2
 fi
-out=${out:-results/hot-path.$(date -u +%Y%m%dT%H%M%SZ)}
+out=${out:-results/local/hot-path.$(date -u +%Y%m%dT%H%M%SZ)}
 if [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; then
   echo "hot_path.sh: --out $out exists and is not empty" >&2; exit 2
 fi

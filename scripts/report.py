@@ -148,11 +148,12 @@ def floor_warnings(results: sr.Results) -> list[str]:
 
 
 def work_line(results: sr.Results) -> list[str]:
-    work = results.config.get("work") or {}
-    if work.get("kind") == "commands" or results.data.get("calibration"):
+    work = results.config.get("work") or {}  # version 2; version 3 keys the config by setting
+    commands = work.get("commands") if work.get("kind") == "commands" else results.config.get("commands")
+    if isinstance(commands, int) or results.data.get("calibration"):
         cal = results.data.get("calibration")
         how = (f"calibrated so the slowest engine at each point ran about {cal['target_s']:g} s"
-               if cal else f"{work.get('commands')} commands per run")
+               if cal else f"{commands} commands per run")
         return [f"Work: fixed ({how}): every engine at a point processed the same commands."]
     return ["Work: time-bounded: engines processed different prefixes of the same streams."]
 

@@ -31,10 +31,11 @@ from typing import Any, Callable, Iterable, NamedTuple, NoReturn, Sequence
 import numpy as np
 
 FORMAT = "swlab-results"
-VERSION = 2
-# Version 1 (before the floor, the time series and engine_config) is still read: the
-# committed reference sets of earlier commits are in it. What it lacks reads as absent.
-VERSIONS = (1, 2)
+VERSION = 3
+# Version 1 (before the floor, the time series and engine_config) and version 2 (before
+# the run schema) are still read: the committed reference sets of earlier commits are in
+# them. What they lack reads as absent.
+VERSIONS = (1, 2, 3)
 MODES = ("closed", "open", "service")
 RESULTS_NAME = "results.json"
 

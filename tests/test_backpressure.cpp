@@ -13,7 +13,7 @@
 
 #include "backpressure.h"
 #include "engine/engine_registry.h"
-#include "load_generator.h"
+#include "load/load_generator.h"
 #include "single_writer/single_writer_factory.h"
 #include "tsan_unverifiable.h"
 

@@ -12,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-#include "hardware_counters.h"
+#include "measure/hardware_counters.h"
 
 namespace swlab {
 namespace {

@@ -1,7 +1,7 @@
 // Tests for swlab::HdrHistogram. The oracle is a plain sorted array: the exact percentile of N
 // values is sorted[ceil(p/100 * N) - 1] (p = 0: the minimum), computed in integers from p in
 // hundredths of a percent so that the oracle has no rounding of its own. Seeds are fixed.
-#include "hdr_histogram.h"
+#include "measure/hdr_histogram.h"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "json_reader.h"
+#include "run/json_reader.h"
 
 namespace swlab {
 namespace {

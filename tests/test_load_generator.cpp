@@ -16,8 +16,8 @@
 #include "engine/command_work.h"
 #include "engine/exchange_core.h"
 #include "engine_factories.h"
-#include "load_generator.h"
-#include "workload.h"
+#include "load/load_generator.h"
+#include "load/workload.h"
 
 namespace swlab::test {
 namespace {
@@ -577,7 +577,7 @@ TEST(CommandWork, OnlyEnginesWhoseCoreWorksAcceptIt) {
   for (const char* name : {"mutex", "rwlock", "spinlock", "flat-combining", "single-writer", "sharded-mutex"}) {
     ASSERT_TRUE(EngineRegistry::instance().resolve(name, c, &spec, &why)) << name << ": " << why;
     bool recorded = false;
-    for (const auto& [k, v] : spec.settings()) recorded |= k == "work_iterations" && v == "100";
+    for (const auto& s : spec.settings()) recorded |= s.key == "work_iterations" && s.value == "100";
     EXPECT_TRUE(recorded) << name << ": the work is part of engine_config";
   }
   // The test-only engine of tests/extension/ is registered without command work.

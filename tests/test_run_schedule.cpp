@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "run_schedule.h"
+#include "cli/run_schedule.h"
 
 namespace swlab::cli {
 namespace {

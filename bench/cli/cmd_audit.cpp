@@ -7,17 +7,17 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "cli.h"
-#include "flags.h"
+#include "cli/cli.h"
+#include "cli/flags.h"
 #include "engine/engine_registry.h"
-#include "json_writer.h"
-#include "load_generator.h"
-#include "machine_info.h"
-#include "progress.h"
+#include "run/json_writer.h"
+#include "load/load_generator.h"
+#include "measure/machine_info.h"
+#include "cli/progress.h"
 #include "persistence/file_io.h"
 #include "persistence/persistence.h"
-#include "results_writer.h"
-#include "units.h"
+#include "run/run_record.h"
+#include "cli/units.h"
 
 namespace swlab::cli {
 

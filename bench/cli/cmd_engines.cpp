@@ -1,8 +1,8 @@
 #include <cstdio>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "engine/engine_registry.h"
-#include "flags.h"
+#include "cli/flags.h"
 
 namespace swlab::cli {
 

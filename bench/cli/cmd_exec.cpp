@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <cstring>
 
-#include "cli.h"
-#include "flags.h"
+#include "cli/cli.h"
+#include "cli/flags.h"
 #include "engine/engine_registry.h"
 #include "protocol/line_reader.h"
 #include "protocol/protocol.h"

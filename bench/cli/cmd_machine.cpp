@@ -1,9 +1,9 @@
 #include <cstdio>
 
-#include "cli.h"
-#include "flags.h"
-#include "hardware_counters.h"
-#include "machine_info.h"
+#include "cli/cli.h"
+#include "cli/flags.h"
+#include "measure/hardware_counters.h"
+#include "measure/machine_info.h"
 
 namespace swlab::cli {
 

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <memory>
 
-#include "cli.h"
-#include "flags.h"
+#include "cli/cli.h"
+#include "cli/flags.h"
 #include "core/exchange.h"
 #include "persistence/dir_lock.h"
 #include "persistence/persistence.h"

@@ -1,4 +1,4 @@
-#include "flags.h"
+#include "cli/flags.h"
 
 #include <cerrno>
 #include <charconv>
@@ -7,7 +7,8 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "cli.h"
+#include "cli/cli.h"
+#include "run/setting_value.h"
 
 namespace swlab::cli {
 
@@ -31,19 +32,9 @@ std::vector<std::string> split_list(const std::string& s, char sep) {
   return out;
 }
 
-bool parse_u64(const std::string& s, uint64_t* v) {
-  if (s.empty() || s[0] == '-' || s[0] == '+') return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *v);
-  return ec == std::errc{} && p == s.data() + s.size();
-}
+bool parse_u64(const std::string& s, uint64_t* v) { return parse_count(s, v); }
 
-bool parse_double(const std::string& s, double* v) {
-  if (s.empty() || std::isspace(static_cast<unsigned char>(s[0]))) return false;
-  char* end = nullptr;
-  errno = 0;
-  *v = std::strtod(s.c_str(), &end);
-  return errno == 0 && end == s.c_str() + s.size() && std::isfinite(*v);
-}
+bool parse_double(const std::string& s, double* v) { return parse_decimal(s, v); }
 
 std::string format_limit(double v) {
   char buf[64];
@@ -55,27 +46,6 @@ std::string format_limit(double v) {
   return buf;
 }
 
-namespace {
-
-// What a value looks like in a message: quoted, control bytes escaped, long values
-// cut, so that a hostile argument cannot smear the terminal.
-std::string shown(const std::string& v) {
-  std::string s = "'";
-  for (std::size_t i = 0; i < v.size() && i < 64; ++i) {
-    const unsigned char c = static_cast<unsigned char>(v[i]);
-    if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      s += buf;
-    } else {
-      s += static_cast<char>(c);
-    }
-  }
-  if (v.size() > 64) s += "...";
-  return s + "'";
-}
-
-}  // namespace
 
 Flags::Flags(std::string command, std::string synopsis, std::string description)
     : command_(std::move(command)), synopsis_(std::move(synopsis)), description_(std::move(description)) {}
@@ -99,7 +69,11 @@ const Flags::Spec* Flags::find(const std::string& name) const {
 }
 
 void Flags::flag(std::string name, std::string help, bool* target) {
-  add(std::move(name), "", std::move(help)).sw = target;
+  add(std::move(name), "", std::move(help)).on = [target] { *target = true; };
+}
+
+void Flags::option_switch(std::string name, std::string help, std::function<void()> on) {
+  add(std::move(name), "", std::move(help)).on = std::move(on);
 }
 
 void Flags::option(std::string name, std::string metavar, std::string help,
@@ -244,7 +218,7 @@ int Flags::parse(const std::vector<std::string>& args) {
     given_.push_back(name);
     if (!s->takes_value) {
       if (inline_value) return error(name + " takes no value");
-      *s->sw = true;
+      s->on();
       continue;
     }
     if (!inline_value) {

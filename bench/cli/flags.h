@@ -29,6 +29,8 @@ class Flags {
   void section(std::string title);
   // A switch, false unless given.
   void flag(std::string name, std::string help, bool* target);
+  // A switch that calls `on` when given.
+  void option_switch(std::string name, std::string help, std::function<void()> on);
   // A value checked and stored by `set`, which returns what is wrong with it (a
   // phrase to follow "--name: ") or an empty string.
   void option(std::string name, std::string metavar, std::string help,
@@ -63,13 +65,15 @@ class Flags {
   int error(const std::string& message) const;
 
   const std::string& command() const { return command_; }
+  // The title of the group of flags being declared.
+  const std::string& current_section() const { return current_section_; }
 
  private:
   struct Spec {
     std::string name, metavar, help, section;
     bool takes_value = false;
     std::function<std::string(const std::string&)> set;  // takes_value
-    bool* sw = nullptr;                                  // a switch
+    std::function<void()> on;                            // a switch
   };
   Spec& add(std::string name, std::string metavar, std::string help);
   const Spec* find(const std::string& name) const;
@@ -86,7 +90,7 @@ class Flags {
 
 // Splits "a,b,c" (no trimming; empty items are kept so callers can refuse them).
 std::vector<std::string> split_list(const std::string& s, char sep = ',');
-// Strict parsers: the whole string must be the number.
+// Strict parsers: the whole string must be the number, in decimal (run/setting_value.h).
 bool parse_u64(const std::string& s, uint64_t* v);
 bool parse_double(const std::string& s, double* v);
 // "1'000'000"-free human form of a limit: 86400, 1e+06 -> 1000000.

@@ -1,4 +1,4 @@
-#include "live_view.h"
+#include "cli/live_view.h"
 
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <cmath>
 #include <deque>
 
-#include "units.h"
+#include "cli/units.h"
 
 namespace swlab::cli {
 

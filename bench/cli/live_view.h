@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "load_generator.h"
-#include "progress.h"
+#include "load/load_generator.h"
+#include "cli/progress.h"
 
 namespace swlab::cli {
 

@@ -1,8 +1,8 @@
-#include "run_schedule.h"
+#include "cli/run_schedule.h"
 
 #include <numeric>
 
-#include "rng.h"
+#include "load/rng.h"
 
 namespace swlab::cli {
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "run_options.h"
+#include "cli/run_options.h"
 
 namespace swlab::cli {
 

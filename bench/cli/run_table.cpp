@@ -1,11 +1,11 @@
-#include "run_table.h"
+#include "cli/run_table.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <map>
 #include <tuple>
 
-#include "units.h"
+#include "cli/units.h"
 
 namespace swlab::cli {
 
@@ -49,11 +49,12 @@ void print_table(const ResultsSet& set) {
   std::vector<Key> keys;
   std::map<Key, std::vector<const RunRecord*>> groups;
   for (const RunRecord& r : set.runs) {
-    Key k{r.engine, r.preset, r.threads, static_cast<int>(r.mode), r.rate};
+    if (r.failed) continue;  // said on stderr when it failed, and marked in the files
+    Key k{r.engine, r.preset, r.threads(), static_cast<int>(r.mode()), r.load.rate};
     if (!groups.count(k)) keys.push_back(k);
     groups[k].push_back(&r);
   }
-  const bool reps = set.repetitions > 1;
+  const bool reps = set.plan.repetitions > 1;
   std::printf("\n%-24s %-11s %4s %10s %3s %10s %8s %9s %9s %5s %9s %9s %9s %5s %8s %5s %7s %7s %7s\n", "engine", "preset",
               "thr", "offered", "n", "throughput", "wall", "p50", "p99", "+-%", "p99.9", "max", "floor", "stab",
               "cpu/cmd", "rej%", "shed", "unsent", "ctx/1k");
@@ -66,9 +67,9 @@ void print_table(const ResultsSet& set) {
     for (const RunRecord* r : g) unstable |= r->unstable_floor();
     any_unstable |= unstable;
     any_over |= x0.oversubscribed();
-    const std::string threads = std::to_string(first.threads) + (x0.oversubscribed() ? "*" : "");
-    const std::string offered = first.mode == LoadMode::kOpen      ? human_rate(first.rate)
-                                : first.mode == LoadMode::kService ? "c=" + std::to_string(first.load.connections)
+    const std::string threads = std::to_string(first.threads()) + (x0.oversubscribed() ? "*" : "");
+    const std::string offered = first.mode() == LoadMode::kOpen      ? human_rate(first.load.rate)
+                                : first.mode() == LoadMode::kService ? "c=" + std::to_string(first.load.connections)
                                                                    : "closed";
     const double floor_p50 = median_of(g, [](const RunRecord& r) { return r.floor_before.p50_ns; });
     const std::string floor =
@@ -112,11 +113,11 @@ void print_table(const ResultsSet& set) {
                 set.calibration_target_s);
   std::printf("floor: cross-core ping-pong p50 measured before the run; stab: tail stability (p99 of the per-%.0f ms\n"
               "  p99s over their median; 1.00 = stable); cpu/cmd: process CPU time per command\n",
-              static_cast<double>(set.base.interval_ns) * 1e-6);
+              static_cast<double>(set.plan.base.interval_ns) * 1e-6);
   if (any_unstable)
     std::printf("! unstable machine: the floor moved by more than %.1fx between before and after the run\n",
                 RunRecord::kUnstableFloorRatio);
-  if (set.base.mode == LoadMode::kService)
+  if (set.plan.base.mode == LoadMode::kService)
     std::printf("service: thr = worker threads; c = connections (logical clients) they serve\n");
   if (any_over)
     std::printf("* oversubscribed: client threads + engine threads > %d logical CPUs; latency then\n"

@@ -2,7 +2,7 @@
 // threads, mode, rate), each figure the median over its repetitions.
 #pragma once
 
-#include "results_writer.h"
+#include "run/run_record.h"
 
 namespace swlab::cli {
 

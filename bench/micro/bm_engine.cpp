@@ -16,7 +16,7 @@
 #include "engine/engine_registry.h"
 #include "single_writer/single_writer_factory.h"
 #include "core/exchange.h"
-#include "workload.h"
+#include "load/workload.h"
 
 namespace swlab {
 namespace {

@@ -4,8 +4,8 @@
 // small enough for L1 and the counts array (216 KiB) for L2, which is the situation of a
 // latency probe that records every few microseconds. The baselines beside them are the floor
 // (an array store) and the exact alternative (nth_element on the raw samples).
-#include "hdr_histogram.h"
-#include "interval_histogram.h"
+#include "measure/hdr_histogram.h"
+#include "measure/interval_histogram.h"
 
 #include <benchmark/benchmark.h>
 

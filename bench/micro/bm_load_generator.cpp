@@ -4,9 +4,9 @@
 // against the cheapest engine (about 20 ns or less per command with the TSC clock).
 #include <benchmark/benchmark.h>
 
-#include "clock.h"
-#include "load_generator.h"
-#include "null_engine.h"
+#include "measure/clock.h"
+#include "load/load_generator.h"
+#include "load/null_engine.h"
 
 namespace swlab {
 namespace {

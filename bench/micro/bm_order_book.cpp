@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/exchange.h"
-#include "workload.h"
+#include "load/workload.h"
 
 namespace swlab {
 namespace {

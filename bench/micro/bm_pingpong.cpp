@@ -29,7 +29,7 @@
 #include <thread>
 #include <utility>
 
-#include "ping_pong.h"
+#include "measure/ping_pong.h"
 
 namespace {
 

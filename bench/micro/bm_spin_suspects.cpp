@@ -26,9 +26,9 @@
 #include <chrono>
 #include <cstdint>
 
-#include "clock.h"
-#include "floor_probe.h"
-#include "ping_pong.h"
+#include "measure/clock.h"
+#include "measure/floor_probe.h"
+#include "measure/ping_pong.h"
 #include "platform/cache_line.h"
 #include "platform/cpu_relax.h"
 

@@ -17,17 +17,17 @@ std::string ResolvedSpec::canonical() const {
   return s;
 }
 
-std::vector<std::pair<std::string, std::string>> ResolvedSpec::settings() const {
-  std::vector<std::pair<std::string, std::string>> v;
-  v.emplace_back("name", info->name);
-  v.emplace_back("markets", std::to_string(config.markets));
-  for (const EngineOption& o : info->options) v.emplace_back(o.name, o.get(config));
+std::vector<SpecSetting> ResolvedSpec::settings() const {
+  std::vector<SpecSetting> v;
+  v.push_back({"name", info->name, false});
+  v.push_back({"markets", std::to_string(config.markets), true});
+  for (const EngineOption& o : info->options) v.push_back({o.name, o.get(config), o.is_count()});
   if (!config.journal_dir.empty()) {
-    if (!info->option("durability")) v.emplace_back("durability", std::string(to_string(config.durability)));
-    v.emplace_back("snapshot_every", std::to_string(config.snapshot_every));
-    v.emplace_back("keep_snapshots", std::to_string(config.keep_snapshots));
+    if (!info->option("durability")) v.push_back({"durability", std::string(to_string(config.durability)), false});
+    v.push_back({"snapshot_every", std::to_string(config.snapshot_every), true});
+    v.push_back({"keep_snapshots", std::to_string(config.keep_snapshots), true});
   }
-  if (config.work_iterations > 0) v.emplace_back("work_iterations", std::to_string(config.work_iterations));
+  if (config.work_iterations > 0) v.push_back({"work_iterations", std::to_string(config.work_iterations), true});
   return v;
 }
 
@@ -76,6 +76,7 @@ bool EngineRegistry::resolve(std::string_view spec, const EngineConfig& defaults
   const EngineInfo* info = find(name);
   if (info == nullptr) return fail("unknown engine '" + name + "' ('swlab engines' lists them)");
   EngineConfig c = defaults;
+  std::vector<std::string> seen;  // a key given twice would leave only its last value
   while (colon != std::string::npos) {
     const std::size_t next = s.find(':', colon + 1);
     const std::string opt = s.substr(colon + 1, next == std::string::npos ? std::string::npos : next - colon - 1);
@@ -90,6 +91,9 @@ bool EngineRegistry::resolve(std::string_view spec, const EngineConfig& defaults
       return fail("engine '" + name + "' has no option '" + key + "'" +
                   (takes.empty() ? std::string(" (it takes none)") : " (it takes " + takes + ")"));
     }
+    if (std::find(seen.begin(), seen.end(), key) != seen.end())
+      return fail("engine '" + s + "': option " + key + " given twice");
+    seen.push_back(key);
     if (std::string why = o->check(value); !why.empty())
       return fail("engine '" + s + "': option " + key + "=" + value + ": " + why);
     o->set(c, value);

@@ -43,6 +43,12 @@ struct EngineInfo {
   const EngineOption* option(std::string_view key) const;
 };
 
+// One recorded setting of a resolved spec: a count is recorded as a number.
+struct SpecSetting {
+  std::string key, value;
+  bool count = false;
+};
+
 // A spec after parsing: the engine, and its configuration with every option set.
 struct ResolvedSpec {
   const EngineInfo* info = nullptr;
@@ -52,7 +58,7 @@ struct ResolvedSpec {
   // (key, value) for "name", "markets", every option, the journal settings when a
   // journal is set and the command work when there is some: what a results file
   // records as engine_config.
-  std::vector<std::pair<std::string, std::string>> settings() const;
+  std::vector<SpecSetting> settings() const;
 };
 
 class EngineRegistry {

@@ -14,14 +14,14 @@
 
 #include "engine_factories.h"
 #include "lab_support.h"
-#include "load_generator.h"
+#include "load/load_generator.h"
 #include "pipelined_window.h"
 #include "protocol/protocol.h"
 #include "random_script.h"
 #include "reference_model.h"
 #include "reply_checks.h"
 #include "script_runner.h"
-#include "workload.h"
+#include "load/workload.h"
 
 namespace swlab::labs {
 namespace {

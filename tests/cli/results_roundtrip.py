@@ -1,8 +1,11 @@
 #!/usr/bin/python3
-"""Runs `swlab run` and `swlab sweep` for real and checks what they wrote against
-docs/results-format.md: every documented key, histograms that rebuild to the
-summary's percentiles, .hgrm files that parse back, the CSV, and no temporary
-file left behind. Plain json/csv only, so it runs without the plotting packages."""
+"""Runs `swlab run` and `swlab sweep` for real and checks what they wrote against the
+run schema (`swlab schema`, docs/results-format.md): every declared field of every run,
+every run setting under `settings`, typed engine options, histograms that rebuild to the
+summary's percentiles, .hgrm files that parse back, the CSV's declared columns, and no
+temporary file left behind; `--from` re-runs a run of this version and of a version 2
+file written before the schema. Plain json/csv only, so it runs without the plotting
+packages."""
 import csv
 from fractions import Fraction
 import json
@@ -14,6 +17,8 @@ import tempfile
 
 swlab = sys.argv[1]
 failures = []
+SCHEMA = json.loads(subprocess.run([swlab, "schema"], check=True, capture_output=True, text=True).stdout)
+V2_FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "results_v2.json")
 
 
 def check(cond, what):
@@ -55,25 +60,42 @@ ENGINE_CONFIG_KEYS = {
     "single-writer": ["spec", "name", "markets", "channel", "reply", "wait", "overload", "capacity", "batch",
                       "durability"],
 }
+TYPES = {"bool": (bool,), "int": (int,), "number": (int, float), "text": (str,), "object": (dict,),
+         "array": (list,)}
+
+
+def at_path(obj, path):
+    for part in path.split("."):
+        if not isinstance(obj, dict) or part not in obj:
+            return KeyError
+        obj = obj[part]
+    return obj
 
 
 def check_run(run, mode):
-    for key in ["id", "engine", "preset", "threads", "mode", "rate", "window", "connections", "workers",
-                "repetition", "order", "engine_config", "command_work", "work", "seed", "think_ns", "clock", "cpus", "workload", "floor",
-                "unstable_floor", "oversubscribed", "busy_threads", "interrupted", "summary", "hardware_counters", "time_series",
-                "by_type", "histogram", "histogram_uncorrected"]:
-        check(key in run, f"run lacks {key}")
+    # Every field the schema declares, with its declared type (null where it may be).
+    for field in SCHEMA["run_fields"]:
+        if not field["path"]:
+            continue
+        value = at_path(run, field["path"])
+        check(value is not KeyError, f"{run.get('id')}: lacks {field['path']}")
+        if value is KeyError or (value is None and field["nullable"]):
+            continue
+        ok = isinstance(value, TYPES[field["type"]]) and not (field["type"] != "bool" and isinstance(value, bool))
+        check(ok, f"{run['id']}: {field['path']} is {value!r}, declared {field['type']}")
+    # Every run setting of the run scope is recorded, and nothing else is.
+    declared = {s["key"] for s in SCHEMA["run_settings"] if s["scope"] == "run" and not s["engine_option"]}
+    check(set(run["settings"]) == declared, f"{run['id']}: settings {sorted(run['settings'])} != {sorted(declared)}")
     s = run["summary"]
-    for key in ["duration_s", "commands", "throughput", "offered", "unsent", "accepted", "shed", "ok", "rejected",
-                "latency_ns", "latency_uncorrected_ns", "connection_replies", "tail_stability", "cpu",
-                "context_switches"]:
-        check(key in s, f"summary lacks {key}")
-    # The engine's whole configuration, defaults included: the spec alone rebuilds it.
+    # The engine's whole configuration, defaults included, counts as numbers: the spec alone rebuilds it.
     ec = run["engine_config"]
     name = run["engine"].split(":")[0]
     for key in ENGINE_CONFIG_KEYS.get(name, ["spec", "name", "markets"]):
         check(key in ec, f"{run['id']}: engine_config lacks {key}")
     check(ec["spec"].split(":")[0] == name, f"{run['id']}: spec {ec['spec']}")
+    check(isinstance(ec["markets"], int), f"{run['id']}: markets recorded as {ec['markets']!r}")
+    if "capacity" in ec:
+        check(isinstance(ec["capacity"], int) and isinstance(ec["batch"], int), f"{run['id']}: counts typed {ec}")
     for key, value in ec.items():
         if key not in ("spec", "name", "markets", "snapshot_every", "keep_snapshots", "work_iterations"):
             check(f":{key}={value}" in ec["spec"], f"{run['id']}: {key}={value} not in the spec")
@@ -121,15 +143,13 @@ def check_run(run, mode):
     else:
         check(run["connections"] is None and run["workers"] is None and s["connection_replies"] is None,
               f"{run['id']}: connections outside service mode")
-    cw = run["command_work"]
-    for key in ["work_ns", "parallel_work_ns", "iterations_per_ns", "work_iterations", "parallel_work_iterations"]:
-        check(key in cw, f"{run['id']}: command_work lacks {key}")
-    check((cw["work_iterations"] > 0) == (cw["work_ns"] > 0) and
-          (cw["parallel_work_iterations"] > 0) == (cw["parallel_work_ns"] > 0), f"{run['id']}: command_work {cw}")
-    check((cw["iterations_per_ns"] > 0) == (cw["work_ns"] > 0 or cw["parallel_work_ns"] > 0),
+    cw, st = run["command_work"], run["settings"]
+    check((cw["work_iterations"] > 0) == (st["work_ns"] > 0) and
+          (cw["parallel_work_iterations"] > 0) == (st["parallel_work_ns"] > 0), f"{run['id']}: command_work {cw}")
+    check((cw["iterations_per_ns"] > 0) == (st["work_ns"] > 0 or st["parallel_work_ns"] > 0),
           f"{run['id']}: calibration {cw}")
     if cw["work_iterations"] > 0:
-        check(ec.get("work_iterations") == str(cw["work_iterations"]), f"{run['id']}: engine_config lacks the work")
+        check(ec.get("work_iterations") == cw["work_iterations"], f"{run['id']}: engine_config lacks the work")
     check(abs(s["throughput"] - s["commands"] / s["duration_s"]) < 1e-3 * s["throughput"] + 1, "throughput")
 
 
@@ -138,14 +158,14 @@ def check_dir(out, mode, expect_runs):
     check(not any(n.endswith(".tmp") for n in names), f"temporary files left in {out}: {names}")
     with open(os.path.join(out, "results.json")) as f:
         doc = json.load(f)
-    check(doc["format"] == "swlab-results" and doc["version"] == 2, "format/version")
+    check(doc["format"] == "swlab-results" and doc["version"] == SCHEMA["results_version"], "format/version")
     for key in ["created", "command", "interrupted", "machine", "machine_state", "clock", "generator", "spin",
                 "config", "calibration", "runs", "rate_sweeps"]:
         check(key in doc, f"results lack {key}")
     check(doc["spin"]["pause_ns"] > 0 and doc["spin"]["budgets_ns"]["blocking_wait_spin"] > 0,
           f"spin budgets not recorded: {doc['spin']}")
     for key in ["hostname", "cpu_model", "logical_cpus", "kernel", "compiler", "build_type", "build_flags",
-                "git_commit", "git_dirty", "label"]:
+                "git_commit", "git_dirty", "label", "smt"]:
         check(key in doc["machine"], f"machine lacks {key}")
     for when in ("start", "end"):
         check(len(doc["machine_state"][when]["loadavg"]) == 3, f"machine_state {when}")
@@ -163,7 +183,10 @@ def check_dir(out, mode, expect_runs):
         if mode == "open":
             check(os.path.exists(os.path.join(out, "hgrm", run["id"] + ".uncorrected.hgrm")), "uncorrected hgrm")
     with open(os.path.join(out, "summary.csv")) as f:
-        rows = list(csv.DictReader(f))
+        reader = csv.DictReader(f)
+        rows = list(reader)
+    columns = [c["csv"] for c in SCHEMA["run_fields"] if c["csv"]]
+    check(reader.fieldnames == columns, f"summary.csv columns {reader.fieldnames} != the schema's {columns}")
     check([r["id"] for r in rows] == ids, "summary.csv rows differ from the runs")
     check(all(int(r["p99_ns"]) == run["summary"]["latency_ns"]["p99"] for r, run in zip(rows, doc["runs"])),
           "summary.csv p99 differs")
@@ -176,8 +199,9 @@ with tempfile.TemporaryDirectory() as tmp:
                     "--probe", "0.02", "--quiet", "--out", out], check=True, stdout=subprocess.DEVNULL)
     doc = check_dir(out, "closed", 4)
     for run in doc["runs"]:
-        check(run["work"] == {"kind": "commands", "commands": 3000, "warmup_commands": 750},
-              f"{run['id']}: work {run['work']}")
+        st = run["settings"]
+        check((st["commands"], st["warmup_commands"], st["duration"], st["warmup"]) == (3000, 750, None, None),
+              f"{run['id']}: work {st}")
         check(run["summary"]["commands"] == 3000, f"{run['id']}: fixed work ran {run['summary']['commands']}")
 
     # --from --run re-runs exactly that run: the same configuration, recorded again.
@@ -186,10 +210,29 @@ with tempfile.TemporaryDirectory() as tmp:
     subprocess.run([swlab, "run", "--from", os.path.join(out, "results.json"), "--run", sw["id"], "--probe", "0.02",
                     "--quiet", "--out", again], check=True, stdout=subprocess.DEVNULL)
     redo = check_dir(again, "closed", 1)["runs"][0]
-    for key in ["id", "engine_config", "work", "seed", "threads", "mode", "rate", "window", "preset", "clock",
-                "cpus", "workload", "think_ns"]:
+    for key in ["id", "engine_config", "settings", "threads", "mode", "rate", "window", "preset", "workload"]:
         check(redo[key] == sw[key], f"--from: {key} {redo[key]} != {sw[key]}")
     check(redo["time_series"]["interval_s"] == sw["time_series"]["interval_s"], "--from: interval")
+
+    # A version 2 file, written before the run schema, re-runs too: the same run id and
+    # the settings it recorded in its own places.
+    with open(V2_FIXTURE) as f:
+        v2 = json.load(f)
+    old = [r for r in v2["runs"] if r["engine"] == "single-writer"][0]
+    again = os.path.join(tmp, "from-v2")
+    subprocess.run([swlab, "run", "--from", V2_FIXTURE, "--run", old["id"], "--probe", "0", "--duration", "0.1"],
+                   capture_output=True)  # --duration is refused with --from: the file decides
+    r = subprocess.run([swlab, "run", "--from", V2_FIXTURE, "--run", old["id"], "--probe", "0", "--quiet",
+                        "--out", again], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    check(r.returncode == 0, f"--from a version 2 file: exit {r.returncode}: {r.stderr}")
+    if r.returncode == 0:
+        redo = check_dir(again, "closed", 1)["runs"][0]
+        check(redo["id"] == old["id"], f"--from v2: id {redo['id']} != {old['id']}")
+        check(redo["settings"]["duration"] == old["work"]["duration_s"] and
+              redo["settings"]["seed"] == old["seed"] and redo["settings"]["clock"] == "steady" and
+              redo["settings"]["interval"] == round(old["time_series"]["interval_s"] * 1000),
+              f"--from v2: settings {redo['settings']} from {old['work']}")
+        check(redo["engine_config"]["spec"] == old["engine_config"]["spec"], "--from v2: the engine's spec")
 
     # An existing results directory is never overwritten silently.
     r = subprocess.run([swlab, "run", "--engine", "mutex", "--threads", "1", "--commands", "100", "--out", out],
@@ -204,21 +247,19 @@ with tempfile.TemporaryDirectory() as tmp:
                    stdout=subprocess.DEVNULL)
     doc = check_dir(out, "service", 4)
     check(doc["config"]["mode"] == "service" and doc["config"]["connections"] == 8, "config: service mode")
-    check(doc["config"]["command_work"]["work_ns"] == 200, f"config: command work {doc['config']['command_work']}")
+    check(doc["config"]["work_ns"] == 200, f"config: command work {doc['config']['work_ns']}")
     for run in doc["runs"]:
         check(run["id"].endswith(".c8.r0"), f"{run['id']}: the id names the connections")
         check(run["summary"]["commands"] == 2000, f"{run['id']}: fixed work ran {run['summary']['commands']}")
-        check(run["command_work"]["work_ns"] == 200 and run["command_work"]["parallel_work_ns"] == 100,
-              f"{run['id']}: command work {run['command_work']}")
+        check(run["settings"]["work_ns"] == 200 and run["settings"]["parallel_work_ns"] == 100,
+              f"{run['id']}: command work {run['settings']}")
     sv = [r for r in doc["runs"] if r["engine"] == "single-writer" and r["workers"] == 2][0]
     again = os.path.join(tmp, "service-again")
     subprocess.run([swlab, "run", "--from", os.path.join(out, "results.json"), "--run", sv["id"], "--probe", "0",
                     "--quiet", "--out", again], check=True, stdout=subprocess.DEVNULL)
     redo = check_dir(again, "service", 1)["runs"][0]
-    for key in ["id", "mode", "threads", "connections", "workers", "think_ns", "work"]:
+    for key in ["id", "mode", "threads", "connections", "workers", "settings"]:
         check(redo[key] == sv[key], f"--from service: {key} {redo[key]} != {sv[key]}")
-    for key in ["work_ns", "parallel_work_ns"]:
-        check(redo["command_work"][key] == sv["command_work"][key], f"--from service: command_work.{key}")
 
     out = os.path.join(tmp, "open")
     subprocess.run([swlab, "sweep", "--engine", "spinlock", "--threads", "1", "--mode", "open", "--rate",

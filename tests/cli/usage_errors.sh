@@ -32,7 +32,19 @@ expect_usage "--duration: 'abc' is not a number above 0, at most 86400" run --du
 expect_usage "--duration: '-1' is not a number above 0, at most 86400" run --duration -1
 expect_usage "--duration: '100000' is not a number above 0, at most 86400" run --duration 100000
 expect_usage "--think: '18446744073709551615' is not a number of ns from 0 to 10000000000" run --think 18446744073709551615
-expect_usage "--rate: '1e12' is not a rate above 0 and at most 1000000000" run --mode open --rate 1e12
+expect_usage "--rate: '1e12' is not a rate from 1 to 1000000000" run --mode open --rate 1e12
+expect_usage "--rate: '1e-7' is not a rate from 1 to 1000000000" run --mode open --rate 1e-7
+# Decimal only: hexadecimal, infinity and NaN are not numbers here (0x10 is not 16 s).
+expect_usage "--duration: '0x10' is not a number" run --duration 0x10
+expect_usage "--duration: 'inf' is not a number" run --duration inf
+expect_usage "--threads: '0x2' is not a thread count" run --threads 0x2
+# The same configuration twice would be one run id for two runs.
+expect_usage "--threads: 1 is given twice" run --threads 1,1
+expect_usage "--engine: mutex is given twice" run --engine mutex,mutex
+expect_usage "--rate: 1000 is given twice" run --mode open --rate 1000,1e3
+expect_usage "--preset: balanced is given twice" run --preset balanced,balanced
+expect_usage "at most one shard per market" run --engine sharded-mutex:shards=9 --markets 8
+expect_usage "option channel given twice" run --engine single-writer:channel=spsc:channel=disruptor
 expect_usage "--threads given twice" run --threads 1 --threads 2
 expect_usage "--capacity: '0': capacity must be 1..16777216" run --capacity 0
 expect_usage "has no option 'bogus' (it takes channel, reply, wait" run --engine single-writer:bogus=1

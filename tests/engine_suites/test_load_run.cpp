@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "engine_factories.h"
-#include "load_generator.h"
+#include "load/load_generator.h"
 #include "tsan_unverifiable.h"
 
 namespace swlab::test {

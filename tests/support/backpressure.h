@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "engine/engine.h"
-#include "load_generator.h"
+#include "load/load_generator.h"
 
 namespace swlab::test {
 

@@ -16,7 +16,7 @@
 #include "commands.h"
 #include "lab3.h"
 #include "lab_support.h"
-#include "load_generator.h"
+#include "load/load_generator.h"
 #include "persistence/persistence.h"
 #include "platform/thread_cpu.h"
 

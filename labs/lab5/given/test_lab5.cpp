@@ -26,7 +26,7 @@
 #include "persistence/journal.h"
 #include "lab5.h"
 #include "lab_support.h"
-#include "load_generator.h"
+#include "load/load_generator.h"
 #include "persistence/persistence.h"
 #include "protocol/protocol.h"
 #include "commands.h"

@@ -1,4 +1,4 @@
-#include "machine_info.h"
+#include "measure/machine_info.h"
 
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 
@@ -40,6 +41,41 @@ std::string cpu_model() {
   return "unknown";
 }
 
+// The kernel's own answer where it has one, else whether /proc/cpuinfo counts more
+// logical CPUs per package ("siblings") than cores ("cpu cores").
+int smt_state() {
+  if (std::ifstream active("/sys/devices/system/cpu/smt/active"); active) {
+    int v = -1;
+    if (active >> v) return v ? 1 : 0;
+  }
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  long siblings = -1, cores = -1;
+  while (std::getline(in, line) && (siblings < 0 || cores < 0)) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    if (line.rfind("siblings", 0) == 0) siblings = std::atol(line.c_str() + colon + 1);
+    if (line.rfind("cpu cores", 0) == 0) cores = std::atol(line.c_str() + colon + 1);
+  }
+  if (siblings <= 0 || cores <= 0) return -1;
+  return siblings > cores ? 1 : 0;
+}
+
+// "GNU 12.2.0" -> "gcc12", "Clang 14.0.6" -> "clang14".
+std::string compiler_tag(const std::string& compiler) {
+  const auto space = compiler.find(' ');
+  std::string name = compiler.substr(0, space), major;
+  if (space != std::string::npos)
+    for (std::size_t i = space + 1; i < compiler.size() && std::isdigit(static_cast<unsigned char>(compiler[i])); ++i)
+      major += compiler[i];
+  if (name == "GNU") name = "gcc";
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string tag;
+  for (char c : name + major)
+    if (std::isalnum(static_cast<unsigned char>(c))) tag += c;
+  return tag.empty() ? "cc" : tag;
+}
+
 }  // namespace
 
 MachineInfo collect_machine_info(const std::string& label) {
@@ -67,6 +103,7 @@ MachineInfo collect_machine_info(const std::string& label) {
     m.git_dirty = true;
   }
   m.label = label;
+  m.smt = smt_state();
   return m;
 }
 
@@ -125,8 +162,9 @@ std::string results_dir_name(const MachineInfo& m) {
   }
   flush();
   if (cpu.empty()) cpu = "cpu";
-  return std::string(date) + "." + cpu + "." + std::to_string(m.logical_cpus) + "c." + m.git_commit +
-         (m.git_dirty ? "-dirty" : "");
+  const std::string smt = m.smt < 0 ? "smtx" : "smt" + std::to_string(m.smt);
+  return std::string(date) + "." + cpu + "." + std::to_string(m.logical_cpus) + "c." + smt + "." +
+         compiler_tag(m.compiler) + "." + m.git_commit + (m.git_dirty ? "-dirty" : "");
 }
 
 std::string utc_timestamp() {

@@ -16,6 +16,10 @@ struct MachineInfo {
   std::string git_commit;
   bool git_dirty = false;  // the tree had uncommitted changes when the binary was built or run
   std::string label;
+  // Simultaneous multithreading: on (1), off (0), or not known (-1): two runs on one
+  // machine with SMT on and off are different experiments (a client on the engine's
+  // sibling shares its core).
+  int smt = -1;
 };
 
 MachineInfo collect_machine_info(const std::string& label);
@@ -36,8 +40,9 @@ MachineState sample_machine_state();
 // negative when it cannot be told.
 double steal_fraction(const MachineState& from, const MachineState& to);
 
-// "<date>.<cpu>.<cores>c.<commit>": the directory name of a results set, after
-// atomic_queue's convention; the CPU model is shortened to a safe token.
+// "<date>.<cpu>.<cores>c.smt<0|1>.<compiler>.<commit>": the directory name of a
+// results set, after atomic_queue's convention (its results carry the CPU, SMT and
+// the compiler); the CPU model and compiler are shortened to safe tokens.
 std::string results_dir_name(const MachineInfo& m);
 
 // UTC now, ISO 8601.

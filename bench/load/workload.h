@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "rng.h"
+#include "load/rng.h"
 #include "core/types.h"
 
 namespace swlab {

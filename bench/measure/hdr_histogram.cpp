@@ -1,4 +1,4 @@
-#include "hdr_histogram.h"
+#include "measure/hdr_histogram.h"
 
 #include <charconv>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "hardware_counters.h"
+#include "measure/hardware_counters.h"
 
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>

@@ -1,39 +1,46 @@
-// Writes a set of runs as results.json, summary.csv and one .hgrm per run
-// (docs/results-format.md). Every file is written with durable_write_file
-// (engines/persistence/file_io.h: a temporary name, synced, renamed), results.json
-// last, so an interrupted run never leaves a file that looks complete.
+// What an invocation measured: one RunRecord per run, and the set they form with the
+// machine, the plan and the knee searches. The results writer turns a ResultsSet into
+// files (results_writer.h); the console table and the live view read it too.
 #pragma once
 
+#include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/engine_registry.h"
-#include "floor_probe.h"
-#include "hardware_counters.h"
-#include "load_generator.h"
-#include "machine_info.h"
+#include "load/generator_cost.h"
+#include "load/load_config.h"
+#include "load/run_result.h"
+#include "measure/floor_probe.h"
+#include "measure/hardware_counters.h"
+#include "measure/machine_info.h"
+#include "run/run_plan.h"
+#include "run/setting_value.h"
 
 namespace swlab {
-
-inline constexpr int kResultsVersion = 2;
 
 struct RunRecord {
   std::string id;
   std::string engine;   // the spec as given
   ResolvedSpec spec;    // every option with its value: recorded as engine_config
   std::string preset;
-  WorkloadSpec workload;
-  uint32_t threads = 1;
-  LoadMode mode = LoadMode::kClosed;
-  double rate = 0;
-  uint32_t window = 1;
   uint32_t repetition = 0;
   std::size_t order = 0;  // position in the order the runs were made
-  LoadConfig load;        // the load generator's configuration of this run
+  LoadConfig load;        // the load generator's configuration of this run (threads, mode, rate, workload ...)
+  std::map<std::string, SettingValue> extensions;  // RunPlan::extensions when it ran
   bool floor_measured = false;
   FloorSample floor_before, floor_after;
   RunResult result;
   HardwareCounts counters;  // engine creation to shutdown, every thread of the run
+  // A run that could not finish (an engine that could not be built, a journal on a
+  // full disk, a broken invariant): kept beside the completed ones, with why.
+  bool failed = false;
+  std::string error;
+
+  uint32_t threads() const { return load.threads; }
+  LoadMode mode() const { return load.mode; }
 
   // The floor moved by more than kUnstableFloorRatio between before and after: the
   // machine changed placement during the run (docs/methodology.md).
@@ -69,19 +76,10 @@ struct ResultsSet {
   MachineInfo machine;
   MachineState state_start, state_end;
   std::string created;
-  std::string command;
+  RunPlan plan;  // what the invocation was asked (recorded as `config`)
   std::string clock_source;
   double clock_overhead_ns = 0;
   GeneratorCost generator;
-  std::vector<std::string> engines;
-  std::vector<std::string> presets;
-  std::vector<uint32_t> threads;
-  std::vector<double> rates;
-  uint32_t repetitions = 1;
-  std::string order;
-  uint64_t order_seed = 0;
-  LoadConfig base;  // mode, window, work, seed of the invocation
-  EngineConfig engine_config;
   double calibration_target_s = 0;  // > 0: --commands auto
   std::vector<CalibrationPoint> calibration;
   std::vector<RunRecord> runs;      // canonical order (see RunRecord::order)
@@ -89,12 +87,8 @@ struct ResultsSet {
   bool interrupted = false;
 };
 
+// "<engine>.<preset>.<mode>.t<threads>.w<window>[.rate<r>][.c<connections>].r<rep>":
+// unique for every configuration an invocation can hold (a rate keeps every digit).
 std::string run_id(const RunRecord& r);
-
-// Returns an empty string on success, else what failed (the directory is then left
-// without results.json).
-std::string write_results(const ResultsSet& set, const std::string& dir);
-
-std::string to_json(const ResultsSet& set);
 
 }  // namespace swlab

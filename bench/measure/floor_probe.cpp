@@ -1,12 +1,12 @@
-#include "floor_probe.h"
+#include "measure/floor_probe.h"
 
 #include <algorithm>
 #include <atomic>
 #include <thread>
 
-#include "clock.h"
-#include "hdr_histogram.h"
-#include "ping_pong.h"
+#include "measure/clock.h"
+#include "measure/hdr_histogram.h"
+#include "measure/ping_pong.h"
 
 namespace swlab {
 

@@ -1,4 +1,4 @@
-#include "workload.h"
+#include "load/workload.h"
 
 #include <algorithm>
 #include <cmath>

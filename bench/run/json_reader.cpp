@@ -1,4 +1,4 @@
-#include "json_reader.h"
+#include "run/json_reader.h"
 
 #include <cctype>
 #include <charconv>

@@ -1,0 +1,29 @@
+// The plain closed loop: send, wait for the reply, (think), send again. The reply
+// time is the next command's send time: one clock read per command.
+#pragma once
+
+#include "load/client.h"
+
+namespace swlab::load_detail {
+
+template <class Clock>
+void Client<Clock>::closed_loop() {
+  Request& r = slots_[0];
+  int64_t now = Clock::now_ns();
+  while (may_send(now)) {
+    if (!streams_[0].ready()) now = refill(streams_[0]);  // the refill is not the next command's latency
+    buffers_[0].clear();
+    r.cmd = streams_[0].take();
+    stamp(0, now, now);
+    parallel_work(r.cmd);
+    r.reply = engine_.execute(r.cmd, &buffers_[0]);
+    now = Clock::now_ns();
+    if (record(0, now)) now = Clock::now_ns();
+    if (cfg_.think_ns > 0) {
+      wait_until<Clock>(now + cfg_.think_ns);
+      now = Clock::now_ns();
+    }
+  }
+}
+
+}  // namespace swlab::load_detail

@@ -195,7 +195,11 @@ bool Runner::run(const RunPoint& p, std::size_t order, std::size_t done, std::si
   r.load = load_config(p, workload_for(plan_, p.preset));
   r.id = run_id(r);
   progress_.start(done, total, r.id);
-  if (measure(r, p)) return true;
+  try {
+    if (measure(r, p)) return true;
+  } catch (const std::exception& e) {  // an engine's threads the system would not create, memory
+    r.error = e.what();
+  }
   r.failed = true;
   any_failed_ = true;
   report_failure(r.id, r.error);

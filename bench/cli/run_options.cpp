@@ -11,6 +11,7 @@
 #include "engine/command_work.h"
 #include "engine/engine_registry.h"
 #include "measure/clock.h"
+#include "measure/machine_info.h"
 #include "persistence/persistence.h"
 #include "run/run_setting.h"
 
@@ -198,9 +199,18 @@ int check_plan(const Flags& f, RunPlan& p) {
     std::string why;
     if (!calibrate_tsc(&why)) return f.error("--clock tsc: " + why);
   }
+  const uint64_t available = available_memory_bytes();
   for (const auto& preset : p.presets) {
     WorkloadSpec w = workload_for(p, preset);
     if (std::string e = validate(w); !e.empty()) return f.error("workload '" + preset + "': " + e);
+    // Refused before anything is allocated: one engine's state at a time, with room
+    // for the process around it.
+    if (available > 0 && state_bytes(w) > available / 10 * 8)
+      return f.error("workload '" + preset + "': " + std::to_string(w.markets) + " markets x " +
+                     std::to_string(w.accounts) + " accounts need about " +
+                     std::to_string(state_bytes(w) >> 20) + " MB of state (" +
+                     std::to_string(kStateBytesPerAccount) + " B an account a market); this machine has " +
+                     std::to_string(available >> 20) + " MB available (--markets, --accounts)");
   }
   return check_engines(f, p);
 }

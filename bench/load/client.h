@@ -73,6 +73,10 @@ class Client {
     open_ack_log();
     shared_.ready.fetch_add(1, std::memory_order_acq_rel);
     while (shared_.go.load(std::memory_order_acquire) == 0) futex_wait(shared_.go, 0);
+    if (shared_.abandon.load(std::memory_order_relaxed)) {  // read after `go`
+      if (ack_fd_ >= 0) ::close(ack_fd_);
+      return;
+    }
     start_ = shared_.start_ns;
     if (!cfg_.fixed_work()) {
       begin_measuring(start_ + static_cast<int64_t>(cfg_.warmup_s * 1e9));
@@ -249,6 +253,17 @@ class Client {
   }
   void skip_warmup_backlog(int64_t now);
   void count_unsent();
+  bool collect_replies(uint32_t& head, uint32_t& in_flight);
+  bool send_due(uint32_t head, uint32_t& in_flight);
+
+  // Open loop: how late a measured send went against its due time, and whether the
+  // window was full before it (the engine held the client back, not the client's
+  // own pace).
+  void note_lateness(int64_t late_ns) {
+    if (!measuring()) return;
+    out_.send_lateness.record(std::max<int64_t>(late_ns, 0));
+    if (window_was_full_ && late_ns > 0) ++out_.window_stalled_sends;
+  }
 
   Shared& shared_;
   const LoadConfig& cfg_;
@@ -276,6 +291,7 @@ class Client {
   bool sending_ = true;
   bool warm_ = false;       // fixed work: past the warm-up
   bool announced_ = false;  // fixed work: counted in Shared::warmed
+  bool window_was_full_ = false;  // open loop: the last pass ended with every slot busy
   int ack_fd_ = -1;
 };
 

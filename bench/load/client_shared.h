@@ -36,6 +36,10 @@ struct alignas(kCacheLine) ClientResult {
   // Measured part: time spent between commands, inside no latency: pre-generating
   // commands and filing the latency samples into the histograms.
   int64_t between_commands_ns = 0;
+  // Open loop: how late each measured send was against its due time, and the late
+  // sends that had waited for a slot (the window was full).
+  HdrHistogram send_lateness;
+  uint64_t window_stalled_sends = 0;
   // Service mode: measured replies of this worker's least and most served connection.
   uint64_t connection_min = UINT64_MAX, connection_max = 0;
   // A live display (LoadConfig::live): the client merges each finished interval into
@@ -54,6 +58,7 @@ struct Shared {
   Engine* engine = nullptr;
   std::atomic<uint32_t> ready{0};
   std::atomic<uint32_t> go{0};          // futex word: clients sleep on it until the start
+  std::atomic<bool> abandon{false};     // set before `go`: not every client could be started
   int64_t start_ns = 0;                 // written before `go`, read after
   // Fixed work: clients meet after their warm-up, and the measured part starts for
   // all of them at one instant (written before `measure_go`, read after).

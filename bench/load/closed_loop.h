@@ -20,7 +20,7 @@ void Client<Clock>::closed_loop() {
     now = Clock::now_ns();
     if (record(0, now)) now = Clock::now_ns();
     if (cfg_.think_ns > 0) {
-      wait_until<Clock>(now + cfg_.think_ns);
+      wait_until<Clock>(now + cfg_.think_ns, cfg_.stop);
       now = Clock::now_ns();
     }
   }

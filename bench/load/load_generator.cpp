@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -106,6 +107,8 @@ void merge_clients(const std::vector<std::unique_ptr<ClientResult>>& clients, Ru
   for (const auto& c : clients) {
     result.latency.merge(c->latency);
     if (c->uncorrected) result.uncorrected.merge(*c->uncorrected);
+    result.send_lateness.merge(c->send_lateness);
+    result.window_stalled_sends += c->window_stalled_sends;
     for (int t = 0; t < kCommandTypeCount; ++t) result.by_type[t].merge(c->by_type[t]);
     result.offered += c->offered;
     result.unsent += c->unsent;
@@ -161,15 +164,31 @@ class ClientThreads {
       if (cfg.live) results_.back()->live = std::make_unique<ClientResult::LiveMailbox>();
     }
     threads_.reserve(cfg.threads);
-    for (uint32_t i = 0; i < cfg.threads; ++i)
-      threads_.emplace_back([this, i] {
-        Client<Clock>(shared_, i, *results_[i]).run();
-        std::lock_guard guard(shared_.done_mutex);
-        ++shared_.finished;
-        shared_.done_cv.notify_all();
-      });
+    try {
+      for (uint32_t i = 0; i < cfg.threads; ++i)
+        threads_.emplace_back([this, i] {
+          Client<Clock>(shared_, i, *results_[i]).run();
+          std::lock_guard guard(shared_.done_mutex);
+          ++shared_.finished;
+          shared_.done_cv.notify_all();
+        });
+    } catch (const std::system_error& e) {
+      // The system would not create another thread (--threads 1000 past its limits):
+      // the ones started are sent home before they send anything, and the run fails
+      // with why, instead of the process aborting on a joinable thread.
+      failure_ = "could not start client thread " + std::to_string(threads_.size() + 1) + " of " +
+                 std::to_string(cfg.threads) + ": " + e.what();
+      shared_.abandon.store(true, std::memory_order_relaxed);
+      shared_.go.store(1, std::memory_order_release);
+      futex_wake_all(shared_.go);
+      join();
+      return;
+    }
     while (shared_.ready.load(std::memory_order_acquire) < cfg.threads) std::this_thread::yield();
   }
+
+  // Why the clients could not all be started; empty when they were.
+  const std::string& failure() const { return failure_; }
 
   // Starts the clients; returns when the measured part begins: a fixed time after the
   // start, or (fixed work) when every client has sent its warm-up quota.
@@ -179,7 +198,7 @@ class ClientThreads {
     futex_wake_all(shared_.go);
     if (!cfg_.fixed_work()) {
       const int64_t at = shared_.start_ns + static_cast<int64_t>(cfg_.warmup_s * 1e9);
-      wait_until<Clock>(at);
+      wait_until<Clock>(at, cfg_.stop);
       return at;
     }
     while (true) {
@@ -199,7 +218,8 @@ class ClientThreads {
   std::vector<int64_t> sample_intervals(int64_t measure_start, Usage last);
 
   void join() {
-    for (auto& t : threads_) t.join();
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
   }
   const std::vector<std::unique_ptr<ClientResult>>& results() const { return results_; }
 
@@ -208,6 +228,7 @@ class ClientThreads {
   Shared shared_;
   std::vector<std::unique_ptr<ClientResult>> results_;
   std::vector<std::thread> threads_;
+  std::string failure_;
 };
 
 template <class Clock>
@@ -289,6 +310,10 @@ RunResult run_with_clock(Engine& engine, const LoadConfig& cfg) {
   }
   pin_engine_threads(engine, cfg.engine_cpus);
   ClientThreads<Clock> clients(engine, cfg);
+  if (!clients.failure().empty()) {
+    result.failure = clients.failure();
+    return result;
+  }
   const int64_t measure_start = clients.start_and_wait_for_measured_part();
   const Usage u0 = process_usage();
   const double e0 = engine.worker_cpu_seconds();

@@ -33,6 +33,10 @@ struct RunResult {
   std::array<uint64_t, kRejectReasonCount> rejected{};  // by reason (shed included)
   HdrHistogram latency;       // from the intended send time (open loop) / the send (closed)
   HdrHistogram uncorrected;   // open loop: from the actual send time
+  // Open loop: each measured send's lateness against its due time (send - due), and
+  // how many late sends had waited for a free slot (the window was full).
+  HdrHistogram send_lateness;
+  uint64_t window_stalled_sends = 0;
   std::array<IntervalHistogram, kCommandTypeCount> by_type;  // within 1.6%
   double cpu_user_s = 0, cpu_system_s = 0;  // whole process, measured part
   double engine_cpu_s = 0;                  // the engine's own threads, measured part

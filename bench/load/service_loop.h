@@ -69,7 +69,7 @@ void Client<Clock>::wait_for_connections(uint32_t in_flight, int64_t next_send) 
       if (busy_[k] && (oldest == n || actual_[k] < actual_[oldest])) oldest = k;
     engine_.wait(slots_[oldest]);
   } else if (in_flight == 0 && next_send != INT64_MAX) {
-    wait_until<Clock>(next_send);  // every connection is thinking: until the first sends
+    wait_until<Clock>(next_send, cfg_.stop);  // every connection is thinking: until the first sends
   } else {
     // Replies pending while connections think: poll both (an event loop would wait on
     // timers and replies at once; a futex waits on one word).

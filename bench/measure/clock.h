@@ -3,6 +3,8 @@
 // branch on which clock is in use.
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -65,12 +67,14 @@ double clock_overhead_ns() {
   return best;
 }
 
-// Sleeps or spins until the clock reaches `deadline_ns`. Far from the deadline it
-// sleeps (the OS timer's slack is tens of microseconds); in the last stretch it
-// yields, so that on a machine with fewer cores than threads the waiting client
-// hands its core to the engine instead of spinning on it.
+// Sleeps or spins until the clock reaches `deadline_ns`, or until `stop` (when given)
+// becomes true. Far from the deadline it sleeps, in slices of at most 50 ms so that a
+// stop request (SIGINT, SIGTERM) is seen within 100 ms however far away the deadline
+// is; in the last stretch (the OS timer's slack is tens of microseconds) it yields, so
+// that on a machine with fewer cores than threads the waiting client hands its core
+// to the engine instead of spinning on it.
 template <class Clock>
-void wait_until(int64_t deadline_ns);
+void wait_until(int64_t deadline_ns, const std::atomic<bool>* stop = nullptr);
 
 }  // namespace swlab
 
@@ -79,14 +83,14 @@ void wait_until(int64_t deadline_ns);
 namespace swlab {
 
 template <class Clock>
-void wait_until(int64_t deadline_ns) {
-  constexpr int64_t kSleepSlack = 100'000;  // 100 us
-  while (true) {
-    int64_t now = Clock::now_ns();
-    int64_t left = deadline_ns - now;
+void wait_until(int64_t deadline_ns, const std::atomic<bool>* stop) {
+  constexpr int64_t kSleepSlack = 100'000;     // 100 us
+  constexpr int64_t kLongestSleep = 50'000'000;  // 50 ms
+  while (!(stop && stop->load(std::memory_order_relaxed))) {
+    const int64_t left = deadline_ns - Clock::now_ns();
     if (left <= 0) return;
     if (left > kSleepSlack) {
-      std::this_thread::sleep_for(std::chrono::nanoseconds(left - kSleepSlack));
+      std::this_thread::sleep_for(std::chrono::nanoseconds(std::min(left - kSleepSlack, kLongestSleep)));
     } else {
       std::this_thread::yield();
     }

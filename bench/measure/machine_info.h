@@ -1,6 +1,7 @@
 // What a results file records about where it was measured.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace swlab {
@@ -44,6 +45,10 @@ double steal_fraction(const MachineState& from, const MachineState& to);
 // results set, after atomic_queue's convention (its results carry the CPU, SMT and
 // the compiler); the CPU model and compiler are shortened to safe tokens.
 std::string results_dir_name(const MachineInfo& m);
+
+// The memory the kernel says a new allocation can have without swapping
+// (/proc/meminfo MemAvailable), in bytes; 0 when it cannot be told.
+uint64_t available_memory_bytes();
 
 // UTC now, ISO 8601.
 std::string utc_timestamp();

@@ -372,6 +372,10 @@ bool parse_symbols(std::string_view list, std::vector<std::string>* out, std::st
       *error = "symbol '" + std::string(sym) + "' is given twice";
       return false;
     }
+    if (out->size() == kMaxSymbols) {
+      *error = "more than " + std::to_string(kMaxSymbols) + " symbols (each is a market)";
+      return false;
+    }
     out->emplace_back(sym);
     if (comma == std::string_view::npos) return true;
     start = comma + 1;

@@ -52,6 +52,11 @@ class Protocol {
 // ("...' (N bytes)"): input bytes never reach a terminal raw.
 std::string quote_token(std::string_view tok);
 
+// The most markets a session holds: as many as `swlab run --markets` allows. Each
+// market keeps its book and ledger whether or not the script uses it, so the limit
+// bounds what a command line can make the process allocate.
+inline constexpr std::size_t kMaxSymbols = 4096;
+
 // The default symbols: S0..S(n-1).
 std::vector<std::string> default_symbols(int n = 8);
 // Parses "A,B,C": 1..16 characters of [A-Za-z0-9._-] each, no duplicates. On

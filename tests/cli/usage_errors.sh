@@ -45,6 +45,9 @@ expect_usage "--rate: 1000 is given twice" run --mode open --rate 1000,1e3
 expect_usage "--preset: balanced is given twice" run --preset balanced,balanced
 expect_usage "at most one shard per market" run --engine sharded-mutex:shards=9 --markets 8
 expect_usage "option channel given twice" run --engine single-writer:channel=spsc:channel=disruptor
+# What a flag would make the process allocate is bounded before it allocates.
+expect_usage "need about 625000 MB of state" run --markets 4096 --accounts 1000000
+expect_usage "more than 4096 symbols" exec --symbols "$(seq -s, -f 'S%g' 0 4096)"
 expect_usage "--threads given twice" run --threads 1 --threads 2
 expect_usage "--capacity: '0': capacity must be 1..16777216" run --capacity 0
 expect_usage "has no option 'bogus' (it takes channel, reply, wait" run --engine single-writer:bogus=1

@@ -123,6 +123,9 @@ def latency_summary(buckets: list) -> dict:
     return out
 
 
+INTERVALS = 36
+
+
 def run_id(engine, preset, mode, threads, window, rate, repetition) -> str:
     rate_part = "" if rate is None else f".rate{int(rate)}"
     return f"{engine}.{preset}.{mode}.t{threads}.w{window}{rate_part}.r{repetition}"
@@ -162,10 +165,11 @@ def make_run(*, engine: str, threads: int, repetition: int, buckets: list,
         summary["context_switches"] = {"voluntary": switches - switches // 4,
                                        "involuntary": switches // 4,
                                        "per_1000_commands": round(ctx_per_1000, 2)}
-    # Version 2: the floor before and after, and a time series of 10 intervals whose p99s are
+    # Version 2: the floor before and after, and a time series of 36 intervals (at least 30:
+    # below that the scripts report neither tail stability nor steadiness) whose p99s are
     # the run's p99 but for one interval `stability_spike` times higher (so the tail
     # stability, the p99 of the p99s over their median, is that factor).
-    intervals = 10
+    intervals = INTERVALS
     rows = []
     for i in range(intervals):
         n = commands // intervals + (1 if i < commands % intervals else 0)

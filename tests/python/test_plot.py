@@ -8,7 +8,7 @@ import pytest
 
 import plot
 import swlab_results as sr
-from conftest import (MIN_FIGURE_BYTES, PNG_MAGIC, PYTHON, SCRIPTS, error_lines, fixture,
+from conftest import (INTERVALS, MIN_FIGURE_BYTES, PNG_MAGIC, PYTHON, SCRIPTS, error_lines, fixture,
                       latency_buckets, make_results, make_run, run_script)
 
 ALL_FIGURES = {"percentiles", "latency-vs-threads", "throughput-vs-threads",
@@ -268,7 +268,7 @@ def test_time_series_figure_shows_each_engines_representative_run(tmp_path):
     labels = [t.get_text() for t in top.get_legend().get_texts()]
     assert labels == ["mutex, stability 1.10", "single-writer, stability 3.00"]
     # One point per interval that holds commands.
-    assert all(len(line.get_xdata()) == 10 for line in top.get_lines() if line.get_label() in labels)
+    assert all(len(line.get_xdata()) == INTERVALS for line in top.get_lines() if line.get_label() in labels)
 
 
 def test_representative_is_the_median_stability():

@@ -99,6 +99,11 @@ ENGINE_MARKERS = {
 KNOWN_ENGINES = ("mutex", "rwlock", "spinlock", "flat-combining", "single-writer", "sharded-mutex",
                  "sharded-single-writer")
 FALLBACK_COLOURS = tuple(c for name, c in OKABE_ITO.items() if name != "yellow")
+# When one figure holds more engine specs than Okabe-Ito has colours (engines that differ only
+# in options: overload=block and overload=reject), Paul Tol's "muted" scheme, also safe for
+# the common colour-vision deficiencies, continues the palette.
+EXTRA_COLOURS = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
+                 "#882255", "#AA4499", "#DDDDDD")
 FALLBACK_MARKERS = ("X", "*", "<", ">", "p", "8")  # none of the known engines' shapes
 
 # The summary percentiles, in the order and with the names the results file uses.
@@ -826,6 +831,43 @@ def engine_colour(engine: str) -> str:
     if engine in ENGINE_COLOURS:
         return ENGINE_COLOURS[engine]
     return FALLBACK_COLOURS[zlib.crc32(engine.encode("utf-8")) % len(FALLBACK_COLOURS)]
+
+
+def engine_base(spec: str) -> str:
+    """The engine's name without its options: "single-writer:overload=reject" -> "single-writer"."""
+    return spec.split(":", 1)[0]
+
+
+class Style(NamedTuple):
+    colour: str
+    marker: str
+
+
+def spec_styles(specs: Iterable[str]) -> dict[str, Style]:
+    """A colour and marker for every engine spec drawn together, all colours different.
+
+    A spec that is just an engine's name keeps that engine's fixed colour (mutex is blue in
+    every figure). Specs that differ only in options share their engine's marker, so a reader
+    sees the family, but never a colour: the first of them (in sorted order) takes the
+    engine's colour when the plain engine is not in the figure, the others take colours no
+    other spec of the figure uses. Decided from the set of specs alone, so the same specs get
+    the same styles in every figure."""
+    specs = sorted(set(specs), key=lambda s: (engine_order(engine_base(s)), s))
+    styles: dict[str, Style] = {}
+    used: set[str] = set()
+    for spec in specs:  # plain known names first claim their fixed colours
+        if spec in ENGINE_COLOURS:
+            styles[spec] = Style(ENGINE_COLOURS[spec], engine_marker(spec))
+            used.add(styles[spec].colour)
+    for spec in specs:
+        if spec in styles:
+            continue
+        preferred = engine_colour(engine_base(spec))
+        free = [c for c in (preferred, *FALLBACK_COLOURS, *EXTRA_COLOURS) if c not in used]
+        colour = free[0] if free else preferred
+        styles[spec] = Style(colour, engine_marker(engine_base(spec)))
+        used.add(colour)
+    return styles
 
 
 def engine_marker(engine: str) -> str:

@@ -380,6 +380,29 @@ def service_results() -> dict:
     return data
 
 
+NEAR_FLOOR, FAR_FLOOR = (118, 124), (450, 470)
+
+
+def placement_set(repetitions: int = 4) -> dict:
+    """mutex and single-writer at 1 and 2 threads, in blocks (every configuration once per
+    repetition): repetitions 0 and 1 in near placement, the others far, where every latency is
+    3x and throughput a third. Built in the tests, not committed: what plot.py, report.py and
+    claims.py must keep apart."""
+    runs = []
+    for rep in range(repetitions):
+        near = rep < 2
+        for engine, base in (("mutex", 500), ("single-writer", 1500)):
+            for threads in (1, 2):
+                count = int(400_000 / threads * (1 if near else 1 / 3))
+                runs.append(make_run(engine=engine, threads=threads, repetition=rep,
+                                     buckets=latency_buckets(count, base * threads * (1 if near else 3)),
+                                     floor=NEAR_FLOOR if near else FAR_FLOOR))
+    data = make_results(runs, command="swlab sweep --engines mutex,single-writer --threads 1,2 "
+                        "--repetitions 4 --order interleaved", repetitions=repetitions)
+    data["config"]["order"] = "interleaved"
+    return data
+
+
 COMPARE_REPS = 9
 
 

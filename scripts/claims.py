@@ -50,11 +50,35 @@ def med(values) -> float | None:
     return statistics.median(values) if values else None
 
 
+# The result sets claims.sh writes, by directory name: all are read and checked before the
+# first figure is drawn, so a malformed one stops claims.py before any work (and each is
+# parsed once, however many claims read it).
+SET_PATTERNS = ("contention-w*", "pipelined", "service-c*", "open-*", "backpressure", "sharding-z*",
+                "parallel")
+_loaded: dict[Path, sr.Results] = {}
+
+
+def preload(d: Path) -> None:
+    """Loads every result set of DIR into the cache load() reads; Missing on the first that
+    cannot be used."""
+    _loaded.clear()
+    for pattern in SET_PATTERNS:
+        for p in sorted(d.glob(pattern)):
+            if (p / "results.json").exists():
+                try:
+                    _loaded[p / "results.json"] = sr.load(p)
+                except sr.ResultsError as e:
+                    raise Missing(str(e)) from None
+
+
 def load(d: Path, name: str) -> sr.Results:
-    try:
-        return sr.load(d / name)
-    except sr.ResultsError as e:
-        raise Missing(str(e)) from None
+    path = sr.resolve_path(d / name)
+    if path not in _loaded:
+        try:
+            _loaded[path] = sr.load(path)
+        except sr.ResultsError as e:
+            raise Missing(str(e)) from None
+    return _loaded[path]
 
 
 def sets(d: Path, prefix: str, parse: Callable[[str], float]) -> list[tuple]:
@@ -948,17 +972,16 @@ def main(argv: list[str]) -> int:
     d = Path(args.dir)
     if not d.is_dir():
         return sr.fail(PROG, f"{d}: no such directory")
-    try:
-        text = render(d, args.form)
-        out.write_text(d / "claims.md", text)
-    except Missing as e:
-        return sr.fail(PROG, str(e))
-    except out.OutputError as e:
-        return sr.fail(PROG, str(e))
-    except OSError as e:
-        return sr.fail(PROG, f"cannot write into {d}: {e.strerror or e}")
-    print(d / "claims.md")
-    return 0
+    def work() -> int:
+        try:
+            out.write_text(d / "claims.md", render(d, args.form))
+        except (Missing, out.OutputError) as e:
+            return sr.fail(PROG, str(e))
+        except OSError as e:
+            return sr.fail(PROG, f"cannot write into {d}: {e.strerror or e}")
+        print(d / "claims.md")
+        return 0
+    return sr.guarded(PROG, str(d), work)
 
 
 def render(d: Path, form: str) -> str:
@@ -967,6 +990,9 @@ def render(d: Path, form: str) -> str:
     machine, cpus, _ = machine_lines(d)
     cpus = cpus or 2
     figdir = d / "figures"
+    preload(d)
+    read_audit(d / "audit.json")
+    read_recovery(d / "recovery.txt")
     page = ["# The single-writer pattern's claims, measured", "",
             f"Written by `scripts/claims.sh{'' if form == 'default' else ' --' + form}` and `scripts/claims.py`; "
             "every number below is read from the result sets beside this file, and each verdict is chosen by "

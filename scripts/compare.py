@@ -380,9 +380,11 @@ def main(argv: list[str] | None = None) -> int:
         a, b = sr.load(args.a), sr.load(args.b)
     except sr.ResultsError as e:
         return sr.fail(PROG, str(e))
-    report = compare(a, b, args.alpha)
-    sys.stdout.write(json.dumps(report, indent=1) + "\n" if args.json else text_report(report))
-    return 0
+    def work() -> int:
+        report = compare(a, b, args.alpha)
+        sys.stdout.write(json.dumps(report, indent=1) + "\n" if args.json else text_report(report))
+        return 0
+    return sr.guarded(PROG, f"{a.path} against {b.path}", work)
 
 
 if __name__ == "__main__":

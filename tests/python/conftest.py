@@ -405,6 +405,36 @@ def placement_set(repetitions: int = 4) -> dict:
     return data
 
 
+def version3(data: dict) -> dict:
+    """A version 2 document with every field version 3 adds, as the C++ writer writes them:
+    placement per run and the set's rule, steadiness, open-loop send lateness and
+    generator_bound, inject_ns, and one failed run kept with the completed ones."""
+    data = json.loads(json.dumps(data))
+    data["version"] = 3
+    rule = swlab_results.st.placement_rule(
+        r["floor"][w]["p50_ns"] for r in data["runs"] if r.get("floor") for w in ("before", "after"))
+    data["placement_rule"] = rule.as_dict()
+    for run in data["runs"]:
+        if run.get("floor"):
+            run["floor"]["placement"] = swlab_results.st.classify(
+                run["floor"]["before"]["p50_ns"], run["floor"]["after"]["p50_ns"], rule)
+        run["summary"]["intervals"] = INTERVALS
+        run["summary"]["steady"] = True
+        run["engine_config"]["inject_ns"] = 0
+        run["failed"] = False
+        run["interrupted"] = False
+        if run["mode"] == "open":
+            late = 900_000 if run["rate"] >= 800e3 and run["engine"] == "single-writer" else 150
+            run["summary"]["send_lateness_ns"] = {"p50": late // 3, "p99": late, "max": late * 4}
+            run["summary"]["generator_bound"] = late > 100_000
+    first = data["runs"][0]
+    data["runs"].append({"id": first["id"] + ".failed", "engine": first["engine"], "preset": first["preset"],
+                         "threads": first["threads"], "mode": first["mode"], "rate": first["rate"],
+                         "window": first["window"], "repetition": 9, "failed": True,
+                         "error": "journal: No space left on device"})
+    return data
+
+
 # ---------------------------------------------------------------------------------------------
 # A claims.sh directory, small: every set claims.py reads, 3 repetitions each
 
@@ -439,19 +469,20 @@ def _claims_set(d: Path, name: str, runs: list, command: str) -> None:
     (d / name / "results.json").write_text(json.dumps(make_results(runs, command=command, repetitions=CLAIMS_REPS)))
 
 
-def write_claims_dir(d: Path, near_reps: tuple = (), unsteady: bool = False) -> Path:
+def write_claims_dir(d: Path, near_reps: tuple = (), unsteady: bool = False, small: bool = False) -> Path:
     """A directory as scripts/claims.sh writes it, with every input claims.py reads; the
-    single writer loses every contest but the service shape's throughput."""
+    single writer loses every contest but the service shape's throughput. `small`: one work
+    value, one preset and two lock engines, for tests that run claims.py hundreds of times."""
     d.mkdir(parents=True, exist_ok=True)
     (d / "machine.txt").write_text("form default\ncpus 2\nstarted 2026-12-03T00:00:00Z\nloadavg 0.1 0.1 0.1\n"
                                    "machine cpu_model    Test CPU\nhardware_counters no\n"
                                    "hardware_counters_detail not exposed: test\n")
-    locks = (("mutex", 900e3, 800), ("spinlock", 1.9e6, 500), ("flat-combining", 1.0e6, 700))
-    for work in (0, 100):
+    locks = (("mutex", 900e3, 800), ("spinlock", 1.9e6, 500), ("flat-combining", 1.0e6, 700))[:2 if small else 3]
+    presets = ("balanced",) if small else ("balanced", "hot-market")
+    for work in (0,) if small else (0, 100):
         configs = [(e, {"preset": p, "threads": t}, tp / t, ns * t) for e, tp, ns in locks
-                   for p in ("balanced", "hot-market") for t in (1, 2)]
-        sw = [("single-writer", {"preset": p, "threads": t}, 340e3, 1500) for p in ("balanced", "hot-market")
-              for t in (1, 2)]
+                   for p in presets for t in (1, 2)]
+        sw = [("single-writer", {"preset": p, "threads": t}, 340e3, 1500) for p in presets for t in (1, 2)]
         runs = _claims_runs(configs, near_reps=near_reps) + _claims_runs(sw, near_reps=near_reps, steady=not unsteady)
         _claims_set(d, f"contention-w{work}", runs, f"swlab run --work-ns {work}")
     _claims_set(d, "pipelined", _claims_runs([("single-writer", {"preset": "balanced", "threads": 2, "window": 16},

@@ -152,10 +152,10 @@ def test_tail_stability_is_shown_only_with_30_intervals(page, tmp_path):
 
 @pytest.mark.parametrize("what, content, expected", [
     ("machine.txt", "cpus lots\n", "machine.txt: 'cpus' must be a count of CPUs"),
-    ("audit.json", "[1, 2]", "claim 3 (Explicit order): "),
+    ("audit.json", "[1, 2]", "audit.json: not a swlab audit"),
     ("audit.json", '{"engines": [{"engine": 5}]}', "engines[0] is malformed"),
     ("recovery.txt", "header\n10000 zero 0.1 5\n", "recovery.txt:2: expected"),
-    ("contention-w0/results.json", '{"format": "swlab-results"', "claim 1 (Contention): "),
+    ("contention-w0/results.json", '{"format": "swlab-results"', "contention-w0/results.json: not valid JSON"),
 ])
 def test_malformed_inputs_are_one_line_and_exit_2(tmp_path, what, content, expected):
     d = write_claims_dir(tmp_path / "set")
@@ -165,6 +165,7 @@ def test_malformed_inputs_are_one_line_and_exit_2(tmp_path, what, content, expec
     lines = error_lines(proc)
     assert len(lines) == 1 and lines[0].startswith("claims.py: error: ") and expected in lines[0], lines
     assert not (d / "claims.md").exists()
+    assert not (d / "figures").exists(), "checked before any figure is drawn"
 
 
 def test_a_planted_link_is_not_written_through(tmp_path):

@@ -107,7 +107,7 @@ def test_unmarked_numbers_in_the_readmes_results_section_fail(tmp_path):
     path = make_tree(tmp_path, RESULTS_README, "README.md")
     proc = check(tmp_path, path)
     assert proc.returncode == 1
-    assert proc.stdout.splitlines() == [f"README.md:7: 1.23 ms has no source mark (<!-- src: ... --> "
+    assert proc.stdout.splitlines() == ["README.md:7: 1.23 ms has no source mark (<!-- src: ... --> "
                                         "right after it)"]
 
 

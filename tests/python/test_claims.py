@@ -105,25 +105,19 @@ def test_a_set_with_both_placements_is_compared_within_one(tmp_path, monkeypatch
     assert "mutex balanced (near)" in labels and "mutex balanced (far)" in labels
 
 
-def test_the_placement_choice_ignores_the_mixed_blocks():
+def test_the_placement_choice_ignores_the_mixed_blocks(tmp_path):
     import claim_effects as ce
     import swlab_results as sr
-    import conftest
-    data = conftest.placement_set()
-    path = conftest.FIXTURES.parent / "unused"  # load from memory: write to a temporary file
-    import tempfile
-    with tempfile.TemporaryDirectory() as tmp:
-        f = f"{tmp}/results.json"
-        with open(f, "w") as out:
-            json.dump(data, out)
-        res = sr.load(f)
+    from conftest import placement_set
+    (tmp_path / "results.json").write_text(json.dumps(placement_set()))
+    res = sr.load(tmp_path / "results.json")
     m = ce.paired(res, claims.throughput, {"engine": "mutex"}, {"engine": "single-writer"}, threads=1)
-    # Near: mutex 400k/s and single-writer 400k/s per block (same counts): ratio 1.0 over 2
-    # blocks; far blocks counted apart, not blended.
+    # Two near blocks and two far ones, as many of each: the tie goes to near; the far blocks
+    # are counted apart, never blended in (same counts on both sides: a ratio of 1).
     assert m.placement == "near" and m.blocks == 2 and m.per_placement == {"near": 2, "far": 2}
     assert m.effect.ratio == pytest.approx(1.0)
+    assert m.note() == "within near placement (2 near, 2 far blocks)"
     assert "blocks: the runs of one repetition index, made back to back" in ce.pairing_note(res)
-    del path
 
 
 def test_runs_that_are_not_steady_decide_nothing(tmp_path):

@@ -440,13 +440,15 @@ def check_document(path: Path, shown: str, root: Path) -> list[str]:
     """Every problem of one document, as 'FILE:LINE: message' lines."""
     text = path.read_text(encoding="utf-8")
     sources, problems = Sources(root), []
-    for m in SOURCE.finditer(text):
+    # Marks and sources inside code (an example of the format) are not marks.
+    live = blank(blank(text, FENCE), CODE)
+    for m in SOURCE.finditer(live):
         sources.aliases[m.group(1)] = m.group(2)
     evaluate = Evaluator(sources)
     clean = prose(text)  # the same length as text: positions agree
     covered: set[int] = set()
     previous = 0
-    for m in MARK.finditer(text):
+    for m in MARK.finditer(live):
         line = line_of(text, m.start())
         expressions = [e for e in m.group(1).split(";") if e.strip()]
         segment = previous
@@ -518,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
             return sr.fail(PROG, f"{f}: cannot read: {getattr(e, 'strerror', None) or e}")
     for p in problems:
         print(p)
-    marks = sum(len(MARK.findall(f.read_text(encoding="utf-8"))) for f in files)
+    marks = sum(len(MARK.findall(blank(blank(f.read_text(encoding="utf-8"), FENCE), CODE))) for f in files)
     print(f"{PROG}: {len(files)} file(s), {marks} mark(s), {len(problems)} problem(s)",
           file=sys.stderr)
     return 1 if problems else 0

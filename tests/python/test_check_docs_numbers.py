@@ -144,3 +144,10 @@ def test_the_tree_passes():
     # README.md's numbers and their marks: this is the check CI runs (scripts/test.sh).
     proc = run_script("check_docs_numbers.py", "--root", REPO)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_marks_inside_code_are_examples_not_marks(tmp_path):
+    doc = DOC + '\n```\nquoted 95%<!-- src: count("sweep:runs") -->\n```\nand `7 ns<!-- src: count("sweep:runs") -->`\n'
+    proc = check(tmp_path, make_tree(tmp_path, doc))
+    assert proc.returncode == 0, proc.stdout
+    assert "6 mark(s)" in proc.stderr

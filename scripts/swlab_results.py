@@ -850,7 +850,7 @@ def spec_styles(specs: Iterable[str]) -> dict[str, Style]:
     every figure). Specs that differ only in options share their engine's marker, so a reader
     sees the family, but never a colour: the first of them (in sorted order) takes the
     engine's colour when the plain engine is not in the figure, the others take colours no
-    other spec of the figure uses. Decided from the set of specs alone, so the same specs get
+    other spec of the figure uses, first from a palette no known engine owns. Decided from the set of specs alone, so the same specs get
     the same styles in every figure."""
     specs = sorted(set(specs), key=lambda s: (engine_order(engine_base(s)), s))
     styles: dict[str, Style] = {}
@@ -863,7 +863,9 @@ def spec_styles(specs: Iterable[str]) -> dict[str, Style]:
         if spec in styles:
             continue
         preferred = engine_colour(engine_base(spec))
-        free = [c for c in (preferred, *FALLBACK_COLOURS, *EXTRA_COLOURS) if c not in used]
+        # After the engine's own colour, colours no known engine owns, so that a variant
+        # is never read as another engine; the engines' colours only when those run out.
+        free = [c for c in (preferred, *EXTRA_COLOURS, *FALLBACK_COLOURS) if c not in used]
         colour = free[0] if free else preferred
         styles[spec] = Style(colour, engine_marker(engine_base(spec)))
         used.add(colour)

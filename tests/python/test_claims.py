@@ -26,7 +26,12 @@ def page(tmp_path_factory):
 def close_figures():
     yield
     import matplotlib.pyplot as plt
-    plt.close("all")
+    open_now = set(plt.get_fignums())
+    for number in open_now - KEPT:
+        plt.close(number)
+
+
+KEPT: set = set()  # the module fixture's figures, closed when it ends
 
 
 def drawn(d, monkeypatch):
@@ -39,6 +44,19 @@ def drawn(d, monkeypatch):
     monkeypatch.setattr(claims, "save", keep)
     claims.render(d, "default")
     return figures
+
+
+@pytest.fixture(scope="module")
+def figures(tmp_path_factory):
+    """The figures of one synthetic claims directory, drawn once for the tests that look at
+    them (closed at the end of the module)."""
+    with pytest.MonkeyPatch.context() as mp:
+        found = drawn(write_claims_dir(tmp_path_factory.mktemp("figs") / "set"), mp)
+    KEPT.update(fig.number for fig in found.values())
+    yield found
+    import matplotlib.pyplot as plt
+    for fig in found.values():
+        plt.close(fig)
 
 
 def test_the_page_and_every_figure_are_written(page):
@@ -63,9 +81,8 @@ def test_the_method_of_each_set_is_stated(page):
             "the runs were made in random order, not as blocks") in text
 
 
-def test_every_log_axis_has_three_labelled_ticks(tmp_path, monkeypatch):
+def test_every_log_axis_has_three_labelled_ticks(figures):
     # 1-contention.png and 2-predictability.png had log axes with a single labelled tick.
-    figures = drawn(write_claims_dir(tmp_path / "set"), monkeypatch)
     assert sorted(figures) == FIGURES
     for name, fig in figures.items():
         for ax in fig.axes:
@@ -76,8 +93,7 @@ def test_every_log_axis_has_three_labelled_ticks(tmp_path, monkeypatch):
                     assert len(labels) >= 3, (name, ax.get_title(), which, labels)
 
 
-def test_every_comparison_figure_shows_every_repetition(tmp_path, monkeypatch):
-    figures = drawn(write_claims_dir(tmp_path / "set"), monkeypatch)
+def test_every_comparison_figure_shows_every_repetition(figures):
     for name in ("1-contention.png", "2-predictability.png", "4-backpressure.png", "6-sharding.png",
                  "7-not-to-use.png"):
         for ax in figures[name].axes:
@@ -86,8 +102,7 @@ def test_every_comparison_figure_shows_every_repetition(tmp_path, monkeypatch):
                 assert dots >= 3, (name, ax.get_title())
 
 
-def test_engine_specs_that_differ_in_options_get_different_colours(tmp_path, monkeypatch):
-    figures = drawn(write_claims_dir(tmp_path / "set"), monkeypatch)
+def test_engine_specs_that_differ_in_options_get_different_colours(figures):
     ax = figures["4-backpressure.png"].axes[0]
     colour = {line.get_label(): line.get_color() for line in ax.get_lines()}
     assert colour["single-writer:overload=block"] != colour["single-writer:overload=reject"]

@@ -270,8 +270,14 @@ def warnings(a: sr.Results, b: sr.Results, comparisons: list, alpha: float,
 
 
 def placement_warnings(a: sr.Results, b: sr.Results, rule: st.PlacementRule) -> list[str]:
-    """When the pooled probes split in two, say how each side's runs fall."""
+    """When the pooled probes split in two, say how each side's runs fall; with one mode,
+    say so when only one side could be placed at all."""
     if rule.modes != 2:
+        probed = [any(sr.floor_ns(r) for r in res.runs) for res in (a, b)]
+        if probed[0] != probed[1]:
+            side, other = ("A", "B") if not probed[0] else ("B", "A")
+            return [f"{side} has no floor probes, so its placement is unknown, while {other}'s runs "
+                    "all ran in one placement: the two may differ in placement without it showing."]
         return []
     counts = []
     for res in (a, b):

@@ -273,3 +273,12 @@ def test_generator_bound_and_unsteady_runs_are_left_out(tmp_path):
     assert report["left_out"]["b"] == {"generator-bound": 1, "interrupted": 1, "not steady": 1}
     assert any(w.startswith("B: 1 generator-bound, 1 interrupted, 1 not steady run(s) left out")
                for w in report["warnings"])
+
+
+def test_a_side_without_probes_against_one_placement_is_warned_about(tmp_path):
+    a, b = separated_sets(9, 9)
+    for run in a["runs"]:
+        run.pop("floor")
+    report = run_json(write(tmp_path, "a.json", a), write(tmp_path, "b.json", b))
+    assert report["comparisons"] and report["placement_rule"]["modes"] == 1
+    assert any(w.startswith("A has no floor probes, so its placement is unknown") for w in report["warnings"])

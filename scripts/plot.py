@@ -4,7 +4,12 @@
     scripts/plot.py RESULTS.json [--out DIR] [--svg] [--normalise floor]
 
 Writes one PNG (and SVG with --svg) per figure and per (preset, mode) into DIR (default: the
-results directory's figures/), named <preset>.<mode>.<figure>.png, and prints each path.
+results directory's figures/), named <preset>.<mode>.<figure>.png, and prints each path. When
+the set holds runs of both placements (the floor probes split into near and far, see
+docs/methodology.md), every figure is drawn per placement: <preset>.<mode>.<near|far|unknown>.
+<figure>.png, so no median mixes the two machines. Open-loop runs the generator could not
+drive (generator-bound) and interrupted runs are drawn apart, hollow and dotted, and are kept
+out of the knees. Names from the file are sanitised: nothing is written outside DIR.
 With --normalise floor, latencies are drawn as multiples of each run's floor (the cross-core
 ping-pong measured before it), so that runs from different placements and machines compare;
 those figures are named <preset>.<mode>.<figure>.floor.png. A
@@ -26,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +43,10 @@ from matplotlib import ticker  # noqa: E402  (after the backend is chosen)
 from matplotlib.figure import Figure  # noqa: E402
 import numpy as np  # noqa: E402
 
+import swlab_axes  # noqa: E402
+import swlab_output as out  # noqa: E402
 import swlab_results as sr  # noqa: E402
+import swlab_stats as st  # noqa: E402
 
 PROG = "plot.py"
 DPI = 110
@@ -99,35 +106,46 @@ class SkipFigure(Exception):
 
 @dataclass(frozen=True)
 class Group:
-    """The runs of one preset in one mode: one figure of each kind per group, because
-    presets are different workloads and open/closed loop are different experiments."""
+    """The runs of one preset in one mode (and one placement, when the set has both): one
+    figure of each kind per group, because presets are different workloads, open/closed loop
+    are different experiments, and near/far placement are different machines."""
 
     preset: str
     mode: str
     runs: tuple
+    placement: str | None = None
+    rule: st.PlacementRule | None = None
 
     @property
     def stem(self) -> str:
-        return f"{self.preset}.{self.mode}"
+        parts = [out.safe_name(self.preset), self.mode]
+        return ".".join(parts + ([self.placement] if self.placement else []))
+
+    @property
+    def placement_note(self) -> str:
+        """What the placement means in ns, for titles: 'near placement (floor <= 140 ns)'."""
+        if self.placement is None or self.rule is None:
+            return ""
+        if self.placement == st.NEAR:
+            return f"near placement (floor <= {self.rule.near_max_ns:g} ns)"
+        if self.placement == st.FAR:
+            return f"far placement (floor >= {self.rule.far_min_ns:g} ns)"
+        return "placement unknown (the floor changed mode during the run)"
 
 
 @dataclass
 class Series:
     """One line of a figure: an engine plus whichever other configuration fields vary in the
-    figure, with the repetitions at each x value."""
+    figure, with the repetitions at each x value. `apart` names why its runs are drawn apart
+    from the others (sr.kept_apart: "generator-bound", "interrupted"), else None."""
 
     engine: str
     label: str
     linestyle: str
     points: dict = field(default_factory=dict)  # x value -> runs (repetitions)
-
-    @property
-    def colour(self) -> str:
-        return sr.engine_colour(self.engine)
-
-    @property
-    def marker(self) -> str:
-        return sr.engine_marker(self.engine)
+    colour: str = ""
+    marker: str = "o"
+    apart: str | None = None
 
     def xs(self) -> list:
         return sorted(self.points)
@@ -151,10 +169,16 @@ class Rendered(NamedTuple):
 
 
 def groups_of(results: sr.Results) -> list[Group]:
+    """Runs by (preset, mode), and by placement too when the set has runs of both."""
+    split = results.both_placements
     by_group: dict[tuple, list] = {}
     for run in results.runs:
-        by_group.setdefault((run["preset"], run["mode"]), []).append(run)
-    return [Group(p, m, tuple(runs)) for (p, m), runs in sorted(by_group.items())]
+        placement = results.placement(run) if split else None
+        by_group.setdefault((run["preset"], run["mode"], placement), []).append(run)
+    order = {p: i for i, p in enumerate(st.PLACEMENTS)}
+    keys = sorted(by_group, key=lambda k: (k[0], k[1], order.get(k[2], -1)))
+    return [Group(p, m, tuple(by_group[(p, m, pl)]), pl, results.rule if split else None)
+            for p, m, pl in keys]
 
 
 def _sort_value(v) -> tuple:
@@ -168,18 +192,30 @@ def make_series(runs: Iterable[dict], x_field: str, extra_fields: tuple) -> list
     varying = [f for f in extra_fields if len({r[f] for r in runs}) > 1]
     extras = sorted({tuple(r[f] for f in varying) for r in runs},
                     key=lambda t: [_sort_value(v) for v in t])
+    styles = sr.spec_styles(r["engine"] for r in runs)
     series: dict[tuple, Series] = {}
     for run in runs:
         extra = tuple(run[f] for f in varying)
-        key = (run["engine"], extra)
+        apart = sr.kept_apart(run)
+        key = (run["engine"], extra, apart or "")
         if key not in series:
             label = " ".join([run["engine"], *(FIELD_LABELS[f](v)
                                                for f, v in zip(varying, extra))])
             style = LINESTYLES[extras.index(extra) % len(LINESTYLES)]
-            series[key] = Series(run["engine"], label, style)
+            if apart:  # hollow and dotted: present, but visibly not the engine's curve
+                label, style = f"{label} ({apart})", ":"
+            colour, marker = styles[run["engine"]]
+            series[key] = Series(run["engine"], label, style, colour=colour, marker=marker,
+                                 apart=apart)
         series[key].points.setdefault(run[x_field], []).append(run)
     return [series[k] for k in sorted(series, key=lambda k: (
-        sr.engine_order(k[0]), [_sort_value(v) for v in k[1]]))]
+        sr.engine_order(sr.engine_base(k[0])), k[0], [_sort_value(v) for v in k[1]], k[2]))]
+
+
+def measured(runs: Iterable[dict]) -> list[dict]:
+    """The runs that describe the engine (sr.kept_apart leaves out interrupted and
+    generator-bound ones): what the single-curve figures draw."""
+    return [r for r in runs if not sr.kept_apart(r)]
 
 
 def largest_config_per_engine(runs: Iterable[dict]) -> dict[str, tuple[sr.ConfigKey, list]]:
@@ -281,7 +317,11 @@ def find_knee(series: Series, sweeps: Iterable[dict], preset: str) -> Knee | Non
     Heuristic: the largest offered rate whose median p99 is under KNEE_FACTOR x the p99 at the
     lowest offered rate, but only if some higher rate went over: a sweep that never left the
     bound shows no knee, and marking its last point would claim a saturation nobody saw.
+    Series drawn apart (generator-bound, interrupted) have no knee: they did not measure the
+    engine.
     """
+    if series.apart:
+        return None
     run = series.any_run()
     for sweep in sweeps:
         if (sweep["engine"], sweep["preset"], sweep["threads"]) == (run["engine"], preset,
@@ -313,7 +353,7 @@ def new_figure(size: tuple = SIZE) -> Figure:
 
 def title(fig: Figure, what: str, group: Group, results: sr.Results, note: str = "") -> None:
     """Every figure names the workload and the machine: a PNG travels without its JSON."""
-    extra = f", {note}" if note else ""
+    extra = "".join(f", {n}" for n in (group.placement_note, note) if n)
     fig.suptitle(f"{what} \u2014 preset {group.preset}, {group.mode} loop{extra}\n"
                  f"{sr.machine_line(results)}", fontsize=10)
 
@@ -343,7 +383,7 @@ def plot_metric(ax, series: list[Series], metric: Callable[[dict], float | None]
         spread_shown = any(lo) or any(hi)
         ax.errorbar(xs, med, yerr=[lo, hi] if spread_shown else None, color=s.colour,
                     marker=s.marker, linestyle=linestyle or s.linestyle, capsize=3,
-                    markerfacecolor="white" if hollow else s.colour,
+                    markerfacecolor="white" if hollow or s.apart else s.colour,
                     label=s.label + label_suffix)
         drawn += len(xs)
     return drawn
@@ -359,12 +399,7 @@ def latency_axis(ax, label: str) -> None:
         # Nothing positive to show: a log scale would only add matplotlib's warning.
         ax.text(0.5, 0.5, "no positive latency to show", transform=ax.transAxes, ha="center")
         return
-    ax.set_yscale("log", nonpositive="mask")
-    low, high = ax.get_ylim()
-    subs = (1.0, 2.0, 5.0) if high / max(low, 1e-15) < 30 else (1.0,)
-    ax.yaxis.set_major_locator(ticker.LogLocator(base=10, subs=subs))
-    ax.yaxis.set_major_formatter(ticker.EngFormatter(unit="s"))
-    ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+    swlab_axes.readable_log_axis(ax, "y", ticker.EngFormatter(unit="s"))
     ax.grid(True, which="major", alpha=0.3)
 
 
@@ -374,9 +409,7 @@ def floor_axis(ax, label: str) -> None:
     if not ax.has_data() or not ax.dataLim.ymax > 0:
         ax.text(0.5, 0.5, "no run has a floor probe", transform=ax.transAxes, ha="center")
         return
-    ax.set_yscale("log", nonpositive="mask")
-    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}x"))
-    ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+    swlab_axes.readable_log_axis(ax, "y", lambda v, _: f"{v:g}x")
     ax.axhline(1.0, color="grey", linestyle=":", linewidth=1)
     ax.grid(True, which="major", alpha=0.3)
 
@@ -453,10 +486,11 @@ def legend(ax, **kwargs) -> None:
 
 
 def fig_percentiles(results: sr.Results, group: Group, opts: Options = Options()) -> Figure:
-    runs = [r for r in group.runs if sr.buckets_of(r) is not None]
+    runs = [r for r in measured(group.runs) if sr.buckets_of(r) is not None]
     if not runs:
         raise SkipFigure("no run has a histogram")
     chosen = largest_config_per_engine(runs)
+    styles = sr.spec_styles(chosen)
     loads = {describe_load(key) for key, _ in chosen.values()}
     fig = new_figure()
     ax = fig.subplots()
@@ -469,7 +503,7 @@ def fig_percentiles(results: sr.Results, group: Group, opts: Options = Options()
         label = engine if len(loads) == 1 else f"{engine} ({describe_load(key)})"
         if len(reps) > 1:
             label += f", median of {len(reps)}"
-        draw_distribution(ax, curve, sr.engine_colour(engine), label, scale=scale)
+        draw_distribution(ax, curve, styles[engine].colour, label, scale=scale)
         max_x = max(max_x, curve[0][-1])
     if max_x == 0:
         raise SkipFigure("every histogram is empty or holds only 0 ns"
@@ -602,7 +636,8 @@ def fig_corrected(results: sr.Results, group: Group, opts: Options = Options()) 
     latency_axis(left, "p99 latency")
     left.set_title("p99 vs offered rate", fontsize=10)
     legend(left)
-    chosen = largest_config_per_engine(runs)
+    chosen = largest_config_per_engine(measured(runs))
+    styles = sr.spec_styles(chosen)
     loads = {describe_load(key) for key, _ in chosen.values()}
     max_x = 2.0
     for engine, (key, reps) in chosen.items():
@@ -611,7 +646,7 @@ def fig_corrected(results: sr.Results, group: Group, opts: Options = Options()) 
             curve = distribution(reps, uncorrected)
             if curve is not None:
                 kind = "uncorrected" if uncorrected else "corrected"
-                draw_distribution(right, curve, sr.engine_colour(engine),
+                draw_distribution(right, curve, styles[engine].colour,
                                   f"{engine}{suffix} {kind}", style)
                 max_x = max(max_x, curve[0][-1])
     percentile_axis(right, max_x)
@@ -637,10 +672,11 @@ def representative(reps: list) -> dict:
 
 
 def fig_time_series(results: sr.Results, group: Group, opts: Options = Options()) -> Figure:
-    runs = [r for r in group.runs if sr.time_series(r)]
+    runs = [r for r in measured(group.runs) if sr.time_series(r)]
     if not runs:
         raise SkipFigure("no run has a time_series (results version 1)")
     chosen = largest_config_per_engine(runs)
+    styles = sr.spec_styles(chosen)
     loads = {describe_load(key) for key, _ in chosen.values()}
     fig = new_figure(TALL)
     top, bottom = fig.subplots(2, 1, sharex=True)
@@ -662,7 +698,7 @@ def fig_time_series(results: sr.Results, group: Group, opts: Options = Options()
         stability = sr.tail_stability(run)
         label = engine if len(loads) == 1 else f"{engine} ({describe_load(key)})"
         label += f", stability {stability:.2f}" if stability is not None else ", stability -"
-        colour, marker = sr.engine_colour(engine), sr.engine_marker(engine)
+        colour, marker = styles[engine]
         top.plot(ts, p99, color=colour, marker=marker, markersize=3, label=label)
         bottom.plot(ts, rate, color=colour, marker=marker, markersize=3, label=engine)
         drawn += len(ts)
@@ -704,21 +740,20 @@ FIGURES = (
 
 def figure_path(outdir: Path, group: Group, kind: FigureKind, ext: str = "png",
                 opts: Options = Options()) -> Path:
-    """<preset>.<mode>.<figure>[.floor].<ext>: sorts by workload, says what it is without
-    opening it."""
-    return outdir / f"{group.stem}.{kind.name}{opts.suffix}.{ext}"
+    """<preset>.<mode>[.<placement>].<figure>[.floor].<ext>: sorts by workload, says what it
+    is without opening it. The preset is sanitised (Group.stem): always a file in outdir."""
+    return out.inside(outdir, outdir / f"{group.stem}.{kind.name}{opts.suffix}.{ext}")
 
 
 def save(fig: Figure, outdir: Path, group: Group, kind: FigureKind, svg: bool,
          opts: Options = Options()) -> list[Path]:
-    """Writes under a .tmp name and renames, as the C++ side does: a file that looks complete
-    never is half-written (a report may link it while plot.py runs)."""
+    """Writes under a temporary name and renames, as the C++ side does: a file that looks
+    complete never is half-written (a report may link it while plot.py runs), and nothing is
+    written through a planted link (swlab_output.write_atomically)."""
     written = []
     for ext in ("png", "svg") if svg else ("png",):
         final = figure_path(outdir, group, kind, ext, opts)
-        tmp = final.with_name(f"{final.name}.tmp")
-        fig.savefig(tmp, format=ext, dpi=DPI)
-        os.replace(tmp, final)
+        out.write_atomically(final, lambda f, ext=ext: fig.savefig(f, format=ext, dpi=DPI))
         written.append(final)
     return written
 
@@ -740,7 +775,9 @@ def render_all(results: sr.Results, outdir: Path, svg: bool = False,
             try:
                 fig = kind.build(results, group, opts)
             except SkipFigure as e:
-                skipped.append(f"skipped {kind.name}{opts.suffix} ({group.preset}, {group.mode}): {e}")
+                where = ", ".join([out.safe_name(group.preset), group.mode]
+                                  + ([group.placement] if group.placement else []))
+                skipped.append(f"skipped {kind.name}{opts.suffix} ({where}): {e}")
                 continue
             written += save(fig, outdir, group, kind, svg, opts)
     return Rendered(written, skipped)
@@ -763,10 +800,12 @@ def main(argv: list[str] | None = None) -> int:
 def draw(args: argparse.Namespace, results: sr.Results) -> int:
     outdir = Path(args.out) if args.out else results.directory / "figures"
     try:
-        outdir.mkdir(parents=True, exist_ok=True)
+        out.ensure_directory(outdir)
+        rendered = render_all(results, outdir, args.svg, Options(normalise=args.normalise))
+    except out.OutputError as e:
+        return sr.fail(PROG, str(e))
     except OSError as e:
-        return sr.fail(PROG, f"cannot create {outdir}: {e.strerror or e}")
-    rendered = render_all(results, outdir, args.svg, Options(normalise=args.normalise))
+        return sr.fail(PROG, f"cannot write into {outdir}: {e.strerror or e}")
     for line in rendered.skipped:
         print(line, file=sys.stderr)
     for path in rendered.written:

@@ -8,6 +8,12 @@ Writes FILE (default: report.md beside results.json) through a temporary file an
 and prints its path. The figures are linked from DIR (default: the results directory's
 figures/); when DIR holds none of this file's figures, they are drawn first with plot.py's
 code. A bad file or flag is one line on stderr and exit status 2.
+
+Runs are compared only within one placement: when the set has runs of both (near and far,
+split by the floor probes; docs/methodology.md), the summary has a table per placement and
+the spread warnings look within each. Failed, interrupted and generator-bound runs are kept
+out of the tables and listed apart; runs that were not steady (first third of the intervals
+against the last) are marked.
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ from pathlib import Path
 from typing import Iterator
 
 import plot
+import swlab_output as out
 import swlab_results as sr
+import swlab_stats as st
 
 PROG = "report.py"
 # Repetitions disagreeing by more than this share of their median ((max - min) / median, of
@@ -158,12 +166,106 @@ def work_line(results: sr.Results) -> list[str]:
     return ["Work: time-bounded: engines processed different prefixes of the same streams."]
 
 
+def partitions(results: sr.Results) -> list[tuple[str | None, list[dict]]]:
+    """The runs the summary folds into medians (not failed, interrupted or generator-bound),
+    per placement when the set has both (near, far, then unknown), else all together."""
+    runs = [r for r in results.runs if not sr.kept_apart(r)]
+    if not results.both_placements:
+        return [(None, runs)]
+    return [(p, [r for r in runs if results.placement(r) == p]) for p in st.PLACEMENTS
+            if any(results.placement(r) == p for r in runs)]
+
+
+def placement_title(results: sr.Results, placement: str | None) -> str:
+    rule = results.rule
+    return {st.NEAR: f"near placement (floor <= {rule.near_max_ns:g} ns)",
+            st.FAR: f"far placement (floor >= {rule.far_min_ns:g} ns)",
+            st.UNKNOWN: "placement unknown (the floor changed mode during the run, or no probe)",
+            }.get(placement, "")
+
+
+def placement_warnings(results: sr.Results) -> list[str]:
+    """Configurations whose repetitions ran in both placements: their medians over all
+    repetitions would mix two machines, so the tables show each placement apart."""
+    if not results.both_placements:
+        return []
+    lines = []
+    for key, runs in sr.group_runs(r for r in results.runs if not sr.kept_apart(r)).items():
+        counts = results.placement_counts(runs)
+        if counts[st.NEAR] and counts[st.FAR]:
+            lines.append(f"{sr.describe_key(key)}: {counts[st.NEAR]} near, {counts[st.FAR]} far"
+                         + (f", {counts[st.UNKNOWN]} unknown" if counts[st.UNKNOWN] else ""))
+    total = results.placement_counts()
+    head = (f"**Mixed placement**: the floor probes fall into two modes (near <= "
+            f"{results.rule.near_max_ns:g} ns, far >= {results.rule.far_min_ns:g} ns): "
+            f"{total[st.NEAR]} runs near, {total[st.FAR]} far, {total[st.UNKNOWN]} unknown. "
+            "Each placement has its own table below; compare engines within one.")
+    if lines:
+        head += (f" {len(lines)} configuration(s) ran in both: " + "; ".join(lines[:8])
+                 + (f"; and {len(lines) - 8} more" if len(lines) > 8 else "") + ".")
+    return [head]
+
+
+def steady_warnings(results: sr.Results) -> list[str]:
+    """Runs whose last third of intervals differs from the first third by more than 25% in
+    p50 or throughput: still warming up or drifting, kept out of any verdict."""
+    unsteady = [r for r in results.runs if sr.steady(r) is False]
+    # Runs without a time series (version 1) cannot be judged either, but that is the file's
+    # age, said by the skipped time-series figure; this counts runs too short to judge.
+    undecided = sum(1 for r in results.runs if sr.steady(r) is None and sr.time_series(r))
+    lines = []
+    if unsteady:
+        shown = ", ".join(r["id"] for r in unsteady[:6])
+        more = f" and {len(unsteady) - 6} more" if len(unsteady) > 6 else ""
+        lines.append(f"**Not steady**: {len(unsteady)} run(s) changed by more than "
+                     f"{st.STEADY_LIMIT - 1:.0%} between the first and the last third of their "
+                     f"intervals (p50 or throughput): {shown}{more}. They stay in the medians, "
+                     "marked in the `steady` column, and are kept out of verdicts.")
+    if undecided:
+        lines.append(f"**Too short to judge**: {undecided} of {len(results.runs)} run(s) have "
+                     f"fewer than {st.STEADY_MIN_INTERVALS} complete intervals: neither their "
+                     "steadiness nor their tail stability is reported (run longer, or with a "
+                     "shorter --interval).")
+    return lines
+
+
+def apart_warnings(results: sr.Results) -> list[str]:
+    counts: dict[str, int] = {}
+    for run in results.runs:
+        if sr.kept_apart(run):
+            counts[sr.kept_apart(run)] = counts.get(sr.kept_apart(run), 0) + 1
+    if results.failed:
+        counts["failed"] = len(results.failed)
+    if not counts:
+        return []
+    what = ", ".join(f"{n} {reason}" for reason, n in sorted(counts.items()))
+    return [f"**Kept apart**: {what} run(s) are left out of the tables' medians and listed "
+            "under \"Runs kept apart\": a generator-bound run measured the load generator, an "
+            "interrupted one a part of its work, a failed one nothing."]
+
+
+def placement_line(results: sr.Results) -> list[str]:
+    """How the set's runs split by placement, and by what rule (docs/methodology.md)."""
+    rule, counts = results.rule, results.placement_counts()
+    recorded = "recorded in the file" if results.data.get("placement_rule") else \
+        "derived here from the floor probes (the file predates floor.placement)"
+    if not counts[st.NEAR] and not counts[st.FAR]:
+        return ["Placement: no run has a floor probe, so none can be placed."]
+    if rule.modes == 1:
+        return [f"Placement: the floor probes form one mode (none apart by {st.PLACEMENT_GAP:g}x "
+                f"or more), so every probed run counts as one placement ({recorded})."]
+    return [f"Placement: two modes, near <= {rule.near_max_ns:g} ns and far >= "
+            f"{rule.far_min_ns:g} ns ({rule.method}, {recorded}): {counts[st.NEAR]} runs near, "
+            f"{counts[st.FAR]} far, {counts[st.UNKNOWN]} unknown."]
+
+
 def all_warnings(results: sr.Results) -> list[str]:
-    groups = sr.group_runs(results.runs)
     per_configuration = [warning
+                         for _, runs in partitions(results)
                          for check in (spread_warnings, shed_warnings, rejection_warnings, saturation_warnings)
-                         for key, runs in groups.items() for warning in check(key, runs)]
-    return [*oversubscription_warnings(results), *per_configuration,
+                         for key, reps in sr.group_runs(runs).items() for warning in check(key, reps)]
+    return [*oversubscription_warnings(results), *placement_warnings(results),
+            *apart_warnings(results), *per_configuration, *steady_warnings(results),
             *clock_warnings(results), *floor_warnings(results)]
 
 
@@ -205,7 +307,7 @@ def config_section(results: sr.Results) -> list[str]:
     lines = ["## Configuration", ""]
     if results.data.get("command"):
         lines += [f"`{results.data['command']}`", ""]
-    lines += [*work_line(results), ""]
+    lines += [*work_line(results), "", *placement_line(results), ""]
     if results.data.get("interrupted"):
         lines += ["**Interrupted**: the invocation was stopped; these are the runs it completed.", ""]
     return [*lines, *table(["flag", "value"], rows), ""]
@@ -239,25 +341,65 @@ def summary_row(key: sr.ConfigKey, runs: list) -> list:
             sr.format_rate(med(lambda r: r["summary"]["throughput"])),
             *(sr.format_ns(med(lambda r, k=k: sr.run_latency(r, k)))
               for k in ("p50", "p99", "p999", "max")),
-            floor, "-" if stability is None else f"{stability:.2f}", sr.format_ns(cpu),
+            floor, steady_cell(runs), "-" if stability is None else f"{stability:.2f}",
+            sr.format_ns(cpu),
             f"{sr.format_si(rejected)}{share(rejected, commands)}",
             "-" if shed is None else f"{sr.format_si(shed)}{share(shed, commands + shed)}",
             "-" if ctx is None else f"{ctx:.1f}"]
 
 
+def steady_cell(runs: list[dict]) -> str:
+    """'3/3': steady runs of those with a verdict; 'no' marks each that was not; '-' when no
+    run has the 30 intervals the check needs."""
+    decided = [sr.steady(r) for r in runs if sr.steady(r) is not None]
+    if not decided:
+        return "-"
+    text = f"{sum(decided)}/{len(decided)}"
+    return text if all(decided) else f"{text} ({len(decided) - sum(decided)} no)"
+
+
+SUMMARY_HEADER = ["engine", "preset", "threads", "mode", "rate", "reps", "throughput", "p50",
+                  "p99", "p99.9", "max", "floor", "steady", "stability", "cpu/cmd", "rejected",
+                  "shed", "ctx/1000"]
+
+
 def summary_section(results: sr.Results) -> list[str]:
-    header = ["engine", "preset", "threads", "mode", "rate", "reps", "throughput", "p50", "p99",
-              "p99.9", "max", "floor", "stability", "cpu/cmd", "rejected", "shed", "ctx/1000"]
-    rows = [summary_row(k, runs) for k, runs in sr.group_runs(results.runs).items()]
-    return ["## Summary", "",
-            "Medians over repetitions (reps); latencies from the planned send time in open "
-            "loop; floor: the cross-core ping-pong p50 measured before each run (n!: runs during "
-            "which it moved by more than 1.5x); stability: p99 of the per-interval p99s over "
-            "their median (1.00 = a stable tail); cpu/cmd: process CPU time per command; "
-            "rejected as a share of replies (the rejection mix, which equal work keeps alike "
-            "across engines), shed as a share of offered commands; ctx/1000: context switches "
-            "per 1000 commands.", "",
-            *table(header, rows, "lllllrrrrrrrrrrrr"), ""]
+    lines = ["## Summary", "",
+             "Medians over repetitions (reps); latencies from the planned send time in open "
+             "loop; floor: the cross-core ping-pong p50 measured before each run (n!: runs during "
+             "which it moved by more than 1.5x); steady: runs whose first and last third of "
+             f"intervals agree within {st.STEADY_LIMIT - 1:.0%} in p50 and throughput, of those "
+             f"with at least {st.STEADY_MIN_INTERVALS} intervals; stability: p99 of the "
+             "per-interval p99s over their median (1.00 = a stable tail; shown only with "
+             f"{st.STABILITY_MIN_INTERVALS} intervals or more); cpu/cmd: process CPU time per "
+             "command; rejected as a share of replies (the rejection mix, which equal work keeps "
+             "alike across engines), shed as a share of offered commands; ctx/1000: context "
+             "switches per 1000 commands.", ""]
+    for placement, runs in partitions(results):
+        rows = [summary_row(k, reps) for k, reps in sr.group_runs(runs).items()]
+        if placement is not None:
+            lines += [f"### {placement_title(results, placement).capitalize()}: {len(runs)} runs", ""]
+        lines += [*table(SUMMARY_HEADER, rows, "lllllrrrrrrrrrrrrr"), ""]
+    return lines + apart_section(results)
+
+
+def apart_section(results: sr.Results) -> list[str]:
+    """Every run left out of the medians, one row each, with why."""
+    rows = [[r["id"], "failed: " + r.get("error", "?"), "-", "-", "-"] for r in results.failed]
+    for run in results.runs:
+        reason = sr.kept_apart(run)
+        if reason is None:
+            continue
+        lateness = run["summary"].get("send_lateness_ns") or {}
+        if lateness:
+            reason += f" (send lateness p99 {sr.format_ns(lateness.get('p99'))})"
+        rows.append([run["id"], reason, f"{run['summary']['duration_s']:.3g} s",
+                     sr.format_rate(run["summary"]["throughput"]),
+                     sr.format_ns(sr.run_latency(run, "p99"))])
+    if not rows:
+        return []
+    return ["### Runs kept apart", "",
+            *table(["run", "why", "duration", "throughput", "p99"], rows, "lllrr"), ""]
 
 
 def expected_figures(results: sr.Results, figdir: Path) -> list[tuple]:
@@ -272,9 +414,12 @@ def ensure_figures(results: sr.Results, figdir: Path) -> list[str]:
     if any(path.exists() for _, _, path in expected_figures(results, figdir)):
         return []
     try:
-        figdir.mkdir(parents=True, exist_ok=True)
+        out.ensure_directory(figdir)
         return [f"Not drawn: {line.removeprefix('skipped ')}."
                 for line in plot.render_all(results, figdir).skipped]
+    except out.OutputError as e:
+        print(f"{PROG}: warning: {e}", file=sys.stderr)
+        return [f"Figures could not be drawn: {e}."]
     except OSError as e:
         print(f"{PROG}: warning: cannot draw figures into {figdir}: {e.strerror or e}",
               file=sys.stderr)
@@ -290,7 +435,8 @@ def figures_section(results: sr.Results, figdir: Path, report_dir: Path,
             continue
         if group.stem != current:
             shape = "service mode" if group.mode == "service" else f"{group.mode} loop"
-            lines += [f"### {group.preset}, {shape}", ""]
+            where = f", {group.placement_note}" if group.placement_note else ""
+            lines += [f"### {group.preset}, {shape}{where}", ""]
             current = group.stem
         link = Path(os.path.relpath(path, report_dir)).as_posix()
         lines += [f"![{group.preset}, {group.mode}: {kind.name}]({link})", ""]
@@ -310,21 +456,6 @@ def render(results: sr.Results, report_path: Path, figdir: Path) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Temporary file in the same directory, then rename: a reader never sees half a report.
-    Created with mode 0666 less the umask, as swlab creates results.json and the figures,
-    so the report is as readable as the rest of the set (mkstemp would make it 0600)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def make_parser() -> argparse.ArgumentParser:
     parser = sr.results_parser(PROG, "Write a Markdown report of a swlab results file (see docs/plots.md).")
     parser.add_argument("--out", metavar="FILE", help="the report (default: report.md beside "
@@ -339,15 +470,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def write_report(args: argparse.Namespace, results: sr.Results) -> int:
-    out = Path(args.out) if args.out else results.directory / "report.md"
+    path = Path(args.out) if args.out else results.directory / "report.md"
     figdir = Path(args.figures) if args.figures else results.directory / "figures"
-    if not out.parent.is_dir():
-        return sr.fail(PROG, f"{out}: directory {out.parent} does not exist")
+    if not path.parent.is_dir():
+        return sr.fail(PROG, f"{path}: directory {path.parent} does not exist")
+    if path.is_dir():
+        return sr.fail(PROG, f"{path}: is a directory; --out names the report file")
     try:
-        write_atomically(out, render(results, out.resolve(), figdir.resolve()))
+        # Temporary file and rename: a reader never sees half a report, and a link planted
+        # at either name is replaced, never written through (swlab_output).
+        out.write_text(path, render(results, path.resolve(), figdir.resolve()))
+    except out.OutputError as e:
+        return sr.fail(PROG, str(e))
     except OSError as e:
-        return sr.fail(PROG, f"cannot write {out}: {e.strerror or e}")
-    print(out)
+        return sr.fail(PROG, f"cannot write {path}: {e.strerror or e}")
+    print(path)
     return 0
 
 

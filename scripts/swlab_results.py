@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reading swlab results files (docs/results-format.md, versions 1 and 2).
+"""Reading swlab results files (docs/results-format.md, versions 1, 2 and 3).
 
 One loader for plot.py, report.py and compare.py, so that all three refuse the same files
 with the same message and agree on what a run's percentiles, configuration and colour are.
@@ -13,7 +13,17 @@ context_switches, cpu, offered/accepted/shed, rejected, rate_sweeps) may be abse
 the figure is then skipped, not the file. When present, it must still be well formed.
 
 Version 2 adds, among others, the service mode (mode "service", with connections and workers)
-and the command work (command_work); a version 1 file simply has neither.
+and the command work (command_work); a version 1 file simply has neither. Version 3 adds what
+the analysis needs to compare like with like: each run's placement (floor.placement, and the
+set's placement_rule), steadiness (summary.steady, summary.intervals), the open loop's send
+lateness and generator_bound, failed runs (failed, error) and engine_config.inject_ns. Where a
+file lacks them, the same rules are applied here (scripts/swlab_stats.py), so older sets read
+the same way.
+
+Hostile files: every value a script reads is checked for its type and range here (integers
+within 64 bits, finite numbers, bounded counts), nesting and number length are bounded at
+parse time, and the file's size is bounded before it is read; any failure is one line naming
+the file and the problem (ResultsError), never a traceback.
 """
 
 from __future__ import annotations
@@ -30,14 +40,27 @@ from typing import Any, Callable, Iterable, NamedTuple, NoReturn, Sequence
 
 import numpy as np
 
+import swlab_stats as st
+
 FORMAT = "swlab-results"
 VERSION = 3
 # Version 1 (before the floor, the time series and engine_config) and version 2 (before
-# the run schema) are still read: the committed reference sets of earlier commits are in
-# them. What they lack reads as absent.
+# the run schema: settings, placement, steadiness, failed runs) are still read: the committed
+# reference sets are in them. What they lack reads as absent, or is derived with the rules of
+# swlab_stats.
 VERSIONS = (1, 2, 3)
 MODES = ("closed", "open", "service")
 RESULTS_NAME = "results.json"
+# Bounds on what a file may ask of the reader. The largest committed results.json is 12 MB,
+# a histogram with 3 significant digits from 1 ns to an hour has about 70,000 buckets, and a
+# run of an hour in 1 ms intervals has 3.6 M rows: far above all of them, far below what
+# would exhaust the memory of a laptop.
+MAX_FILE_BYTES = 512 << 20
+MAX_BUCKETS = 1_000_000
+MAX_ROWS = 4_000_000
+MAX_INT = 2**63 - 1          # what the C++ writer's 64-bit integers can hold
+MAX_COUNT_TOTAL = 2**62      # a histogram's total count (numpy sums it in int64)
+MAX_CONFIG_DEPTH = 16        # report.py prints the config's values; the writer nests 3 deep
 
 # Okabe & Ito (2008), "Color Universal Design": eight colours that stay distinguishable under
 # the common colour-vision deficiencies. Yellow is left out of the fallback because it
@@ -77,6 +100,11 @@ ENGINE_MARKERS = {
 KNOWN_ENGINES = ("mutex", "rwlock", "spinlock", "flat-combining", "single-writer", "sharded-mutex",
                  "sharded-single-writer")
 FALLBACK_COLOURS = tuple(c for name, c in OKABE_ITO.items() if name != "yellow")
+# When one figure holds more engine specs than Okabe-Ito has colours (engines that differ only
+# in options: overload=block and overload=reject), Paul Tol's "muted" scheme, also safe for
+# the common colour-vision deficiencies, continues the palette.
+EXTRA_COLOURS = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
+                 "#882255", "#AA4499", "#DDDDDD")
 FALLBACK_MARKERS = ("X", "*", "<", ">", "p", "8")  # none of the known engines' shapes
 
 # The summary percentiles, in the order and with the names the results file uses.
@@ -99,12 +127,32 @@ class Results:
     data: dict
     machine: dict
     config: dict
-    runs: tuple
+    runs: tuple          # the runs that completed (failed ones are in `failed`)
     rate_sweeps: tuple
+    failed: tuple = ()   # runs with "failed": true, each with its "error"
+    rule: st.PlacementRule = st.PlacementRule(st.PLACEMENT_METHOD, 1, None, None)
+    placements: dict = None  # run id -> "near" | "far" | "unknown"
 
     @property
     def directory(self) -> Path:
         return self.path.parent
+
+    @property
+    def both_placements(self) -> bool:
+        """Some runs ran near and some far: the set is read within each placement, never
+        across (a run whose probes differ is "unknown" and does not count here)."""
+        seen = set((self.placements or {}).values())
+        return st.NEAR in seen and st.FAR in seen
+
+    def placement_counts(self, runs: Iterable[dict] | None = None) -> dict[str, int]:
+        """Runs per placement, near / far / unknown, of `runs` (default: all completed)."""
+        counts = dict.fromkeys(st.PLACEMENTS, 0)
+        for run in self.runs if runs is None else runs:
+            counts[self.placement(run)] += 1
+        return counts
+
+    def placement(self, run: dict) -> str:
+        return (self.placements or {}).get(run["id"], st.UNKNOWN)
 
 
 class ConfigKey(NamedTuple):
@@ -143,20 +191,44 @@ def load(path: str | Path) -> Results:
     """Reads and validates a results file; raises ResultsError with one line on any problem."""
     p = resolve_path(path)
     try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ResultsError(f"{p}: {size} bytes, more than the {MAX_FILE_BYTES >> 20} MiB "
+                               "a results file may have")
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ResultsError(f"{p}: no such file") from None
     except (OSError, UnicodeDecodeError) as e:
         raise ResultsError(f"{p}: cannot read: {_reason(e)}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ResultsError(f"{p}: not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") \
-            from None
+    data = parse_json(p, text)
     try:
         return _validate(p, data)
     except _Invalid as e:
         raise ResultsError(f"{p}: {e}") from None
+    except RecursionError:
+        raise ResultsError(f"{p}: nested too deeply") from None
+
+
+def parse_json(p: Path, text: str) -> Any:
+    """json.loads, with every way a hostile text can make it fail turned into ResultsError:
+    NaN and Infinity (not JSON), integers of more than 4,300 digits (Python refuses to convert
+    them), nesting deeper than the interpreter's stack."""
+    def no_constant(name: str) -> NoReturn:
+        raise _Invalid(f"{name} is not a JSON number")
+    try:
+        return json.loads(text, parse_constant=no_constant)
+    except json.JSONDecodeError as e:
+        raise ResultsError(f"{p}: not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") \
+            from None
+    except _Invalid as e:
+        raise ResultsError(f"{p}: not valid JSON: {e}") from None
+    except RecursionError:
+        raise ResultsError(f"{p}: not valid JSON: nested too deeply") from None
+    except ValueError as e:  # int() of a number with more than sys.get_int_max_str_digits()
+        raise ResultsError(f"{p}: not valid JSON: a number too long to read "
+                           f"({str(e).split(':')[0]})") from None
+    except MemoryError:
+        raise ResultsError(f"{p}: not valid JSON: too large to read into memory") from None
 
 
 def _reason(e: BaseException) -> str:
@@ -177,6 +249,12 @@ _KINDS = {
 }
 
 
+def _short(value: Any) -> str:
+    text = str(value) if not isinstance(value, int) or abs(value) < 10**30 else \
+        f"an integer of {len(str(abs(value)))} digits"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _type_name(value: Any) -> str:
     return {type(None): "null", bool: "boolean", int: "integer", float: "number", str: "string",
             list: "array", dict: "object"}.get(type(value), type(value).__name__)
@@ -188,7 +266,9 @@ def _check(value: Any, kind: str, where: str, *, nullable: bool = False,
     if value is None and nullable:
         return None
     ok = isinstance(value, _KINDS[kind]) and not (kind != "bool" and isinstance(value, bool))
-    if ok and kind == "number" and not math.isfinite(value):
+    if ok and isinstance(value, int) and abs(value) > MAX_INT:
+        raise _Invalid(f"{where} is out of range ({_short(value)}): integers must fit in 64 bits")
+    if ok and isinstance(value, float) and not math.isfinite(value):
         ok = False
     if not ok:
         wanted = {"str": "a string", "int": "an integer", "number": "a finite number",
@@ -217,19 +297,17 @@ def _validate(path: Path, data: Any) -> Results:
                        "expected an object")
     fmt = data.get("format")
     if fmt != FORMAT:
-        found = "'format' is missing" if "format" not in data else f"format is {fmt!r}"
+        found = "'format' is missing" if "format" not in data else f"format is {_short(repr(fmt))}"
         raise _Invalid(f"not a swlab results file: {found}, expected {FORMAT!r}")
     version = data.get("version")
-    if version not in VERSIONS or isinstance(version, bool):
-        found = "missing" if "version" not in data else json.dumps(version)
+    if isinstance(version, bool) or not isinstance(version, int) or version not in VERSIONS:
+        found = "missing" if "version" not in data else _short(json.dumps(version)
+                                                               if not isinstance(version, int) else version)
         raise _Invalid(f"unsupported results version {found} (this reader understands "
                        f"versions {', '.join(map(str, VERSIONS))})")
-    machine = _field(data, "machine", "dict", "top level")
-    _field(machine, "cpu_model", "str", "machine")
-    _field(machine, "logical_cpus", "int", "machine", minimum=1)
-    _field(machine, "label", "str", "machine", required=False)
-    config = _field(data, "config", "dict", "top level")
-    _field(data, "clock", "dict", "top level", required=False)
+    machine = _validate_machine(_field(data, "machine", "dict", "top level"))
+    config = _validate_config(_field(data, "config", "dict", "top level"))
+    _validate_header(data)
     runs = _field(data, "runs", "list", "top level")
     if not runs:
         raise _Invalid("'runs' is empty: nothing to read")
@@ -239,24 +317,91 @@ def _validate(path: Path, data: Any) -> Results:
     sweeps = _field(data, "rate_sweeps", "list", "top level", required=False) or []
     for i, sweep in enumerate(sweeps):
         _validate_sweep(sweep, f"rate_sweeps[{i}]")
-    return Results(path=path, data=data, machine=machine, config=config, runs=tuple(runs),
-                   rate_sweeps=tuple(sweeps))
+    completed = tuple(r for r in runs if r.get("failed") is not True)
+    if not completed:
+        raise _Invalid("every run failed: nothing to read")
+    rule = _placement_rule(data, completed)
+    placements = {r["id"]: _placement(r, rule) for r in completed}
+    return Results(path=path, data=data, machine=machine, config=config, runs=completed,
+                   rate_sweeps=tuple(sweeps), failed=tuple(r for r in runs if r.get("failed") is True),
+                   rule=rule, placements=placements)
 
 
-def _validate_run(run: Any, index: int, seen: set[str]) -> None:
-    where = f"runs[{index}]"
-    _check(run, "dict", where)
-    run_id = _field(run, "id", "str", where)
-    where = f"runs[{index}] ({run_id})"
-    if run_id in seen:
-        raise _Invalid(f"{where}: duplicate run id")
-    seen.add(run_id)
+def _validate_machine(machine: dict) -> dict:
+    _field(machine, "cpu_model", "str", "machine")
+    _field(machine, "logical_cpus", "int", "machine", minimum=1)
+    for key in ("label", "hostname", "kernel", "compiler", "build_type", "build_flags",
+                "git_commit"):
+        _field(machine, key, "str", "machine", required=False)
+    _field(machine, "git_dirty", "bool", "machine", required=False)
+    return machine
+
+
+def _validate_config(config: dict) -> dict:
+    """The invocation's flags. report.py prints every value, so none may nest deeper than the
+    writer ever does; compare.py reads the work mode and the order."""
+    for key, value in config.items():
+        if _depth(value, MAX_CONFIG_DEPTH) > MAX_CONFIG_DEPTH:
+            raise _Invalid(f"config: '{key}' nests more than {MAX_CONFIG_DEPTH} levels deep")
+    _field(config, "order", "str", "config", required=False)
+    _field(config, "repetitions", "int", "config", required=False, minimum=0)
+    work = _field(config, "work", "dict", "config", required=False)
+    if work is not None:
+        _field(work, "kind", "str", "config: work", required=False)
+        _field(work, "commands", "int", "config: work", required=False, minimum=0)
+    work = _field(config, "command_work", "dict", "config", required=False)
+    if work is not None:
+        _validate_command_work(work, "config: command_work")
+    return config
+
+
+def _depth(value: Any, limit: int) -> int:
+    """How deep value nests, counting no further than limit + 1 (so a hostile value costs
+    nothing more than the limit)."""
+    if limit < 0 or not isinstance(value, (dict, list)):
+        return 0
+    children = value.values() if isinstance(value, dict) else value
+    return 1 + max((_depth(v, limit - 1) for v in children), default=0)
+
+
+def _validate_header(data: dict) -> None:
+    """The top-level fields the report prints besides machine and config."""
+    for key in ("command", "created"):
+        _field(data, key, "str", "top level", required=False)
+    _field(data, "interrupted", "bool", "top level", required=False)
+    clock = _field(data, "clock", "dict", "top level", required=False)
+    if clock is not None:
+        _field(clock, "source", "str", "clock", required=False)
+        _field(clock, "overhead_ns", "number", "clock", required=False, minimum=0)
+    calibration = _field(data, "calibration", "dict", "top level", required=False)
+    if calibration is not None:
+        _field(calibration, "target_s", "number", "calibration", minimum=0)
+    rule = _field(data, "placement_rule", "dict", "top level", required=False)
+    if rule is not None:
+        _field(rule, "method", "str", "placement_rule")
+        modes = _field(rule, "modes", "int", "placement_rule")
+        if modes not in (1, 2):
+            raise _Invalid(f"placement_rule: 'modes' must be 1 or 2, got {modes}")
+        for key in ("near_max_ns", "far_min_ns"):
+            _field(rule, key, "number", "placement_rule", required=False, minimum=0)
+        if modes == 2 and (rule.get("near_max_ns") is None or rule.get("far_min_ns") is None):
+            raise _Invalid("placement_rule: two modes need 'near_max_ns' and 'far_min_ns'")
+
+
+def _validate_command_work(work: dict, where: str) -> None:
+    for key in ("work_ns", "parallel_work_ns", "work_iterations", "parallel_work_iterations"):
+        _field(work, key, "int", where, required=False, minimum=0)
+    _field(work, "iterations_per_ns", "number", where, required=False, minimum=0)
+
+
+def _validate_identity(run: dict, where: str) -> str:
+    """The fields that say which configuration a run is (a failed run has them too)."""
     _field(run, "engine", "str", where)
     _field(run, "preset", "str", where)
     _field(run, "threads", "int", where, minimum=1)
     mode = _field(run, "mode", "str", where)
     if mode not in MODES:
-        raise _Invalid(f"{where}: 'mode' must be one of {', '.join(MODES)}, got {mode!r}")
+        raise _Invalid(f"{where}: 'mode' must be one of {', '.join(MODES)}, got {_short(repr(mode))}")
     if "rate" not in run:
         raise _Invalid(f"{where}: missing 'rate'")
     rate = _check(run["rate"], "number", f"{where}: 'rate'", nullable=True)
@@ -267,32 +412,68 @@ def _validate_run(run: Any, index: int, seen: set[str]) -> None:
     workers = _field(run, "workers", "int", where, required=False, minimum=1)
     if mode == "service" and (connections is None or workers is None):
         raise _Invalid(f"{where}: a service-mode run needs 'connections' and 'workers'")
+    _field(run, "repetition", "int", where, minimum=0)
+    return mode
+
+
+def _validate_run(run: Any, index: int, seen: set[str]) -> None:
+    where = f"runs[{index}]"
+    _check(run, "dict", where)
+    run_id = _field(run, "id", "str", where)
+    where = f"runs[{index}] ({_short(run_id)})"
+    if run_id in seen:
+        raise _Invalid(f"{where}: duplicate run id")
+    seen.add(run_id)
+    if _field(run, "failed", "bool", where, required=False):
+        # A failed run keeps what names it and why it failed; it has no measurements, and
+        # the scripts only list it.
+        _field(run, "engine", "str", where)
+        _field(run, "error", "str", where)
+        for key in ("preset", "mode"):
+            _field(run, key, "str", where, required=False)
+        for key in ("threads", "repetition"):
+            _field(run, key, "int", where, required=False, minimum=0)
+        return
+    _validate_identity(run, where)
+    _field(run, "error", "str", where, required=False)
     work = _field(run, "command_work", "dict", where, required=False)
     if work is not None:
-        for key in ("work_ns", "parallel_work_ns", "work_iterations", "parallel_work_iterations"):
-            _field(work, key, "int", f"{where}: command_work", required=False, minimum=0)
-        _field(work, "iterations_per_ns", "number", f"{where}: command_work", required=False,
-               minimum=0)
-    _field(run, "repetition", "int", where, minimum=0)
+        _validate_command_work(work, f"{where}: command_work")
     _field(run, "busy_threads", "int", where, minimum=1)
-    _field(run, "oversubscribed", "bool", where, required=False)
+    for key in ("oversubscribed", "unstable_floor", "interrupted"):
+        _field(run, key, "bool", where, required=False)
+    _field(run, "order", "int", where, required=False, minimum=0)
     _validate_summary(_field(run, "summary", "dict", where), f"{where}: summary")
-    floor = _field(run, "floor", "dict", where, required=False)
-    if floor is not None:
-        for when in ("before", "after"):
-            sample = _field(floor, when, "dict", f"{where}: floor")
-            _field(sample, "p50_ns", "number", f"{where}: floor.{when}", minimum=0)
-            _field(sample, "p99_ns", "number", f"{where}: floor.{when}", minimum=0)
+    _validate_floor(_field(run, "floor", "dict", where, required=False), where)
     series = _field(run, "time_series", "dict", where, required=False)
     if series is not None:
         _validate_time_series(series, f"{where}: time_series")
     config = _field(run, "engine_config", "dict", where, required=False)
     if config is not None:
         _field(config, "spec", "str", f"{where}: engine_config")
+        _field(config, "inject_ns", "int", f"{where}: engine_config", required=False, minimum=0)
+    counters = _field(run, "hardware_counters", "dict", where, required=False)
+    if counters is not None:
+        _field(counters, "exposed", "bool", f"{where}: hardware_counters", required=False)
+        for key in ("cycles_per_command", "instructions_per_command", "cache_misses_per_command"):
+            _field(counters, key, "number", f"{where}: hardware_counters", required=False)
     for key in ("histogram", "histogram_uncorrected"):
         hist = _field(run, key, "dict", where, required=False)
         if hist is not None:
             _validate_histogram(hist, f"{where}: {key}")
+
+
+def _validate_floor(floor: dict | None, where: str) -> None:
+    if floor is None:
+        return
+    for when in ("before", "after"):
+        sample = _field(floor, when, "dict", f"{where}: floor")
+        _field(sample, "p50_ns", "number", f"{where}: floor.{when}", minimum=0)
+        _field(sample, "p99_ns", "number", f"{where}: floor.{when}", minimum=0)
+    placement = _field(floor, "placement", "str", f"{where}: floor", required=False)
+    if placement is not None and placement not in st.PLACEMENTS:
+        raise _Invalid(f"{where}: floor: 'placement' must be one of {', '.join(st.PLACEMENTS)}, "
+                       f"got {_short(repr(placement))}")
 
 
 def _validate_summary(summary: dict, where: str) -> None:
@@ -307,7 +488,7 @@ def _validate_summary(summary: dict, where: str) -> None:
         _field(summary, key, "int", where, required=False, minimum=0)
     rejected = _field(summary, "rejected", "dict", where, required=False)
     for reason, count in (rejected or {}).items():
-        _check(count, "int", f"{where}: 'rejected.{reason}'", minimum=0)
+        _check(count, "int", f"{where}: 'rejected.{_short(reason)}'", minimum=0)
     _validate_latency(_field(summary, "latency_ns", "dict", where), f"{where}: latency_ns",
                       required=REQUIRED_LATENCY_KEYS)
     uncorrected = _field(summary, "latency_uncorrected_ns", "dict", where, required=False)
@@ -317,7 +498,16 @@ def _validate_summary(summary: dict, where: str) -> None:
     ctx = _field(summary, "context_switches", "dict", where, required=False)
     if ctx is not None:
         _field(ctx, "per_1000_commands", "number", f"{where}: context_switches", minimum=0)
-    _field(summary, "cpu", "dict", where, required=False)
+    cpu = _field(summary, "cpu", "dict", where, required=False)
+    if cpu is not None:
+        _field(cpu, "ns_per_command", "number", f"{where}: cpu", required=False, minimum=0)
+    _field(summary, "steady", "bool", where, required=False)
+    _field(summary, "intervals", "int", where, required=False, minimum=0)
+    _field(summary, "generator_bound", "bool", where, required=False)
+    lateness = _field(summary, "send_lateness_ns", "dict", where, required=False)
+    if lateness is not None:
+        for key in ("p50", "p99", "max"):
+            _field(lateness, key, "number", f"{where}: send_lateness_ns", minimum=0)
 
 
 TIME_SERIES_COLUMNS = ("start_s", "commands", "p50_ns", "p99_ns", "p999_ns", "max_ns", "context_switches")
@@ -326,15 +516,22 @@ TIME_SERIES_COLUMNS_NO_P999 = ("start_s", "commands", "p50_ns", "p99_ns", "max_n
 
 
 def _validate_time_series(series: dict, where: str) -> None:
-    _field(series, "interval_s", "number", where, minimum=0)
+    interval = _field(series, "interval_s", "number", where, minimum=0)
+    if interval <= 0:
+        raise _Invalid(f"{where}: 'interval_s' must be > 0, got {interval}")
     columns = _field(series, "columns", "list", where)
-    if tuple(columns) not in (TIME_SERIES_COLUMNS, TIME_SERIES_COLUMNS_NO_P999):
-        raise _Invalid(f"{where}: 'columns' must be {list(TIME_SERIES_COLUMNS)}, got {columns}")
-    for i, row in enumerate(_field(series, "rows", "list", where)):
+    if not all(isinstance(c, str) for c in columns) or \
+            tuple(columns) not in (TIME_SERIES_COLUMNS, TIME_SERIES_COLUMNS_NO_P999):
+        raise _Invalid(f"{where}: 'columns' must be {list(TIME_SERIES_COLUMNS)}, "
+                       f"got {_short(columns)}")
+    rows = _field(series, "rows", "list", where)
+    if len(rows) > MAX_ROWS:
+        raise _Invalid(f"{where}: {len(rows)} rows, more than the {MAX_ROWS} a run may have")
+    for i, row in enumerate(rows):
         if not (isinstance(row, list) and len(row) == len(columns)):
             raise _Invalid(f"{where}: rows[{i}] must have {len(columns)} values")
         for name, value in zip(columns, row):
-            _check(value, "number", f"{where}: rows[{i}].{name}")
+            _check(value, "number", f"{where}: rows[{i}].{name}", minimum=0)
 
 
 def _validate_latency(lat: dict, where: str, required: Sequence[str]) -> None:
@@ -345,18 +542,24 @@ def _validate_latency(lat: dict, where: str, required: Sequence[str]) -> None:
 def _validate_histogram(hist: dict, where: str) -> None:
     unit = _field(hist, "unit", "str", where, required=False)
     if unit not in (None, "ns"):
-        raise _Invalid(f"{where}: 'unit' must be \"ns\", got {unit!r}")
+        raise _Invalid(f"{where}: 'unit' must be \"ns\", got {_short(repr(unit))}")
     buckets = _field(hist, "buckets", "list", where)
-    previous = -1
+    if len(buckets) > MAX_BUCKETS:
+        raise _Invalid(f"{where}: {len(buckets)} buckets, more than the {MAX_BUCKETS} a "
+                       "histogram may have")
+    previous, total = -1, 0
     for i, bucket in enumerate(buckets):
         if not (isinstance(bucket, list) and len(bucket) == 2):
             raise _Invalid(f"{where}: buckets[{i}] must be a [value, count] pair")
         value = _check(bucket[0], "int", f"{where}: buckets[{i}] value", minimum=0)
-        _check(bucket[1], "int", f"{where}: buckets[{i}] count", minimum=0)
+        total += _check(bucket[1], "int", f"{where}: buckets[{i}] count", minimum=0)
         if value <= previous:
             raise _Invalid(f"{where}: buckets must ascend by value; buckets[{i}] = {value} "
                            f"follows {previous}")
         previous = value
+    if total > MAX_COUNT_TOTAL:
+        raise _Invalid(f"{where}: the counts add up to {_short(total)}, more than the "
+                       f"2^62 a histogram can hold")
 
 
 def _validate_sweep(sweep: Any, where: str) -> None:
@@ -367,6 +570,23 @@ def _validate_sweep(sweep: Any, where: str) -> None:
     _field(sweep, "p99_bound_ns", "number", where, required=False, minimum=0)
     _field(sweep, "max_rate_under_bound", "number", where, required=False, minimum=0)
     _field(sweep, "steps", "list", where, required=False)
+
+
+def _placement_rule(data: dict, runs: Sequence[dict]) -> st.PlacementRule:
+    """The file's placement rule (version 3), or the same rule applied to its probes."""
+    recorded = data.get("placement_rule")
+    if recorded is not None:
+        return st.PlacementRule(recorded["method"], recorded["modes"],
+                                recorded.get("near_max_ns"), recorded.get("far_min_ns"))
+    return st.placement_rule(p for run in runs for p in (floor_ns(run, "before"),
+                                                         floor_ns(run, "after")))
+
+
+def _placement(run: dict, rule: st.PlacementRule) -> str:
+    recorded = (run.get("floor") or {}).get("placement")
+    if recorded is not None:
+        return recorded
+    return st.classify(floor_ns(run, "before"), floor_ns(run, "after"), rule)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -519,9 +739,70 @@ def unstable_floor(run: dict) -> bool:
 
 
 def tail_stability(run: dict) -> float | None:
-    """p99 of the per-interval p99s over their median (1.0 = stable); None when undefined."""
+    """p99 of the per-interval p99s over their median (1.0 = stable); None when undefined or
+    resting on fewer than swlab_stats.STABILITY_MIN_INTERVALS intervals (with 10 its "p99"
+    is simply the worst interval, which says little about a tail)."""
     value = run["summary"].get("tail_stability")
-    return None if value is None else float(value)
+    n = intervals(run)
+    if value is None or n is None or n < st.STABILITY_MIN_INTERVALS:
+        return None
+    return float(value)
+
+
+def _complete_rows(run: dict) -> list[dict] | None:
+    rows = time_series(run)
+    if rows is None:
+        return None
+    return st.complete_intervals(rows, interval_s(run), run["summary"]["duration_s"])
+
+
+def intervals(run: dict) -> int | None:
+    """Complete time-series intervals after warm-up: summary.intervals (version 3), else
+    counted from the time series; None without one."""
+    recorded = run["summary"].get("intervals")
+    if recorded is not None:
+        return int(recorded)
+    rows = _complete_rows(run)
+    return None if rows is None else len(rows)
+
+
+def steady(run: dict) -> bool | None:
+    """summary.steady (version 3), else the same rule on the time series (swlab_stats.
+    steady_state: the last third of the intervals against the first); None when undecided
+    (fewer than 30 intervals, or no time series)."""
+    if "steady" in run["summary"]:
+        value = run["summary"]["steady"]
+        return None if value is None else bool(value)
+    rows = _complete_rows(run)
+    if rows is None:
+        return None
+    return st.steady_state([r["p50_ns"] for r in rows], [r["commands"] for r in rows])
+
+
+def generator_bound(run: dict) -> bool:
+    """An open-loop run whose load generator could not send on schedule (version 3's
+    summary.generator_bound): it measured the generator, not the engine."""
+    return run["summary"].get("generator_bound") is True
+
+
+def interrupted(run: dict) -> bool:
+    return run.get("interrupted") is True
+
+
+def kept_apart(run: dict) -> str | None:
+    """Why a completed run must not be folded into medians, knees or verdicts with the others
+    ("interrupted", "generator-bound"), or None. Non-steady runs are counted in the medians
+    but kept out of verdicts: see verdict_excluded()."""
+    if interrupted(run):
+        return "interrupted"
+    if generator_bound(run):
+        return "generator-bound"
+    return None
+
+
+def verdict_excluded(run: dict) -> str | None:
+    """Why a run may not decide a verdict: kept apart, or not steady."""
+    return kept_apart(run) or ("not steady" if steady(run) is False else None)
 
 
 def time_series(run: dict) -> list[dict] | None:
@@ -551,6 +832,45 @@ def engine_colour(engine: str) -> str:
     if engine in ENGINE_COLOURS:
         return ENGINE_COLOURS[engine]
     return FALLBACK_COLOURS[zlib.crc32(engine.encode("utf-8")) % len(FALLBACK_COLOURS)]
+
+
+def engine_base(spec: str) -> str:
+    """The engine's name without its options: "single-writer:overload=reject" -> "single-writer"."""
+    return spec.split(":", 1)[0]
+
+
+class Style(NamedTuple):
+    colour: str
+    marker: str
+
+
+def spec_styles(specs: Iterable[str]) -> dict[str, Style]:
+    """A colour and marker for every engine spec drawn together, all colours different.
+
+    A spec that is just an engine's name keeps that engine's fixed colour (mutex is blue in
+    every figure). Specs that differ only in options share their engine's marker, so a reader
+    sees the family, but never a colour: the first of them (in sorted order) takes the
+    engine's colour when the plain engine is not in the figure, the others take colours no
+    other spec of the figure uses, first from a palette no known engine owns. Decided from the set of specs alone, so the same specs get
+    the same styles in every figure."""
+    specs = sorted(set(specs), key=lambda s: (engine_order(engine_base(s)), s))
+    styles: dict[str, Style] = {}
+    used: set[str] = set()
+    for spec in specs:  # plain known names first claim their fixed colours
+        if spec in ENGINE_COLOURS:
+            styles[spec] = Style(ENGINE_COLOURS[spec], engine_marker(spec))
+            used.add(styles[spec].colour)
+    for spec in specs:
+        if spec in styles:
+            continue
+        preferred = engine_colour(engine_base(spec))
+        # After the engine's own colour, colours no known engine owns, so that a variant
+        # is never read as another engine; the engines' colours only when those run out.
+        free = [c for c in (preferred, *EXTRA_COLOURS, *FALLBACK_COLOURS) if c not in used]
+        colour = free[0] if free else preferred
+        styles[spec] = Style(colour, engine_marker(engine_base(spec)))
+        used.add(colour)
+    return styles
 
 
 def engine_marker(engine: str) -> str:
@@ -626,8 +946,25 @@ class ArgumentParser(argparse.ArgumentParser):
 
 def fail(prog: str, message: str) -> int:
     """Reports a fatal input problem as one line on stderr; returns the exit status, 2."""
-    print(f"{prog}: error: {message}", file=sys.stderr)
+    one_line = " ".join(message.split("\n"))
+    print(f"{prog}: error: {one_line}", file=sys.stderr)
     return 2
+
+
+BUG_NOTE = "a case the input checks missed: a bug, please report it with the file"
+
+
+def guarded(prog: str, what: str, work: Callable[[], int]) -> int:
+    """Runs a script's work on inputs that load() accepted. Everything a script reads is
+    checked by load(), so an exception here is a check that is missing; it still ends as one
+    line naming the input and exit status 2, never a traceback (tests/python/
+    test_hostile_inputs.py makes sure no hostile file gets this far)."""
+    try:
+        return work()
+    except RecursionError:
+        return fail(prog, f"{what}: nested too deeply ({BUG_NOTE})")
+    except Exception as e:  # noqa: BLE001 - the last line of defence, by design
+        return fail(prog, f"{what}: cannot be processed: {type(e).__name__}: {e} ({BUG_NOTE})")
 
 
 def results_parser(prog: str, description: str) -> ArgumentParser:
@@ -646,4 +983,4 @@ def run_with_results(prog: str, parser: argparse.ArgumentParser, argv: list[str]
         results = load(args.results)
     except ResultsError as e:
         return fail(prog, str(e))
-    return run(args, results)
+    return guarded(prog, str(results.path), lambda: run(args, results))

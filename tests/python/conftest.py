@@ -123,6 +123,9 @@ def latency_summary(buckets: list) -> dict:
     return out
 
 
+INTERVALS = 36
+
+
 def run_id(engine, preset, mode, threads, window, rate, repetition) -> str:
     rate_part = "" if rate is None else f".rate{int(rate)}"
     return f"{engine}.{preset}.{mode}.t{threads}.w{window}{rate_part}.r{repetition}"
@@ -162,10 +165,11 @@ def make_run(*, engine: str, threads: int, repetition: int, buckets: list,
         summary["context_switches"] = {"voluntary": switches - switches // 4,
                                        "involuntary": switches // 4,
                                        "per_1000_commands": round(ctx_per_1000, 2)}
-    # Version 2: the floor before and after, and a time series of 10 intervals whose p99s are
+    # Version 2: the floor before and after, and a time series of 36 intervals (at least 30:
+    # below that the scripts report neither tail stability nor steadiness) whose p99s are
     # the run's p99 but for one interval `stability_spike` times higher (so the tail
     # stability, the p99 of the p99s over their median, is that factor).
-    intervals = 10
+    intervals = INTERVALS
     rows = []
     for i in range(intervals):
         n = commands // intervals + (1 if i < commands % intervals else 0)
@@ -235,6 +239,8 @@ def make_results(runs: list, *, command: str, mode: str = "closed", rates: list 
             "warmup_s": 0.5,
             "max_commands": 0,
             "repetitions": repetitions,
+            "order": "random",
+            "order_seed": 1,
             "seed": 1,
             "pin": False,
             "engine_config": {"capacity": 1024, "batch": 64},
@@ -374,6 +380,141 @@ def service_results() -> dict:
                                       "--work-ns 500", mode="service")
     data["version"] = 2
     return data
+
+
+NEAR_FLOOR, FAR_FLOOR = (118, 124), (450, 470)
+
+
+def placement_set(repetitions: int = 4) -> dict:
+    """mutex and single-writer at 1 and 2 threads, in blocks (every configuration once per
+    repetition): repetitions 0 and 1 in near placement, the others far, where every latency is
+    3x and throughput a third. Built in the tests, not committed: what plot.py, report.py and
+    claims.py must keep apart."""
+    runs = []
+    for rep in range(repetitions):
+        near = rep < 2
+        for engine, base in (("mutex", 500), ("single-writer", 1500)):
+            for threads in (1, 2):
+                count = int(400_000 / threads * (1 if near else 1 / 3))
+                runs.append(make_run(engine=engine, threads=threads, repetition=rep,
+                                     buckets=latency_buckets(count, base * threads * (1 if near else 3)),
+                                     floor=NEAR_FLOOR if near else FAR_FLOOR))
+    data = make_results(runs, command="swlab sweep --engines mutex,single-writer --threads 1,2 "
+                        "--repetitions 4 --order interleaved", repetitions=repetitions)
+    data["config"]["order"] = "interleaved"
+    return data
+
+
+def version3(data: dict) -> dict:
+    """A version 2 document with every field version 3 adds, as the C++ writer writes them:
+    placement per run and the set's rule, steadiness, open-loop send lateness and
+    generator_bound, inject_ns, and one failed run kept with the completed ones."""
+    data = json.loads(json.dumps(data))
+    data["version"] = 3
+    rule = swlab_results.st.placement_rule(
+        r["floor"][w]["p50_ns"] for r in data["runs"] if r.get("floor") for w in ("before", "after"))
+    data["placement_rule"] = rule.as_dict()
+    for run in data["runs"]:
+        if run.get("floor"):
+            run["floor"]["placement"] = swlab_results.st.classify(
+                run["floor"]["before"]["p50_ns"], run["floor"]["after"]["p50_ns"], rule)
+        run["summary"]["intervals"] = INTERVALS
+        run["summary"]["steady"] = True
+        run["engine_config"]["inject_ns"] = 0
+        run["failed"] = False
+        run["interrupted"] = False
+        if run["mode"] == "open":
+            late = 900_000 if run["rate"] >= 800e3 and run["engine"] == "single-writer" else 150
+            run["summary"]["send_lateness_ns"] = {"p50": late // 3, "p99": late, "max": late * 4}
+            run["summary"]["generator_bound"] = late > 100_000
+    first = data["runs"][0]
+    data["runs"].append({"id": first["id"] + ".failed", "engine": first["engine"], "preset": first["preset"],
+                         "threads": first["threads"], "mode": first["mode"], "rate": first["rate"],
+                         "window": first["window"], "repetition": 9, "failed": True,
+                         "error": "journal: No space left on device"})
+    return data
+
+
+# ---------------------------------------------------------------------------------------------
+# A claims.sh directory, small: every set claims.py reads, 3 repetitions each
+
+
+CLAIMS_REPS = 3
+
+
+def _claims_runs(configs, *, mode="closed", near_reps=(), steady=True, **fixed) -> list[dict]:
+    """Runs for (engine, extra fields, throughput, median ns) configurations, CLAIMS_REPS each;
+    repetitions in near_reps in near placement (3x faster), the others far."""
+    runs = []
+    for engine, extra, tp, median in configs:
+        for rep in range(CLAIMS_REPS):
+            near = rep in near_reps
+            count = max(int(tp * (3 if near else 1) * (1 + 0.02 * rep) * 0.05), 100)
+            fields = {k: v for k, v in {**fixed, **extra}.items() if k != "connections"}
+            run = make_run(engine=engine, repetition=rep, mode=mode, duration_s=0.05,
+                           buckets=latency_buckets(count, median / (3 if near else 1) * (1 + 0.01 * rep)),
+                           floor=NEAR_FLOOR if near else FAR_FLOOR, **fields)
+            if "connections" in extra:
+                run.update(connections=extra["connections"], workers=run["threads"])
+                run["id"] = run["id"].replace(f".r{rep}", f".c{extra['connections']}.r{rep}")
+            if not steady:
+                for row in run["time_series"]["rows"][-12:]:
+                    row[2] *= 2
+            runs.append(run)
+    return runs
+
+
+def _claims_set(d: Path, name: str, runs: list, command: str) -> None:
+    (d / name).mkdir()
+    (d / name / "results.json").write_text(json.dumps(make_results(runs, command=command, repetitions=CLAIMS_REPS)))
+
+
+def write_claims_dir(d: Path, near_reps: tuple = (), unsteady: bool = False, small: bool = False) -> Path:
+    """A directory as scripts/claims.sh writes it, with every input claims.py reads; the
+    single writer loses every contest but the service shape's throughput. `small`: one work
+    value, one preset and two lock engines, for tests that run claims.py hundreds of times."""
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "machine.txt").write_text("form default\ncpus 2\nstarted 2026-12-03T00:00:00Z\nloadavg 0.1 0.1 0.1\n"
+                                   "machine cpu_model    Test CPU\nhardware_counters no\n"
+                                   "hardware_counters_detail not exposed: test\n")
+    locks = (("mutex", 900e3, 800), ("spinlock", 1.9e6, 500), ("flat-combining", 1.0e6, 700))[:2 if small else 3]
+    presets = ("balanced",) if small else ("balanced", "hot-market")
+    for work in (0,) if small else (0, 100):
+        configs = [(e, {"preset": p, "threads": t}, tp / t, ns * t) for e, tp, ns in locks
+                   for p in presets for t in (1, 2)]
+        sw = [("single-writer", {"preset": p, "threads": t}, 340e3, 1500) for p in presets for t in (1, 2)]
+        runs = _claims_runs(configs, near_reps=near_reps) + _claims_runs(sw, near_reps=near_reps, steady=not unsteady)
+        _claims_set(d, f"contention-w{work}", runs, f"swlab run --work-ns {work}")
+    _claims_set(d, "pipelined", _claims_runs([("single-writer", {"preset": "balanced", "threads": 2, "window": 16},
+                                               1.69e6, 9000)]), "swlab run --window 16")
+    for c in (64, 1024):
+        configs = [(e, {"threads": 2, "connections": c}, tp, ns * c / 64) for e, tp, ns in
+                   (("mutex", 600e3, 200e3), ("flat-combining", 950e3, 150e3), ("single-writer", 1.5e6, 170e3))]
+        _claims_set(d, f"service-c{c}", _claims_runs(configs, mode="service", near_reps=near_reps),
+                    f"swlab run --mode service --connections {c}")
+    for e, tp in (("mutex", 900e3), ("single-writer", 340e3)):
+        configs = [(e, {"threads": 2, "rate": tp * share}, tp * share, ns) for share, ns in ((0.5, 800), (0.9, 3000))]
+        _claims_set(d, f"open-{e}", _claims_runs(configs, mode="open"), f"swlab run --mode open --engine {e}")
+    specs = ("mutex", "flat-combining", "single-writer:overload=block", "single-writer:overload=reject")
+    configs = [(e, {"threads": 2, "rate": r}, min(r, 1e6 if "single" not in e else 200e3), 2000 if "single" not in e
+                else 400e3) for e in specs for r in (200e3, 800e3, 1.6e6)]
+    _claims_set(d, "backpressure", _claims_runs(configs, mode="open"), "swlab run --mode open --capacity 1024")
+    for z in ("0", "1.2"):
+        configs = [(f"{base}:shards={n}", {"threads": 2}, tp / n, 2000) for base, tp in
+                   (("sharded-single-writer", 600e3), ("sharded-mutex", 800e3)) for n in (1, 2)]
+        _claims_set(d, f"sharding-z{z}", _claims_runs(configs, near_reps=near_reps), f"swlab run --zipf {z}")
+    configs = [(e, {"threads": 2}, tp, 3000) for e, tp in
+               (("mutex", 1.2e6), ("flat-combining", 1.3e6), ("single-writer", 400e3), ("sharded-mutex", 1.1e6))]
+    _claims_set(d, "parallel", _claims_runs(configs), "swlab run --parallel-work-ns 1000")
+    audit = {"format": "swlab-audit", "version": 1, "threads": 2, "commands": 200000, "durability": "none",
+             "engines": [{"engine": e, "same_digest": False, "journal": True, "replay_reproduces_run1": True,
+                          "replay_reproduces_run2": True, "throughput_with_journal": 300e3,
+                          "throughput_without_journal": 1.8e6} for e in ("mutex", "single-writer")]}
+    (d / "audit.json").write_text(json.dumps(audit))
+    (d / "recovery.txt").write_text("commands snapshot_every replay_s records_replayed\n"
+                                    "10000 0 0.03 24000\n10000 1000 0.02 600\n100000 0 0.09 240000\n"
+                                    "100000 10000 0.03 5800\n")
+    return d
 
 
 COMPARE_REPS = 9

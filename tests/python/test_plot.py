@@ -8,8 +8,8 @@ import pytest
 
 import plot
 import swlab_results as sr
-from conftest import (MIN_FIGURE_BYTES, PNG_MAGIC, PYTHON, SCRIPTS, error_lines, fixture,
-                      latency_buckets, make_results, make_run, run_script)
+from conftest import (INTERVALS, MIN_FIGURE_BYTES, PNG_MAGIC, PYTHON, SCRIPTS, error_lines, fixture,
+                      latency_buckets, make_results, make_run, placement_set, run_script)
 
 ALL_FIGURES = {"percentiles", "latency-vs-threads", "throughput-vs-threads",
                "throughput-latency", "backpressure", "corrected-vs-uncorrected",
@@ -268,7 +268,7 @@ def test_time_series_figure_shows_each_engines_representative_run(tmp_path):
     labels = [t.get_text() for t in top.get_legend().get_texts()]
     assert labels == ["mutex, stability 1.10", "single-writer, stability 3.00"]
     # One point per interval that holds commands.
-    assert all(len(line.get_xdata()) == 10 for line in top.get_lines() if line.get_label() in labels)
+    assert all(len(line.get_xdata()) == INTERVALS for line in top.get_lines() if line.get_label() in labels)
 
 
 def test_representative_is_the_median_stability():
@@ -300,3 +300,169 @@ def test_flat_combining_has_its_own_colour_and_marker():
     markers = [sr.engine_marker(e) for e in sr.KNOWN_ENGINES]
     assert len(set(markers)) == len(markers)
     assert not set(markers) & set(sr.FALLBACK_MARKERS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Placement, runs drawn apart, colours, ticks
+
+
+def write_json(path, data):
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_a_set_with_both_placements_is_drawn_per_placement(tmp_path):
+    path = write_json(tmp_path / "results.json", placement_set())
+    proc = run_script("plot.py", path, "--out", tmp_path / "figs")
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "figs"
+    assert figure_names(out, "balanced.closed.near") == CLOSED_FIGURES
+    assert figure_names(out, "balanced.closed.far") == CLOSED_FIGURES
+    assert not (out / "balanced.closed.percentiles.png").exists(), "no figure mixes the two"
+    results = sr.load(path)
+    near, far = [g for g in plot.groups_of(results)]
+    assert (near.placement, far.placement) == ("near", "far")
+    assert all(results.placement(r) == "near" for r in near.runs) and len(near.runs) == 8
+    fig = plot.fig_latency_vs_threads(results, near)
+    assert "near placement (floor <= 124 ns)" in fig._suptitle.get_text()
+
+
+def test_one_placement_keeps_the_old_names():
+    results = sr.load(fixture("closed_sweep.json"))
+    assert not results.both_placements
+    assert [g.stem for g in plot.groups_of(results)] == ["balanced.closed"]
+
+
+def test_engine_specs_that_differ_only_in_options_get_different_colours():
+    specs = ["single-writer:overload=block:capacity=16", "single-writer:overload=reject:capacity=16"]
+    styles = sr.spec_styles(specs)
+    assert styles[specs[0]].colour != styles[specs[1]].colour
+    assert styles[specs[0]].marker == styles[specs[1]].marker == sr.engine_marker("single-writer")
+    # The first variant takes the engine's colour when the plain engine is absent ...
+    assert styles[specs[0]].colour == sr.engine_colour("single-writer")
+    # ... and a plain engine keeps its own colour whatever else is drawn with it.
+    many = sr.spec_styles(["mutex", "single-writer", *specs, "single-writer:overload=priority"])
+    assert many["mutex"].colour == sr.engine_colour("mutex")
+    assert many["single-writer"].colour == sr.engine_colour("single-writer")
+    assert len({s.colour for s in many.values()}) == 5
+    assert sr.spec_styles(reversed(specs)) == styles, "decided by the set, not the order"
+
+
+def test_the_overload_figure_draws_block_and_reject_apart(tmp_path):
+    # The committed overload set: two single-writer specs, block and reject.
+    path = SCRIPTS.parent / "results" / "2026-12-02.AMD-EPYC.2c.44158ce-dirty" / "overload" / "results.json"
+    results = sr.load(path)
+    group = plot.groups_of(results)[0]
+    series = plot.make_series(group.runs, "rate", ("threads", "window"))
+    assert len(series) == 2 and series[0].colour != series[1].colour
+
+
+def numeric_axes(fig):
+    """(axes, which) for every axis of a figure that carries numbers (not category labels)."""
+    for ax in fig.axes:
+        if not ax.has_data():
+            continue
+        for which in ("x", "y"):
+            yield ax, which
+
+
+def test_every_axis_of_every_figure_has_labelled_ticks_to_read(tmp_path):
+    import swlab_axes
+    for name in ("closed_sweep.json", "open_sweep.json", "service.json", "single_run.json"):
+        results = sr.load(fixture(name))
+        for group in plot.groups_of(results):
+            for kind in plot.FIGURES:
+                if group.mode not in kind.modes:
+                    continue
+                for opts in (plot.Options(), plot.Options(normalise="floor")):
+                    try:
+                        fig = kind.build(results, group, opts)
+                    except plot.SkipFigure:
+                        continue
+                    fig.canvas.draw()
+                    for ax, which in numeric_axes(fig):
+                        scale = ax.get_yscale() if which == "y" else ax.get_xscale()
+                        labels = swlab_axes.labelled_ticks(ax, which)
+                        wanted = 3 if (scale == "log" and which == "y") else 1
+                        assert len(labels) >= wanted, (name, kind.name, which, labels)
+
+
+def test_log_ticks_give_three_labels_on_any_range():
+    import swlab_axes
+    for low, high in ((300e-9, 2e-6), (1.0, 1.3), (250e3, 1.9e6), (5.0, 5.0), (1e-9, 1e3)):
+        ticks, lo, hi = swlab_axes.log_ticks(low, high)
+        inside = [t for t in ticks if lo <= t <= hi]
+        assert 3 <= len(inside) <= swlab_axes.MAX_TICKS, (low, high, ticks)
+        assert lo <= low and hi >= high
+
+
+def test_generator_bound_runs_are_drawn_apart_and_have_no_knee(tmp_path):
+    data = json.loads(fixture("open_sweep.json").read_text())
+    for run in data["runs"]:
+        if run["engine"] == "single-writer" and run["rate"] >= 400e3:
+            run["summary"]["generator_bound"] = True
+            run["summary"]["send_lateness_ns"] = {"p50": 2e5, "p99": 9e6, "max": 2e7}
+    results = sr.load(write_json(tmp_path / "results.json", data))
+    group = plot.groups_of(results)[0]
+    series = plot.make_series(group.runs, "rate", ("threads", "window"))
+    labels = [s.label for s in series]
+    assert labels == ["mutex", "single-writer", "single-writer (generator-bound)"]
+    bound = series[2]
+    assert sorted(bound.points) == [400e3, 800e3] and sorted(series[1].points) == [100e3, 200e3]
+    assert plot.find_knee(bound, [], "balanced") is None
+    fig = plot.fig_throughput_latency(results, group)
+    drawn = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any("generator-bound" in t for t in drawn)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing only under --out
+
+
+@pytest.mark.parametrize("preset", ["../../X", "a/b", "..", "/etc/passwd", "x\ny"])
+def test_names_from_the_file_cannot_leave_the_output_directory(tmp_path, preset):
+    data = json.loads(fixture("single_run.json").read_text())
+    data["runs"][0]["preset"] = preset
+    src = tmp_path / "in"
+    src.mkdir()
+    path = write_json(src / "results.json", data)
+    out = tmp_path / "deep" / "figs"
+    before = {p for p in tmp_path.rglob("*")}
+    proc = run_script("plot.py", path, "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    created = {p for p in tmp_path.rglob("*")} - before
+    assert created and all(p == out or p.parent == out or p == out.parent for p in created), created
+    assert len(proc.stdout.splitlines()) == len(list(out.iterdir()))
+
+
+def test_a_planted_link_at_a_temporary_name_is_not_written_through(tmp_path):
+    target = tmp_path / "precious"
+    target.write_text("keep me")
+    out = tmp_path / "figs"
+    out.mkdir()
+    # Every temporary name plot.py could use in this process and the next few pids: a planted
+    # link there must be replaced, never followed.
+    import os
+    for name in ("balanced.closed.percentiles.png",):
+        for pid in range(os.getpid(), os.getpid() + 1):
+            (out / f".{name}.{pid}.tmp").symlink_to(target)
+    results = sr.load(fixture("single_run.json"))
+    plot.render_all(results, out)
+    assert target.read_text() == "keep me"
+    assert (out / "balanced.closed.percentiles.png").read_bytes().startswith(PNG_MAGIC)
+    (out / "balanced.closed.time-series.png").unlink()
+    (out / "balanced.closed.time-series.png").symlink_to(target)
+    plot.render_all(results, out)
+    assert target.read_text() == "keep me"
+    assert not (out / "balanced.closed.time-series.png").is_symlink()
+
+
+def test_a_symlinked_output_directory_is_refused(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    proc = run_script("plot.py", fixture("single_run.json"), "--out", tmp_path / "link")
+    assert proc.returncode == 2
+    assert error_lines(proc) == [f"plot.py: error: {tmp_path / 'link'}: is a symbolic link; "
+                                 "give the directory itself"]
+    assert not list(real.iterdir())

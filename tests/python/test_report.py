@@ -10,10 +10,10 @@ import json
 import pytest
 
 import swlab_results as sr
-from conftest import FIXTURES, error_lines, fixture, fixture_texts, run_script
+from conftest import FIXTURES, error_lines, fixture, fixture_texts, placement_set, run_script
 
 TABLE_HEADER = ("| engine | preset | threads | mode | rate | reps | throughput | p50 | p99 | "
-                "p99.9 | max | floor | stability | cpu/cmd | rejected | shed | ctx/1000 |")
+                "p99.9 | max | floor | steady | stability | cpu/cmd | rejected | shed | ctx/1000 |")
 LINK = re.compile(r"!\[[^\]]*\]\(([^)]+)\)")
 
 
@@ -222,3 +222,118 @@ def test_time_series_without_p999_still_reads_and_a_wrong_column_set_does_not(tm
     old.write_text(json.dumps(doc))
     with pytest.raises(sr.ResultsError, match="'columns' must be"):
         sr.load(old)
+
+
+# ---------------------------------------------------------------------------------------------
+# Placement, steadiness and runs kept apart
+
+
+def report_of(tmp_path, data, name="set"):
+    d = tmp_path / name
+    d.mkdir()
+    (d / "results.json").write_text(json.dumps(data))
+    proc = run_script("report.py", d / "results.json")
+    assert proc.returncode == 0, proc.stderr
+    return (d / "report.md").read_text()
+
+
+def test_both_placements_get_a_table_each_and_a_warning(tmp_path):
+    text = report_of(tmp_path, placement_set())
+    assert "### Near placement (floor <= 124 ns): 8 runs" in text
+    assert "### Far placement (floor >= 450 ns): 8 runs" in text
+    near = text.split("### Near placement")[1].split("###")[0]
+    far = text.split("### Far placement")[1].split("###")[0]
+    # Medians within one placement: near's 400k/s and far's 133k/s, never a blend of both.
+    assert "| mutex | balanced | 1 | closed | - | 2 | 400k/s |" in near
+    assert "| mutex | balanced | 1 | closed | - | 2 | 133k/s |" in far
+    warning = [w for w in warnings_of(text) if w.startswith("**Mixed placement**")]
+    assert len(warning) == 1 and "8 runs near, 8 far, 0 unknown" in warning[0]
+    assert "4 configuration(s) ran in both" in warning[0]
+    assert "Placement: two modes, near <= 124 ns and far >= 450 ns" in text
+
+
+def test_one_placement_keeps_one_table(tmp_path):
+    d, _ = make_report(tmp_path, "closed_sweep.json")
+    text = (d / "report.md").read_text()
+    assert "### Near placement" not in text and "**Mixed placement**" not in text
+    assert text.count(TABLE_HEADER) == 1
+
+
+def drifting(run, factor):
+    """The run's last third of intervals `factor` times slower (p50) than the rest."""
+    rows = run["time_series"]["rows"]
+    for row in rows[len(rows) - len(rows) // 3:]:
+        row[2] = int(row[2] * factor)
+    run["summary"].pop("steady", None)
+
+
+def test_a_run_that_is_not_steady_is_marked(tmp_path):
+    data = json.loads(fixture("closed_sweep.json").read_text())
+    target = next(r for r in data["runs"] if r["id"] == "mutex.balanced.closed.t2.w1.r1")
+    drifting(target, 1.5)
+    text = report_of(tmp_path, data)
+    row = [r for r in table_rows(text) if r.startswith("| mutex | balanced | 2 |")][0]
+    assert "| 2/3 (1 no) |" in row
+    assert [r for r in table_rows(text) if r.startswith("| mutex | balanced | 1 |")][0].count("| 3/3 |") == 1
+    warning = [w for w in warnings_of(text) if w.startswith("**Not steady**")]
+    assert len(warning) == 1 and "mutex.balanced.closed.t2.w1.r1" in warning[0]
+
+
+def test_the_recorded_steady_flag_wins_over_the_time_series(tmp_path):
+    data = json.loads(fixture("single_run.json").read_text())
+    data["version"] = 3
+    data["runs"][0]["summary"].update(steady=False, intervals=36)
+    text = report_of(tmp_path, data)
+    assert "| 0/1 (1 no) |" in table_rows(text)[0]
+
+
+def test_tail_stability_needs_30_intervals(tmp_path):
+    data = json.loads(fixture("single_run.json").read_text())
+    series = data["runs"][0]["time_series"]
+    series["rows"] = series["rows"][:29]
+    series["interval_s"] = data["runs"][0]["summary"]["duration_s"] / 29
+    for i, row in enumerate(series["rows"]):
+        row[0] = round(i * series["interval_s"], 6)
+    row = table_rows(report_of(tmp_path, data))[0]
+    cells = [c.strip() for c in row.split("|")]
+    assert cells[SUMMARY_COLUMNS.index("steady") + 1] == "-"
+    assert cells[SUMMARY_COLUMNS.index("stability") + 1] == "-"
+    assert "**Too short to judge**: 1 of 1 run(s)" in report_of(tmp_path, data, "again")
+
+
+SUMMARY_COLUMNS = [c.strip() for c in TABLE_HEADER.strip("|").split("|")]
+
+
+def test_failed_interrupted_and_generator_bound_runs_are_kept_apart(tmp_path):
+    data = json.loads(fixture("open_sweep.json").read_text())
+    data["version"] = 3
+    runs = data["runs"]
+    bound = next(r for r in runs if r["engine"] == "single-writer" and r["rate"] == 800e3)
+    bound["summary"].update(generator_bound=True,
+                            send_lateness_ns={"p50": 1e5, "p99": 4.2e6, "max": 9e6})
+    cut = next(r for r in runs if r["engine"] == "mutex" and r["rate"] == 100e3)
+    cut["interrupted"] = True
+    runs.append({"id": "mutex.balanced.open.t2.w1.rate900000.r0", "engine": "mutex",
+                 "preset": "balanced", "threads": 2, "mode": "open", "rate": 900e3, "window": 1,
+                 "repetition": 0, "failed": True, "error": "journal: No space left on device"})
+    text = report_of(tmp_path, data)
+    apart = text.split("### Runs kept apart")[1].split("\n## ")[0]
+    assert f"| {bound['id']} | generator-bound (send lateness p99 4.20 ms) |" in apart
+    assert f"| {cut['id']} | interrupted |" in apart
+    assert "| mutex.balanced.open.t2.w1.rate900000.r0 | failed: journal: No space left on device |" in apart
+    warning = [w for w in warnings_of(text) if w.startswith("**Kept apart**")]
+    assert warning and "1 failed, 1 generator-bound, 1 interrupted" in warning[0]
+    # The medians left them out: one repetition each where there were two.
+    row = [r for r in table_rows(text) if r.startswith("| single-writer | balanced | 2 | open | 800k/s |")][0]
+    assert "| 1 |" in row
+
+
+def test_a_link_planted_at_the_reports_names_is_not_written_through(tmp_path):
+    d = results_dir(tmp_path, "single_run.json")
+    target = tmp_path / "precious"
+    target.write_text("keep me")
+    (d / "report.md").symlink_to(target)
+    proc = run_script("report.py", d / "results.json")
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_text() == "keep me"
+    assert not (d / "report.md").is_symlink() and "# swlab results" in (d / "report.md").read_text()

@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""Writing what the scripts produce, only where they were told to and never through a link.
+
+Names that come from a results file (a preset, an engine spec) become parts of file names: a
+preset "../../X" must not put a figure outside --out, so safe_name() keeps only characters
+that cannot leave a directory. Files are written under a temporary name and renamed, so a
+reader never sees half a figure or report; the temporary file is created exclusively and
+without following links (a planted symlink under that name is removed, never written
+through), and the rename replaces a link at the final name instead of following it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Callable, IO
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.+=-]")
+MAX_NAME = 100
+
+
+class OutputError(Exception):
+    """A path the scripts refuse to write; str() is one line naming it and why."""
+
+
+def safe_name(name: str) -> str:
+    """A file-name part from text a results file supplies: every character other than
+    letters, digits and `_ . + = -` becomes `_`, so no `/` survives; a name that is only dots
+    (`.`, `..`) gets a `_` in front; at most MAX_NAME characters. The same name always maps
+    to the same part."""
+    part = _UNSAFE.sub("_", name)[:MAX_NAME] or "_"
+    return "_" + part if set(part) == {"."} else part
+
+
+def inside(directory: Path, path: Path) -> Path:
+    """path, after checking it names an entry directly in directory (nothing can climb out)."""
+    if path.parent.resolve() != directory.resolve() or path.name in ("", ".", ".."):
+        raise OutputError(f"{path}: outside the output directory {directory}")
+    return path
+
+
+def ensure_directory(directory: Path) -> Path:
+    """Creates the output directory (and its parents) if needed; refuses a symlink in its
+    place, or a file."""
+    if directory.is_symlink():
+        raise OutputError(f"{directory}: is a symbolic link; give the directory itself")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputError(f"{directory}: exists and is not a directory") from None
+    except OSError as e:
+        raise OutputError(f"cannot create {directory}: {e.strerror or e}") from None
+    return directory
+
+
+def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> Path:
+    """Calls write(f) on a new temporary file beside path, then renames it to path.
+
+    The temporary name is `.<name>.<pid>.tmp`: a stale file or a planted link under it is
+    unlinked first (unlink removes a link, not its target), then it is created with O_EXCL
+    and O_NOFOLLOW, mode 0666 less the umask (as swlab creates results.json). On any failure
+    the temporary file is removed and the final name left as it was."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return path
+
+
+def write_text(path: Path, text: str) -> Path:
+    return write_atomically(path, lambda f: f.write(text.encode("utf-8")))

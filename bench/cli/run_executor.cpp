@@ -20,6 +20,7 @@
 #include "measure/clock.h"
 #include "measure/floor_probe.h"
 #include "measure/hardware_counters.h"
+#include "run/placement.h"
 #include "run/recorded_run.h"
 #include "run/results_writer.h"
 #include "run/run_setting.h"
@@ -391,6 +392,7 @@ int execute_plan(const std::string& cmd, RunPlan& plan) {
                  set.interrupted ? "interrupted" : "failed");
     return set.interrupted && interrupt_exit_code() ? interrupt_exit_code() : kExitFailure;
   }
+  classify_placements(set);
   print_table(set);
   if (std::string e = write_results(set, out.path()); !e.empty()) {
     std::fprintf(stderr, "swlab %s: %s\n", cmd.c_str(), e.c_str());

@@ -256,13 +256,13 @@ class Client {
   bool collect_replies(uint32_t& head, uint32_t& in_flight);
   bool send_due(uint32_t head, uint32_t& in_flight);
 
-  // Open loop: how late a measured send went against its due time, and whether the
-  // window was full before it (the engine held the client back, not the client's
-  // own pace).
-  void note_lateness(int64_t late_ns) {
+  // Open loop: how late a measured send went against its due time, and whether it
+  // fell due while every slot was busy (the engine held the client back, not the
+  // client's own pace): the last slot came free after it was due.
+  void note_lateness(int64_t due, int64_t now) {
     if (!measuring()) return;
-    out_.send_lateness.record(std::max<int64_t>(late_ns, 0));
-    if (window_was_full_ && late_ns > 0) ++out_.window_stalled_sends;
+    out_.send_lateness.record(std::max<int64_t>(now - due, 0));
+    if (now > due && slot_free_at_ > due) ++out_.window_stalled_sends;
   }
 
   Shared& shared_;
@@ -291,7 +291,7 @@ class Client {
   bool sending_ = true;
   bool warm_ = false;       // fixed work: past the warm-up
   bool announced_ = false;  // fixed work: counted in Shared::warmed
-  bool window_was_full_ = false;  // open loop: the last pass ended with every slot busy
+  int64_t slot_free_at_ = INT64_MIN;  // open loop: when a full window last had a slot come free
   int ack_fd_ = -1;
 };
 

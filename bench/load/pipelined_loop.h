@@ -65,10 +65,12 @@ bool Client<Clock>::collect_replies(uint32_t& head, uint32_t& in_flight) {
       any = true;
     }
   }
+  const bool was_full = in_flight == window_;
   while (in_flight > 0 && !busy_[head]) {
     head = head + 1 == window_ ? 0 : head + 1;
     --in_flight;
   }
+  if (was_full && in_flight < window_) slot_free_at_ = Clock::now_ns();
   return any;
 }
 
@@ -86,7 +88,7 @@ bool Client<Clock>::send_due(uint32_t head, uint32_t& in_flight) {
       skip_warmup_backlog(now);
       const int64_t due = next_due();
       if (now < due) break;
-      note_lateness(now - due);
+      note_lateness(due, now);
       send(s, due, now);
       ++schedule_index_;
     } else {
@@ -96,7 +98,6 @@ bool Client<Clock>::send_due(uint32_t head, uint32_t& in_flight) {
     any = true;
     now = Clock::now_ns();
   }
-  window_was_full_ = in_flight == window_;
   return any;
 }
 

@@ -66,8 +66,19 @@ struct RunResult {
   // complete intervals holding at least kMinIntervalCommands commands; 1.0 is a
   // perfectly stable tail. Negative when fewer than kMinIntervals qualify.
   static constexpr uint64_t kMinIntervalCommands = 100;
-  static constexpr std::size_t kMinIntervals = 5;
+  static constexpr std::size_t kMinIntervals = 30;  // with 10, its "p99" is simply the worst interval
   double tail_stability() const;
+
+  // The intervals that ran their whole length inside the measured part (the last one
+  // is usually cut short by the end of the run).
+  std::size_t complete_intervals() const;
+  // Whether the run held still (docs/methodology.md, "Steady state"): over its
+  // complete intervals, the median p50 of the last third against the first third, and
+  // the median commands per interval likewise, both within [1/kSteadyLimit,
+  // kSteadyLimit]. 1 steady, 0 not, -1 undecided (fewer than kSteadyMinIntervals).
+  static constexpr std::size_t kSteadyMinIntervals = 30;
+  static constexpr double kSteadyLimit = 1.25;
+  int steady() const;
 };
 
 }  // namespace swlab

@@ -144,6 +144,12 @@ std::string to_json(const ResultsSet& s) {
   j.end_object();
   j.key("spin");
   spin_object(j);
+  j.key("placement_rule").begin_object();
+  j.field("method", PlacementRule::kMethod);
+  j.field("modes", s.placement.modes);
+  j.field_or_null("near_max_ns", s.placement.near_max_ns >= 0, s.placement.near_max_ns);
+  j.field_or_null("far_min_ns", s.placement.far_min_ns >= 0, s.placement.far_min_ns);
+  j.end_object();
   j.key("config");
   config_object(j, s.plan);
   j.key("calibration");

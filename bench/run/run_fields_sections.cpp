@@ -95,7 +95,24 @@ void floor_object(JsonWriter& j, const RunRecord& r) {
   floor_sample(j, r.floor_before);
   j.key("after");
   floor_sample(j, r.floor_after);
+  j.field("placement", r.placement);
   j.end_object();
+}
+
+// Open loop: the generator could not hold its schedule for reasons of its own (it was
+// behind: the median send was later than one of its own interarrival times, or more
+// than 1% of the schedule went unsent), while the window was not what held it back
+// (at most half of the late sends had waited for a free slot: those are the engine's
+// doing). Such a run measured the generator, not the engine (docs/methodology.md,
+// "Open loop the generator can hold").
+bool generator_bound(const RunRecord& r) {
+  const RunResult& x = r.result;
+  if (r.load.mode != LoadMode::kOpen || r.load.rate <= 0 || x.send_lateness.count() == 0) return false;
+  const double interarrival_ns = static_cast<double>(r.load.threads) * 1e9 / r.load.rate;
+  const bool behind = static_cast<double>(x.send_lateness.value_at_percentile(50)) > interarrival_ns ||
+                      x.unsent * 100 > x.offered + x.unsent;
+  const bool window_limited = x.window_stalled_sends * 2 > x.offered;
+  return behind && !window_limited;
 }
 
 // From the engine's creation to its shutdown, every thread of the run: per command is
@@ -213,6 +230,8 @@ void section_fields(std::vector<RunField>& out) {
   out.push_back(object("workload", FieldType::kObject, false, "the preset with the overrides applied", workload_object));
   out.push_back(object("floor", FieldType::kObject, true,
                        "the cross-core ping-pong before and after the run (null: --probe 0)", floor_object));
+  out.push_back(field("", "placement", FieldType::kText, "", "near, far or unknown (run/placement.h)",
+                      [](const RunRecord& r) { return FieldValue(r.placement); }));
   out.push_back(field("", "floor_before_p50_ns", FieldType::kInt, "ns", "the floor's p50 before the run",
                       [](const RunRecord& r) { return r.floor_measured ? FieldValue(r.floor_before.p50_ns) : FieldValue(); }));
   out.push_back(field("", "floor_after_p50_ns", FieldType::kInt, "ns", "the floor's p50 after the run",
@@ -316,6 +335,33 @@ void summary_fields(std::vector<RunField>& out) {
         const double s = r.result.tail_stability();
         return s > 0 ? FieldValue(s) : FieldValue();
       });
+  out.back().nullable = true;
+  add("intervals", "intervals", FieldType::kInt, "", "complete time-series intervals in the measured part",
+      [](const RunRecord& r) { return whole(r.result.complete_intervals()); });
+  add("steady", "steady", FieldType::kBool, "",
+      "the last third of the intervals within 1.25x of the first in p50 and commands (null: under 30 intervals)",
+      [](const RunRecord& r) { return r.result.steady() < 0 ? FieldValue() : FieldValue(r.result.steady() == 1); });
+  out.back().nullable = true;
+  out.push_back(object("summary.send_lateness_ns", FieldType::kObject, true,
+                       "open loop: how late the measured sends went against their due times (p50, p99, max)",
+                       [](JsonWriter& j, const RunRecord& r) {
+                         if (!open_loop(r)) {
+                           j.null();
+                           return;
+                         }
+                         const HdrHistogram& h = r.result.send_lateness;
+                         j.begin_object();
+                         j.field("p50", h.value_at_percentile(50));
+                         j.field("p99", h.value_at_percentile(99));
+                         j.field("max", h.max());
+                         j.end_object();
+                       }));
+  add("window_stalled_sends", "", FieldType::kInt, "", "open loop: late sends that had waited for a free slot",
+      [](const RunRecord& r) { return open_loop(r) ? whole(r.result.window_stalled_sends) : FieldValue(); });
+  out.back().nullable = true;
+  add("generator_bound", "generator_bound", FieldType::kBool, "",
+      "open loop: the generator could not hold its schedule (null in other modes)",
+      [](const RunRecord& r) { return open_loop(r) ? FieldValue(generator_bound(r)) : FieldValue(); });
   out.back().nullable = true;
   add("cpu.user_s", "cpu_user_s", FieldType::kNumber, "s", "whole process, user time, measured part",
       [](const RunRecord& r) { return FieldValue(r.result.cpu_user_s); }, "%.4f");

@@ -21,6 +21,15 @@
 
 namespace swlab {
 
+// How a set's floor probes split into placements (run/placement.h says the rule).
+struct PlacementRule {
+  static constexpr const char* kMethod = "largest-log-gap";
+  static constexpr double kGap = 2.0;
+  int modes = 1;
+  int64_t near_max_ns = -1;  // the highest probe of the lower mode (-1: no probe at all)
+  int64_t far_min_ns = -1;   // the lowest probe of the upper mode (-1: one mode)
+};
+
 struct RunRecord {
   std::string id;
   std::string engine;   // the spec as given
@@ -38,6 +47,8 @@ struct RunRecord {
   // full disk, a broken invariant): kept beside the completed ones, with why.
   bool failed = false;
   std::string error;
+  // Its placement in the set (run/placement.h): set when the set is complete.
+  std::string placement = "unknown";
 
   uint32_t threads() const { return load.threads; }
   LoadMode mode() const { return load.mode; }
@@ -85,6 +96,7 @@ struct ResultsSet {
   std::vector<RunRecord> runs;      // canonical order (see RunRecord::order)
   std::vector<RateSweep> sweeps;
   bool interrupted = false;
+  PlacementRule placement;  // how the set's floor probes split (run/placement.h)
 };
 
 // "<engine>.<preset>.<mode>.t<threads>.w<window>[.rate<r>][.c<connections>].r<rep>":

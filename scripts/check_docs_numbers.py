@@ -48,6 +48,7 @@ from typing import Any, Callable, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import swlab_results as sr  # noqa: E402
+import swlab_cli as swcli  # noqa: E402
 import swlab_stats as st  # noqa: E402
 
 PROG = "check_docs_numbers.py"
@@ -498,7 +499,7 @@ def default_files(root: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = sr.ArgumentParser(prog=PROG, description="Check every number README.md and docs/ "
+    parser = swcli.ArgumentParser(prog=PROG, description="Check every number README.md and docs/ "
                                "quote against the source its mark names (see docs/plots.md).")
     parser.add_argument("files", nargs="*", help="Markdown files (default: README.md and docs/**/*.md)")
     parser.add_argument("--root", default=str(REPO), help="the directory source paths are relative "
@@ -506,18 +507,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = Path(args.root)
     if not root.is_dir():
-        return sr.fail(PROG, f"--root {root}: no such directory")
+        return swcli.fail(PROG, f"--root {root}: no such directory")
     files = [Path(f) for f in args.files] or default_files(root)
     for f in files:
         if not f.is_file():
-            return sr.fail(PROG, f"{f}: no such file")
+            return swcli.fail(PROG, f"{f}: no such file")
     problems = []
     for f in files:
         try:
             shown = str(f.relative_to(root)) if f.is_absolute() and f.is_relative_to(root) else str(f)
             problems += check_document(f, shown, root)
         except (OSError, UnicodeDecodeError) as e:
-            return sr.fail(PROG, f"{f}: cannot read: {getattr(e, 'strerror', None) or e}")
+            return swcli.fail(PROG, f"{f}: cannot read: {getattr(e, 'strerror', None) or e}")
     for p in problems:
         print(p)
     marks = sum(len(MARK.findall(blank(blank(f.read_text(encoding="utf-8"), FENCE), CODE))) for f in files)

@@ -33,7 +33,9 @@ import claim_effects as ce  # noqa: E402
 import swlab_axes  # noqa: E402
 import swlab_output as out  # noqa: E402
 import swlab_results as sr  # noqa: E402
+import swlab_cli as swcli  # noqa: E402
 import swlab_stats as st  # noqa: E402
+import swlab_style as swstyle  # noqa: E402
 
 PROG = "claims.py"
 HOLDS, FAILS, UNTESTABLE = "holds", "does not hold on this machine", "not testable here"
@@ -96,10 +98,10 @@ def sets(d: Path, prefix: str, parse: Callable[[str], float]) -> list[tuple]:
     return sorted(found, key=lambda vr: vr[0])
 
 
-def styles(*results: sr.Results) -> dict[str, sr.Style]:
-    """One colour per engine spec across the figure's sets (sr.spec_styles: specs differing
+def styles(*results: sr.Results) -> dict[str, swstyle.Style]:
+    """One colour per engine spec across the figure's sets (swstyle.spec_styles: specs differing
     only in options, overload=block and overload=reject, get different colours)."""
-    return sr.spec_styles(r["engine"] for res in results for r in res.runs)
+    return swstyle.spec_styles(r["engine"] for res in results for r in res.runs)
 
 
 def runs_of(results: sr.Results, placement: str | None = None, **match) -> list[dict]:
@@ -159,11 +161,11 @@ def goodput(run: dict) -> float:
 
 
 def engines_in(results: sr.Results) -> list[str]:
-    return sorted({r["engine"] for r in results.runs}, key=lambda e: (sr.engine_order(sr.engine_base(e)), e))
+    return sorted({r["engine"] for r in results.runs}, key=lambda e: (swstyle.engine_order(swstyle.engine_base(e)), e))
 
 
 def rate(x: float | None) -> str:
-    return sr.format_rate(x)
+    return swstyle.format_rate(x)
 
 
 def ratio(a: float | None, b: float | None) -> str:
@@ -205,7 +207,7 @@ def placement_suffix(placement: str | None) -> str:
 
 
 def line_with_spread(ax, xs: list, runs_at: Callable[[object], list[dict]],
-                     metric: Callable[[dict], float | None], style: sr.Style, label: str,
+                     metric: Callable[[dict], float | None], style: swstyle.Style, label: str,
                      linestyle: str = "-", hollow: bool = False) -> None:
     """The median at each x as a line, every repetition as a dot beside it: the spread is
     there to see, and a placement drawn hollow (far) apart from a filled one (near)."""
@@ -305,8 +307,8 @@ def contention_rows(res: sr.Results, w: int, presets: list, cpus: int, counted: 
             wins += m.effect.ratio >= 1
             where = m.placement
             rows.append([w, preset, t, rate(m.b), f"{best} {rate(m.a)}", m.text(), m.effect.n,
-                         sr.format_ns(cpu_ns(res, where, engine="single-writer", preset=preset, threads=t)),
-                         sr.format_ns(cpu_ns(res, where, engine=best, preset=preset, threads=t)),
+                         swstyle.format_ns(cpu_ns(res, where, engine="single-writer", preset=preset, threads=t)),
+                         swstyle.format_ns(cpu_ns(res, where, engine=best, preset=preset, threads=t)),
                          f"{ctx(res, where, engine='single-writer', preset=preset, threads=t) or 0:.1f}",
                          f"{ctx(res, where, engine=best, preset=preset, threads=t) or 0:.1f}"]
                         + ([f"{hw(res, k, where, engine=e, preset=preset, threads=t) or 0:.0f}"
@@ -331,8 +333,8 @@ def pipelined_panel(ax, piped: sr.Results, base: sr.Results, style: dict) -> tup
     ax.set_title(f"{threads} clients: blocking calls vs {window} in flight", fontsize=8)
     ax.set_ylabel("commands/s (dots: repetitions)")
     count_axis(ax)
-    rows = [[e, w, rate(med(s)), sr.format_ns(p99(res, preset="balanced", threads=threads, **m)),
-             sr.format_ns(cpu_ns(res, preset="balanced", threads=threads, **m))]
+    rows = [[e, w, rate(med(s)), swstyle.format_ns(p99(res, preset="balanced", threads=threads, **m)),
+             swstyle.format_ns(cpu_ns(res, preset="balanced", threads=threads, **m))]
             for (e, res, m, w), s in zip(bars, samples)]
     locks = {e: med(s) for (e, _, _, _), s in zip(bars, samples) if e in LOCKS and med(s)}
     if not locks:
@@ -437,16 +439,16 @@ def open_loop_panel(ax, opens: list[tuple], style: dict) -> list:
         rs = sorted({r["rate"] for r in res.runs})
         pct = dict(zip(rs, (50, 90)))
         line_with_spread(ax, [pct[r] for r in rs], lambda x: runs_of(res, rate=next(r for r in rs if pct[r] == x)),
-                         lambda r: (p99_of(r) or 0) * 1e-9, style.get(e, sr.Style(sr.engine_colour(e), "o")), e)
+                         lambda r: (p99_of(r) or 0) * 1e-9, style.get(e, swstyle.Style(swstyle.engine_colour(e), "o")), e)
         bound = [r for r in res.runs if sr.generator_bound(r) and r["rate"] in pct]
         if bound:
             ax.scatter([pct[r["rate"]] for r in bound], [(p99_of(r) or 0) * 1e-9 for r in bound], marker="x",
-                       color=style.get(e, sr.Style("grey", "x")).colour,
+                       color=style.get(e, swstyle.Style("grey", "x")).colour,
                        label=None if bound_drawn else "generator-bound (kept out)")
             bound_drawn = True
         for r in rs:
             rows.append([f"open loop {pct[r]}% of own capacity ({rate(r)})", e, rate(tput(res, rate=r)),
-                         sr.format_ns(p99(res, rate=r)), fmt_stability(stability(res, rate=r)),
+                         swstyle.format_ns(p99(res, rate=r)), fmt_stability(stability(res, rate=r)),
                          "-", sum(1 for x in res.runs if x["rate"] == r and sr.generator_bound(x)) or "-"])
     return rows
 
@@ -464,7 +466,7 @@ def claim_predictability(d: Path, figdir: Path, cpus: int):
         effects[c] = (lock, m)
         for e in engines_in(res):
             rows.append([f"service c={c}, {cpus} workers", e, rate(tput(res, engine=e)),
-                         sr.format_ns(p99(res, engine=e)), fmt_stability(stability(res, engine=e)),
+                         swstyle.format_ns(p99(res, engine=e)), fmt_stability(stability(res, engine=e)),
                          m.text() if e == "single-writer" and m else "-", "-"])
         if m is not None and m.effect is not None:
             total += 1
@@ -505,8 +507,8 @@ def predictability_verdict(services: list, effects: dict, sw_best: int, total: i
     lock, m = effects[largest_c]
     wins_largest = bool(m and m.effect and m.effect.ratio <= 1)
     if m and m.effect:
-        headline += (f"; at c={largest_c}: p99 {sr.format_ns(m.b)} against the best lock's "
-                     f"{sr.format_ns(m.a)} ({m.text()})")
+        headline += (f"; at c={largest_c}: p99 {swstyle.format_ns(m.b)} against the best lock's "
+                     f"{swstyle.format_ns(m.a)} ({m.text()})")
     # Throughput in the service shape, at the most connections: the pattern's other promise.
     best_t, mt = best_lock(largest, throughput)
     serves_most = bool(mt and mt.effect and mt.effect.ratio > 1)
@@ -523,8 +525,8 @@ def predictability_verdict(services: list, effects: dict, sw_best: int, total: i
                                "p99 is the lowest: the workers never wait on a lock while holding a request.")
     elif wins_largest:
         verdict, why = HOLDS, (f"Only with many connections: at c={largest_c} the single writer's service-mode "
-                               f"p99 is {sr.format_ns(m.b)} against the best lock engine's "
-                               f"{sr.format_ns(m.a)}, because a worker submits and moves on while a "
+                               f"p99 is {swstyle.format_ns(m.b)} against the best lock engine's "
+                               f"{swstyle.format_ns(m.a)}, because a worker submits and moves on while a "
                                "lock engine's worker runs each command inline and its other connections queue "
                                "behind it. With fewer connections the lock engines' inline path is faster, and "
                                "in open loop (one blocked client thread per CPU) the single writer's tail is the "
@@ -574,7 +576,7 @@ def claim_order(d: Path, figdir: Path, cpus: int):
     engines = audit["engines"]
     fig, ax = plt.subplots(figsize=(6, 3.4))
     names = [e["engine"] for e in engines]
-    style = sr.spec_styles(names)
+    style = swstyle.spec_styles(names)
     with_j = [e.get("throughput_with_journal") or 0 for e in engines]
     without = [e.get("throughput_without_journal") or 0 for e in engines]
     xs = range(len(names))
@@ -634,7 +636,7 @@ def backpressure_panels(axes, res: sr.Results, rates: list, style: dict) -> list
             shed = med(r["summary"].get("shed") for r in runs_of(res, engine=e, rate=x))
             rows.append([e, rate(x), rate(tput(res, engine=e, rate=x)),
                          rate(med(goodput(r) for r in runs_of(res, engine=e, rate=x))),
-                         sr.format_ns(p99(res, engine=e, rate=x)), shed or 0])
+                         swstyle.format_ns(p99(res, engine=e, rate=x)), shed or 0])
     axes[0].plot(rates, rates, color="grey", linestyle=":", label="offered")
     axes[0].set_title("goodput: answered within 1 ms, per second (dots: repetitions)", fontsize=9)
     axes[1].set_title("p99 (corrected; dots: repetitions)", fontsize=9)
@@ -659,8 +661,8 @@ def claim_backpressure(d: Path, figdir: Path, cpus: int):
     numbers = table(["engine", "offered", "throughput", "goodput (1 ms)", "p99", "shed"], rows)
     top = rates[-1]
     good = {e: med(goodput(r) for r in runs_of(res, engine=e, rate=top)) or 0 for e in es}
-    policies = [e for e in es if sr.engine_base(e) == "single-writer"]
-    locks = [e for e in es if sr.engine_base(e) in LOCKS]
+    policies = [e for e in es if swstyle.engine_base(e) == "single-writer"]
+    locks = [e for e in es if swstyle.engine_base(e) in LOCKS]
     m = None
     if policies and locks:
         policy, lock = max(policies, key=good.get), max(locks, key=good.get)
@@ -718,7 +720,7 @@ def claim_recovery(d: Path, figdir: Path, cpus: int):
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 3.6))
     for snapped, style, label in ((False, "-o", "whole journal"), (True, "--s", "from the latest snapshot")):
         sel = sorted(p for p in pts if (p[1] > 0) == snapped)
-        ax.plot([p[0] for p in sel], [p[2] for p in sel], style, color="black" if snapped else sr.OKABE_ITO["blue"],
+        ax.plot([p[0] for p in sel], [p[2] for p in sel], style, color="black" if snapped else swstyle.OKABE_ITO["blue"],
                 label=label)
     log_axis(ax, "x")
     log_axis(ax, "y", "s")
@@ -756,16 +758,16 @@ def claim_recovery(d: Path, figdir: Path, cpus: int):
     else:
         verdict, why = FAILS, "The snapshot did not shorten the replay: see recovery-*.replay.txt."
     if pause:
-        headline += (f"; p99.9 per {pause.interval_ms:g} ms interval: median {sr.format_ns(pause.median_with)}, "
-                     f"peak {sr.format_ns(pause.peak_with)} with snapshots against median "
-                     f"{sr.format_ns(pause.median_without)}, peak {sr.format_ns(pause.peak_without)} without")
+        headline += (f"; p99.9 per {pause.interval_ms:g} ms interval: median {swstyle.format_ns(pause.median_with)}, "
+                     f"peak {swstyle.format_ns(pause.peak_with)} with snapshots against median "
+                     f"{swstyle.format_ns(pause.median_without)}, peak {swstyle.format_ns(pause.peak_without)} without")
         # The pause shows when the run with snapshots has clearly more slow intervals and a higher peak.
         stands_out = (pause.slow_with > 2 * max(pause.slow_without, 1)
                       and pause.peak_with > 2 * pause.peak_without)
         why += (f" Taking a snapshot stops the writer while it serialises the state: in the {n_max}-command run "
                 f"with a snapshot every {pause.snapshot_every} commands, {pause.slow_with} intervals' p99.9 rose "
                 f"above three times the run without snapshots' median, against {pause.slow_without} in the run "
-                f"without (peaks {sr.format_ns(pause.peak_with)} and {sr.format_ns(pause.peak_without)}; right "
+                f"without (peaks {swstyle.format_ns(pause.peak_with)} and {swstyle.format_ns(pause.peak_without)}; right "
                 "panel). ")
         why += ("That pause is the cost the pattern pays for a bounded replay; a copy-on-write or forked snapshot "
                 "would move it off the writer." if stands_out else
@@ -813,7 +815,7 @@ def snapshot_pause(d: Path, n: int, ax) -> SnapshotPause | None:
     if not plain or not snapped:
         ax.text(0.5, 0.5, "no time series", ha="center", transform=ax.transAxes)
         return None
-    for (rows, _), label, color in ((plain, "no snapshots", sr.OKABE_ITO["blue"]),
+    for (rows, _), label, color in ((plain, "no snapshots", swstyle.OKABE_ITO["blue"]),
                                     (snapped, f"a snapshot every {snap_every} commands", "black")):
         ax.plot([row["start_s"] for row in rows], [row["p999_ns"] * 1e-9 for row in rows], "-", color=color,
                 label=label, linewidth=1)
@@ -843,10 +845,10 @@ def claim_sharding(d: Path, figdir: Path, cpus: int):
     for ax, (z, res) in zip(axes[0], zsets):
         for base in ("sharded-single-writer", "sharded-mutex"):
             specs = sorted((s for s in {r["engine"] for r in res.runs}
-                            if sr.engine_base(s) == base and shard_count(s) is not None), key=shard_count)
+                            if swstyle.engine_base(s) == base and shard_count(s) is not None), key=shard_count)
             if not specs:
                 continue
-            style = sr.Style(sr.engine_colour(base), sr.engine_marker(base))
+            style = swstyle.Style(swstyle.engine_colour(base), swstyle.engine_marker(base))
             for placement in placements_of(res):
                 line_with_spread(ax, [shard_count(s) for s in specs],
                                  lambda n: runs_of(res, placement, engine=next(s for s in specs if shard_count(s) == n)),
@@ -965,23 +967,23 @@ def machine_lines(d: Path) -> tuple[list[str], int, bool]:
 
 
 def main(argv: list[str]) -> int:
-    parser = sr.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
+    parser = swcli.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
     parser.add_argument("dir", help="the directory scripts/claims.sh wrote")
     parser.add_argument("--form", choices=("quick", "default", "long"), default="default")
     args = parser.parse_args(argv)
     d = Path(args.dir)
     if not d.is_dir():
-        return sr.fail(PROG, f"{d}: no such directory")
+        return swcli.fail(PROG, f"{d}: no such directory")
     def work() -> int:
         try:
             out.write_text(d / "claims.md", render(d, args.form))
         except (Missing, out.OutputError) as e:
-            return sr.fail(PROG, str(e))
+            return swcli.fail(PROG, str(e))
         except OSError as e:
-            return sr.fail(PROG, f"cannot write into {d}: {e.strerror or e}")
+            return swcli.fail(PROG, f"cannot write into {d}: {e.strerror or e}")
         print(d / "claims.md")
         return 0
-    return sr.guarded(PROG, str(d), work)
+    return swcli.guarded(PROG, str(d), work)
 
 
 def render(d: Path, form: str) -> str:

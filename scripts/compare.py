@@ -28,6 +28,8 @@ from dataclasses import asdict, dataclass, field
 from scipy.stats import mannwhitneyu
 
 import swlab_results as sr
+import swlab_cli as swcli
+import swlab_style as swstyle
 import swlab_stats as st
 
 PROG = "compare.py"
@@ -306,7 +308,7 @@ def describe(config: dict, placement: str | None = None) -> str:
 
 
 def fmt_value(metric: str, value: float | None) -> str:
-    return sr.format_rate(value) if metric == "throughput" else sr.format_ns(value)
+    return swstyle.format_rate(value) if metric == "throughput" else swstyle.format_ns(value)
 
 
 def fmt_p(p: float | None) -> str:
@@ -364,7 +366,7 @@ def text_report(report: dict) -> str:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = sr.ArgumentParser(prog=PROG, description="Compare two swlab results files "
+    parser = swcli.ArgumentParser(prog=PROG, description="Compare two swlab results files "
                                "(B against A): ratios with bootstrap intervals, minimum "
                                "detectable effects, and Holm-corrected Mann-Whitney U tests, "
                                "within one placement (see docs/plots.md).")
@@ -385,12 +387,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         a, b = sr.load(args.a), sr.load(args.b)
     except sr.ResultsError as e:
-        return sr.fail(PROG, str(e))
+        return swcli.fail(PROG, str(e))
     def work() -> int:
         report = compare(a, b, args.alpha)
         sys.stdout.write(json.dumps(report, indent=1) + "\n" if args.json else text_report(report))
         return 0
-    return sr.guarded(PROG, f"{a.path} against {b.path}", work)
+    return swcli.guarded(PROG, f"{a.path} against {b.path}", work)
 
 
 if __name__ == "__main__":

@@ -46,7 +46,9 @@ import numpy as np  # noqa: E402
 import swlab_axes  # noqa: E402
 import swlab_output as out  # noqa: E402
 import swlab_results as sr  # noqa: E402
+import swlab_cli as swcli  # noqa: E402
 import swlab_stats as st  # noqa: E402
+import swlab_style as swstyle  # noqa: E402
 
 PROG = "plot.py"
 DPI = 110
@@ -62,7 +64,7 @@ CURVE_POINTS = 240
 # under this many times the p99 at the lowest offered rate.
 KNEE_FACTOR = 10.0
 FIELD_LABELS = {"threads": lambda v: f"t={v}", "window": lambda v: f"w={v}",
-                "rate": lambda v: f"@{sr.format_rate(v)}"}
+                "rate": lambda v: f"@{swstyle.format_rate(v)}"}
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,7 @@ def make_series(runs: Iterable[dict], x_field: str, extra_fields: tuple) -> list
     varying = [f for f in extra_fields if len({r[f] for r in runs}) > 1]
     extras = sorted({tuple(r[f] for f in varying) for r in runs},
                     key=lambda t: [_sort_value(v) for v in t])
-    styles = sr.spec_styles(r["engine"] for r in runs)
+    styles = swstyle.spec_styles(r["engine"] for r in runs)
     series: dict[tuple, Series] = {}
     for run in runs:
         extra = tuple(run[f] for f in varying)
@@ -209,7 +211,7 @@ def make_series(runs: Iterable[dict], x_field: str, extra_fields: tuple) -> list
                                  apart=apart)
         series[key].points.setdefault(run[x_field], []).append(run)
     return [series[k] for k in sorted(series, key=lambda k: (
-        sr.engine_order(sr.engine_base(k[0])), k[0], [_sort_value(v) for v in k[1]], k[2]))]
+        swstyle.engine_order(swstyle.engine_base(k[0])), k[0], [_sort_value(v) for v in k[1]], k[2]))]
 
 
 def measured(runs: Iterable[dict]) -> list[dict]:
@@ -227,14 +229,14 @@ def largest_config_per_engine(runs: Iterable[dict]) -> dict[str, tuple[sr.Config
         best = chosen.get(key.engine)
         if best is None or load > (best[0].threads, best[0].rate or 0.0, best[0].window):
             chosen[key.engine] = (key, reps)
-    return dict(sorted(chosen.items(), key=lambda kv: sr.engine_order(kv[0])))
+    return dict(sorted(chosen.items(), key=lambda kv: swstyle.engine_order(kv[0])))
 
 
 def describe_load(key: sr.ConfigKey) -> str:
     text = f"t={key.threads}, w={key.window}"
     if key.connections is not None:
         text += f", c={key.connections}"
-    return text if key.rate is None else f"{text}, {sr.format_rate(key.rate)}"
+    return text if key.rate is None else f"{text}, {swstyle.format_rate(key.rate)}"
 
 
 def thread_sweep_runs(group: Group) -> tuple:
@@ -490,7 +492,7 @@ def fig_percentiles(results: sr.Results, group: Group, opts: Options = Options()
     if not runs:
         raise SkipFigure("no run has a histogram")
     chosen = largest_config_per_engine(runs)
-    styles = sr.spec_styles(chosen)
+    styles = swstyle.spec_styles(chosen)
     loads = {describe_load(key) for key, _ in chosen.values()}
     fig = new_figure()
     ax = fig.subplots()
@@ -566,7 +568,7 @@ def fig_throughput_latency(results: sr.Results, group: Group, opts: Options = Op
     for s, knee in zip(series, knees):
         if knee is not None:
             source = ", from rate_sweeps" if knee.source == "rate_sweeps" else ""
-            s.label += f" (knee {sr.format_rate(knee.rate)}{source})"
+            s.label += f" (knee {swstyle.format_rate(knee.rate)}{source})"
     fig = new_figure()
     ax = fig.subplots()
     if plot_metric(ax, series, opts.latency("p99"), log=True) == 0:
@@ -577,7 +579,7 @@ def fig_throughput_latency(results: sr.Results, group: Group, opts: Options = Op
         for bound in sorted({sw["p99_bound_ns"] for sw in results.rate_sweeps
                              if sw["preset"] == group.preset and sw.get("p99_bound_ns")}):
             ax.axhline(bound * 1e-9, color="grey", linestyle=":", linewidth=1,
-                       label=f"p99 bound {sr.format_ns(bound)}")
+                       label=f"p99 bound {swstyle.format_ns(bound)}")
     rate_axis(ax, [r["rate"] for r in group.runs])
     opts.axis(ax, "p99 latency")
     legend(ax)
@@ -637,7 +639,7 @@ def fig_corrected(results: sr.Results, group: Group, opts: Options = Options()) 
     left.set_title("p99 vs offered rate", fontsize=10)
     legend(left)
     chosen = largest_config_per_engine(measured(runs))
-    styles = sr.spec_styles(chosen)
+    styles = swstyle.spec_styles(chosen)
     loads = {describe_load(key) for key, _ in chosen.values()}
     max_x = 2.0
     for engine, (key, reps) in chosen.items():
@@ -676,7 +678,7 @@ def fig_time_series(results: sr.Results, group: Group, opts: Options = Options()
     if not runs:
         raise SkipFigure("no run has a time_series (results version 1)")
     chosen = largest_config_per_engine(runs)
-    styles = sr.spec_styles(chosen)
+    styles = swstyle.spec_styles(chosen)
     loads = {describe_load(key) for key, _ in chosen.values()}
     fig = new_figure(TALL)
     top, bottom = fig.subplots(2, 1, sharex=True)
@@ -784,7 +786,7 @@ def render_all(results: sr.Results, outdir: Path, svg: bool = False,
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = sr.results_parser(PROG, "Draw the figures of a swlab results file (see docs/plots.md).")
+    parser = swcli.results_parser(PROG, "Draw the figures of a swlab results file (see docs/plots.md).")
     parser.add_argument("--out", metavar="DIR", help="where to write the figures "
                         "(default: the results directory's figures/)")
     parser.add_argument("--svg", action="store_true", help="also write SVG")
@@ -794,7 +796,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return sr.run_with_results(PROG, make_parser(), argv, draw)
+    return swcli.run_with_results(PROG, make_parser(), argv, draw)
 
 
 def draw(args: argparse.Namespace, results: sr.Results) -> int:
@@ -803,9 +805,9 @@ def draw(args: argparse.Namespace, results: sr.Results) -> int:
         out.ensure_directory(outdir)
         rendered = render_all(results, outdir, args.svg, Options(normalise=args.normalise))
     except out.OutputError as e:
-        return sr.fail(PROG, str(e))
+        return swcli.fail(PROG, str(e))
     except OSError as e:
-        return sr.fail(PROG, f"cannot write into {outdir}: {e.strerror or e}")
+        return swcli.fail(PROG, f"cannot write into {outdir}: {e.strerror or e}")
     for line in rendered.skipped:
         print(line, file=sys.stderr)
     for path in rendered.written:

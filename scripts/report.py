@@ -28,6 +28,8 @@ from typing import Iterator
 import plot
 import swlab_output as out
 import swlab_results as sr
+import swlab_cli as swcli
+import swlab_style as swstyle
 import swlab_stats as st
 
 PROG = "report.py"
@@ -58,7 +60,7 @@ def oversubscription_warnings(results: sr.Results) -> list[str]:
     lines = []
     for busy in sorted(over):
         configs = ", ".join(f"{e} t={t}" for e, t in sorted(
-            over[busy], key=lambda et: (sr.engine_order(et[0]), et[1])))
+            over[busy], key=lambda et: (swstyle.engine_order(et[0]), et[1])))
         lines.append(f"**Oversubscribed**: {busy} busy threads (clients + engine threads) on "
                      f"{cpus} logical CPUs, {busy - cpus} more than there are "
                      f"({busy / cpus:.1f}x): {configs}.")
@@ -73,8 +75,8 @@ def oversubscription_warnings(results: sr.Results) -> list[str]:
 # all_warnings asks each of them about every configuration.
 
 def spread_warnings(key: sr.ConfigKey, runs: list[dict]) -> Iterator[str]:
-    for name, metric, fmt in (("throughput", lambda r: r["summary"]["throughput"], sr.format_rate),
-                              ("p99", lambda r: sr.run_latency(r, "p99"), sr.format_ns)):
+    for name, metric, fmt in (("throughput", lambda r: r["summary"]["throughput"], swstyle.format_rate),
+                              ("p99", lambda r: sr.run_latency(r, "p99"), swstyle.format_ns)):
         s = sr.spread(metric(r) for r in runs)
         rel = sr.relative_spread(s)
         if rel is not None and rel > SPREAD_LIMIT:
@@ -89,8 +91,8 @@ def shed_warnings(key: sr.ConfigKey, runs: list[dict]) -> Iterator[str]:
     if shed == 0:
         return
     offered = sum(offered_count(r) for r in runs)
-    yield (f"**Shed**: {sr.describe_key(key)}: {sr.format_si(shed)} of "
-           f"{sr.format_si(offered)} offered commands refused by the overload policy "
+    yield (f"**Shed**: {sr.describe_key(key)}: {swstyle.format_si(shed)} of "
+           f"{swstyle.format_si(offered)} offered commands refused by the overload policy "
            f"({shed / offered:.1%}) over {len(runs)} repetition(s): the engine kept "
            "its latency by refusing work, so compare it on accepted throughput.")
 
@@ -125,7 +127,7 @@ def saturation_warnings(key: sr.ConfigKey, runs: list[dict]) -> Iterator[str]:
     s = sr.spread(r["summary"]["throughput"] for r in runs)
     if s.median < SATURATION_LIMIT * key.rate:
         yield (f"**Saturated**: {sr.describe_key(key)}: throughput "
-               f"{sr.format_rate(s.median)} is {s.median / key.rate:.0%} of the "
+               f"{swstyle.format_rate(s.median)} is {s.median / key.rate:.0%} of the "
                "offered rate: the engine cannot keep up, so latency at this rate is "
                "queueing delay that grows with the length of the run.")
 
@@ -137,7 +139,7 @@ def clock_warnings(results: sr.Results) -> list[str]:
     if not isinstance(overhead, (int, float)) or not p50s or overhead < CLOCK_LIMIT * min(p50s):
         return []
     return [f"**Clock cost**: one clock read costs {overhead:.1f} ns, {overhead / min(p50s):.0%} "
-            f"of the smallest p50 ({sr.format_ns(min(p50s))}): the shortest latencies are "
+            f"of the smallest p50 ({swstyle.format_ns(min(p50s))}): the shortest latencies are "
             "partly the measurement itself."]
 
 
@@ -147,8 +149,8 @@ def floor_warnings(results: sr.Results) -> list[str]:
     unstable = [r for r in results.runs if sr.unstable_floor(r)]
     if not unstable:
         return []
-    shown = ", ".join(f"{r['id']} ({sr.format_ns(sr.floor_ns(r, 'before'))} -> "
-                      f"{sr.format_ns(sr.floor_ns(r, 'after'))})" for r in unstable[:6])
+    shown = ", ".join(f"{r['id']} ({swstyle.format_ns(sr.floor_ns(r, 'before'))} -> "
+                      f"{swstyle.format_ns(sr.floor_ns(r, 'after'))})" for r in unstable[:6])
     more = f" and {len(unstable) - 6} more" if len(unstable) > 6 else ""
     return [f"**Unstable machine**: the cross-core floor moved by more than 1.5x during "
             f"{len(unstable)} run(s): {shown}{more}. Compare them as multiples of their floor "
@@ -335,16 +337,16 @@ def summary_row(key: sr.ConfigKey, runs: list) -> list:
     stability = med(sr.tail_stability)
     cpu = med(lambda r: (r["summary"].get("cpu") or {}).get("ns_per_command"))
     unstable = sum(sr.unstable_floor(r) for r in runs)
-    floor = sr.format_ns(med(sr.floor_ns)) + (f" ({unstable}!)" if unstable else "")
+    floor = swstyle.format_ns(med(sr.floor_ns)) + (f" ({unstable}!)" if unstable else "")
     mode = key.mode if key.connections is None else f"{key.mode} c={key.connections}"
-    return [key.engine, key.preset, key.threads, mode, sr.format_rate(key.rate), len(runs),
-            sr.format_rate(med(lambda r: r["summary"]["throughput"])),
-            *(sr.format_ns(med(lambda r, k=k: sr.run_latency(r, k)))
+    return [key.engine, key.preset, key.threads, mode, swstyle.format_rate(key.rate), len(runs),
+            swstyle.format_rate(med(lambda r: r["summary"]["throughput"])),
+            *(swstyle.format_ns(med(lambda r, k=k: sr.run_latency(r, k)))
               for k in ("p50", "p99", "p999", "max")),
             floor, steady_cell(runs), "-" if stability is None else f"{stability:.2f}",
-            sr.format_ns(cpu),
-            f"{sr.format_si(rejected)}{share(rejected, commands)}",
-            "-" if shed is None else f"{sr.format_si(shed)}{share(shed, commands + shed)}",
+            swstyle.format_ns(cpu),
+            f"{swstyle.format_si(rejected)}{share(rejected, commands)}",
+            "-" if shed is None else f"{swstyle.format_si(shed)}{share(shed, commands + shed)}",
             "-" if ctx is None else f"{ctx:.1f}"]
 
 
@@ -392,10 +394,10 @@ def apart_section(results: sr.Results) -> list[str]:
             continue
         lateness = run["summary"].get("send_lateness_ns") or {}
         if lateness:
-            reason += f" (send lateness p99 {sr.format_ns(lateness.get('p99'))})"
+            reason += f" (send lateness p99 {swstyle.format_ns(lateness.get('p99'))})"
         rows.append([run["id"], reason, f"{run['summary']['duration_s']:.3g} s",
-                     sr.format_rate(run["summary"]["throughput"]),
-                     sr.format_ns(sr.run_latency(run, "p99"))])
+                     swstyle.format_rate(run["summary"]["throughput"]),
+                     swstyle.format_ns(sr.run_latency(run, "p99"))])
     if not rows:
         return []
     return ["### Runs kept apart", "",
@@ -457,7 +459,7 @@ def render(results: sr.Results, report_path: Path, figdir: Path) -> str:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = sr.results_parser(PROG, "Write a Markdown report of a swlab results file (see docs/plots.md).")
+    parser = swcli.results_parser(PROG, "Write a Markdown report of a swlab results file (see docs/plots.md).")
     parser.add_argument("--out", metavar="FILE", help="the report (default: report.md beside "
                         "results.json)")
     parser.add_argument("--figures", metavar="DIR", help="figures to link, drawn there if "
@@ -466,24 +468,24 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return sr.run_with_results(PROG, make_parser(), argv, write_report)
+    return swcli.run_with_results(PROG, make_parser(), argv, write_report)
 
 
 def write_report(args: argparse.Namespace, results: sr.Results) -> int:
     path = Path(args.out) if args.out else results.directory / "report.md"
     figdir = Path(args.figures) if args.figures else results.directory / "figures"
     if not path.parent.is_dir():
-        return sr.fail(PROG, f"{path}: directory {path.parent} does not exist")
+        return swcli.fail(PROG, f"{path}: directory {path.parent} does not exist")
     if path.is_dir():
-        return sr.fail(PROG, f"{path}: is a directory; --out names the report file")
+        return swcli.fail(PROG, f"{path}: is a directory; --out names the report file")
     try:
         # Temporary file and rename: a reader never sees half a report, and a link planted
         # at either name is replaced, never written through (swlab_output).
         out.write_text(path, render(results, path.resolve(), figdir.resolve()))
     except out.OutputError as e:
-        return sr.fail(PROG, str(e))
+        return swcli.fail(PROG, str(e))
     except OSError as e:
-        return sr.fail(PROG, f"cannot write {path}: {e.strerror or e}")
+        return swcli.fail(PROG, f"cannot write {path}: {e.strerror or e}")
     print(path)
     return 0
 

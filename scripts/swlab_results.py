@@ -28,19 +28,20 @@ the file and the problem (ResultsError), never a traceback.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import statistics
 import sys
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, NamedTuple, NoReturn, Sequence
+from typing import Any, Iterable, NamedTuple, NoReturn, Sequence
 
 import numpy as np
 
+import swlab_schema as schema
 import swlab_stats as st
+import swlab_style as swstyle
+from swlab_style import engine_order  # grouping orders engines as the legends do
 
 FORMAT = "swlab-results"
 VERSION = 3
@@ -49,7 +50,7 @@ VERSION = 3
 # reference sets are in them. What they lack reads as absent, or is derived with the rules of
 # swlab_stats.
 VERSIONS = (1, 2, 3)
-MODES = ("closed", "open", "service")
+MODES = schema.MODES
 RESULTS_NAME = "results.json"
 # Bounds on what a file may ask of the reader. The largest committed results.json is 12 MB,
 # a histogram with 3 significant digits from 1 ns to an hour has about 70,000 buckets, and a
@@ -61,51 +62,6 @@ MAX_ROWS = 4_000_000
 MAX_INT = 2**63 - 1          # what the C++ writer's 64-bit integers can hold
 MAX_COUNT_TOTAL = 2**62      # a histogram's total count (numpy sums it in int64)
 MAX_CONFIG_DEPTH = 16        # report.py prints the config's values; the writer nests 3 deep
-
-# Okabe & Ito (2008), "Color Universal Design": eight colours that stay distinguishable under
-# the common colour-vision deficiencies. Yellow is left out of the fallback because it
-# vanishes on a white background.
-OKABE_ITO = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky-blue": "#56B4E9",
-    "bluish-green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish-purple": "#CC79A7",
-}
-# Fixed so that an engine looks the same in every figure of every results directory: a reader
-# who has learned "mutex is blue" must never have to relearn it because a sweep ran fewer engines.
-ENGINE_COLOURS = {
-    "mutex": OKABE_ITO["blue"],
-    "rwlock": OKABE_ITO["sky-blue"],
-    "spinlock": OKABE_ITO["vermillion"],
-    "single-writer": OKABE_ITO["bluish-green"],
-    "flat-combining": OKABE_ITO["black"],
-    "sharded-mutex": OKABE_ITO["reddish-purple"],
-    "sharded-single-writer": OKABE_ITO["orange"],
-}
-ENGINE_MARKERS = {
-    "mutex": "o",
-    "rwlock": "s",
-    "spinlock": "^",
-    "single-writer": "D",
-    "sharded-mutex": "v",
-    "sharded-single-writer": "P",
-    "flat-combining": "h",
-}
-# Legend order: the lock engines (flat combining last among them, as `swlab engines`
-# ranks it), then the single writer, then the sharded forms.
-KNOWN_ENGINES = ("mutex", "rwlock", "spinlock", "flat-combining", "single-writer", "sharded-mutex",
-                 "sharded-single-writer")
-FALLBACK_COLOURS = tuple(c for name, c in OKABE_ITO.items() if name != "yellow")
-# When one figure holds more engine specs than Okabe-Ito has colours (engines that differ only
-# in options: overload=block and overload=reject), Paul Tol's "muted" scheme, also safe for
-# the common colour-vision deficiencies, continues the palette.
-EXTRA_COLOURS = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
-                 "#882255", "#AA4499", "#DDDDDD")
-FALLBACK_MARKERS = ("X", "*", "<", ">", "p", "8")  # none of the known engines' shapes
 
 # The summary percentiles, in the order and with the names the results file uses.
 PERCENTILES = {"p50": 50.0, "p90": 90.0, "p99": 99.0, "p999": 99.9, "p9999": 99.99}
@@ -155,16 +111,10 @@ class Results:
         return (self.placements or {}).get(run["id"], st.UNKNOWN)
 
 
-class ConfigKey(NamedTuple):
-    """What makes runs repetitions of one another: everything but the repetition index."""
-
-    engine: str
-    preset: str
-    threads: int
-    mode: str
-    rate: float | None
-    window: int
-    connections: int | None = None  # service mode: the logical clients the threads serve
+# What makes runs repetitions of one another: every identity setting the schema declares
+# (engine, threads, preset, mode, connections, rate, window), everything but the repetition.
+# A setting a file predates (version 1 has no connections) reads as None.
+ConfigKey = NamedTuple("ConfigKey", [(key, Any) for key in schema.IDENTITY_KEYS])
 
 
 class Spread(NamedTuple):
@@ -313,7 +263,7 @@ def _validate(path: Path, data: Any) -> Results:
         raise _Invalid("'runs' is empty: nothing to read")
     seen: set[str] = set()
     for i, run in enumerate(runs):
-        _validate_run(run, i, seen)
+        _validate_run(run, i, seen, version)
     sweeps = _field(data, "rate_sweeps", "list", "top level", required=False) or []
     for i, sweep in enumerate(sweeps):
         _validate_sweep(sweep, f"rate_sweeps[{i}]")
@@ -416,7 +366,7 @@ def _validate_identity(run: dict, where: str) -> str:
     return mode
 
 
-def _validate_run(run: Any, index: int, seen: set[str]) -> None:
+def _validate_run(run: Any, index: int, seen: set[str], version: int) -> None:
     where = f"runs[{index}]"
     _check(run, "dict", where)
     run_id = _field(run, "id", "str", where)
@@ -435,6 +385,8 @@ def _validate_run(run: Any, index: int, seen: set[str]) -> None:
             _field(run, key, "int", where, required=False, minimum=0)
         return
     _validate_identity(run, where)
+    if version >= 3:  # every field the writer declares (scripts/swlab_schema.json), typed
+        schema.validate_run(run, where, _Invalid)
     _field(run, "error", "str", where, required=False)
     work = _field(run, "command_work", "dict", where, required=False)
     if work is not None:
@@ -666,15 +618,8 @@ def run_latency(run: dict, key: str, uncorrected: bool = False) -> float | None:
 
 
 def config_key(run: dict) -> ConfigKey:
-    return ConfigKey(run["engine"], run["preset"], run["threads"], run["mode"], run["rate"],
-                     run["window"], run.get("connections"))
+    return ConfigKey(**{key: run.get(key) for key in schema.IDENTITY_KEYS})
 
-
-def engine_order(engine: str) -> tuple:
-    """Known engines in their fixed order, then the rest alphabetically: legends and tables
-    list engines the same way in every file."""
-    return (KNOWN_ENGINES.index(engine), "") if engine in KNOWN_ENGINES else (len(KNOWN_ENGINES),
-                                                                              engine)
 
 
 def key_order(key: ConfigKey) -> tuple:
@@ -820,99 +765,7 @@ def interval_s(run: dict) -> float | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Presentation shared by the scripts
-
-
-def engine_colour(engine: str) -> str:
-    """The engine's colour: fixed for known engines, else a stable hash of the name.
-
-    crc32 rather than hash(): Python salts str hashes per process, which would recolour an
-    unknown engine on every invocation.
-    """
-    if engine in ENGINE_COLOURS:
-        return ENGINE_COLOURS[engine]
-    return FALLBACK_COLOURS[zlib.crc32(engine.encode("utf-8")) % len(FALLBACK_COLOURS)]
-
-
-def engine_base(spec: str) -> str:
-    """The engine's name without its options: "single-writer:overload=reject" -> "single-writer"."""
-    return spec.split(":", 1)[0]
-
-
-class Style(NamedTuple):
-    colour: str
-    marker: str
-
-
-def spec_styles(specs: Iterable[str]) -> dict[str, Style]:
-    """A colour and marker for every engine spec drawn together, all colours different.
-
-    A spec that is just an engine's name keeps that engine's fixed colour (mutex is blue in
-    every figure). Specs that differ only in options share their engine's marker, so a reader
-    sees the family, but never a colour: the first of them (in sorted order) takes the
-    engine's colour when the plain engine is not in the figure, the others take colours no
-    other spec of the figure uses, first from a palette no known engine owns. Decided from the set of specs alone, so the same specs get
-    the same styles in every figure."""
-    specs = sorted(set(specs), key=lambda s: (engine_order(engine_base(s)), s))
-    styles: dict[str, Style] = {}
-    used: set[str] = set()
-    for spec in specs:  # plain known names first claim their fixed colours
-        if spec in ENGINE_COLOURS:
-            styles[spec] = Style(ENGINE_COLOURS[spec], engine_marker(spec))
-            used.add(styles[spec].colour)
-    for spec in specs:
-        if spec in styles:
-            continue
-        preferred = engine_colour(engine_base(spec))
-        # After the engine's own colour, colours no known engine owns, so that a variant
-        # is never read as another engine; the engines' colours only when those run out.
-        free = [c for c in (preferred, *EXTRA_COLOURS, *FALLBACK_COLOURS) if c not in used]
-        colour = free[0] if free else preferred
-        styles[spec] = Style(colour, engine_marker(engine_base(spec)))
-        used.add(colour)
-    return styles
-
-
-def engine_marker(engine: str) -> str:
-    """A marker per engine as a second cue beside colour (and the tie-breaker when two unknown
-    engines hash to the same colour: the marker uses different bits of the hash)."""
-    if engine in ENGINE_MARKERS:
-        return ENGINE_MARKERS[engine]
-    h = zlib.crc32(engine.encode("utf-8")) // len(FALLBACK_COLOURS)
-    return FALLBACK_MARKERS[h % len(FALLBACK_MARKERS)]
-
-
-def format_ns(ns: float | None) -> str:
-    """A latency in the unit that keeps three significant digits readable: 950 ns, 12.3 us."""
-    if ns is None or math.isnan(ns):
-        return "-"
-    for scale, unit in ((1e9, "s"), (1e6, "ms"), (1e3, "us")):
-        if ns >= scale:
-            return f"{_three_digits(ns / scale)} {unit}"
-    return f"{ns:.0f} ns"
-
-
-def format_si(x: float | None, unit: str = "") -> str:
-    """A count or rate with an SI prefix: 61.7k, 1.23M."""
-    if x is None or math.isnan(x):
-        return "-"
-    for scale, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if abs(x) >= scale:
-            return f"{_three_digits(x / scale)}{prefix}{unit}"
-    return f"{_three_digits(x) if x != int(x) else f'{x:.0f}'}{unit}"
-
-
-def _three_digits(v: float) -> str:
-    if abs(v) >= 100:
-        return f"{v:.0f}"
-    if abs(v) >= 10:
-        return f"{v:.1f}"
-    return f"{v:.2f}"
-
-
-def format_rate(rate: float | None) -> str:
-    return "-" if rate is None else format_si(rate, "/s")
-
+# Presentation shared by the scripts (the rest is swlab_style.py)
 
 def describe_key(key: ConfigKey) -> str:
     """A configuration in one short line: 'mutex balanced closed t=4 w=1' (+ '@200k/s', or
@@ -920,7 +773,7 @@ def describe_key(key: ConfigKey) -> str:
     text = f"{key.engine} {key.preset} {key.mode} t={key.threads} w={key.window}"
     if key.connections is not None:
         text += f" c={key.connections}"
-    return text if key.rate is None else f"{text} @{format_rate(key.rate)}"
+    return text if key.rate is None else f"{text} @{swstyle.format_rate(key.rate)}"
 
 
 def machine_line(results: Results) -> str:
@@ -930,57 +783,3 @@ def machine_line(results: Results) -> str:
     if m.get("label"):
         parts.append(m["label"])
     return " \u00b7 ".join(parts)
-
-
-# ---------------------------------------------------------------------------------------------
-# Command lines
-
-
-class ArgumentParser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (and still exit 2), like every other error of
-    these scripts: a CI log then shows the problem, not a screen of usage."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-
-def fail(prog: str, message: str) -> int:
-    """Reports a fatal input problem as one line on stderr; returns the exit status, 2."""
-    one_line = " ".join(message.split("\n"))
-    print(f"{prog}: error: {one_line}", file=sys.stderr)
-    return 2
-
-
-BUG_NOTE = "a case the input checks missed: a bug, please report it with the file"
-
-
-def guarded(prog: str, what: str, work: Callable[[], int]) -> int:
-    """Runs a script's work on inputs that load() accepted. Everything a script reads is
-    checked by load(), so an exception here is a check that is missing; it still ends as one
-    line naming the input and exit status 2, never a traceback (tests/python/
-    test_hostile_inputs.py makes sure no hostile file gets this far)."""
-    try:
-        return work()
-    except RecursionError:
-        return fail(prog, f"{what}: nested too deeply ({BUG_NOTE})")
-    except Exception as e:  # noqa: BLE001 - the last line of defence, by design
-        return fail(prog, f"{what}: cannot be processed: {type(e).__name__}: {e} ({BUG_NOTE})")
-
-
-def results_parser(prog: str, description: str) -> ArgumentParser:
-    """The parser of a script that reads one results file, named by its first argument."""
-    parser = ArgumentParser(prog=prog, description=description)
-    parser.add_argument("results", help="results.json, or the directory holding it")
-    return parser
-
-
-def run_with_results(prog: str, parser: argparse.ArgumentParser, argv: list[str] | None,
-                     run: Callable[[argparse.Namespace, Results], int]) -> int:
-    """A script's main(): parses argv, loads the results file it names and returns
-    run(args, results); a results file that cannot be used is one line and exit status 2."""
-    args = parser.parse_args(argv)
-    try:
-        results = load(args.results)
-    except ResultsError as e:
-        return fail(prog, str(e))
-    return guarded(prog, str(results.path), lambda: run(args, results))

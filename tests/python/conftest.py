@@ -33,6 +33,8 @@ PYTHON = "/usr/bin/python3"
 
 sys.path.insert(0, str(SCRIPTS))
 import swlab_results  # noqa: E402  (needs the path above)
+import swlab_schema  # noqa: E402
+import swlab_style  # noqa: E402
 
 try:
     import pytest
@@ -210,7 +212,7 @@ def make_results(runs: list, *, command: str, mode: str = "closed", rates: list 
                  repetitions: int = 1, logical_cpus: int = 2, rate_sweeps: list | None = None,
                  label: str = "2-core development machine") -> dict:
     """A whole results.json around the runs; config lists what the runs contain."""
-    engines = sorted({r["engine"] for r in runs}, key=swlab_results.engine_order)
+    engines = sorted({r["engine"] for r in runs}, key=swlab_style.engine_order)
     data = {
         "format": "swlab-results",
         "version": 2,
@@ -405,6 +407,32 @@ def placement_set(repetitions: int = 4) -> dict:
     return data
 
 
+_TYPE_DEFAULTS = {"int": 0, "number": 0.0, "bool": False, "text": "", "object": {}, "array": []}
+
+
+def fill_declared(run: dict) -> dict:
+    """Every field the C++ writer declares for a version 3 run (scripts/swlab_schema.json) that
+    the builder above has not set, with a neutral value of its declared type (null where it may
+    be null), and every run setting under `settings`: the fixtures follow the writer's
+    declarations, not a list of this file's own."""
+    for f in swlab_schema.declared_fields():
+        *parents, leaf = f.path.split(".")
+        obj = run
+        for part in parents:
+            if obj.get(part, {}) is None:  # a section the run has not (a floor with --probe 0)
+                break
+            obj = obj.setdefault(part, {})
+        else:
+            if leaf not in obj:
+                obj[leaf] = None if f.nullable else json.loads(json.dumps(_TYPE_DEFAULTS[f.type]))
+    settings = run.setdefault("settings", {})
+    for setting in swlab_schema.RUN_SETTINGS:
+        if setting.scope == "run" and not setting.engine_option:
+            default = setting.default if not isinstance(setting.default, (list, dict)) else None
+            settings.setdefault(setting.key, default)
+    return run
+
+
 def version3(data: dict) -> dict:
     """A version 2 document with every field version 3 adds, as the C++ writer writes them:
     placement per run and the set's rule, steadiness, open-loop send lateness and
@@ -423,10 +451,12 @@ def version3(data: dict) -> dict:
         run["engine_config"]["inject_ns"] = 0
         run["failed"] = False
         run["interrupted"] = False
+        run["engine_config"]["markets"] = 8
         if run["mode"] == "open":
             late = 900_000 if run["rate"] >= 800e3 and run["engine"] == "single-writer" else 150
             run["summary"]["send_lateness_ns"] = {"p50": late // 3, "p99": late, "max": late * 4}
             run["summary"]["generator_bound"] = late > 100_000
+        fill_declared(run)
     first = data["runs"][0]
     data["runs"].append({"id": first["id"] + ".failed", "engine": first["engine"], "preset": first["preset"],
                          "threads": first["threads"], "mode": first["mode"], "rate": first["rate"],

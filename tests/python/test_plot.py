@@ -8,6 +8,7 @@ import pytest
 
 import plot
 import swlab_results as sr
+import swlab_style as swstyle
 from conftest import (INTERVALS, MIN_FIGURE_BYTES, PNG_MAGIC, PYTHON, SCRIPTS, error_lines, fixture,
                       latency_buckets, make_results, make_run, placement_set, run_script)
 
@@ -186,21 +187,21 @@ def test_percentile_rank_is_not_pushed_up_by_rounding():
 
 
 def test_known_engines_have_fixed_distinct_okabe_ito_colours():
-    colours = [sr.engine_colour(e) for e in ("mutex", "rwlock", "spinlock", "single-writer",
+    colours = [swstyle.engine_colour(e) for e in ("mutex", "rwlock", "spinlock", "single-writer",
                                              "sharded-mutex", "sharded-single-writer")]
     assert len(set(colours)) == 6
-    assert set(colours) <= set(sr.OKABE_ITO.values())
-    assert sr.engine_colour("mutex") == "#0072B2"
+    assert set(colours) <= set(swstyle.OKABE_ITO.values())
+    assert swstyle.engine_colour("mutex") == "#0072B2"
 
 
 def test_unknown_engine_colour_is_the_same_in_every_process():
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import swlab_results as sr; "
-            "print(sr.engine_colour('lab-engine-7'), sr.engine_marker('lab-engine-7'))")
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import swlab_style as swstyle; "
+            "print(swstyle.engine_colour('lab-engine-7'), swstyle.engine_marker('lab-engine-7'))")
     seen = {subprocess.run([PYTHON, "-B", "-c", code, str(SCRIPTS)], capture_output=True,
                            text=True, env={"PYTHONHASHSEED": seed}, check=True).stdout
             for seed in ("1", "2", "3")}
-    assert seen == {f"{sr.engine_colour('lab-engine-7')} {sr.engine_marker('lab-engine-7')}\n"}
-    assert sr.engine_colour("lab-engine-7") in sr.FALLBACK_COLOURS
+    assert seen == {f"{swstyle.engine_colour('lab-engine-7')} {swstyle.engine_marker('lab-engine-7')}\n"}
+    assert swstyle.engine_colour("lab-engine-7") in swstyle.FALLBACK_COLOURS
 
 
 def series_of(p99_by_rate, engine="spinlock"):
@@ -294,12 +295,12 @@ def test_service_mode_gets_the_thread_figures(plotted):
 
 
 def test_flat_combining_has_its_own_colour_and_marker():
-    known = [sr.engine_colour(e) for e in sr.KNOWN_ENGINES]
+    known = [swstyle.engine_colour(e) for e in swstyle.KNOWN_ENGINES]
     assert len(set(known)) == len(known) == 7, "every known engine a colour of its own"
-    assert sr.engine_colour("flat-combining") == sr.OKABE_ITO["black"]
-    markers = [sr.engine_marker(e) for e in sr.KNOWN_ENGINES]
+    assert swstyle.engine_colour("flat-combining") == swstyle.OKABE_ITO["black"]
+    markers = [swstyle.engine_marker(e) for e in swstyle.KNOWN_ENGINES]
     assert len(set(markers)) == len(markers)
-    assert not set(markers) & set(sr.FALLBACK_MARKERS)
+    assert not set(markers) & set(swstyle.FALLBACK_MARKERS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -335,17 +336,17 @@ def test_one_placement_keeps_the_old_names():
 
 def test_engine_specs_that_differ_only_in_options_get_different_colours():
     specs = ["single-writer:overload=block:capacity=16", "single-writer:overload=reject:capacity=16"]
-    styles = sr.spec_styles(specs)
+    styles = swstyle.spec_styles(specs)
     assert styles[specs[0]].colour != styles[specs[1]].colour
-    assert styles[specs[0]].marker == styles[specs[1]].marker == sr.engine_marker("single-writer")
+    assert styles[specs[0]].marker == styles[specs[1]].marker == swstyle.engine_marker("single-writer")
     # The first variant takes the engine's colour when the plain engine is absent ...
-    assert styles[specs[0]].colour == sr.engine_colour("single-writer")
+    assert styles[specs[0]].colour == swstyle.engine_colour("single-writer")
     # ... and a plain engine keeps its own colour whatever else is drawn with it.
-    many = sr.spec_styles(["mutex", "single-writer", *specs, "single-writer:overload=priority"])
-    assert many["mutex"].colour == sr.engine_colour("mutex")
-    assert many["single-writer"].colour == sr.engine_colour("single-writer")
+    many = swstyle.spec_styles(["mutex", "single-writer", *specs, "single-writer:overload=priority"])
+    assert many["mutex"].colour == swstyle.engine_colour("mutex")
+    assert many["single-writer"].colour == swstyle.engine_colour("single-writer")
     assert len({s.colour for s in many.values()}) == 5
-    assert sr.spec_styles(reversed(specs)) == styles, "decided by the set, not the order"
+    assert swstyle.spec_styles(reversed(specs)) == styles, "decided by the set, not the order"
 
 
 def test_the_overload_figure_draws_block_and_reject_apart(tmp_path):

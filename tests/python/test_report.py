@@ -10,6 +10,7 @@ import json
 import pytest
 
 import swlab_results as sr
+import swlab_style as swstyle
 from conftest import FIXTURES, error_lines, fixture, fixture_texts, placement_set, run_script
 
 TABLE_HEADER = ("| engine | preset | threads | mode | rate | reps | throughput | p50 | p99 | "
@@ -154,12 +155,12 @@ def test_report_into_a_missing_directory_is_an_error(tmp_path):
 
 
 def test_human_units():
-    assert sr.format_ns(950) == "950 ns"
-    assert sr.format_ns(12_345) == "12.3 us"
-    assert sr.format_ns(1_500_000) == "1.50 ms"
-    assert sr.format_ns(2.5e9) == "2.50 s"
-    assert sr.format_rate(61_718.6) == "61.7k/s"
-    assert sr.format_rate(None) == "-"
+    assert swstyle.format_ns(950) == "950 ns"
+    assert swstyle.format_ns(12_345) == "12.3 us"
+    assert swstyle.format_ns(1_500_000) == "1.50 ms"
+    assert swstyle.format_ns(2.5e9) == "2.50 s"
+    assert swstyle.format_rate(61_718.6) == "61.7k/s"
+    assert swstyle.format_rate(None) == "-"
 
 
 def test_fixtures_are_current():

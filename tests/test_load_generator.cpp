@@ -305,7 +305,7 @@ TEST(TimeSeries, SumsToTheRunsCount) {
     // 0.35 s at 50 ms: about 7 intervals (the last one holds the stragglers).
     EXPECT_GE(r.series.size(), 6u) << name;
     EXPECT_LE(r.series.size(), 10u) << name;
-    EXPECT_GT(r.tail_stability(), 0.99) << name;  // defined: enough complete intervals
+    EXPECT_LT(r.tail_stability(), 0) << name;  // undefined: fewer than 30 complete intervals
     engine->shutdown();
   }
 }
@@ -353,11 +353,35 @@ TEST(TimeSeries, ALiveSinkSeesEveryServedCommandOnceWhileTheRunGoes) {
 
 TEST(TimeSeries, TailStabilityIsUndefinedOnTooFewIntervals) {
   RunResult r;
-  for (int i = 0; i < 4; ++i) r.series.push_back({0.1 * i, 1000, 100, 200, 300, 0});
-  EXPECT_LT(r.tail_stability(), 0);  // 3 complete intervals < kMinIntervals
+  for (int i = 0; i < 30; ++i) r.series.push_back({0.1 * i, 1000, 100, 200, 300, 0});
+  EXPECT_LT(r.tail_stability(), 0);  // 29 complete intervals < kMinIntervals (30)
   r.series.clear();
-  for (int i = 0; i < 11; ++i) r.series.push_back({0.1 * i, 1000, 100, i == 4 ? 800 : 200, 900, 0});
-  EXPECT_DOUBLE_EQ(r.tail_stability(), 4.0);  // nearest-rank p99 of 10 complete = the max, over the median 200
+  for (int i = 0; i < 41; ++i) r.series.push_back({0.1 * i, 1000, 100, i == 4 ? 800 : 200, 900, 0});
+  EXPECT_DOUBLE_EQ(r.tail_stability(), 4.0);  // nearest-rank p99 of 40 complete = the max, over the median 200
+}
+
+// Steadiness: the last third of the complete intervals against the first, in p50 and
+// in commands; undecided below 30 intervals.
+TEST(TimeSeries, SteadinessComparesTheLastThirdWithTheFirst) {
+  RunResult r;
+  r.interval_ns = 100'000'000;
+  auto fill = [&](int n, int64_t late_p50, uint64_t late_commands) {
+    r.series.clear();
+    for (int i = 0; i < n; ++i)
+      r.series.push_back({0.1 * i, i >= n * 2 / 3 ? late_commands : 1000, i >= n * 2 / 3 ? late_p50 : 100, 200, 300, 0});
+    r.duration_s = 0.1 * n;
+  };
+  fill(29, 100, 1000);
+  EXPECT_EQ(r.complete_intervals(), 29u);
+  EXPECT_EQ(r.steady(), -1);
+  fill(30, 100, 1000);
+  EXPECT_EQ(r.steady(), 1);
+  fill(30, 124, 1000);
+  EXPECT_EQ(r.steady(), 1);  // within 1.25x
+  fill(30, 130, 1000);
+  EXPECT_EQ(r.steady(), 0);  // the p50 drifted
+  fill(30, 100, 700);
+  EXPECT_EQ(r.steady(), 0);  // the throughput fell
 }
 
 TEST(OpenLoop, AnImpossibleRateEndsOnTimeAndCountsTheUnsent) {

@@ -25,6 +25,11 @@ RunPlan default_plan(const std::string& cmd) {
   plan.commands_auto = true;
   plan.base.duration_s = 1.0;
   plan.base.warmup_s = 0.25;
+  // The TSC where the CPU has an invariant one: a read is one instruction, where
+  // steady_clock's vDSO call costs twice as much inside every latency (results record
+  // which clock a run used).
+  std::string no_tsc;
+  plan.base.clock = invariant_tsc(&no_tsc) ? ClockKind::kTsc : ClockKind::kSteady;
   // run: one run per point, about 0.65 s for the slowest of seven engines: 20-30 s on
   // 2 cores. sweep: repetitions in random order, 0.43 s a run (seven engines: the
   // same total as six at 0.5): about 40 s on 2 cores. The reference sweeps

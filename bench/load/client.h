@@ -40,7 +40,7 @@ class Client {
         engine_(*shared.engine),
         id_(id),
         out_(out),
-        recorder_(out, cfg_.interval_ns),
+        recorder_(out, Clock::from_ns(cfg_.interval_ns)),
         service_(cfg_.mode == LoadMode::kService),
         // Service mode: one slot (and one stream) per connection of this worker.
         window_(service_ ? (cfg_.connections - id + cfg_.threads - 1) / cfg_.threads : cfg_.window),
@@ -53,7 +53,7 @@ class Client {
         warm_quota_(cfg_.fixed_work() ? share(cfg_.warmup_commands, id, cfg_.threads) : 0),
         quota_(cfg_.fixed_work() ? share(cfg_.max_commands, id, cfg_.threads) : 0),
         open_(cfg_.mode == LoadMode::kOpen),
-        interval_(open_ ? cfg_.threads * 1e9 / cfg_.rate : 0),
+        interval_(open_ ? cfg_.threads * 1e9 / cfg_.rate * Clock::ticks_per_ns() : 0),
         stagger_(open_ ? interval_ * id / cfg_.threads : 0) {
     if (open_) out_.uncorrected = std::make_unique<HdrHistogram>();
     if (service_) {
@@ -77,10 +77,10 @@ class Client {
       if (ack_fd_ >= 0) ::close(ack_fd_);
       return;
     }
-    start_ = shared_.start_ns;
+    start_ = shared_.start;
     if (!cfg_.fixed_work()) {
-      begin_measuring(start_ + static_cast<int64_t>(cfg_.warmup_s * 1e9));
-      end_ = measure_start_ + static_cast<int64_t>(cfg_.duration_s * 1e9);
+      begin_measuring(start_ + Clock::from_ns(static_cast<int64_t>(cfg_.warmup_s * 1e9)));
+      end_ = measure_start_ + Clock::from_ns(static_cast<int64_t>(cfg_.duration_s * 1e9));
     } else {
       // The warm-up's schedule (open loop) starts now; the measured part's when all
       // clients are warm.
@@ -99,6 +99,7 @@ class Client {
     if (cfg_.fixed_work() && !announced_) announce_warm();
     recorder_.finish();
     if (ack_fd_ >= 0) ::close(ack_fd_);
+    out_.between_commands_ns = Clock::to_ns(out_.between_commands);
   }
 
  private:
@@ -132,7 +133,7 @@ class Client {
   void meet_after_warmup() {
     announce_warm();
     while (shared_.measure_go.load(std::memory_order_acquire) == 0) futex_wait(shared_.measure_go, 0);
-    begin_measuring(shared_.measure_start_ns);
+    begin_measuring(shared_.measure_start);
     schedule_base_ = measure_start_;
     schedule_index_ = 0;
     // The measured part of an open loop lasts as long as its schedule: quota commands
@@ -167,14 +168,14 @@ class Client {
   // recorder filed its samples: the caller then reads the clock again (see
   // LatencyRecorder::add). Inlined into each loop, with its rare branches out of
   // line: as a call it cost about 6 ns a command.
-  [[gnu::always_inline]] bool record(uint32_t slot, int64_t done_ns) {
+  [[gnu::always_inline]] bool record(uint32_t slot, int64_t done) {
     const Request& r = slots_[slot];
     ++out_.replies;
     if (ack_fd_ >= 0) log_ack(r);
     if (!measured_[slot]) return false;  // warm-up: counted, not measured
     ++out_.completed;
     if (service_) ++conns_[slot].replies;
-    out_.last_completion_ns = done_ns;
+    out_.last_completion = done;
     if (!r.reply.ok()) {
       ++out_.rejected[static_cast<size_t>(r.reply.reason)];
       if (r.reply.reason == RejectReason::kOverloaded) {
@@ -184,8 +185,8 @@ class Client {
     } else {
       ++out_.ok;
     }
-    if (open_) out_.uncorrected->record(done_ns - actual_[slot]);
-    return recorder_.add(done_ns, done_ns - intended_[slot], r.cmd.type);
+    if (open_) out_.uncorrected->record(Clock::to_ns(done - actual_[slot]));
+    return recorder_.add(done, done - intended_[slot], r.cmd.type);
   }
 
   bool stopped() const { return cfg_.stop && cfg_.stop->load(std::memory_order_relaxed); }
@@ -207,10 +208,10 @@ class Client {
   // refill, every few thousand commands) so that the generator's cost can be split
   // into what is inside the latencies and what is not.
   [[gnu::noinline]] int64_t refill(PregeneratedStream& stream) {
-    const int64_t before = Clock::now_ns();
+    const int64_t before = Clock::ticks();
     stream.refill();
-    const int64_t after = Clock::now_ns();
-    if (measuring()) out_.between_commands_ns += after - before;
+    const int64_t after = Clock::ticks();
+    if (measuring()) out_.between_commands += after - before;
     return after;
   }
 
@@ -261,7 +262,7 @@ class Client {
   // client's own pace): the last slot came free after it was due.
   void note_lateness(int64_t due, int64_t now) {
     if (!measuring()) return;
-    out_.send_lateness.record(std::max<int64_t>(now - due, 0));
+    out_.send_lateness.record(Clock::to_ns(std::max<int64_t>(now - due, 0)));
     if (now > due && slot_free_at_ > due) ++out_.window_stalled_sends;
   }
 
@@ -281,8 +282,10 @@ class Client {
   std::vector<uint8_t> measured_, busy_;
   const uint64_t warm_quota_, quota_;
   const bool open_;
-  const double interval_;  // open loop: ns between this client's sends
+  const double interval_;  // open loop: ticks between this client's sends
   const double stagger_;   // open loop: the clients' schedules interleave evenly
+  // Every time below is in the clock's ticks (measure/clock.h).
+  const int64_t think_ = Clock::from_ns(cfg_.think_ns);
   int64_t start_ = 0, measure_start_ = 0, end_ = INT64_MAX;
   int64_t schedule_base_ = 0;
   uint64_t schedule_index_ = 0;

@@ -32,10 +32,11 @@ struct alignas(kCacheLine) ClientResult {
   uint64_t offered = 0, unsent = 0, completed = 0, shed = 0, ok = 0;
   std::array<uint64_t, kRejectReasonCount> rejected{};
   uint64_t sent = 0, replies = 0;
-  int64_t last_completion_ns = 0;
+  int64_t last_completion = 0;  // in the clock's ticks
   // Measured part: time spent between commands, inside no latency: pre-generating
-  // commands and filing the latency samples into the histograms.
-  int64_t between_commands_ns = 0;
+  // commands and filing the latency samples into the histograms (ticks).
+  int64_t between_commands = 0;
+  int64_t between_commands_ns = 0;  // the same in ns, set when the client finishes
   // Open loop: how late each measured send was against its due time, and the late
   // sends that had waited for a slot (the window was full).
   HdrHistogram send_lateness;
@@ -59,12 +60,12 @@ struct Shared {
   std::atomic<uint32_t> ready{0};
   std::atomic<uint32_t> go{0};          // futex word: clients sleep on it until the start
   std::atomic<bool> abandon{false};     // set before `go`: not every client could be started
-  int64_t start_ns = 0;                 // written before `go`, read after
+  int64_t start = 0;                    // ticks; written before `go`, read after
   // Fixed work: clients meet after their warm-up, and the measured part starts for
   // all of them at one instant (written before `measure_go`, read after).
   std::atomic<uint32_t> warmed{0};
   std::atomic<uint32_t> measure_go{0};  // futex word
-  int64_t measure_start_ns = 0;
+  int64_t measure_start = 0;            // ticks
   // Clients that have finished; the coordinator's time-series sampler waits on it.
   std::mutex done_mutex;
   std::condition_variable done_cv;

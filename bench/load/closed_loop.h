@@ -9,7 +9,7 @@ namespace swlab::load_detail {
 template <class Clock>
 void Client<Clock>::closed_loop() {
   Request& r = slots_[0];
-  int64_t now = Clock::now_ns();
+  int64_t now = Clock::ticks();
   while (may_send(now)) {
     if (!streams_[0].ready()) now = refill(streams_[0]);  // the refill is not the next command's latency
     buffers_[0].clear();
@@ -17,11 +17,11 @@ void Client<Clock>::closed_loop() {
     stamp(0, now, now);
     parallel_work(r.cmd);
     r.reply = engine_.execute(r.cmd, &buffers_[0]);
-    now = Clock::now_ns();
-    if (record(0, now)) now = Clock::now_ns();
+    now = Clock::ticks();
+    if (record(0, now)) now = Clock::ticks();
     if (cfg_.think_ns > 0) {
-      wait_until<Clock>(now + cfg_.think_ns, cfg_.stop);
-      now = Clock::now_ns();
+      wait_until_ticks<Clock>(now + think_, cfg_.stop);
+      now = Clock::ticks();
     }
   }
 }

@@ -3,9 +3,11 @@
 // between two commands, never inside a latency; finished intervals are handed to a
 // live display. Every loop (closed, pipelined, service) records through it.
 //
-// A sample is one 8-byte store: the three histogram records it stands for cost about
-// 15 ns a command when done inline, which is what the generator adds to every latency
-// it measures (docs/methodology.md, "The generator's own cost").
+// A sample is one 8-byte store of the latency in the clock's ticks: the three
+// histogram records it stands for, and the scaling of ticks to ns, cost about 15 ns a
+// command when done inline, which is what the generator adds to every latency it
+// measures (docs/methodology.md, "The generator's own cost"). Every time here is in
+// ticks (measure/clock.h).
 #pragma once
 
 #include <algorithm>
@@ -20,11 +22,11 @@ namespace swlab::load_detail {
 template <class Clock>
 class LatencyRecorder {
  public:
-  LatencyRecorder(ClientResult& out, int64_t interval_ns) : out_(out), interval_ns_(interval_ns) {}
+  LatencyRecorder(ClientResult& out, int64_t interval_ticks) : out_(out), interval_(interval_ticks) {}
 
   // The measured part begins at `at`: its first interval ends one interval later.
   void begin(int64_t at) {
-    next_boundary_ = at + interval_ns_;
+    next_boundary_ = at + interval_;
     interval_index_ = 0;
   }
 
@@ -32,10 +34,10 @@ class LatencyRecorder {
   // filed the buffered samples (and handed a finished interval to a live display):
   // the caller then reads the clock again, so that this work is in no command's
   // latency (in a closed loop the next one starts at this reply).
-  [[gnu::always_inline]] bool add(int64_t done_ns, int64_t latency, CommandType type) {
+  [[gnu::always_inline]] bool add(int64_t done, int64_t latency, CommandType type) {
     bool filed = false;
-    if (done_ns >= next_boundary_) {
-      next_interval(done_ns);
+    if (done >= next_boundary_) {
+      next_interval(done);
       filed = true;
     }
     samples_[samples_n_++] = pack(latency, type);
@@ -67,11 +69,11 @@ class LatencyRecorder {
 
   // The interval that holds `done_ns` begins: the samples so far belong to the one
   // that has just ended.
-  [[gnu::noinline]] void next_interval(int64_t done_ns) {
+  [[gnu::noinline]] void next_interval(int64_t done) {
     file();
-    while (done_ns >= next_boundary_) {
+    while (done >= next_boundary_) {
       ++interval_index_;
-      next_boundary_ += interval_ns_;
+      next_boundary_ += interval_;
     }
     hand_over(interval_index_);
   }
@@ -81,18 +83,18 @@ class LatencyRecorder {
   // latencies and what is not.
   [[gnu::noinline]] void file() {
     if (samples_n_ == 0) return;
-    const int64_t before = Clock::now_ns();
+    const int64_t before = Clock::ticks();
     if (interval_index_ >= out_.series.size()) out_.series.resize(interval_index_ + 1);
     IntervalHistogram& interval = out_.series[interval_index_];
     for (std::size_t i = 0; i < samples_n_; ++i) {
       const uint64_t s = samples_[i];
-      const int64_t latency = static_cast<int64_t>(s << 8) >> 8;  // sign-extends the 56 bits
+      const int64_t latency = Clock::to_ns(static_cast<int64_t>(s << 8) >> 8);  // sign-extends the 56 bits
       out_.latency.record(latency);
       out_.by_type[s >> 56].record(latency);
       interval.record(latency);
     }
     samples_n_ = 0;
-    out_.between_commands_ns += Clock::now_ns() - before;
+    out_.between_commands += Clock::ticks() - before;
   }
 
   // Live display: hands the intervals before `upto` to the coordinator, each once.
@@ -105,7 +107,7 @@ class LatencyRecorder {
   }
 
   ClientResult& out_;
-  const int64_t interval_ns_;
+  const int64_t interval_;
   int64_t next_boundary_ = INT64_MAX;
   std::size_t interval_index_ = 0;
   std::size_t handed_ = 0;  // intervals handed to the live display

@@ -119,7 +119,7 @@ void merge_clients(const std::vector<std::unique_ptr<ClientResult>>& clients, Ru
     result.total_sent += c->sent;
     result.total_replies += c->replies;
     result.between_commands_ns += c->between_commands_ns;
-    *last_completion = std::max(*last_completion, c->last_completion_ns);
+    *last_completion = std::max(*last_completion, c->last_completion);
     if (c->connection_min != UINT64_MAX) {  // service mode
       connection_min = std::min(connection_min, c->connection_min);
       result.connection_max_replies = std::max(result.connection_max_replies, c->connection_max);
@@ -190,15 +190,15 @@ class ClientThreads {
   // Why the clients could not all be started; empty when they were.
   const std::string& failure() const { return failure_; }
 
-  // Starts the clients; returns when the measured part begins: a fixed time after the
-  // start, or (fixed work) when every client has sent its warm-up quota.
+  // Starts the clients; returns when the measured part begins (in ticks): a fixed time
+  // after the start, or (fixed work) when every client has sent its warm-up quota.
   int64_t start_and_wait_for_measured_part() {
-    shared_.start_ns = Clock::now_ns();
+    shared_.start = Clock::ticks();
     shared_.go.store(1, std::memory_order_release);
     futex_wake_all(shared_.go);
     if (!cfg_.fixed_work()) {
-      const int64_t at = shared_.start_ns + static_cast<int64_t>(cfg_.warmup_s * 1e9);
-      wait_until<Clock>(at, cfg_.stop);
+      const int64_t at = shared_.start + Clock::from_ns(static_cast<int64_t>(cfg_.warmup_s * 1e9));
+      wait_until_ticks<Clock>(at, cfg_.stop);
       return at;
     }
     while (true) {
@@ -206,8 +206,8 @@ class ClientThreads {
       if (w == cfg_.threads) break;
       futex_wait(shared_.warmed, w);
     }
-    const int64_t at = Clock::now_ns();
-    shared_.measure_start_ns = at;
+    const int64_t at = Clock::ticks();
+    shared_.measure_start = at;
     shared_.measure_go.store(1, std::memory_order_release);
     futex_wake_all(shared_.measure_go);
     return at;
@@ -235,9 +235,9 @@ template <class Clock>
 std::vector<int64_t> ClientThreads<Clock>::sample_intervals(int64_t measure_start, Usage last) {
   std::vector<int64_t> switches;
   std::unique_lock lock(shared_.done_mutex);
-  for (int64_t boundary = measure_start + cfg_.interval_ns; shared_.finished < cfg_.threads;
-       boundary += cfg_.interval_ns) {
-    const int64_t wait_ns = boundary - Clock::now_ns();
+  const int64_t interval = Clock::from_ns(cfg_.interval_ns);
+  for (int64_t boundary = measure_start + interval; shared_.finished < cfg_.threads; boundary += interval) {
+    const int64_t wait_ns = Clock::to_ns(boundary - Clock::ticks());
     if (wait_ns > 0)
       shared_.done_cv.wait_for(lock, std::chrono::nanoseconds(wait_ns),
                                [&] { return shared_.finished == cfg_.threads; });
@@ -246,7 +246,7 @@ std::vector<int64_t> ClientThreads<Clock>::sample_intervals(int64_t measure_star
     last = now;
     if (!cfg_.live) continue;
     // Woken before the boundary: every client finished, and the interval is cut short.
-    const bool cut_short = Clock::now_ns() < boundary;
+    const bool cut_short = Clock::ticks() < boundary;
     lock.unlock();  // a client that finishes meanwhile must not wait for the display
     // Clients hand an interval over at their first reply after its boundary, and on a
     // full machine this thread's wake-up has just taken a client's CPU: give them a
@@ -262,7 +262,8 @@ std::vector<int64_t> ClientThreads<Clock>::sample_intervals(int64_t measure_star
 }
 
 // The merged clients' figures: histograms, counters, the time series, the measured
-// duration.
+// duration (`measure_start` in the clock's ticks).
+template <class Clock>
 void summarise(const std::vector<std::unique_ptr<ClientResult>>& clients, const LoadConfig& cfg,
                int64_t measure_start, const std::vector<int64_t>& switches, RunResult& result) {
   std::vector<IntervalHistogram> series;
@@ -283,7 +284,7 @@ void summarise(const std::vector<std::unique_ptr<ClientResult>>& clients, const 
   // in an open loop that is after the scheduled window (replies still arriving), and
   // dividing by the window would report the offered rate as the throughput. A run a
   // signal cut short lasted as long as it ran, not as long as it was asked to.
-  result.duration_s = static_cast<double>(last_completion - measure_start) * 1e-9;
+  result.duration_s = static_cast<double>(Clock::to_ns(last_completion - measure_start)) * 1e-9;
   if (!cfg.fixed_work() && !result.interrupted) result.duration_s = std::max(result.duration_s, cfg.duration_s);
 }
 
@@ -322,7 +323,7 @@ RunResult run_with_clock(Engine& engine, const LoadConfig& cfg) {
   const Usage u1 = process_usage();
   const double e1 = engine.worker_cpu_seconds();
   result.interrupted = cfg.stop && cfg.stop->load(std::memory_order_relaxed);
-  summarise(clients.results(), cfg, measure_start, switches, result);
+  summarise<Clock>(clients.results(), cfg, measure_start, switches, result);
   result.cpu_user_s = u1.user_s - u0.user_s;
   result.cpu_system_s = u1.system_s - u0.system_s;
   result.ctx_voluntary = u1.voluntary - u0.voluntary;

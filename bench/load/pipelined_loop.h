@@ -61,7 +61,7 @@ bool Client<Clock>::collect_replies(uint32_t& head, uint32_t& in_flight) {
     const uint32_t s = head + k < window_ ? head + k : head + k - window_;
     if (busy_[s] && slots_[s].done.ready()) {
       busy_[s] = 0;
-      record(s, Clock::now_ns());
+      record(s, Clock::ticks());
       any = true;
     }
   }
@@ -70,7 +70,7 @@ bool Client<Clock>::collect_replies(uint32_t& head, uint32_t& in_flight) {
     head = head + 1 == window_ ? 0 : head + 1;
     --in_flight;
   }
-  if (was_full && in_flight < window_) slot_free_at_ = Clock::now_ns();
+  if (was_full && in_flight < window_) slot_free_at_ = Clock::ticks();
   return any;
 }
 
@@ -79,7 +79,7 @@ bool Client<Clock>::collect_replies(uint32_t& head, uint32_t& in_flight) {
 template <class Clock>
 bool Client<Clock>::send_due(uint32_t head, uint32_t& in_flight) {
   bool any = false;
-  int64_t now = Clock::now_ns();
+  int64_t now = Clock::ticks();
   while (in_flight < window_) {
     const uint32_t s = head + in_flight < window_ ? head + in_flight : head + in_flight - window_;
     if (!streams_[0].ready()) now = refill(streams_[0]);
@@ -96,7 +96,7 @@ bool Client<Clock>::send_due(uint32_t head, uint32_t& in_flight) {
     }
     ++in_flight;
     any = true;
-    now = Clock::now_ns();
+    now = Clock::ticks();
   }
   return any;
 }
@@ -115,7 +115,7 @@ void Client<Clock>::pipelined_loop() {
       // so that on a small machine the engine thread gets the core.
       engine_.wait(slots_[head]);
     } else if (open_ && in_flight == 0) {
-      wait_until<Clock>(std::min(next_due(), end_), cfg_.stop);
+      wait_until_ticks<Clock>(std::min(next_due(), end_), cfg_.stop);
     } else {
       std::this_thread::yield();
     }

@@ -46,8 +46,8 @@ bool Client<Clock>::connection_may_send(Connection& c) {
 template <class Clock>
 void Client<Clock>::complete_connection(uint32_t k, int64_t now) {
   busy_[k] = 0;
-  if (record(k, now)) now = Clock::now_ns();  // this connection's next request starts after the filing
-  conns_[k].ready_at = now + cfg_.think_ns;
+  if (record(k, now)) now = Clock::ticks();  // this connection's next request starts after the filing
+  conns_[k].ready_at = now + think_;
 }
 
 template <class Clock>
@@ -69,7 +69,7 @@ void Client<Clock>::wait_for_connections(uint32_t in_flight, int64_t next_send) 
       if (busy_[k] && (oldest == n || actual_[k] < actual_[oldest])) oldest = k;
     engine_.wait(slots_[oldest]);
   } else if (in_flight == 0 && next_send != INT64_MAX) {
-    wait_until<Clock>(next_send, cfg_.stop);  // every connection is thinking: until the first sends
+    wait_until_ticks<Clock>(next_send, cfg_.stop);  // every connection is thinking: until the first sends
   } else {
     // Replies pending while connections think: poll both (an event loop would wait on
     // timers and replies at once; a futex waits on one word).
@@ -88,7 +88,7 @@ void Client<Clock>::service_loop() {
       for (Connection& c : conns_) c.finished = true;
     for (uint32_t k = 0; in_flight > 0 && k < n; ++k)
       if (busy_[k] && slots_[k].done.ready()) {
-        complete_connection(k, Clock::now_ns());
+        complete_connection(k, Clock::ticks());
         --in_flight;
         progressed = true;
       }
@@ -98,7 +98,7 @@ void Client<Clock>::service_loop() {
       meet_after_warmup();
       for (Connection& c : conns_) c.ready_at = std::max(c.ready_at, measure_start_);
     }
-    int64_t now = Clock::now_ns();
+    int64_t now = Clock::ticks();
     // Round robin from a moving start: no connection is always served last.
     for (uint32_t j = 0; j < n; ++j) {
       const uint32_t k = (first + j) % n;
@@ -108,7 +108,7 @@ void Client<Clock>::service_loop() {
       send(k, c.ready_at, now);
       ++c.sent;
       progressed = true;
-      now = Clock::now_ns();
+      now = Clock::ticks();
       if (slots_[k].done.ready()) {
         complete_connection(k, now);  // a lock engine answered inline: record it now
       } else {

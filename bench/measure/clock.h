@@ -13,6 +13,10 @@ namespace swlab {
 
 // std::chrono::steady_clock: clock_gettime(CLOCK_MONOTONIC) through the vDSO, about
 // 20 ns a read on current x86 (the figure a run reports is measured, see below).
+//
+// Every clock also reads raw ticks, the unit the load generator keeps its stamps in
+// until a latency is filed into a histogram (between commands, not inside one): for
+// steady_clock a tick is a ns; for the TSC, a cycle of the constant-rate counter.
 struct SteadyClock {
   static constexpr const char* kName = "steady_clock";
   static int64_t now_ns() {
@@ -20,6 +24,10 @@ struct SteadyClock {
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
   }
+  static int64_t ticks() { return now_ns(); }
+  static int64_t to_ns(int64_t ticks) { return ticks; }
+  static int64_t from_ns(int64_t ns) { return ns; }
+  static double ticks_per_ns() { return 1.0; }
 };
 
 // The time-stamp counter, scaled to ns with a ratio calibrated against steady_clock.
@@ -33,16 +41,32 @@ struct TscClock {
   static inline int64_t ns_per_tick_q32 = 0;
   static inline uint64_t base_ticks = 0;
   static inline int64_t base_ns = 0;
-  static int64_t now_ns() {
+  static inline double ticks_per_ns_ = 1.0;
+  static int64_t now_ns() { return base_ns + to_ns(ticks()); }
+  // Ticks since the calibration: one RDTSC and a subtraction, nothing on its result's
+  // critical path (the scaling waits until the latency is filed).
+  static int64_t ticks() {
 #if defined(__x86_64__)
-    __extension__ using Wide = __int128;  // GCC and Clang's; -Wpedantic would flag it
-    const int64_t ticks = static_cast<int64_t>(__builtin_ia32_rdtsc() - base_ticks);
-    return base_ns + static_cast<int64_t>((static_cast<Wide>(ticks) * ns_per_tick_q32) >> 32);
+    return static_cast<int64_t>(__builtin_ia32_rdtsc() - base_ticks);
 #else
     return SteadyClock::now_ns();
 #endif
   }
+  static int64_t to_ns(int64_t ticks) {
+#if defined(__x86_64__)
+    __extension__ using Wide = __int128;  // GCC and Clang's; -Wpedantic would flag it
+    return static_cast<int64_t>((static_cast<Wide>(ticks) * ns_per_tick_q32) >> 32);
+#else
+    return ticks;
+#endif
+  }
+  static int64_t from_ns(int64_t ns) { return static_cast<int64_t>(static_cast<double>(ns) * ticks_per_ns_); }
+  static double ticks_per_ns() { return ticks_per_ns_; }
 };
+
+// Whether the CPU has an invariant TSC (constant_tsc and nonstop_tsc in
+// /proc/cpuinfo) on x86-64: then the TSC is the load generator's default clock.
+bool invariant_tsc(std::string* why);
 
 // Calibrates TscClock over ~50 ms. Returns false (with the reason) when the CPU
 // lacks an invariant TSC or the platform is not x86-64.
@@ -75,6 +99,11 @@ double clock_overhead_ns() {
 // to the engine instead of spinning on it.
 template <class Clock>
 void wait_until(int64_t deadline_ns, const std::atomic<bool>* stop = nullptr);
+// The same, with the deadline in the clock's ticks.
+template <class Clock>
+void wait_until_ticks(int64_t deadline_ticks, const std::atomic<bool>* stop = nullptr) {
+  wait_until<Clock>(Clock::now_ns() + Clock::to_ns(deadline_ticks - Clock::ticks()), stop);
+}
 
 }  // namespace swlab
 

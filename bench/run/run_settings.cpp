@@ -232,7 +232,7 @@ std::vector<RunSetting> load_settings() {
       [s] {
         RunSetting clock = choice_setting("clock", enum_names(kClockNames))
                                .in(s).was("clock")
-                               .described("clock for latency stamps")
+                               .described("clock for latency stamps (tsc where the CPU has an invariant TSC)")
                                .bound(load_enum(&LoadConfig::clock, kClockNames));
         clock.from_legacy = [](const std::string& v) { return v == "steady_clock" ? std::string("steady") : v; };
         return clock;

@@ -7,7 +7,7 @@ huge bucket counts and more buckets than a histogram may have, NaN, truncation, 
 climb out of a directory. Each is handed to plot.py, report.py, compare.py (as A and as B) and
 claims.py (as one of the sets of a claims directory). Every answer must be exit 0 or exit 2
 with exactly one line on stderr that names the file; never a traceback, never the last-resort
-message that means a check is missing (swlab_results.BUG_NOTE), and nothing written outside
+message that means a check is missing (swlab_cli.BUG_NOTE), and nothing written outside
 the output directory each script was given.
 
 The scripts run in this process (each variant through four scripts as subprocesses would take
@@ -33,6 +33,7 @@ import claims
 import compare
 import plot
 import report
+import swlab_cli
 import swlab_results as sr
 from conftest import error_lines, open_sweep, run_script, version3, write_claims_dir
 
@@ -175,7 +176,7 @@ def snapshot(root: Path) -> set:
 def check(prog: str, status, stderr: str, path: Path, must_refuse: bool, what: str) -> None:
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert "Traceback" not in stderr, (what, prog, stderr)
-    assert sr.BUG_NOTE not in stderr, (what, prog, stderr)
+    assert swlab_cli.BUG_NOTE not in stderr, (what, prog, stderr)
     if status == 2:
         assert len(lines) == 1 and lines[0].startswith(f"{prog}: error: "), (what, prog, lines)
         assert str(path) in lines[0], (what, prog, lines)

@@ -33,14 +33,23 @@ TEST(RunOrder, BlockedKeepsRepetitionsTogether) {
   for (std::size_t k = 1; k < 5; ++k) EXPECT_EQ(runs[order[k]].config, runs[order[0]].config);
 }
 
-TEST(RunOrder, InterleavedRunsEveryConfigurationOncePerRound) {
+TEST(RunOrder, InterleavedRunsEveryConfigurationOncePerRoundInAShuffledOrder) {
   const auto runs = plan_runs(plan3x2x5());
   const auto order = run_order(runs, RunOrder::kInterleaved, 1);
   ASSERT_TRUE(is_permutation_of_all(order, runs.size()));
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    EXPECT_EQ(runs[order[k]].repetition, k / 6);
-    EXPECT_EQ(runs[order[k]].config, k % 6);
+  std::size_t canonical_rounds = 0;
+  for (std::size_t round = 0; round < 5; ++round) {
+    std::vector<std::size_t> configs;
+    for (std::size_t k = round * 6; k < round * 6 + 6; ++k) {
+      EXPECT_EQ(runs[order[k]].repetition, round);  // a block: each configuration once
+      configs.push_back(runs[order[k]].config);
+    }
+    canonical_rounds += std::is_sorted(configs.begin(), configs.end());
+    std::sort(configs.begin(), configs.end());
+    EXPECT_EQ(configs, (std::vector<std::size_t>{0, 1, 2, 3, 4, 5}));
   }
+  EXPECT_LT(canonical_rounds, 5u);  // shuffled within the rounds, not run in canonical order
+  EXPECT_EQ(order, run_order(runs, RunOrder::kInterleaved, 1));  // seeded
 }
 
 TEST(RunOrder, RandomIsASeededPermutationThatDiffersFromBlocked) {

@@ -29,11 +29,21 @@ std::vector<std::size_t> run_order(const std::vector<RunPoint>& runs, RunOrder o
   switch (order) {
     case RunOrder::kBlocked:
       break;
-    case RunOrder::kInterleaved:
-      // Round r runs every configuration's repetition r, in canonical order.
+    case RunOrder::kInterleaved: {
+      // Blocks: round r runs every configuration's repetition r once, back to back, in
+      // a seeded random order of its own, so that a comparison is made within a block
+      // and no configuration always runs first (or right after the same neighbour).
       std::stable_sort(idx.begin(), idx.end(),
                        [&](std::size_t a, std::size_t b) { return runs[a].repetition < runs[b].repetition; });
+      Rng rng(seed);
+      for (std::size_t begin = 0; begin < idx.size();) {
+        std::size_t end = begin;
+        while (end < idx.size() && runs[idx[end]].repetition == runs[idx[begin]].repetition) ++end;
+        for (std::size_t i = end - begin; i > 1; --i) std::swap(idx[begin + i - 1], idx[begin + rng.below(i)]);
+        begin = end;
+      }
       break;
+    }
     case RunOrder::kRandom: {
       // Fisher-Yates with the project's own generator: the same seed gives the same
       // order with any standard library.

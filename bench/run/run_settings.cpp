@@ -77,8 +77,9 @@ std::vector<RunSetting> what_to_run() {
           .bound(plan(&RunPlan::repetitions)),
       choice_setting("order", enum_names(kRunOrderNames))
           .in(s).invocation()
-          .described("when the repetitions run: random (a seeded shuffle of every run), interleaved (every "
-                     "configuration once per round) or blocked (repetitions back to back)")
+          .described("when the repetitions run: random (a seeded shuffle of every run), interleaved (blocks: "
+                     "every configuration once per round, in a seeded random order within the round; what "
+                     "paired comparisons need) or blocked (repetitions back to back)")
           .bound(plan_enum(&RunPlan::order, kRunOrderNames)),
       count_setting("order-seed", "N", 0, kMaxSeed)
           .in(s).invocation()

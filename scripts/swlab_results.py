@@ -546,9 +546,10 @@ def _placement(run: dict, rule: st.PlacementRule) -> str:
 
 
 def buckets_of(run: dict, uncorrected: bool = False) -> list | None:
-    """The run's histogram buckets, or None when the file carries none for it."""
+    """The run's histogram buckets, or None when the file carries none for it (a committed set
+    slimmed by slim_results.py keeps the summaries, not the buckets)."""
     hist = run.get("histogram_uncorrected" if uncorrected else "histogram")
-    return None if hist is None else hist["buckets"]
+    return None if hist is None or not hist["buckets"] else hist["buckets"]
 
 
 def rank_at_percentile(percentile: float, total: int) -> int:

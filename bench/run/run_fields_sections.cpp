@@ -257,13 +257,23 @@ void section_fields(std::vector<RunField>& out) {
   out.push_back(std::move(error));
 }
 
-void summary_fields(std::vector<RunField>& out) {
-  auto add = [&](std::string key, std::string csv, FieldType type, std::string unit, std::string help,
-                 std::function<FieldValue(const RunRecord&)> value, std::string format = "%.6g") {
+namespace {
+
+// The summary's fields are declared through this: a path under summary, a CSV column,
+// the type, unit and help, how to read it, and the CSV's format.
+struct SummaryAdder {
+  std::vector<RunField>& out;
+  void operator()(std::string key, std::string csv, FieldType type, std::string unit, std::string help,
+                  std::function<FieldValue(const RunRecord&)> value, std::string format = "%.6g") const {
     RunField f = field("summary." + key, std::move(csv), type, std::move(unit), std::move(help), std::move(value));
     f.csv_format = std::move(format);
     out.push_back(std::move(f));
-  };
+  }
+};
+
+// What was served: the duration, the counts, the rejections.
+void summary_counts(std::vector<RunField>& out) {
+  const SummaryAdder add{out};
   add("duration_s", "duration_s", FieldType::kNumber, "s", "the measured part, to the last measured reply",
       [](const RunRecord& r) { return FieldValue(r.result.duration_s); }, "%.6f");
   add("commands", "commands", FieldType::kInt, "", "served commands (shed excluded)",
@@ -293,6 +303,12 @@ void summary_fields(std::vector<RunField>& out) {
     return whole(n);
   });
   out.back().path.clear();
+}
+
+// The latency of served commands: the run's histogram's figures, and the open loop's
+// uncorrected ones.
+void summary_latency(std::vector<RunField>& out) {
+  const SummaryAdder add{out};
   auto latency = [&](std::string key, std::string csv, FieldType type, std::string help, auto get,
                      std::string format = "%.6g") {
     add("latency_ns." + key, csv, type, key == "count" ? "" : "ns", std::move(help),
@@ -336,6 +352,12 @@ void summary_fields(std::vector<RunField>& out) {
         return s > 0 ? FieldValue(s) : FieldValue();
       });
   out.back().nullable = true;
+}
+
+// Whether the run can be trusted as a measurement: its intervals, steadiness, and in
+// open loop how late the generator sent.
+void summary_state(std::vector<RunField>& out) {
+  const SummaryAdder add{out};
   add("intervals", "intervals", FieldType::kInt, "", "complete time-series intervals in the measured part",
       [](const RunRecord& r) { return whole(r.result.complete_intervals()); });
   add("steady", "steady", FieldType::kBool, "",
@@ -363,6 +385,11 @@ void summary_fields(std::vector<RunField>& out) {
       "open loop: the generator could not hold its schedule (null in other modes)",
       [](const RunRecord& r) { return open_loop(r) ? FieldValue(generator_bound(r)) : FieldValue(); });
   out.back().nullable = true;
+}
+
+// What the run cost: CPU time and context switches.
+void summary_cost(std::vector<RunField>& out) {
+  const SummaryAdder add{out};
   add("cpu.user_s", "cpu_user_s", FieldType::kNumber, "s", "whole process, user time, measured part",
       [](const RunRecord& r) { return FieldValue(r.result.cpu_user_s); }, "%.4f");
   add("cpu.system_s", "cpu_system_s", FieldType::kNumber, "s", "whole process, system time, measured part",
@@ -380,6 +407,10 @@ void summary_fields(std::vector<RunField>& out) {
         const double n = static_cast<double>(std::max<uint64_t>(r.result.completed, 1));
         return FieldValue(1000.0 * static_cast<double>(r.result.ctx_voluntary + r.result.ctx_involuntary) / n);
       }, "%.3f");
+}
+
+// The run's detail: hardware counters, the time series, per type, the histograms.
+void run_detail(std::vector<RunField>& out) {
   out.push_back(object("hardware_counters", FieldType::kObject, false,
                        "cycles, instructions and cache misses per command where the machine exposes them",
                        hardware_counters_object));
@@ -396,6 +427,16 @@ void summary_fields(std::vector<RunField>& out) {
                            j.null();
                          }
                        }));
+}
+
+}  // namespace
+
+void summary_fields(std::vector<RunField>& out) {
+  summary_counts(out);
+  summary_latency(out);
+  summary_state(out);
+  summary_cost(out);
+  run_detail(out);
 }
 
 }  // namespace swlab

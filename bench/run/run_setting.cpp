@@ -136,27 +136,13 @@ std::string RunSetting::limits() const {
 
 std::string RunSetting::parse(const std::string& text, SettingValue* out) const {
   if (parse_special) return parse_special(text, out);
-  const std::string what = noun.empty() ? default_noun(type) : noun;
-  // One item of a count or number: the value, or what is wrong with it.
-  auto number_item = [&](const std::string& item, bool whole, double* x) -> std::string {
-    bool ok;
-    if (whole) {
-      uint64_t n;
-      ok = parse_count(item, &n);
-      *x = static_cast<double>(n);
-    } else {
-      ok = parse_decimal(item, x);
-    }
-    if (!ok || *x < min || *x > max || (min_exclusive && *x == min)) return shown(item) + " is not " + what + " " + limits();
-    return {};
-  };
   switch (type) {
     case SettingType::kSwitch:
       *out = true;
       return {};
     case SettingType::kCount: {
       double x;
-      if (std::string why = number_item(text, true, &x); !why.empty()) return why;
+      if (std::string why = check_number(text, true, &x); !why.empty()) return why;
       uint64_t n;
       parse_count(text, &n);
       *out = n;
@@ -164,7 +150,7 @@ std::string RunSetting::parse(const std::string& text, SettingValue* out) const 
     }
     case SettingType::kNumber: {
       double x;
-      if (std::string why = number_item(text, false, &x); !why.empty()) return why;
+      if (std::string why = check_number(text, false, &x); !why.empty()) return why;
       *out = x;
       return {};
     }
@@ -184,7 +170,11 @@ std::string RunSetting::parse(const std::string& text, SettingValue* out) const 
     }
     default: break;
   }
-  // The lists: every item non-empty and valid.
+  return parse_list(text, out);
+}
+
+// The lists: every item non-empty and valid.
+std::string RunSetting::parse_list(const std::string& text, SettingValue* out) const {
   std::vector<uint64_t> counts;
   std::vector<double> numbers;
   std::vector<std::string> texts;
@@ -192,15 +182,14 @@ std::string RunSetting::parse(const std::string& text, SettingValue* out) const 
     if (item.empty()) return shown(text) + " has an empty item";
     if (type == SettingType::kTextList) {
       if (!choices.empty() && std::find(choices.begin(), choices.end(), item) == choices.end())
-        return "unknown " + (noun.empty() ? std::string("value") : noun) + " " + shown(item) + " (one of " +
-               limits().substr(7) + ")";
+        return "unknown " + (noun.empty() ? std::string("value") : noun) + " " + shown(item) + " (" + limits() + ")";
       if (check_item)
         if (std::string why = check_item(item); !why.empty()) return why;
       texts.push_back(item);
       continue;
     }
     double x;
-    if (std::string why = number_item(item, type == SettingType::kCountList, &x); !why.empty()) return why;
+    if (std::string why = check_number(item, type == SettingType::kCountList, &x); !why.empty()) return why;
     if (type == SettingType::kCountList) {
       uint64_t n;
       parse_count(item, &n);
@@ -216,6 +205,21 @@ std::string RunSetting::parse(const std::string& text, SettingValue* out) const 
   } else {
     *out = std::move(texts);
   }
+  return {};
+}
+
+// One count or number: the value, or what is wrong with it.
+std::string RunSetting::check_number(const std::string& item, bool whole, double* x) const {
+  bool ok;
+  if (whole) {
+    uint64_t n;
+    ok = parse_count(item, &n);
+    *x = static_cast<double>(n);
+  } else {
+    ok = parse_decimal(item, x);
+  }
+  if (!ok || *x < min || *x > max || (min_exclusive && *x == min))
+    return shown(item) + " is not " + (noun.empty() ? default_noun(type) : noun) + " " + limits();
   return {};
 }
 

@@ -88,6 +88,8 @@ struct RunSetting {
   std::string help_text(const RunPlan& defaults) const;
   // "1 to 4096", "above 0, at most 86400", "closed|open|service".
   std::string limits() const;
+  std::string parse_list(const std::string& text, SettingValue* out) const;
+  std::string check_number(const std::string& item, bool whole, double* x) const;
 
   // Fluent declaration (run_settings.cpp): count("window", "N", 1, 65536).in(...)...
   RunSetting& in(std::string s) { section = std::move(s); return *this; }

@@ -115,26 +115,6 @@ SettingBinding work_field(T LoadConfig::*field, bool fixed) {
 
 std::vector<RunSetting> load_settings() {
   const char* s = "load";
-  RunSetting commands =
-      text_setting("commands", "N|auto")
-          .in(s).shown_default("none: --duration").was("work.commands")
-          .described("fixed work: every run measures exactly N commands (split over the clients, each running the "
-                     "same prefix of its own stream on every engine); auto: a quick calibration pass picks one N "
-                     "per point (preset, threads) so that the slowest engine runs for about --target seconds (1 to "
-                     "1000000000000)")
-          .bound(commands_binding());
-  commands.parse_special = [](const std::string& v, SettingValue* out) -> std::string {
-    uint64_t n;
-    if (v == "auto") {
-      *out = std::string("auto");
-    } else if (parse_count(v, &n) && n >= 1 && static_cast<double>(n) <= kMaxCommands) {
-      *out = n;
-    } else {
-      return shown(v) + " is neither 'auto' nor a count from 1 to 1000000000000";
-    }
-    return {};
-  };
-  commands.default_text.clear();
   return {
       choice_setting("mode", enum_names(kLoadModeNames))
           .in(s).identity()
@@ -166,6 +146,34 @@ std::vector<RunSetting> load_settings() {
           .in(s).in_unit("ns").called("a number of ns").was("think_ns")
           .described("closed loop and service mode: pause after each reply, in ns")
           .bound(load(&LoadConfig::think_ns)),
+  };
+}
+
+// How much each run measures: fixed work or a duration, the warm-up, the seed, and
+// command work inside and outside the critical section.
+std::vector<RunSetting> work_settings() {
+  const char* s = "load";
+  RunSetting commands =
+      text_setting("commands", "N|auto")
+          .in(s).shown_default("none: --duration").was("work.commands")
+          .described("fixed work: every run measures exactly N commands (split over the clients, each running the "
+                     "same prefix of its own stream on every engine); auto: a quick calibration pass picks one N "
+                     "per point (preset, threads) so that the slowest engine runs for about --target seconds (1 to "
+                     "1000000000000)")
+          .bound(commands_binding());
+  commands.parse_special = [](const std::string& v, SettingValue* out) -> std::string {
+    uint64_t n;
+    if (v == "auto") {
+      *out = std::string("auto");
+    } else if (parse_count(v, &n) && n >= 1 && static_cast<double>(n) <= kMaxCommands) {
+      *out = n;
+    } else {
+      return shown(v) + " is neither 'auto' nor a count from 1 to 1000000000000";
+    }
+    return {};
+  };
+  commands.default_text.clear();
+  return {
       commands,
       count_setting("warmup-commands", "N", 0, kMaxCommands)
           .in(s).shown_default("a quarter of N").was("work.warmup_commands")
@@ -197,6 +205,14 @@ std::vector<RunSetting> load_settings() {
           .described("command work outside it: the client does N ns of CPU work before submitting each "
                      "state-changing command, inside the measured latency")
           .bound(load(&LoadConfig::parallel_work_ns)),
+  };
+}
+
+// Where the threads run, and how the run is measured: CPUs, the time series, the
+// floor probe, the clock.
+std::vector<RunSetting> measure_settings() {
+  const char* s = "load";
+  return {
       cpu_list_setting("client-cpus")
           .in(s).was("cpus.clients")
           .described("pin client i to the i-th CPU of LIST (mod its length), e.g. 0,1 or 2-5")
@@ -417,7 +433,7 @@ std::vector<RunSetting> control_settings() {
 
 void RunSettings::build() {
   built_ = true;
-  for (auto* group : {&what_to_run, &load_settings, &workload_settings, &engine_settings,
+  for (auto* group : {&what_to_run, &load_settings, &work_settings, &measure_settings, &workload_settings, &engine_settings,
                       &knee_and_journal_settings, &control_settings})
     for (RunSetting& s : (*group)()) settings_.push_back(std::move(s));
   for (const RunSetting& s : added_) {

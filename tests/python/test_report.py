@@ -11,7 +11,7 @@ import pytest
 
 import swlab_results as sr
 import swlab_style as swstyle
-from conftest import FIXTURES, error_lines, fixture, fixture_texts, placement_set, run_script
+from conftest import FIXTURES, error_lines, fixture, fixture_texts, placement_set, run_script, fill_declared
 
 TABLE_HEADER = ("| engine | preset | threads | mode | rate | reps | throughput | p50 | p99 | "
                 "p99.9 | max | floor | steady | stability | cpu/cmd | rejected | shed | ctx/1000 |")
@@ -284,6 +284,7 @@ def test_the_recorded_steady_flag_wins_over_the_time_series(tmp_path):
     data = json.loads(fixture("single_run.json").read_text())
     data["version"] = 3
     data["runs"][0]["summary"].update(steady=False, intervals=36)
+    fill_declared(data["runs"][0])
     text = report_of(tmp_path, data)
     assert "| 0/1 (1 no) |" in table_rows(text)[0]
 
@@ -317,6 +318,9 @@ def test_failed_interrupted_and_generator_bound_runs_are_kept_apart(tmp_path):
     runs.append({"id": "mutex.balanced.open.t2.w1.rate900000.r0", "engine": "mutex",
                  "preset": "balanced", "threads": 2, "mode": "open", "rate": 900e3, "window": 1,
                  "repetition": 0, "failed": True, "error": "journal: No space left on device"})
+    for run in runs:
+        if not run.get("failed"):
+            fill_declared(run)
     text = report_of(tmp_path, data)
     apart = text.split("### Runs kept apart")[1].split("\n## ")[0]
     assert f"| {bound['id']} | generator-bound (send lateness p99 4.20 ms) |" in apart

@@ -74,6 +74,12 @@ bool check_state_directory(const std::string& dir, std::string* error);
 bool ensure_state_meta(const std::string& dir, uint32_t markets, std::string* error,
                        FileSystem& fs = posix_file_system());
 
+// Deletes the .tmp files a crash can leave beside swlab.meta, the manifest, the
+// segments and the snapshots of dir (links under those names included: unlink
+// never follows one). Only the directory's lock holder may: a writer's .tmp is
+// complete only once it is renamed.
+void remove_stale_temporaries(FileSystem& fs, const std::string& dir);
+
 class Persistence {
  public:
   // Takes cfg.dir's lock (one writer per directory), recovers any state already

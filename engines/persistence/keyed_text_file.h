@@ -34,7 +34,7 @@ enum class TextFileStatus {
 
 struct KeyedField {
   std::string key;
-  std::string value;       // filled in by the reader
+  std::string value = {};  // filled in by the reader
   std::size_t offset = 0;  // where the value starts in the file, for messages
 };
 

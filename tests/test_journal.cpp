@@ -205,10 +205,6 @@ class JournalTest : public ::testing::Test {
   }
 
   // Writes cmds as seqs first.. in segments of segment_bytes, synced.
-  // Writes and syncs the records, and then "crashes": the writer's clean close
-  // would record the end in journal.manifest (journal_manifest.h), after which a cut
-  // last record is damage, not a torn tail; the tests here cut the tail a crash
-  // leaves, so the manifest is put back as it was before the close.
   void write_journal(const std::vector<Command>& cmds, uint64_t first = 1,
                      std::size_t segment_bytes = 1 << 20) {
     std::string error;
@@ -217,10 +213,6 @@ class JournalTest : public ::testing::Test {
     for (std::size_t i = 0; i < cmds.size(); ++i)
       ASSERT_TRUE(w->append(first + i, cmds[i], &error)) << error;
     ASSERT_TRUE(w->sync(&error)) << error;
-    const std::string manifest = dir_ + "/journal.manifest";
-    const std::string before_close = read_bytes(manifest);
-    w.reset();
-    write_bytes(manifest, before_close);
   }
 
   struct Replay {

@@ -707,6 +707,29 @@ TEST(JournalEnd, ALastSegmentCutAfterACleanCloseIsRefusedAndOlderJournalsStillRe
   EXPECT_EQ(report.last_seq, 50u);
 }
 
+TEST(JournalEnd, OnlyTheFinalRecordMayBeTornAfterACleanClose) {
+  TempDir dir(kTempPrefix);
+  const uint64_t last = restart_and_log(dir.path(), 60);
+  const std::string segment = list_segments(dir.path()).back();
+  const uint64_t size = fs::file_size(segment);
+  RecoveryReport report;
+  std::string error;
+  // The documented torn-tail rule still judges the final record: a part of it is a
+  // torn write, dropped with a warning.
+  fs::resize_file(segment, size - 7);
+  ASSERT_TRUE(recover_dir(dir.path(), &report, &error)) << error;
+  EXPECT_EQ(report.last_seq, last - 1);
+  EXPECT_FALSE(report.warning.empty());
+  // The final record cut away whole, at a record boundary: nothing torn to see,
+  // and a record the writer had recorded as durable is gone.
+  fs::resize_file(segment, size - kEncodedRecordSize);
+  EXPECT_FALSE(recover_dir(dir.path(), &report, &error)) << "recovered to seq " << report.last_seq;
+  EXPECT_TRUE(contains(error, "ends at seq " + std::to_string(last - 1))) << error;
+  // So is a record before the final one, with the final one torn.
+  fs::resize_file(segment, size - kEncodedRecordSize - 7);
+  EXPECT_FALSE(recover_dir(dir.path(), &report, &error)) << "recovered to seq " << report.last_seq;
+}
+
 // ------------------------------------------------------- 15. shard layouts
 // Issue 25: with shard-1 of 3 deleted, or a 3-shard directory continued with 2
 // shards, everything went on (exit 0), the mapping silently changed.

@@ -40,7 +40,7 @@ bool write_journal_manifest(FileSystem& fs, const std::string& dir, const Journa
 }
 
 bool check_journal_end(const std::string& dir, const JournalManifest& m, const std::vector<std::string>& segments,
-                       uint64_t last_seq, std::string* error) {
+                       uint64_t last_seq, bool torn_tail, std::string* error) {
   const std::string manifest = join_path(dir, kJournalManifestFile);
   const bool has_newest = std::any_of(segments.begin(), segments.end(),
                                       [&](const std::string& p) { return segment_first_seq(p) == m.newest; });
@@ -52,7 +52,10 @@ bool check_journal_end(const std::string& dir, const JournalManifest& m, const s
              " (a deleted segment?)";
     return false;
   }
-  if (last_seq < m.through) {
+  // A torn final record is the torn-tail rule's to judge (journal_format.h): it
+  // cannot be told from a write the crash cut, whatever the manifest says.
+  const bool final_record_torn = torn_tail && last_seq + 1 == m.through;
+  if (last_seq < m.through && !final_record_torn) {
     *error = "the journal in " + dir + " ends at seq " + std::to_string(last_seq) + ", but " + manifest +
              " records seq " + std::to_string(m.through) + " as durable: records " + std::to_string(last_seq + 1) +
              ".." + std::to_string(m.through) + " are missing (a segment cut short or deleted)";

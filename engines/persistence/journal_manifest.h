@@ -21,10 +21,14 @@
 //          records newest = its first_seq, through = first_seq - 1;
 //   roll   the finished segment synced, the next one started: the same;
 //   mark   a snapshot (the journal is synced first): through = the snapshot's seq;
-//   close  a clean close syncs the last records, then records through = the last seq.
+//   close  a clean close (JournalWriter::close, which an engine's Persistence calls
+//          when it shuts down) syncs the last records, then records through = the
+//          last seq. A writer destroyed without it records nothing more.
 // So `through` never claims a record the disk may not hold, and what the manifest
 // cannot protect is only what was written after its last update by a writer that
 // then died: the torn-tail rule of journal_format.h covers that part, unchanged.
+// The rule also keeps its one blind spot: damage to the very last record reads as
+// a torn write, so a torn tail may take the record `through` itself (not more).
 //
 // A directory without a manifest was written before it existed: it is read as
 // before (the segments' own continuity is all there is to check), and the first
@@ -58,8 +62,11 @@ bool write_journal_manifest(FileSystem& fs, const std::string& dir, const Journa
 
 // Checks a scanned journal against its manifest: the segments listed (paths, in
 // seq order) must include the newest one, and the last good record must be at or
-// after `through`. False with *error naming the manifest and what is missing.
+// after `through`, but for one thing: the torn-tail rule of journal_format.h still
+// holds for the final record, so when the scan found a torn tail, the record
+// `through` itself may be the one torn. False with *error naming the manifest and
+// what is missing.
 bool check_journal_end(const std::string& dir, const JournalManifest& m, const std::vector<std::string>& segments,
-                       uint64_t last_seq, std::string* error);
+                       uint64_t last_seq, bool torn_tail, std::string* error);
 
 }  // namespace swlab

@@ -195,7 +195,7 @@ bool scan_journal(const ScanOptions& opt,
   // Where the journal ends, before anything is cut: a tail the manifest says was
   // durable is damage, not a crash's leftovers.
   if (manifest_status == TextFileStatus::kOk) {
-    if (!check_journal_end(opt.dir, manifest, segments, s.last_seq, error)) return false;
+    if (!check_journal_end(opt.dir, manifest, segments, s.last_seq, s.torn_tail, error)) return false;
   } else if (!segments.empty()) {
     s.note = opt.dir + " has no " + kJournalManifestFile +
              " (written before swlab kept one): where the journal ends was not checked, so a deleted last "

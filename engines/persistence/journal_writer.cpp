@@ -81,7 +81,11 @@ std::unique_ptr<JournalWriter> JournalWriter::open(const std::string& dir, uint6
   return w;
 }
 
-JournalWriter::~JournalWriter() { close(nullptr); }
+JournalWriter::~JournalWriter() {
+  if (fd_ < 0) return;
+  if (!failed() && !buffer_.empty()) write_all(fs_, fd_, buffer_.data(), buffer_.size());
+  fs_.close(fd_);
+}
 
 bool JournalWriter::sync_previous_segment(uint64_t next_seq, std::string* error) {
   std::string path;

@@ -41,7 +41,9 @@ class JournalWriter {
                                              std::size_t segment_bytes, std::string* error,
                                              FileSystem& fs = posix_file_system());
 
-  // close(), its errors ignored: a caller that cares calls close() itself.
+  // Writes buffered records (write(2), no fsync) and closes the segment, recording
+  // nothing more in the manifest: as far as the directory can tell, the writer
+  // stopped as a crash would stop it. A clean shutdown calls close() first.
   ~JournalWriter();
   JournalWriter(const JournalWriter&) = delete;
   JournalWriter& operator=(const JournalWriter&) = delete;
@@ -65,8 +67,8 @@ class JournalWriter {
   // snapshot); open, a segment change and close() record on their own.
   bool record_end(std::string* error);
   // The clean close: flush, sync, close the segment and record its end in the
-  // manifest. Not after a failure (the manifest then keeps its last, true record).
-  // Later calls do nothing.
+  // manifest, so that losing any of it later is refused. Not after a failure (the
+  // manifest then keeps its last, true record). Later calls do nothing.
   bool close(std::string* error);
 
   uint64_t last_seq() const { return last_seq_; }

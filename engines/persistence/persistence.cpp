@@ -160,6 +160,8 @@ Persistence::Persistence(PersistenceConfig cfg, std::unique_ptr<StateDirLock> lo
                          std::unique_ptr<JournalWriter> writer, uint64_t last_snapshot)
     : cfg_(std::move(cfg)), lock_(std::move(lock)), writer_(std::move(writer)), last_snapshot_(last_snapshot) {}
 
+Persistence::~Persistence() { writer_->close(nullptr); }
+
 bool Persistence::fail(const std::string& e) {
   std::lock_guard guard(error_mutex_);
   if (!failed_.load(std::memory_order_relaxed)) {

@@ -88,6 +88,10 @@ class Persistence {
   // with *error on failure; the lock is held until the Persistence is destroyed.
   static std::unique_ptr<Persistence> open(const PersistenceConfig& cfg, Exchange* exchange, uint64_t* next_seq,
                                            RecoveryReport* report, std::string* error);
+  // The clean close (JournalWriter::close): the journal synced and its end recorded
+  // in the manifest, then the lock let go. Errors are ignored: the manifest then
+  // keeps its last record, which is still true.
+  ~Persistence();
 
   // Logs one applied command. With kAlways it is durable when this returns true.
   bool log(uint64_t seq, const Command& cmd);

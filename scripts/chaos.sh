@@ -121,6 +121,18 @@ wait_writer() {  # up to $1 s for the writer to exit by itself (exited=1), then 
   for _ in $(seq 1 $(($1 * 20))); do kill -0 "$writer" 2>/dev/null || { exited=1; break; }; sleep 0.05; done
   stop_writer
 }
+# As wait_writer, but a writer still running is interrupted (SIGINT) rather than
+# killed, so that it reports why its run failed: a journal that met a full disk or
+# a read-only directory stops acknowledging, but the run goes on to its duration.
+finish_writer() {
+  exited=0
+  for _ in $(seq 1 $(($1 * 20))); do kill -0 "$writer" 2>/dev/null || { exited=1; break; }; sleep 0.05; done
+  if [ $exited -eq 0 ]; then
+    kill -INT "$writer" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$writer" 2>/dev/null || break; sleep 0.05; done
+  fi
+  stop_writer
+}
 # As root the read-only faults run the writer as nobody: the state directory and
 # the --journal directory above it (where `swlab run` checks it can create a file
 # before any run) become nobody's, and root's again after.
@@ -233,11 +245,11 @@ while { [ "$faults" -gt 0 ] && [ $round -lt "$faults" ]; } || { [ "$faults" -eq 
     full-disk)
       limit_kb=$((4 + RANDOM % 60))
       start_writer bash -c "trap '' XFSZ; ulimit -f $limit_kb; exec \"\$@\"" full-disk
-      wait_writer 10; collect_acks
-      # Injected only if the writer acknowledged commands and then its run ended on
-      # the limit (a writer still running after 10 s never reached it).
-      if ! acked_this_round || [ $exited -eq 0 ] || ! grep -q "File too large" "$tmp/writer.err"; then
-        skip_fault "the writer did not acknowledge commands and then stop at the ${limit_kb} KB limit (exited by itself: $exited): $(writer_said)"
+      finish_writer 10; collect_acks
+      # Injected only if the writer acknowledged commands and then its journal met
+      # the limit (its run reports the failure: EFBIG, as ENOSPC would be).
+      if ! acked_this_round || ! grep -q "journal failed.*File too large" "$tmp/writer.err"; then
+        skip_fault "the writer did not acknowledge commands and then fail at the ${limit_kb} KB limit: $(writer_said)"
         continue
       fi
       check_crash >&2 ;;
@@ -259,7 +271,7 @@ while { [ "$faults" -gt 0 ] && [ $round -lt "$faults" ]; } || { [ "$faults" -eq 
         if wait_for_acks; then
           sleep "0.$((RANDOM % 10))"
           chmod 555 "$state"
-          wait_writer 3
+          finish_writer 3
           grep -q "Permission denied" "$tmp/writer.err" ||
             injected=0 why="the writer did not write into the directory after it became read-only: $(writer_said)"
         else

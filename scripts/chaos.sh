@@ -93,23 +93,27 @@ writer_said() { head -c 300 "$tmp/writer.err" | tr '\n' ' '; }
 
 # Starts a writer in the background (writer=pid), optionally under a wrapper.
 start_writer() {  # start_writer [prefix command...]
-  local acks=$tmp/acks/$round
-  mkdir -p "$acks" "$tmp/out/$round"
-  chmod 777 "$acks" "$tmp/out/$round"
+  # Per try, not per fault: a try that injected nothing must leave no acks behind
+  # for the next one to take as its own writer's.
+  local acks=$tmp/acks/$tries
+  mkdir -p "$acks" "$tmp/out/$tries"
+  chmod 777 "$acks" "$tmp/out/$tries"
   # none or batch: against these faults (the process dies or stops, the machine
   # does not) both promise every acknowledged command; power loss, where they
   # differ, is tests/test_power_loss.cpp's.
   local durability=none
   [ $((RANDOM % 2)) -eq 0 ] && durability=batch
   "$@" "$swlab" "${common[@]}" --durability $durability --snapshot-every $((50 + RANDOM % 400)) --duration 30 \
-      --ack-log "$acks" --out "$tmp/out/$round" >/dev/null 2>"$tmp/writer.err" &
+      --ack-log "$acks" --out "$tmp/out/$tries" >/dev/null 2>"$tmp/writer.err" &
   writer=$!
 }
-# Whether this round's writer acknowledged anything (its own --ack-log, this round only).
-acked_this_round() { cat "$tmp/acks/$round"/*/acks-*.log 2>/dev/null | head -c1 | grep -q .; }
+# Whether this try's writer acknowledged anything (its own --ack-log). Tested on
+# the output, not a pipeline's status: with pipefail, cat killed by SIGPIPE once
+# head has its byte would read as "nothing".
+acked_this_try() { [ -n "$(cat "$tmp/acks/$tries"/*/acks-*.log 2>/dev/null | head -c1)" ]; }
 wait_for_acks() {  # up to ${1:-4} s for the writer to acknowledge something
   for _ in $(seq 1 $((${1:-4} * 20))); do
-    cat "$tmp/acks/$round"/*/acks-*.log 2>/dev/null | head -c1 | grep -q . && return 0
+    acked_this_try && return 0
     kill -0 "$writer" 2>/dev/null || return 1
     sleep 0.05
   done
@@ -139,7 +143,7 @@ finish_writer() {
 give_to_writer() { [ ${#as_writer[@]} -gt 0 ] && chown "$1" "$tmp/j" && chown -R "$1" "$state"; }
 collect_acks() {
   local m
-  m=$(cat "$tmp/acks/$round"/*/acks-*.log 2>/dev/null | grep -E '^[0-9]+$' | sort -n | tail -1)
+  m=$(cat "$tmp/acks/$tries"/*/acks-*.log 2>/dev/null | grep -E '^[0-9]+$' | sort -n | tail -1)
   [ -n "$m" ] && [ "$m" -gt "$acked" ] && acked=$m
 }
 
@@ -234,7 +238,7 @@ while { [ "$faults" -gt 0 ] && [ $round -lt "$faults" ]; } || { [ "$faults" -eq 
       start_writer
       if ! wait_for_acks; then stop_writer; skip_fault "the first writer acknowledged nothing: $(writer_said)"; continue; fi
       first=$writer
-      timeout 20 "$swlab" "${common[@]}" --durability batch --duration 5 --out "$tmp/out/second" >/dev/null 2>"$tmp/second.err"
+      timeout 20 "$swlab" "${common[@]}" --durability batch --duration 5 --out "$tmp/out/second-$tries" >/dev/null 2>"$tmp/second.err"
       rc2=$?
       if [ $rc2 -eq 0 ] || ! grep -q "$state is in use by another writer (pid $first)" "$tmp/second.err"; then
         problem "the second writer was not refused (exit $rc2): $(cat "$tmp/second.err")"
@@ -248,7 +252,7 @@ while { [ "$faults" -gt 0 ] && [ $round -lt "$faults" ]; } || { [ "$faults" -eq 
       finish_writer 10; collect_acks
       # Injected only if the writer acknowledged commands and then its journal met
       # the limit (its run reports the failure: EFBIG, as ENOSPC would be).
-      if ! acked_this_round || ! grep -q "journal failed.*File too large" "$tmp/writer.err"; then
+      if ! acked_this_try || ! grep -q "journal failed.*File too large" "$tmp/writer.err"; then
         skip_fault "the writer did not acknowledge commands and then fail at the ${limit_kb} KB limit: $(writer_said)"
         continue
       fi

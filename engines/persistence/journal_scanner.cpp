@@ -78,6 +78,62 @@ bool truncate_file(FileSystem& fs, const std::string& path, uint64_t size, std::
   return true;
 }
 
+// A frame whose CRC matched, at off in path: its seq must be `expected`, its payload
+// a command, and the command must fit the state (opt.markets) and the shard
+// (opt.shard). *cmd on success; an error naming the file and offset otherwise.
+bool check_good_record(const ScanOptions& opt, const std::string& path, uint64_t off, const uint8_t* p, uint32_t len,
+                       uint64_t expected, Command* out, std::string* error) {
+  const uint64_t seq = get_u64(p + 4);
+  std::string why;
+  if (seq != expected || seq == 0)
+    return corrupt(error, path, off,
+                   "record seq " + std::to_string(seq) + ", expected " +
+                       std::to_string(expected) +
+                       (seq > expected ? " (a gap)" : " (a repeat)"));
+  Command& cmd = *out;
+  if (!decode_command(p + kRecordHeaderSize, len, &cmd))
+    return corrupt(error, path, off,
+                   "record seq " + std::to_string(seq) + " has a valid CRC but its " +
+                       std::to_string(len) + "-byte payload is not a valid command");
+  if (opt.markets > 0 && !check_record_fits(cmd, opt.markets, &why))
+    return corrupt(error, path, off,
+                   "record seq " + std::to_string(seq) + " has a valid CRC but " + why +
+                       ": it cannot have been journaled by this state");
+  if (opt.shard.count > 0 && shard_of_market(cmd.market, opt.shard.count) != opt.shard.index)
+    return corrupt(error, path, off,
+                   "record seq " + std::to_string(seq) + " names market " + std::to_string(cmd.market) +
+                       ", which the layout gives to shard-" +
+                       std::to_string(shard_of_market(cmd.market, opt.shard.count)) + " of " +
+                       std::to_string(opt.shard.count) + ", not to shard-" + std::to_string(opt.shard.index) +
+                       " (market m in shard m % " + std::to_string(opt.shard.count) +
+                       "): this journal was written with another shard layout");
+  return true;
+}
+
+// After the last segment: where the journal ends, checked against its manifest
+// (none: an older journal, noted) before anything is cut, since a tail the
+// manifest says was durable is damage, not a crash's leftovers; then the torn
+// tail, if any, cut or left.
+bool finish_scan(const ScanOptions& opt, const JournalManifest* manifest, const std::vector<std::string>& segments,
+                 JournalScan* s, std::string* error) {
+  if (manifest != nullptr) {
+    if (!check_journal_end(opt.dir, *manifest, segments, s->last_seq, s->torn_tail, error)) return false;
+  } else if (!segments.empty()) {
+    s->note = opt.dir + " has no " + kJournalManifestFile +
+              " (written before swlab kept one): where the journal ends was not checked, so a deleted last "
+              "segment would go unnoticed; the next writer writes one";
+  }
+  if (!s->torn_tail) return true;
+  if (!opt.truncate_torn_tail) {
+    s->warning += ", file not truncated";
+    return true;
+  }
+  FileSystem& fs = opt.fs != nullptr ? *opt.fs : posix_file_system();
+  if (!truncate_file(fs, s->torn_file, s->torn_offset, error)) return false;
+  s->warning += ", file truncated to " + std::to_string(s->torn_offset) + " bytes";
+  return true;
+}
+
 }  // namespace
 
 bool scan_journal(const ScanOptions& opt,
@@ -142,29 +198,9 @@ bool scan_journal(const ScanOptions& opt,
       uint32_t len = 0;
       Frame f = check_frame(p, remaining, &len);
       if (f == Frame::kOk) {
-        uint64_t seq = get_u64(p + 4);
-        if (seq != expected || seq == 0)
-          return corrupt(error, path, off,
-                         "record seq " + std::to_string(seq) + ", expected " +
-                             std::to_string(expected) +
-                             (seq > expected ? " (a gap)" : " (a repeat)"));
+        const uint64_t seq = get_u64(p + 4);
         Command cmd;
-        if (!decode_command(p + kRecordHeaderSize, len, &cmd))
-          return corrupt(error, path, off,
-                         "record seq " + std::to_string(seq) + " has a valid CRC but its " +
-                             std::to_string(len) + "-byte payload is not a valid command");
-        if (opt.markets > 0 && !check_record_fits(cmd, opt.markets, &why))
-          return corrupt(error, path, off,
-                         "record seq " + std::to_string(seq) + " has a valid CRC but " + why +
-                             ": it cannot have been journaled by this state");
-        if (opt.shard.count > 0 && shard_of_market(cmd.market, opt.shard.count) != opt.shard.index)
-          return corrupt(error, path, off,
-                         "record seq " + std::to_string(seq) + " names market " + std::to_string(cmd.market) +
-                             ", which the layout gives to shard-" +
-                             std::to_string(shard_of_market(cmd.market, opt.shard.count)) + " of " +
-                             std::to_string(opt.shard.count) + ", not to shard-" + std::to_string(opt.shard.index) +
-                             " (market m in shard m % " + std::to_string(opt.shard.count) +
-                             "): this journal was written with another shard layout");
+        if (!check_good_record(opt, path, off, p, len, expected, &cmd, error)) return false;
         if (seq >= opt.from_seq) {
           if (apply && !apply(seq, cmd)) return set_error(error, "stopped by caller");
           ++s.records;
@@ -192,25 +228,8 @@ bool scan_journal(const ScanOptions& opt,
       break;
     }
   }
-  // Where the journal ends, before anything is cut: a tail the manifest says was
-  // durable is damage, not a crash's leftovers.
-  if (manifest_status == TextFileStatus::kOk) {
-    if (!check_journal_end(opt.dir, manifest, segments, s.last_seq, s.torn_tail, error)) return false;
-  } else if (!segments.empty()) {
-    s.note = opt.dir + " has no " + kJournalManifestFile +
-             " (written before swlab kept one): where the journal ends was not checked, so a deleted last "
-             "segment would go unnoticed; the next writer writes one";
-  }
-  if (s.torn_tail) {
-    if (opt.truncate_torn_tail) {
-      FileSystem& fs = opt.fs != nullptr ? *opt.fs : posix_file_system();
-      if (!truncate_file(fs, s.torn_file, s.torn_offset, error)) return false;
-      s.warning += ", file truncated to " + std::to_string(s.torn_offset) + " bytes";
-    } else {
-      s.warning += ", file not truncated";
-    }
-  }
-  return true;
+  const JournalManifest* recorded = manifest_status == TextFileStatus::kOk ? &manifest : nullptr;
+  return finish_scan(opt, recorded, segments, &s, error);
 }
 
 bool scan_journal(const std::string& dir, uint64_t from_seq,

@@ -18,14 +18,24 @@
 # and byte offset. Anything else is counted as lost. Damage is restored from a copy
 # after its check, and the next fault goes on from there.
 #
+# A fault is counted only when it was injected: a mid-run fault only if the writer
+# had acknowledged commands of its own before it (and, for a full disk or a
+# read-only directory, then met it: its run ended on the error), a read-only
+# directory from the start only if the writer was refused naming the state
+# directory itself. Anything else (a writer that was refused or died before it
+# acknowledged anything) is reported as "not injected", with the reason, and not
+# counted; --faults N and --long go on until N faults were injected (at most 4N +
+# 20 tries).
+#
 # What the damage faults leave out, on purpose: the last segment's final record,
-# and cutting the last segment at all. The format records no end, so a cut at a
-# record boundary, or damage to the very last record, looks exactly like a crash
-# (journal_format.h, "Limits of the rule"); no fault the format claims to catch is
-# left out.
+# and cutting the last segment at all. Past the seq the journal's manifest last
+# recorded (journal_manifest.h), a cut at a record boundary, or damage to the very
+# last record, looks exactly like a crash (journal_format.h, "Limits of the
+# rule"); no fault the format claims to catch is left out. The manifest itself is
+# a target like swlab.meta.
 #
 # usage: scripts/chaos.sh [--duration S | --faults N | --long] [--seed N] [SWLAB]
-#   default: faults for 75 s; --long: 200 faults. SWLAB default: build/release/swlab.
+#   default: faults for 75 s; --long: 200 injected faults. SWLAB default: build/release/swlab.
 set -uo pipefail
 
 usage() { echo "chaos: $1" >&2; echo "usage: scripts/chaos.sh [--duration S | --faults N | --long] [--seed N] [SWLAB]" >&2; exit 2; }
@@ -71,40 +81,69 @@ common=(run --engine single-writer --threads 2 --markets 2 --accounts 50 --warmu
 kinds=(kill-9 second-writer full-disk read-only truncate bit-flip)
 declare -A count
 for k in "${kinds[@]}"; do count[$k]=0; done
-recovered=0 refused=0 lost=0 problems=0 acked=0 round=0
+recovered=0 refused=0 lost=0 problems=0 acked=0 round=0 tries=0 not_injected=0
 note() { echo "chaos: $*" >&2; }
 problem() { note "fault $round ($kind): $*"; problems=$((problems + 1)); }
+# A fault that did not happen: reported, not counted, and the try does not count.
+skip_fault() {
+  echo "not injected: $*" >&2
+  count[$kind]=$((count[$kind] - 1)); round=$((round - 1)); not_injected=$((not_injected + 1))
+}
+writer_said() { head -c 300 "$tmp/writer.err" | tr '\n' ' '; }
 
 # Starts a writer in the background (writer=pid), optionally under a wrapper.
 start_writer() {  # start_writer [prefix command...]
-  local acks=$tmp/acks/$round
-  mkdir -p "$acks" "$tmp/out/$round"
-  chmod 777 "$acks" "$tmp/out/$round"
+  # Per try, not per fault: a try that injected nothing must leave no acks behind
+  # for the next one to take as its own writer's.
+  local acks=$tmp/acks/$tries
+  mkdir -p "$acks" "$tmp/out/$tries"
+  chmod 777 "$acks" "$tmp/out/$tries"
   # none or batch: against these faults (the process dies or stops, the machine
   # does not) both promise every acknowledged command; power loss, where they
   # differ, is tests/test_power_loss.cpp's.
   local durability=none
   [ $((RANDOM % 2)) -eq 0 ] && durability=batch
   "$@" "$swlab" "${common[@]}" --durability $durability --snapshot-every $((50 + RANDOM % 400)) --duration 30 \
-      --ack-log "$acks" --out "$tmp/out/$round" >/dev/null 2>"$tmp/writer.err" &
+      --ack-log "$acks" --out "$tmp/out/$tries" >/dev/null 2>"$tmp/writer.err" &
   writer=$!
 }
+# Whether this try's writer acknowledged anything (its own --ack-log). Tested on
+# the output, not a pipeline's status: with pipefail, cat killed by SIGPIPE once
+# head has its byte would read as "nothing".
+acked_this_try() { [ -n "$(cat "$tmp/acks/$tries"/*/acks-*.log 2>/dev/null | head -c1)" ]; }
 wait_for_acks() {  # up to ${1:-4} s for the writer to acknowledge something
   for _ in $(seq 1 $((${1:-4} * 20))); do
-    cat "$tmp/acks/$round"/*/acks-*.log 2>/dev/null | head -c1 | grep -q . && return 0
+    acked_this_try && return 0
     kill -0 "$writer" 2>/dev/null || return 1
     sleep 0.05
   done
   return 1
 }
 stop_writer() { [ -n "$writer" ] && { kill -9 "$writer" 2>/dev/null; wait "$writer" 2>/dev/null; }; writer=; }
-wait_writer() {  # up to $1 s for the writer to exit by itself, then kill it
-  for _ in $(seq 1 $(($1 * 20))); do kill -0 "$writer" 2>/dev/null || break; sleep 0.05; done
+wait_writer() {  # up to $1 s for the writer to exit by itself (exited=1), then kill it (exited=0)
+  exited=0
+  for _ in $(seq 1 $(($1 * 20))); do kill -0 "$writer" 2>/dev/null || { exited=1; break; }; sleep 0.05; done
   stop_writer
 }
+# As wait_writer, but a writer still running is interrupted (SIGINT) rather than
+# killed, so that it reports why its run failed: a journal that met a full disk or
+# a read-only directory stops acknowledging, but the run goes on to its duration.
+finish_writer() {
+  exited=0
+  for _ in $(seq 1 $(($1 * 20))); do kill -0 "$writer" 2>/dev/null || { exited=1; break; }; sleep 0.05; done
+  if [ $exited -eq 0 ]; then
+    kill -INT "$writer" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$writer" 2>/dev/null || break; sleep 0.05; done
+  fi
+  stop_writer
+}
+# As root the read-only faults run the writer as nobody: the state directory and
+# the --journal directory above it (where `swlab run` checks it can create a file
+# before any run) become nobody's, and root's again after.
+give_to_writer() { [ ${#as_writer[@]} -gt 0 ] && chown "$1" "$tmp/j" && chown -R "$1" "$state"; }
 collect_acks() {
   local m
-  m=$(cat "$tmp/acks/$round"/*/acks-*.log 2>/dev/null | grep -E '^[0-9]+$' | sort -n | tail -1)
+  m=$(cat "$tmp/acks/$tries"/*/acks-*.log 2>/dev/null | grep -E '^[0-9]+$' | sort -n | tail -1)
   [ -n "$m" ] && [ "$m" -gt "$acked" ] && acked=$m
 }
 
@@ -153,6 +192,7 @@ pick_target() {  # pick_target truncate|bit-flip -> target, offset (empty if non
   mapfile -t segs < <(ls "$state" | grep -E '^journal-[0-9]{20}\.swj$')
   mapfile -t snaps < <(ls "$state" | grep -E '^snapshot-[0-9]{20}\.sws$')
   files=("${snaps[@]}" swlab.meta)
+  [ -f "$state/journal.manifest" ] && files+=(journal.manifest)
   [ ${#segs[@]} -gt 1 ] && files+=("${segs[@]:0:${#segs[@]}-1}")
   target= offset=
   if [ "$1" = bit-flip ] && [ ${#segs[@]} -gt 0 ] && [ $((RANDOM % 3)) -eq 0 ]; then
@@ -176,7 +216,12 @@ state=$(ls -d "$tmp"/j/*/ | head -1); state=${state%/}
 replay --repair >/dev/null
 
 start=$SECONDS
+max_tries=$((faults * 4 + 20))
 while { [ "$faults" -gt 0 ] && [ $round -lt "$faults" ]; } || { [ "$faults" -eq 0 ] && [ $((SECONDS - start)) -lt "$duration" ]; }; do
+  if [ "$faults" -gt 0 ] && [ $tries -ge $max_tries ]; then
+    problem "only $round of $faults faults injected in $tries tries"; break
+  fi
+  tries=$((tries + 1))
   round=$((round + 1))
   kind=${kinds[$((RANDOM % ${#kinds[@]}))]}
   [ "$kind" = read-only ] && [ $can_read_only -eq 0 ] && kind=kill-9
@@ -185,15 +230,15 @@ while { [ "$faults" -gt 0 ] && [ $round -lt "$faults" ]; } || { [ "$faults" -eq 
   case $kind in
     kill-9)
       start_writer
-      wait_for_acks
+      if ! wait_for_acks; then stop_writer; skip_fault "the writer acknowledged nothing before the kill: $(writer_said)"; continue; fi
       sleep "0.$((RANDOM % 5))$((RANDOM % 10))"
       stop_writer; collect_acks
       check_crash >&2 ;;
     second-writer)
       start_writer
-      wait_for_acks
+      if ! wait_for_acks; then stop_writer; skip_fault "the first writer acknowledged nothing: $(writer_said)"; continue; fi
       first=$writer
-      timeout 20 "$swlab" "${common[@]}" --durability batch --duration 5 --out "$tmp/out/second" >/dev/null 2>"$tmp/second.err"
+      timeout 20 "$swlab" "${common[@]}" --durability batch --duration 5 --out "$tmp/out/second-$tries" >/dev/null 2>"$tmp/second.err"
       rc2=$?
       if [ $rc2 -eq 0 ] || ! grep -q "$state is in use by another writer (pid $first)" "$tmp/second.err"; then
         problem "the second writer was not refused (exit $rc2): $(cat "$tmp/second.err")"
@@ -204,33 +249,50 @@ while { [ "$faults" -gt 0 ] && [ $round -lt "$faults" ]; } || { [ "$faults" -eq 
     full-disk)
       limit_kb=$((4 + RANDOM % 60))
       start_writer bash -c "trap '' XFSZ; ulimit -f $limit_kb; exec \"\$@\"" full-disk
-      wait_writer 10; collect_acks
+      finish_writer 10; collect_acks
+      # Injected only if the writer acknowledged commands and then its journal met
+      # the limit (its run reports the failure: EFBIG, as ENOSPC would be).
+      if ! acked_this_try || ! grep -q "journal failed.*File too large" "$tmp/writer.err"; then
+        skip_fault "the writer did not acknowledge commands and then fail at the ${limit_kb} KB limit: $(writer_said)"
+        continue
+      fi
       check_crash >&2 ;;
     read-only)
-      [ ${#as_writer[@]} -gt 0 ] && chown -R 65534:65534 "$state"
+      give_to_writer 65534:65534
+      injected=1
       if [ $((RANDOM % 2)) -eq 0 ]; then  # unwritable from the start: refused, nothing changes
         chmod 555 "$state"
         start_writer "${as_writer[@]}"
         wait_writer 10
-        # Named as the run's state directory, or as the --journal directory above it
-        # (swlab run checks that one before any run starts).
-        grep -q "$tmp/j" "$tmp/writer.err" || problem "a read-only directory was not refused by name: $(cat "$tmp/writer.err")"
+        # Refused by the state directory itself: its name, or a file in it, in the
+        # message. A refusal naming only the --journal directory above it would be
+        # a writer that never reached the fault.
+        if [ $exited -eq 0 ] || ! grep -q "$state" "$tmp/writer.err"; then
+          injected=0 why="the writer was not refused by the read-only state directory (exited by itself: $exited): $(writer_said)"
+        fi
       else  # unwritable from a random moment: the engine stops, nothing acknowledged is lost
         start_writer "${as_writer[@]}"
-        wait_for_acks
-        sleep "0.$((RANDOM % 10))"
-        chmod 555 "$state"
-        wait_writer 3
+        if wait_for_acks; then
+          sleep "0.$((RANDOM % 10))"
+          chmod 555 "$state"
+          finish_writer 3
+          grep -q "Permission denied" "$tmp/writer.err" ||
+            injected=0 why="the writer did not write into the directory after it became read-only: $(writer_said)"
+        else
+          stop_writer
+          injected=0 why="the writer acknowledged nothing before the directory became read-only: $(writer_said)"
+        fi
       fi
       chmod 755 "$state"
-      [ ${#as_writer[@]} -gt 0 ] && chown -R 0:0 "$state"
+      give_to_writer 0:0
       collect_acks
+      if [ $injected -eq 0 ]; then skip_fault "$why"; continue; fi
       check_crash >&2 ;;
     truncate|bit-flip)
       replay --verify
       before_last=$(field last_seq) before_digest=$(field digest)
       pick_target "$kind"
-      if [ -z "$target" ]; then echo "nothing to damage yet" >&2; count[$kind]=$((count[$kind] - 1)); round=$((round - 1)); continue; fi
+      if [ -z "$target" ]; then skip_fault "nothing to damage yet"; continue; fi
       rm -rf "$tmp/backup"; cp -a "$state" "$tmp/backup"
       if [ "$kind" = truncate ]; then
         truncate -s "$offset" "$state/$target"
@@ -245,10 +307,11 @@ while { [ "$faults" -gt 0 ] && [ $round -lt "$faults" ]; } || { [ "$faults" -eq 
   esac
 done
 
-echo "chaos: $round faults in $((SECONDS - start)) s (seed $seed)"
+echo "chaos: $round faults injected in $((SECONDS - start)) s (seed $seed, $tries tries)"
 line="  faults:"
 for k in "${kinds[@]}"; do line+=" $k ${count[$k]},"; done
 echo "${line%,}"
+echo "  not injected $not_injected (each reported above; counted nowhere else)"
 [ $can_read_only -eq 1 ] || echo "  (read-only faults left out: running as root without setpriv; counted as kill-9)"
 echo "  recovered $recovered, refused $refused, lost $lost (must be 0), other problems $problems"
 [ $lost -eq 0 ] && [ $problems -eq 0 ]

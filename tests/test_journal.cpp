@@ -21,6 +21,7 @@
 
 #include "persistence/crc32c.h"
 #include "persistence/journal.h"
+#include "persistence/journal_manifest.h"
 
 namespace swlab {
 namespace {
@@ -449,6 +450,43 @@ TEST_F(JournalTest, TornTailShapesACrashLeaves) {
     EXPECT_EQ(r.scan.torn_offset, c.good_end) << c.name;
     EXPECT_EQ(std::filesystem::file_size(path), c.good_end) << c.name;
   }
+}
+
+// journal.manifest (journal_manifest.h) follows the writer: the newest segment and
+// the seq known durable, at open, at every roll and at the clean close.
+TEST_F(JournalTest, TheManifestRecordsTheNewestSegmentAndTheDurableEnd) {
+  auto cmds = random_commands(300, 13);
+  std::string error;
+  auto w = JournalWriter::open(dir_, 1, 4096, &error);
+  ASSERT_NE(w, nullptr) << error;
+  JournalManifest m;
+  ASSERT_EQ(read_journal_manifest(dir_, &m, &error), TextFileStatus::kOk) << error;
+  EXPECT_EQ(m.newest, 1u);
+  EXPECT_EQ(m.through, 0u);
+  for (std::size_t i = 0; i < cmds.size(); ++i) {
+    ASSERT_TRUE(w->append(1 + i, cmds[i], &error)) << error;
+    ASSERT_EQ(read_journal_manifest(dir_, &m, &error), TextFileStatus::kOk) << error;
+    // The segment records go to is the newest; everything before it was synced.
+    ASSERT_EQ(m.newest, segment_first_seq(w->segment_path())) << "after seq " << i + 1;
+    ASSERT_EQ(m.through, m.newest - 1);
+  }
+  ASSERT_GE(list_segments(dir_).size(), 3u);
+  ASSERT_TRUE(w->sync(&error)) << error;
+  ASSERT_TRUE(w->record_end(&error)) << error;
+  ASSERT_EQ(read_journal_manifest(dir_, &m, &error), TextFileStatus::kOk) << error;
+  EXPECT_EQ(m.through, 300u);
+  ASSERT_TRUE(w->close(&error)) << error;
+  EXPECT_TRUE(w->close(&error)) << "a second close does nothing";
+  w.reset();
+  Replay r = replay(1);
+  ASSERT_TRUE(r.ok) << r.error;
+  // A damaged manifest is refused by name, not ignored.
+  std::string bytes = read_bytes(dir_ + "/journal.manifest");
+  bytes[bytes.find("through ") + 8] ^= 0x01;
+  write_bytes(dir_ + "/journal.manifest", bytes);
+  r = replay(1);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find(dir_ + "/journal.manifest at byte"), std::string::npos) << r.error;
 }
 
 TEST_F(JournalTest, TornFirstRecordLeavesAHeaderOnlySegmentTheWriterReplaces) {

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -23,11 +24,19 @@ long read_pid(int fd) {
 
 }  // namespace
 
-std::unique_ptr<StateDirLock> StateDirLock::acquire(const std::string& dir, std::string* error) {
+std::unique_ptr<StateDirLock> StateDirLock::acquire(const std::string& dir, std::string* error, bool* busy) {
+  if (busy != nullptr) *busy = false;
   const std::string path = join_path(dir, kStateLockFile);
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  // O_NONBLOCK: a fifo planted as the lock must not hang the writer in open().
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
   if (fd < 0) {
-    *error = sys_error("create lock file", path, errno);
+    *error = errno == ELOOP ? symlink_refusal(path) : sys_error("create lock file", path, errno);
+    return nullptr;
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    *error = path + " is " + file_type_name(st.st_mode) + ", not a regular file: refusing it as the directory's lock";
+    ::close(fd);
     return nullptr;
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -37,6 +46,7 @@ std::unique_ptr<StateDirLock> StateDirLock::acquire(const std::string& dir, std:
       *error = dir + " is in use by another writer" +
                (pid > 0 ? " (pid " + std::to_string(pid) + ")" : std::string()) +
                ": a state directory has exactly one writer";
+      if (busy != nullptr) *busy = true;
     } else {
       *error = sys_error("lock", path, e);
     }
@@ -56,10 +66,13 @@ std::unique_ptr<StateDirLock> StateDirLock::acquire(const std::string& dir, std:
 bool StateDirLock::held_by_another(const std::string& dir, long* holder_pid) {
   *holder_pid = 0;
   const std::string path = join_path(dir, kStateLockFile);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return false;
+  struct stat st;
   bool held = false;
-  if (::flock(fd, LOCK_SH | LOCK_NB) != 0) {
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    held = false;
+  } else if (::flock(fd, LOCK_SH | LOCK_NB) != 0) {
     held = errno == EWOULDBLOCK;
     if (held) *holder_pid = read_pid(fd);
   } else {

@@ -19,10 +19,16 @@ inline constexpr const char* kStateLockFile = "swlab.lock";
 class StateDirLock {
  public:
   // Creates dir/swlab.lock if needed and takes the lock without waiting. Null with
-  // *error ("<dir> is in use by another writer (pid N) ...") if it is held.
-  static std::unique_ptr<StateDirLock> acquire(const std::string& dir, std::string* error);
+  // *error ("<dir> is in use by another writer (pid N) ...") if it is held, and
+  // *busy (when given) true; null with *busy false for anything else: the lock file
+  // cannot be created, or something other than a regular file is in its place.
+  // The file is opened with O_NOFOLLOW: a symbolic link planted as swlab.lock is
+  // refused by name, and its target is never opened, let alone overwritten with
+  // the pid.
+  static std::unique_ptr<StateDirLock> acquire(const std::string& dir, std::string* error, bool* busy = nullptr);
   // Whether another process holds dir's lock now; *holder_pid when it can tell (0
-  // otherwise). A directory without a lock file is not locked.
+  // otherwise). A directory without a lock file is not locked, nor is one whose
+  // lock is not a regular file (acquire refuses that one by name).
   static bool held_by_another(const std::string& dir, long* holder_pid);
 
   ~StateDirLock();

@@ -21,7 +21,19 @@ bool set_error(std::string* error, std::string message) {
 }  // namespace
 
 std::string sys_error(const char* what, const std::string& path, int err) {
+  // O_NOFOLLOW reports a link in the last component as ELOOP, whose text ("Too
+  // many levels of symbolic links") would send the user looking for a loop.
+  if (err == ELOOP) return std::string(what) + " " + path + ": it is a symbolic link, which swlab does not follow";
   return std::string(what) + " " + path + ": " + std::system_category().message(err);
+}
+
+std::string symlink_refusal(const std::string& path) {
+  return path + " is a symbolic link: swlab never follows one where it keeps state or results (refusing it)";
+}
+
+bool is_symlink(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
 }
 
 int write_all(FileSystem& fs, int fd, const char* p, std::size_t n) {
@@ -72,10 +84,20 @@ bool make_dirs(FileSystem& fs, const std::string& dir, std::string* error) {
 
 bool durable_write_file(FileSystem& fs, const std::string& path, const std::string& bytes,
                         std::string* error) {
+  if (is_symlink(path)) return set_error(error, symlink_refusal(path));
   const std::string tmp = path + ".tmp";
+  // A stale .tmp (a crash mid-write) or anything planted under its name goes first:
+  // unlink removes a link, never its target. Checked with lstat so that the usual
+  // case, no .tmp at all, costs the file layer no operation.
+  struct stat st;
+  if (::lstat(tmp.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return set_error(error, tmp + " is a directory: refusing to write " + path);
+    if (int e = fs.unlink(tmp); e != 0 && e != ENOENT) return set_error(error, sys_error("remove stale", tmp, e));
+  }
   int fd = -1;
-  if (int e = fs.open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666, &fd); e != 0)
-    return set_error(error, sys_error("create", tmp, e));
+  if (int e = fs.open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0666, &fd); e != 0)
+    return set_error(error, e == EEXIST ? tmp + " appeared while it was being replaced: refusing to write through it"
+                                        : sys_error("create", tmp, e));
   // Data before name: the rename must not reach the disk pointing at blocks that
   // did not, or a crash leaves a complete-looking file full of zeros.
   const char* what = nullptr;
@@ -98,6 +120,7 @@ bool durable_write_file(const std::string& path, const std::string& bytes, std::
 
 bool check_writable_file(const std::string& path, std::string* error) {
   struct stat st;
+  if (is_symlink(path)) return set_error(error, symlink_refusal(path));
   if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
     return set_error(error, "'" + path + "' is a directory");
   const std::string dir = parent_dir(path);
@@ -106,15 +129,20 @@ bool check_writable_file(const std::string& path, std::string* error) {
                                 " is missing)");
   if (!S_ISDIR(st.st_mode)) return set_error(error, sys_error("cannot write", path, ENOTDIR));
   const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (fd >= 0) {
     ::close(fd);
     ::unlink(tmp.c_str());
     return true;
   }
-  if (errno == EEXIST) fd = ::open(tmp.c_str(), O_WRONLY | O_CLOEXEC);  // stale: leave it
-  if (fd < 0) return set_error(error, sys_error("cannot write", path, errno));
-  ::close(fd);
+  // A stale .tmp (a regular file or a link) is left alone: durable_write_file
+  // removes it before it writes. Opening it here to prove the directory writable
+  // would follow a link, or block on a fifo.
+  const int e = errno;
+  if (e != EEXIST) return set_error(error, sys_error("cannot write", path, e));
+  if (::lstat(tmp.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    return set_error(error, tmp + " is a directory: it would block writing " + path);
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) return set_error(error, sys_error("cannot write", path, errno));
   return true;
 }
 
@@ -134,8 +162,8 @@ const char* file_type_name(unsigned mode) {
 bool open_regular_file(const std::string& path, int* fd, uint64_t* size, std::string* error) {
   // O_NONBLOCK: opening a fifo for reading would otherwise wait for a writer. It
   // has no effect on reads of a regular file.
-  int f = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (f < 0) return set_error(error, sys_error("open", path, errno));
+  int f = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+  if (f < 0) return set_error(error, errno == ELOOP ? symlink_refusal(path) : sys_error("open", path, errno));
   struct stat st;
   if (::fstat(f, &st) != 0) {
     int e = errno;

@@ -12,7 +12,16 @@
 namespace swlab {
 
 // "<what> <path>: <errno text>", e.g. "write /j/journal-...swj: No space left on device".
+// ELOOP, what an open with O_NOFOLLOW returns for a symbolic link, says so in words.
 std::string sys_error(const char* what, const std::string& path, int err);
+
+// "<path> is a symbolic link: ...": the refusal every file swlab creates, replaces
+// or reads in a state, journal or results directory gives for a link where the
+// file belongs (docs/replay.md, "Symbolic links").
+std::string symlink_refusal(const std::string& path);
+
+// Whether path names a symbolic link itself (lstat; a missing path is not one).
+bool is_symlink(const std::string& path);
 
 // fs.write until all n bytes are written (short writes continue). 0 or an errno.
 int write_all(FileSystem& fs, int fd, const char* p, std::size_t n);
@@ -33,6 +42,14 @@ bool make_dirs(FileSystem& fs, const std::string& dir, std::string* error);
 // names the file and the call that failed. The mode is 0666 less the umask, as for
 // any file the user creates.
 //
+// Nothing is written through a link: path.tmp is a name this routine owns, so
+// whatever is there (a stale file, a symbolic link planted to redirect the write)
+// is removed first, and the new one is created with O_CREAT | O_EXCL | O_NOFOLLOW,
+// which fails rather than follow anything that appears under the name meanwhile.
+// A symbolic link under path itself is refused with its path (rename would
+// replace the link, not its target, but a link where a result or a snapshot
+// belongs is someone else's doing, and the user should hear of it).
+//
 // Snapshots, swlab.meta and the first bytes of every journal segment are written
 // this way; so are results files (results.json, summary.csv, .hgrm, the audit's
 // JSON): they are the product of minutes of measurement, written once at the end,
@@ -43,13 +60,16 @@ bool durable_write_file(FileSystem& fs, const std::string& path, const std::stri
 bool durable_write_file(const std::string& path, const std::string& bytes, std::string* error);
 
 // Whether durable_write_file(path) can work, checked before any work starts: the
-// directory exists, path is not a directory, and path.tmp can be created (it is
-// created and removed again). False with a message naming the path otherwise.
+// directory exists, path is not a directory or a symbolic link, and path.tmp can be
+// created (it is created and removed again; a stale one, even a link, is left for
+// durable_write_file to remove). False with a message naming the path otherwise.
 bool check_writable_file(const std::string& path, std::string* error);
 
 // Opens path for reading and checks it is a regular file: a fifo would block the
-// reader forever, a directory or a device is not swlab's data. *size is the file's
-// size. On failure returns false with a message naming the path and the file type.
+// reader forever, a directory or a device is not swlab's data, and a symbolic link
+// is not followed (O_NOFOLLOW): a link where a segment, a snapshot or swlab.meta
+// belongs is refused by name. *size is the file's size. On failure returns false
+// with a message naming the path and the file type.
 bool open_regular_file(const std::string& path, int* fd, uint64_t* size, std::string* error);
 
 // pread(2) until n bytes are read or the file ends; *got says how many. 0 or an errno.

@@ -16,7 +16,7 @@ class PosixFileSystem final : public FileSystem {
  public:
   int open(const std::string& path, int flags, mode_t mode, int* fd) override {
     int r;
-    do r = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+    do r = ::open(path.c_str(), flags | O_CLOEXEC | O_NOFOLLOW, mode);
     while (r < 0 && errno == EINTR);
     if (r < 0) return errno;
     *fd = r;

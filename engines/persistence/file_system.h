@@ -26,7 +26,9 @@ class FileSystem {
  public:
   virtual ~FileSystem() = default;
 
-  // open(2) for writing; flags as open(2)'s (O_CLOEXEC is added). *fd on success.
+  // open(2) for writing; flags as open(2)'s (O_CLOEXEC and O_NOFOLLOW are added:
+  // every file a writer opens is one it owns, so a symbolic link in its place is
+  // refused with ELOOP, never followed). *fd on success.
   virtual int open(const std::string& path, int flags, mode_t mode, int* fd) = 0;
   // write(2): may write fewer than n bytes (*written says how many).
   virtual int write(int fd, const void* data, std::size_t n, std::size_t* written) = 0;

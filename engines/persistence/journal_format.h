@@ -9,7 +9,9 @@
 //   A directory of segment files named journal-<first_seq>.swj, first_seq written as
 //   20 zero-padded decimal digits (so name order is seq order), e.g.
 //   journal-00000000000000000001.swj. Other names in the directory are ignored
-//   (including the journal-*.swj.tmp a crash can leave behind, see "Writing" below).
+//   (including the journal-*.swj.tmp a crash can leave behind, see "Writing" below;
+//   journal.manifest, beside the segments, records where the journal ends:
+//   journal_manifest.h).
 //   A segment must be a regular file of at most kMaxSegmentBytes (1 GiB): anything
 //   else under a segment's name (a fifo, a directory, a 200 GB sparse file) is
 //   refused by name, never read into memory.
@@ -81,8 +83,12 @@
 //     that does not match the file name, and a segment that does not continue its
 //     predecessor (a missing one).
 //   Limits of the rule: damage to the very last record of the last segment cannot
-//   be told from a torn write and is treated as torn; nor can the last segment being
-//   cut short at a record boundary (the format records no end). A file system that
+//   be told from a torn write and is treated as torn. The segments alone record no
+//   end, so the last segment cut short at a record boundary, or deleted, would pass
+//   too: journal.manifest (journal_manifest.h) records the newest segment and the
+//   seq known durable, and recovery refuses a journal short of either (a torn final
+//   record still being the rule's to judge). A journal without one (written before
+//   it existed) keeps this limit. A file system that
 //   persisted a later page of an unsynced write but not an earlier one (possible,
 //   rare) makes a crash look like corruption: recovery stops and names the file and
 //   offset, and an operator decides (truncating there drops only unacknowledged

@@ -10,8 +10,11 @@
 #include <vector>
 
 #include "persistence/file_io.h"
+#include "persistence/file_window.h"
 #include "persistence/journal_codec.h"
+#include "persistence/journal_manifest.h"
 #include "persistence/journal_segment.h"
+#include "persistence/shard_layout.h"
 #include "platform/byte_order.h"
 
 namespace swlab {
@@ -29,64 +32,12 @@ bool corrupt(std::string* error, const std::string& path, uint64_t offset, const
 
 constexpr std::size_t kMaxFrame = kRecordHeaderSize + kMaxRecordPayload;
 
-// A window of one segment file, read with pread in chunks of kChunk: the scan's
-// memory is bounded whatever the file's size, and a sequential scan costs one
-// read(2) per MiB.
-class SegmentReader {
- public:
-  static constexpr std::size_t kChunk = 1 << 20;
-
-  // The buffer is no larger than the file, and not zeroed: most segments recovery
-  // reads are far smaller than a chunk.
-  SegmentReader(int fd, uint64_t size, const std::string& path)
-      : fd_(fd),
-        size_(size),
-        path_(path),
-        capacity_(static_cast<std::size_t>(std::min<uint64_t>(kChunk, size))),
-        buf_(new uint8_t[capacity_ == 0 ? 1 : capacity_]) {}
-  ~SegmentReader() { ::close(fd_); }
-  SegmentReader(const SegmentReader&) = delete;
-  SegmentReader& operator=(const SegmentReader&) = delete;
-
-  // The file's size; lowered if the file turns out shorter than it was measured
-  // (it shrank under us): the scan reads what is there.
-  uint64_t size() const { return size_; }
-
-  // Makes [off, off + min(want, size - off)) available at *p. want <= kChunk.
-  bool at(uint64_t off, std::size_t want, const uint8_t** p, std::string* error) {
-    const uint64_t need = std::min<uint64_t>(want, size_ - off);
-    if (off < start_ || off + need > start_ + len_) {
-      const std::size_t n = static_cast<std::size_t>(std::min<uint64_t>(capacity_, size_ - off));
-      std::size_t got = 0;
-      if (int e = read_at(fd_, off, buf_.get(), n, &got); e != 0)
-        return set_error(error, sys_error("read", path_, e));
-      start_ = off;
-      len_ = got;
-      if (got < n) size_ = off + got;
-    }
-    *p = buf_.get() + (off - start_);
-    return true;
-  }
-
-  // Bytes available in the window from off (off must be inside it).
-  std::size_t in_window(uint64_t off) const { return static_cast<std::size_t>(start_ + len_ - off); }
-
- private:
-  int fd_;
-  uint64_t size_;
-  const std::string& path_;
-  std::size_t capacity_;
-  std::unique_ptr<uint8_t[]> buf_;
-  uint64_t start_ = 0;
-  std::size_t len_ = 0;
-};
-
 // The first offset after off where a record the reader would accept (frame and CRC
 // valid, payload decodes) starts, or 0 if there is none (a record never starts at
 // 0). Only the payload length the writer writes can decode, so the search looks for
 // that length's first byte with memchr and computes a CRC only where the whole
 // length field matches: a megabyte of zeros is skipped at memory speed.
-bool find_valid_record(SegmentReader& r, uint64_t off, uint64_t* found, std::string* error) {
+bool find_valid_record(FileWindow& r, uint64_t off, uint64_t* found, std::string* error) {
   *found = 0;
   uint64_t q = off + 1;
   while (q + kRecordHeaderSize <= r.size()) {
@@ -127,6 +78,62 @@ bool truncate_file(FileSystem& fs, const std::string& path, uint64_t size, std::
   return true;
 }
 
+// A frame whose CRC matched, at off in path: its seq must be `expected`, its payload
+// a command, and the command must fit the state (opt.markets) and the shard
+// (opt.shard). *cmd on success; an error naming the file and offset otherwise.
+bool check_good_record(const ScanOptions& opt, const std::string& path, uint64_t off, const uint8_t* p, uint32_t len,
+                       uint64_t expected, Command* out, std::string* error) {
+  const uint64_t seq = get_u64(p + 4);
+  std::string why;
+  if (seq != expected || seq == 0)
+    return corrupt(error, path, off,
+                   "record seq " + std::to_string(seq) + ", expected " +
+                       std::to_string(expected) +
+                       (seq > expected ? " (a gap)" : " (a repeat)"));
+  Command& cmd = *out;
+  if (!decode_command(p + kRecordHeaderSize, len, &cmd))
+    return corrupt(error, path, off,
+                   "record seq " + std::to_string(seq) + " has a valid CRC but its " +
+                       std::to_string(len) + "-byte payload is not a valid command");
+  if (opt.markets > 0 && !check_record_fits(cmd, opt.markets, &why))
+    return corrupt(error, path, off,
+                   "record seq " + std::to_string(seq) + " has a valid CRC but " + why +
+                       ": it cannot have been journaled by this state");
+  if (opt.shard.count > 0 && shard_of_market(cmd.market, opt.shard.count) != opt.shard.index)
+    return corrupt(error, path, off,
+                   "record seq " + std::to_string(seq) + " names market " + std::to_string(cmd.market) +
+                       ", which the layout gives to shard-" +
+                       std::to_string(shard_of_market(cmd.market, opt.shard.count)) + " of " +
+                       std::to_string(opt.shard.count) + ", not to shard-" + std::to_string(opt.shard.index) +
+                       " (market m in shard m % " + std::to_string(opt.shard.count) +
+                       "): this journal was written with another shard layout");
+  return true;
+}
+
+// After the last segment: where the journal ends, checked against its manifest
+// (none: an older journal, noted) before anything is cut, since a tail the
+// manifest says was durable is damage, not a crash's leftovers; then the torn
+// tail, if any, cut or left.
+bool finish_scan(const ScanOptions& opt, const JournalManifest* manifest, const std::vector<std::string>& segments,
+                 JournalScan* s, std::string* error) {
+  if (manifest != nullptr) {
+    if (!check_journal_end(opt.dir, *manifest, segments, s->last_seq, s->torn_tail, error)) return false;
+  } else if (!segments.empty()) {
+    s->note = opt.dir + " has no " + kJournalManifestFile +
+              " (written before swlab kept one): where the journal ends was not checked, so a deleted last "
+              "segment would go unnoticed; the next writer writes one";
+  }
+  if (!s->torn_tail) return true;
+  if (!opt.truncate_torn_tail) {
+    s->warning += ", file not truncated";
+    return true;
+  }
+  FileSystem& fs = opt.fs != nullptr ? *opt.fs : posix_file_system();
+  if (!truncate_file(fs, s->torn_file, s->torn_offset, error)) return false;
+  s->warning += ", file truncated to " + std::to_string(s->torn_offset) + " bytes";
+  return true;
+}
+
 }  // namespace
 
 bool scan_journal(const ScanOptions& opt,
@@ -135,6 +142,11 @@ bool scan_journal(const ScanOptions& opt,
   JournalScan local;
   JournalScan& s = out != nullptr ? *out : local;
   s = JournalScan{};
+  // The manifest before the listing: a writer updates it only once the segment it
+  // names exists, so every segment it names is in a listing made after it.
+  JournalManifest manifest;
+  const TextFileStatus manifest_status = read_journal_manifest(opt.dir, &manifest, error);
+  if (manifest_status == TextFileStatus::kDamaged) return false;
   std::string list_error;
   std::vector<std::string> segments = list_segments(opt.dir, &list_error);
   if (!list_error.empty()) return set_error(error, list_error);
@@ -146,7 +158,7 @@ bool scan_journal(const ScanOptions& opt,
     int fd = -1;
     uint64_t size = 0;
     if (!open_regular_file(path, &fd, &size, error)) return false;
-    SegmentReader reader(fd, size, path);
+    FileWindow reader(fd, size, path);
     if (size > kMaxSegmentBytes)
       return corrupt(error, path, kMaxSegmentBytes,
                      "the file is " + std::to_string(size) + " bytes, more than the " +
@@ -186,21 +198,9 @@ bool scan_journal(const ScanOptions& opt,
       uint32_t len = 0;
       Frame f = check_frame(p, remaining, &len);
       if (f == Frame::kOk) {
-        uint64_t seq = get_u64(p + 4);
-        if (seq != expected || seq == 0)
-          return corrupt(error, path, off,
-                         "record seq " + std::to_string(seq) + ", expected " +
-                             std::to_string(expected) +
-                             (seq > expected ? " (a gap)" : " (a repeat)"));
+        const uint64_t seq = get_u64(p + 4);
         Command cmd;
-        if (!decode_command(p + kRecordHeaderSize, len, &cmd))
-          return corrupt(error, path, off,
-                         "record seq " + std::to_string(seq) + " has a valid CRC but its " +
-                             std::to_string(len) + "-byte payload is not a valid command");
-        if (opt.markets > 0 && !check_record_fits(cmd, opt.markets, &why))
-          return corrupt(error, path, off,
-                         "record seq " + std::to_string(seq) + " has a valid CRC but " + why +
-                             ": it cannot have been journaled by this state");
+        if (!check_good_record(opt, path, off, p, len, expected, &cmd, error)) return false;
         if (seq >= opt.from_seq) {
           if (apply && !apply(seq, cmd)) return set_error(error, "stopped by caller");
           ++s.records;
@@ -225,17 +225,11 @@ bool scan_journal(const ScanOptions& opt,
       s.warning = path + ": torn tail at byte " + std::to_string(off) + ": " + problem + "; " +
                   std::to_string(remaining) + " bytes after the last good record (seq " +
                   std::to_string(s.last_seq) + ") dropped";
-      if (opt.truncate_torn_tail) {
-        FileSystem& fs = opt.fs != nullptr ? *opt.fs : posix_file_system();
-        if (!truncate_file(fs, path, off, error)) return false;
-        s.warning += ", file truncated to " + std::to_string(off) + " bytes";
-      } else {
-        s.warning += ", file not truncated";
-      }
       break;
     }
   }
-  return true;
+  const JournalManifest* recorded = manifest_status == TextFileStatus::kOk ? &manifest : nullptr;
+  return finish_scan(opt, recorded, segments, &s, error);
 }
 
 bool scan_journal(const std::string& dir, uint64_t from_seq,

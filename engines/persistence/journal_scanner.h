@@ -23,6 +23,16 @@ struct JournalScan {
   std::string torn_file;     // the last segment, if torn_tail
   uint64_t torn_offset = 0;  // end of its last good record: where it is (or would be) cut
   std::string warning;       // says what was dropped, and whether the file was truncated
+  // The journal has no manifest (journal_manifest.h): written before it existed, so
+  // where it ends could not be checked. Empty otherwise.
+  std::string note;
+};
+
+// Which shard of a sharded state (shard_layout.h) a journal belongs to: every
+// record must name a market the route gives that shard. count 0: not a shard.
+struct ShardPlace {
+  uint32_t index = 0;
+  uint32_t count = 0;
 };
 
 struct ScanOptions {
@@ -36,6 +46,8 @@ struct ScanOptions {
   // When > 0, every record must fit a state with this many markets
   // (check_record_fits); 0 checks the format only.
   uint32_t markets = 0;
+  // When count > 0, every record must belong to this shard.
+  ShardPlace shard;
   // The truncation goes through it; null: the real file system.
   FileSystem* fs = nullptr;
 };
@@ -47,7 +59,10 @@ struct ScanOptions {
 // size, and a file larger than the format allows, or not a regular file, is refused
 // by name without being read.
 // A torn tail (see the rule in journal_format.h) is not an error: it is described
-// in out->warning and, if truncate_torn_tail, cut off. Any corruption returns false
+// in out->warning and, if truncate_torn_tail, cut off. With a manifest
+// (journal_manifest.h), the newest segment it records must be there and the
+// records must reach its `through`, before anything is truncated; without one,
+// out->note says the end was not checked. Any corruption returns false
 // with an error naming the file and byte offset; nothing is skipped. If apply
 // returns false, returns false with error "stopped by caller". apply has been
 // called for every record before the point where the scan stopped, so a caller that

@@ -10,6 +10,7 @@
 
 #include "persistence/file_io.h"
 #include "persistence/journal_codec.h"
+#include "persistence/journal_manifest.h"
 #include "persistence/journal_segment.h"
 
 namespace swlab {
@@ -74,7 +75,9 @@ std::unique_ptr<JournalWriter> JournalWriter::open(const std::string& dir, uint6
     }
   }
   std::unique_ptr<JournalWriter> w(new JournalWriter(fs, dir, segment_bytes, next_seq));
+  if (!w->sync_previous_segment(next_seq, error)) return nullptr;
   if (!w->start_segment(next_seq, error)) return nullptr;
+  if (!w->write_manifest(next_seq - 1, error)) return nullptr;
   return w;
 }
 
@@ -82,6 +85,47 @@ JournalWriter::~JournalWriter() {
   if (fd_ < 0) return;
   if (!failed() && !buffer_.empty()) write_all(fs_, fd_, buffer_.data(), buffer_.size());
   fs_.close(fd_);
+}
+
+bool JournalWriter::sync_previous_segment(uint64_t next_seq, std::string* error) {
+  std::string path;
+  for (const std::string& p : list_segments(dir_))
+    if (segment_first_seq(p) < next_seq) path = p;
+  if (path.empty()) return true;
+  int fd = -1;
+  int e = fs_.open(path, O_RDONLY, 0, &fd);
+  if (e == 0) {
+    e = fs_.fdatasync(fd);
+    fs_.close(fd);
+  }
+  if (e != 0) return set_error(error, sys_error("fdatasync", path, e));
+  return true;
+}
+
+bool JournalWriter::write_manifest(uint64_t through, std::string* error) {
+  std::string why;
+  if (!write_journal_manifest(fs_, dir_, JournalManifest{segment_first_, through}, &why))
+    return fail(std::move(why), error);
+  return true;
+}
+
+bool JournalWriter::record_end(std::string* error) {
+  if (refuse_if_failed(error)) return false;
+  return write_manifest(durable_seq(), error);
+}
+
+bool JournalWriter::close(std::string* error) {
+  if (fd_ < 0) return !refuse_if_failed(error);
+  if (failed()) {
+    // Nothing more is written: the manifest keeps its last record, which is true.
+    fs_.close(fd_);
+    fd_ = -1;
+    return !refuse_if_failed(error);
+  }
+  bool ok = sync(error);
+  if (const int e = fs_.close(fd_); ok && e != 0) ok = fail(sys_error("close", path_, e), error);
+  fd_ = -1;
+  return ok && write_manifest(last_seq_, error);
 }
 
 // The owner and a syncing thread may fail at once (a write and a sync both meeting
@@ -119,6 +163,7 @@ bool JournalWriter::start_segment(uint64_t first_seq, std::string* error) {
     return fail(sys_error("open", path, e), error);
   fd_ = fd;
   path_ = std::move(path);
+  segment_first_ = first_seq;
   segment_size_ = kSegmentHeaderSize;
   segment_full_ = false;
   return true;
@@ -150,7 +195,7 @@ bool JournalWriter::append(uint64_t seq, const Command& cmd, std::string* error)
                                 ", expected " + std::to_string(last_seq_ + 1));
   if (segment_full_) {
     std::lock_guard guard(sync_mutex_);
-    if (!(finish_segment(error) && start_segment(seq, error))) return false;
+    if (!(finish_segment(error) && start_segment(seq, error) && write_manifest(seq - 1, error))) return false;
   }
   encode_record(seq, cmd, &buffer_);
   last_seq_ = seq;

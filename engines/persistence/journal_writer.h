@@ -41,8 +41,9 @@ class JournalWriter {
                                              std::size_t segment_bytes, std::string* error,
                                              FileSystem& fs = posix_file_system());
 
-  // Writes buffered records (write(2), no fsync) and closes; call sync() first for
-  // durability. Errors here are ignored: a caller that cares has called sync().
+  // Writes buffered records (write(2), no fsync) and closes the segment, recording
+  // nothing more in the manifest: as far as the directory can tell, the writer
+  // stopped as a crash would stop it. A clean shutdown calls close() first.
   ~JournalWriter();
   JournalWriter(const JournalWriter&) = delete;
   JournalWriter& operator=(const JournalWriter&) = delete;
@@ -60,6 +61,15 @@ class JournalWriter {
   // durable. Records up to seq must have been flush()ed first; a sync that finds
   // durable_seq() >= seq already returns at once, without an fdatasync.
   bool sync_through(uint64_t seq, std::string* error);
+  // Records in the journal's manifest (journal_manifest.h) that everything up to
+  // durable_seq() is on disk, so that losing it later is refused rather than
+  // recovered silently. The owner calls it after a sync worth recording (a
+  // snapshot); open, a segment change and close() record on their own.
+  bool record_end(std::string* error);
+  // The clean close: flush, sync, close the segment and record its end in the
+  // manifest, so that losing any of it later is refused. Not after a failure (the
+  // manifest then keeps its last, true record). Later calls do nothing.
+  bool close(std::string* error);
 
   uint64_t last_seq() const { return last_seq_; }
   // The last seq written out (flush) and the last known durable; any thread.
@@ -76,6 +86,10 @@ class JournalWriter {
  private:
   JournalWriter(FileSystem& fs, std::string dir, std::size_t segment_bytes, uint64_t next_seq);
   bool start_segment(uint64_t first_seq, std::string* error);
+  // Makes the newest segment before next_seq durable (the previous writer may have
+  // died with records only in the page cache), so that the manifest can claim them.
+  bool sync_previous_segment(uint64_t next_seq, std::string* error);
+  bool write_manifest(uint64_t through, std::string* error);
   bool finish_segment(std::string* error);
   // fdatasync of the current segment, covering what was written up to `written`;
   // the caller holds sync_mutex_.
@@ -94,6 +108,7 @@ class JournalWriter {
   uint64_t last_seq_;
   std::size_t segment_size_ = 0;  // header + records, written or buffered
   bool segment_full_ = false;
+  uint64_t segment_first_ = 0;  // first_seq of the current segment
   std::string buffer_;
   // Shared with syncing threads.
   std::mutex sync_mutex_;

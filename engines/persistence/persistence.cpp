@@ -7,6 +7,8 @@
 #include <cerrno>
 
 #include "persistence/file_io.h"
+#include "persistence/journal_manifest.h"
+#include "persistence/shard_layout.h"
 #include "persistence/snapshot.h"
 
 namespace swlab {
@@ -19,20 +21,33 @@ bool is_stale_tmp(const std::string& name) {
   if (name.size() <= 4 || name.compare(name.size() - 4, 4, ".tmp") != 0) return false;
   const std::string stem = name.substr(0, name.size() - 4);
   uint64_t seq = 0;
-  return stem == kStateMetaFile || parse_segment_file_name(stem, &seq) || parse_snapshot_file_name(stem, &seq);
+  return stem == kStateMetaFile || stem == kJournalManifestFile || parse_segment_file_name(stem, &seq) ||
+         parse_snapshot_file_name(stem, &seq);
 }
 
-void remove_stale_tmps(FileSystem& fs, const std::string& dir) {
+// A directory that holds a sharded state (shard_layout.h) is not one state: an
+// engine that is not sharded would write a journal beside the shards', and replay
+// would then read one and ignore the other.
+bool refuse_sharded_directory(const std::string& dir, std::string* error) {
+  if (!is_sharded_directory(dir)) return true;
+  *error = dir + " holds a sharded state (" + kShardLayoutFile +
+           " or shard-<n> directories): an engine that is not sharded cannot continue it";
+  return false;
+}
+
+}  // namespace
+
+void remove_stale_temporaries(FileSystem& fs, const std::string& dir) {
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) return;
   std::vector<std::string> stale;
   while (dirent* e = ::readdir(d))
     if (is_stale_tmp(e->d_name)) stale.push_back(join_path(dir, e->d_name));
   ::closedir(d);
-  for (const auto& path : stale) fs.unlink(path);  // best effort: a leftover is harmless
+  // unlink removes a link planted under such a name, never its target. Best
+  // effort: a leftover is harmless, since durable_write_file removes it again.
+  for (const auto& path : stale) fs.unlink(path);
 }
-
-}  // namespace
 
 std::string_view to_string(Durability d) { return enum_name(kDurabilityNames, d); }
 
@@ -44,14 +59,25 @@ bool check_state_directory(const std::string& dir, std::string* error) {
     *error = "journal directory " + dir + " is unusable: " + why;
     return false;
   }
-  const std::string probe = join_path(dir, ".swlab-write-test-" + std::to_string(::getpid()));
-  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  // O_EXCL: the probe's name is predictable, so whatever is already there (a link
+  // to someone's file) is never opened; a second name is tried before giving up.
+  int fd = -1;
+  std::string probe;
+  for (int attempt = 0; attempt < 2 && fd < 0; ++attempt) {
+    probe = join_path(dir, ".swlab-write-test-" + std::to_string(::getpid()) + "-" + std::to_string(attempt));
+    fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST) break;
+  }
   if (fd < 0) {
     *error = "journal directory " + dir + " is unusable: " + sys_error("cannot create a file in", dir, errno);
     return false;
   }
   ::close(fd);
   ::unlink(probe.c_str());
+  if (const std::string lock = join_path(dir, kStateLockFile); is_symlink(lock)) {
+    *error = symlink_refusal(lock);
+    return false;
+  }
   long pid = 0;
   if (StateDirLock::held_by_another(dir, &pid)) {
     *error = dir + " is in use by another writer" + (pid > 0 ? " (pid " + std::to_string(pid) + ")" : std::string()) +
@@ -76,6 +102,7 @@ bool ensure_state_meta(const std::string& dir, uint32_t markets, std::string* er
     case MetaStatus::kMissing:
       break;
   }
+  if (!refuse_sharded_directory(dir, error)) return false;
   if (!list_segments(dir).empty() || !list_snapshots(dir).empty()) {
     *error = dir + " holds journal or snapshot files but no swlab.meta";
     return false;
@@ -93,7 +120,7 @@ std::unique_ptr<Persistence> Persistence::open(const PersistenceConfig& cfg, Exc
   if (!make_dirs(fs, cfg.dir, error)) return nullptr;
   std::unique_ptr<StateDirLock> lock = StateDirLock::acquire(cfg.dir, error);
   if (!lock) return nullptr;
-  remove_stale_tmps(fs, cfg.dir);
+  remove_stale_temporaries(fs, cfg.dir);
   uint32_t markets = 0;
   std::string why;
   switch (read_state_meta(cfg.dir, &markets, &why)) {
@@ -106,6 +133,7 @@ std::unique_ptr<Persistence> Persistence::open(const PersistenceConfig& cfg, Exc
       if (!recover(cfg.dir, exchange, 0, true, true, report, error, &fs)) return nullptr;
       break;
     case MetaStatus::kMissing:
+      if (!refuse_sharded_directory(cfg.dir, error)) return nullptr;
       if (!list_segments(cfg.dir).empty() || !list_snapshots(cfg.dir).empty()) {
         *error = cfg.dir + " holds journal or snapshot files but no swlab.meta";
         return nullptr;
@@ -131,6 +159,8 @@ std::unique_ptr<Persistence> Persistence::open(const PersistenceConfig& cfg, Exc
 Persistence::Persistence(PersistenceConfig cfg, std::unique_ptr<StateDirLock> lock,
                          std::unique_ptr<JournalWriter> writer, uint64_t last_snapshot)
     : cfg_(std::move(cfg)), lock_(std::move(lock)), writer_(std::move(writer)), last_snapshot_(last_snapshot) {}
+
+Persistence::~Persistence() { writer_->close(nullptr); }
 
 bool Persistence::fail(const std::string& e) {
   std::lock_guard guard(error_mutex_);
@@ -200,6 +230,8 @@ bool Persistence::snapshot(uint64_t seq, const Exchange& exchange) {
   if (!write_snapshot(fs(), cfg_.dir, seq, exchange, &e)) return fail(e);
   last_snapshot_ = seq;
   if (!prune_snapshots(fs(), cfg_.dir, cfg_.keep_snapshots, &e)) return fail(e);
+  // The journal was synced through seq above: the manifest may now claim it.
+  if (!writer_->record_end(&e)) return fail(e);
   return true;
 }
 

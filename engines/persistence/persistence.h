@@ -74,6 +74,12 @@ bool check_state_directory(const std::string& dir, std::string* error);
 bool ensure_state_meta(const std::string& dir, uint32_t markets, std::string* error,
                        FileSystem& fs = posix_file_system());
 
+// Deletes the .tmp files a crash can leave beside swlab.meta, the manifest, the
+// segments and the snapshots of dir (links under those names included: unlink
+// never follows one). Only the directory's lock holder may: a writer's .tmp is
+// complete only once it is renamed.
+void remove_stale_temporaries(FileSystem& fs, const std::string& dir);
+
 class Persistence {
  public:
   // Takes cfg.dir's lock (one writer per directory), recovers any state already
@@ -82,6 +88,10 @@ class Persistence {
   // with *error on failure; the lock is held until the Persistence is destroyed.
   static std::unique_ptr<Persistence> open(const PersistenceConfig& cfg, Exchange* exchange, uint64_t* next_seq,
                                            RecoveryReport* report, std::string* error);
+  // The clean close (JournalWriter::close): the journal synced and its end recorded
+  // in the manifest, then the lock let go. Errors are ignored: the manifest then
+  // keeps its last record, which is still true.
+  ~Persistence();
 
   // Logs one applied command. With kAlways it is durable when this returns true.
   bool log(uint64_t seq, const Command& cmd);

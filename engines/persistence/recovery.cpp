@@ -6,7 +6,7 @@
 namespace swlab {
 
 bool recover(const std::string& dir, Exchange* exchange, uint64_t until, bool use_snapshots, bool repair,
-             RecoveryReport* report, std::string* error, FileSystem* fs) {
+             RecoveryReport* report, std::string* error, FileSystem* fs, ShardPlace shard) {
   *report = RecoveryReport{};
   uint64_t from = 1;
   if (use_snapshots) {
@@ -35,6 +35,7 @@ bool recover(const std::string& dir, Exchange* exchange, uint64_t until, bool us
   opt.truncate_torn_tail = repair;
   opt.markets = exchange->markets();
   opt.fs = fs;
+  opt.shard = shard;
   JournalScan scan;
   std::string why;
   bool stopped_at_until = false;
@@ -63,6 +64,7 @@ bool recover(const std::string& dir, Exchange* exchange, uint64_t until, bool us
   }
   report->segments = scan.segments;
   report->warning = scan.warning;
+  report->note = scan.note;
   report->until_past_end = until > 0 && report->last_seq < until;
   return true;
 }

@@ -7,9 +7,12 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <new>
 
 #include "persistence/crc32c.h"
 #include "persistence/file_io.h"
+#include "persistence/file_window.h"
+#include "persistence/memory_budget.h"
 #include "platform/byte_order.h"
 
 namespace swlab {
@@ -135,43 +138,134 @@ bool decode_snapshot(const uint8_t* data, std::size_t size, Exchange* exchange, 
   return true;
 }
 
+namespace {
+
+// The payload's layout, walked from the counts alone (the layout is in snapshot.h;
+// Market::serialize writes it): where each market's bytes end, with every count
+// bounded by the bytes left, before anything the size of the payload is held. A
+// header that declares gigabytes of zeros is refused here, having cost reads.
+// *sections: each market's length, in market order.
+bool walk_payload(FileWindow& file, uint64_t len, uint32_t markets, std::vector<uint64_t>* sections,
+                  std::string* error) {
+  const uint64_t end = kHeader + len;
+  uint64_t pos = kHeader;
+  bool io_failed = false;
+  auto u64_at = [&](uint64_t off, uint64_t* v) {
+    const uint8_t* p = nullptr;
+    if (off > end || end - off < 8) return false;
+    if (!file.at(off, 8, &p, error)) return !(io_failed = true);
+    if (file.in_window(off) < 8) return false;  // the file shrank under us
+    *v = get_u64(p);
+    return true;
+  };
+  // Skips a count of `each`-byte entries at pos; false if they cannot fit.
+  auto skip = [&](uint64_t count, uint64_t each) {
+    if (count > (end - pos) / each) return false;
+    pos += count * each;
+    return true;
+  };
+  for (uint32_t m = 0; m < markets; ++m) {
+    const uint64_t start = pos;
+    auto fail = [&](const std::string& why) {
+      if (!io_failed) *error = "market " + std::to_string(m) + " at offset " + std::to_string(start) + ": " + why;
+      return false;
+    };
+    uint64_t n = 0;
+    pos += 16;  // deposited cash and quantity
+    if (!u64_at(pos, &n)) return fail("truncated ledger");
+    pos += 8;
+    if (!skip(n, 40)) return fail("truncated ledger: " + std::to_string(n) + " accounts declared");
+    for (const char* side : {"bids", "asks"}) {
+      if (!u64_at(pos, &n)) return fail("truncated book");
+      pos += 8;
+      const uint64_t levels = n;
+      if (levels > (end - pos) / 16) return fail(std::string("truncated book: ") + std::to_string(levels) + " " + side +
+                                                 " levels declared");
+      for (uint64_t l = 0; l < levels; ++l) {
+        pos += 8;  // price
+        if (!u64_at(pos, &n)) return fail("truncated level");
+        pos += 8;
+        if (!skip(n, 24)) return fail("truncated level: " + std::to_string(n) + " orders declared");
+      }
+    }
+    sections->push_back(pos - start);
+  }
+  if (pos != end) {
+    *error = "trailing bytes at offset " + std::to_string(pos) + ": the " + std::to_string(markets) +
+             " markets end there, the payload runs to offset " + std::to_string(end);
+    return false;
+  }
+  return true;
+}
+
+// Rebuilds each market from its own bytes, read into one buffer the size of the
+// largest: the memory held is the state being rebuilt plus one market's bytes.
+bool decode_markets(FileWindow& file, const std::vector<uint64_t>& sections, Exchange* exchange, std::string* error) {
+  if (sections.empty()) return true;
+  std::vector<uint8_t> buf(*std::max_element(sections.begin(), sections.end()));
+  uint64_t offset = kHeader;
+  for (uint32_t m = 0; m < sections.size(); ++m) {
+    const std::size_t n = static_cast<std::size_t>(sections[m]);
+    std::size_t got = 0;
+    if (int e = read_at(file.fd(), offset, buf.data(), n, &got); e != 0) return set_error(error, sys_error("read", file.path(), e));
+    if (got != n) return set_error(error, "the file ends at offset " + std::to_string(offset + got) + " while being read");
+    const uint8_t* p = buf.data();
+    std::string why;
+    if (!exchange->market(m).restore(&p, buf.data() + n, &why) || p != buf.data() + n)
+      return set_error(error, "market " + std::to_string(m) + " at offset " + std::to_string(offset) + ": " +
+                                  (why.empty() ? "does not end where its counts say" : why));
+    offset += n;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool read_snapshot(const std::string& path, Exchange* exchange, uint64_t* seq, std::string* error) {
   int fd = -1;
   uint64_t size = 0;
   if (!open_regular_file(path, &fd, &size, error)) return false;
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
+  FileWindow file(fd, size, path);
   auto fail = [&](const std::string& why) { return set_error(error, "snapshot " + path + ": " + why); };
+  std::string why;
 
   // The header first, against the file's real size and the format's limits.
-  uint8_t header[kHeader];
-  std::size_t got = 0;
-  if (int e = read_at(fd, 0, header, std::min<uint64_t>(size, kHeader), &got); e != 0)
-    return set_error(error, sys_error("read", path, e));
+  const uint8_t* header = nullptr;
+  if (!file.at(0, kHeader, &header, error)) return false;
   uint64_t len = 0;
-  std::string why;
+  const std::size_t got = std::min<std::size_t>(file.in_window(0), kHeader);
   if (!check_header(header, got < kHeader ? got : size, *exchange, &len, &why)) return fail(why);
+  const uint32_t want_crc = get_u32(header + 32);
+  *seq = get_u64(header + 16);
 
   // The payload's CRC in chunks, before anything the size of the payload is held.
-  std::vector<uint8_t> chunk(std::min<uint64_t>(len, 1 << 20));
   uint32_t crc = 0;
-  for (uint64_t off = 0; off < len;) {
-    const std::size_t n = static_cast<std::size_t>(std::min<uint64_t>(chunk.size(), len - off));
-    if (int e = read_at(fd, kHeader + off, chunk.data(), n, &got); e != 0)
-      return set_error(error, sys_error("read", path, e));
-    if (got < n) return fail("the file ends at offset " + std::to_string(kHeader + off + got) + " while being read");
-    crc = crc32c(chunk.data(), n, crc);
+  for (uint64_t off = kHeader; off < kHeader + len;) {
+    const uint8_t* p = nullptr;
+    if (!file.at(off, FileWindow::kChunk, &p, error)) return false;
+    const std::size_t n = static_cast<std::size_t>(std::min<uint64_t>(file.in_window(off), kHeader + len - off));
+    if (n == 0) return fail("the file ends at offset " + std::to_string(off) + " while being read");
+    crc = crc32c(p, n, crc);
     off += n;
   }
-  if (crc != get_u32(header + 32)) return fail("payload checksum mismatch (payload at offset 40)");
+  if (crc != want_crc) return fail("payload checksum mismatch (payload at offset 40)");
 
-  std::vector<uint8_t> image(kHeader + len);
-  if (int e = read_at(fd, 0, image.data(), image.size(), &got); e != 0)
-    return set_error(error, sys_error("read", path, e));
-  if (got != image.size()) return fail("the file ends at offset " + std::to_string(got) + " while being read");
-  if (!decode_snapshot(image.data(), image.size(), exchange, seq, &why)) return fail(why);
+  // Its layout, from the counts; then the memory the state needs, before any of it.
+  std::vector<uint64_t> sections;
+  if (!walk_payload(file, len, exchange->markets(), &sections, &why)) return fail(why);
+  const uint64_t largest = sections.empty() ? 0 : *std::max_element(sections.begin(), sections.end());
+  const uint64_t budget = available_memory_bytes();
+  if (len > budget || largest > budget - len)
+    return fail("rebuilding its state needs about " + std::to_string(len + largest) + " bytes (a " +
+                std::to_string(len) + "-byte payload, its largest market " + std::to_string(largest) +
+                " bytes), more than the " + std::to_string(budget) +
+                " bytes of memory this process can still take; refused before allocating");
+  try {
+    if (!decode_markets(file, sections, exchange, &why)) return fail(why);
+  } catch (const std::bad_alloc&) {
+    // The budget is a snapshot of the machine; others allocate too.
+    return fail("out of memory while rebuilding its state (" + std::to_string(len) + "-byte payload)");
+  }
 
   uint64_t name_seq = 0;
   if (parse_snapshot_file_name(path.substr(path.find_last_of('/') + 1), &name_seq) && name_seq != *seq)

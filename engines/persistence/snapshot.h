@@ -18,15 +18,22 @@
 //                                          qty free, qty reserved) i64, ascending
 //                 for bids then asks: n levels u64, then per level best first:
 //                   price i64, n orders u64, n x (account, id, remaining) i64
-//   A snapshot must be a regular file. Reading checks the header and the sizes
-//   against the file before reading the payload, and the payload's CRC in chunks
-//   before holding it in memory, so a damaged or sparse file costs a read, never an
-//   allocation it declares.
+//   A snapshot must be a regular file, never a symbolic link. Reading checks, in
+//   this order and never holding more than one 1 MiB chunk of the file while it
+//   does: the header and the sizes against the file; the payload's CRC; the
+//   payload's layout, walked from its counts (every count bounded by the bytes left,
+//   the markets ending exactly at the end of the file); and that the memory the
+//   state needs (the payload, plus the largest market's bytes, held to decode it)
+//   is there to take (memory_budget.h). Only then is each market read and rebuilt
+//   in turn. So a damaged, sparse or enormous file costs reads, never an
+//   allocation it declares, and is refused by name.
 //
 // Writing: durable_write_file (file_io.h): snapshot-X.sws.tmp is written,
 // fdatasync'd, renamed to snapshot-X.sws, and the directory is fsync'd, so a
 // snapshot under its real name is complete and durable; a crash leaves at worst a
-// .tmp that recovery ignores.
+// .tmp that recovery ignores and the next writer removes. Whatever is under the
+// .tmp name is removed before the write (a link is never written through), and a
+// link under the real name is refused.
 #pragma once
 
 #include <cstdint>

@@ -10,8 +10,9 @@
 
 namespace swlab {
 
-ShardedEngine::ShardedEngine(std::string name, uint32_t markets, std::vector<std::unique_ptr<Engine>> shards)
-    : name_(std::move(name)), markets_(markets), shards_(std::move(shards)) {}
+ShardedEngine::ShardedEngine(std::string name, uint32_t markets, std::vector<std::unique_ptr<Engine>> shards,
+                             std::unique_ptr<StateDirLock> layout_lock)
+    : name_(std::move(name)), markets_(markets), layout_lock_(std::move(layout_lock)), shards_(std::move(shards)) {}
 
 Reply ShardedEngine::execute(const Command& cmd, ReplyBuffers* out) {
   if (cmd.type == CommandType::kDigest) {
@@ -113,16 +114,24 @@ const EngineRegistrar single_writer_shards{EngineInfo{
     .command_work = true,
     .resolve = resolve_shards,
     .make = [](const EngineConfig& c, std::string* error) -> std::unique_ptr<Engine> {
+      // The directory's layout first: a shard count or a market count other than the
+      // one it was written with is refused before any shard recovers or writes.
+      std::unique_ptr<StateDirLock> layout_lock;
+      if (!c.journal_dir.empty()) {
+        layout_lock = claim_shard_layout(posix_file_system(), c.journal_dir, ShardLayout{c.shards, c.markets}, error);
+        if (!layout_lock) return nullptr;
+      }
       std::vector<std::unique_ptr<Engine>> shards;
       for (uint32_t i = 0; i < c.shards; ++i) {
         // Each shard is its own sequencing point: its own journal directory.
         EngineConfig shard_config = c;
-        if (!c.journal_dir.empty()) shard_config.journal_dir = c.journal_dir + "/shard-" + std::to_string(i);
+        if (!c.journal_dir.empty()) shard_config.journal_dir = shard_directory(c.journal_dir, i);
         auto s = make_single_writer(shard_config, "single-writer", static_cast<uint16_t>(i), error);
         if (!s) return nullptr;
         shards.push_back(std::move(s));
       }
-      return std::make_unique<ShardedEngine>("sharded-single-writer", c.markets, std::move(shards));
+      return std::make_unique<ShardedEngine>("sharded-single-writer", c.markets, std::move(shards),
+                                             std::move(layout_lock));
     },
 }};
 

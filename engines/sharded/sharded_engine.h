@@ -1,7 +1,8 @@
 // Sharded engines: N independent engines, each the only owner of the markets that
 // hash(market) % N assigns it, and a router in front. The hash of a market is its
 // index (markets are dense small integers, so the identity spreads them evenly:
-// market m goes to shard m % N).
+// market m goes to shard m % N: shard_of_market in persistence/shard_layout.h,
+// which a journaling sharded engine records in its directory's swlab.shards).
 //
 // Why no command ever touches two shards: every command names exactly one market,
 // and a market's book and ledger live in one shard. A cross-market command (a
@@ -17,12 +18,17 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "persistence/dir_lock.h"
+#include "persistence/shard_layout.h"
 
 namespace swlab {
 
 class ShardedEngine final : public Engine {
  public:
-  ShardedEngine(std::string name, uint32_t markets, std::vector<std::unique_ptr<Engine>> shards);
+  // layout_lock: the lock of the directory whose layout (persistence/shard_layout.h)
+  // the shards were opened under, held while the engine lives; null without one.
+  ShardedEngine(std::string name, uint32_t markets, std::vector<std::unique_ptr<Engine>> shards,
+                std::unique_ptr<StateDirLock> layout_lock = nullptr);
   ~ShardedEngine() override { shutdown(); }
 
   std::string_view name() const override { return name_; }
@@ -43,10 +49,14 @@ class ShardedEngine final : public Engine {
   std::size_t shards() const { return shards_.size(); }
 
  private:
-  Engine& shard_of(uint32_t market) { return *shards_[market % shards_.size()]; }
+  Engine& shard_of(uint32_t market) {
+    return *shards_[shard_of_market(market, static_cast<uint32_t>(shards_.size()))];
+  }
 
   const std::string name_;
   const uint32_t markets_;
+  // Declared before the shards: released after they have closed their journals.
+  std::unique_ptr<StateDirLock> layout_lock_;
   std::vector<std::unique_ptr<Engine>> shards_;
 };
 

@@ -97,7 +97,7 @@ int SimulatedDisk::open(const std::string& path, int flags, mode_t mode, int* fd
   auto it = current_names_.find(name);
   if (it != current_names_.end() && (flags & O_CREAT) && (flags & O_EXCL)) return EEXIST;
   if (it == current_names_.end() && !(flags & O_CREAT)) return ENOENT;
-  const int real = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+  const int real = ::open(path.c_str(), flags | O_CLOEXEC | O_NOFOLLOW, mode);  // as the real layer
   if (real < 0) return errno;
   uint64_t ino;
   if (it == current_names_.end()) {

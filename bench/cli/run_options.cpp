@@ -11,7 +11,7 @@
 #include "engine/command_work.h"
 #include "engine/engine_registry.h"
 #include "measure/clock.h"
-#include "measure/machine_info.h"
+#include "persistence/memory_budget.h"
 #include "persistence/persistence.h"
 #include "run/run_setting.h"
 

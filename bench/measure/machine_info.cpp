@@ -130,15 +130,6 @@ MachineState sample_machine_state() {
   return s;
 }
 
-uint64_t available_memory_bytes() {
-  std::ifstream in("/proc/meminfo");
-  std::string key, unit;
-  uint64_t kb = 0;
-  while (in >> key >> kb >> unit)
-    if (key == "MemAvailable:") return kb * 1024;
-  return 0;
-}
-
 double steal_fraction(const MachineState& from, const MachineState& to) {
   if (!from.ok || !to.ok || to.total_ticks <= from.total_ticks) return -1;
   return static_cast<double>(to.steal_ticks - from.steal_ticks) / static_cast<double>(to.total_ticks - from.total_ticks);

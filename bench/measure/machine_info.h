@@ -46,10 +46,6 @@ double steal_fraction(const MachineState& from, const MachineState& to);
 // the compiler); the CPU model and compiler are shortened to safe tokens.
 std::string results_dir_name(const MachineInfo& m);
 
-// The memory the kernel says a new allocation can have without swapping
-// (/proc/meminfo MemAvailable), in bytes; 0 when it cannot be told.
-uint64_t available_memory_bytes();
-
 // UTC now, ISO 8601.
 std::string utc_timestamp();
 

@@ -99,7 +99,7 @@ def grade_model(part: Part, binary: Path, limit: float, tree: Path, student_file
             r.failures.append((name, Outcome("FAILED", [f"the check did not finish ({why}, {done.seconds:.0f} s)"],
                                              done.seconds)))
             continue
-        detail = interleaving.render(found[0], tree, student_files, harness)
+        detail = interleaving.render(found[0], tree, student_files, harness, binary.parent.parent)
         r.failures.append((name, Outcome("MODEL", detail, done.seconds)))
     r.score = part_score(r)
     r.seconds = time.monotonic() - t0

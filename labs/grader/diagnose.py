@@ -52,8 +52,13 @@ def first_failure(out: str, tree: Path) -> list[str]:
 def short_function(func: str) -> str:
     if func.startswith("operator()") or "{lambda" in func:
         return "a lambda"
-    return re.sub(r"\(.*", "", func).split("::")[-1]
+    func = re.sub(r"\(.*", "", func)
+    while re.search(r"<[^<>]*>", func):
+        func = re.sub(r"<[^<>]*>", "", func)
+    return func.split("::")[-1]
 
+
+PROJECT_DIRS = ("labs/", "engines/", "bench/", "tests/")
 
 FRAME = re.compile(r"^\s+#\d+ (.+?) (/\S+?):(\d+)(?::\d+)? \(")
 
@@ -68,7 +73,7 @@ def _tsan_access(block: str, tree: Path, student_files: list[str]) -> tuple[str,
     if not frames:
         return None
     mine = [f for f in frames if is_students(short_path(f.group(2), tree), student_files)]
-    project = [f for f in frames if not short_path(f.group(2), tree).startswith(("/", "build/"))]
+    project = [f for f in frames if short_path(f.group(2), tree).startswith(PROJECT_DIRS)]
     f = (mine or project or frames)[0]
     what = re.sub(r" at 0x[0-9a-f]+", "", head).rstrip(":")
     what = re.sub(r" \(mutexes: .*\)", "", what)
@@ -109,21 +114,25 @@ STACK_FRAME = re.compile(r"^\s+#(\d+) (\S+)\+0x([0-9a-f]+)$")
 
 
 def _symbolise(binary: str, offsets: list[int]) -> list[tuple[str, str, int]]:
-    """(function, file, line) for each offset into `binary`, via addr2line."""
+    """(function, file, line) for each offset into `binary`, via addr2line, the frames
+    inlined into it first (-i: with optimisation, most of a protocol is inlined)."""
     if not offsets:
         return []
     try:
-        p = subprocess.run(["addr2line", "-C", "-f", "-e", binary, *[hex(max(o - 1, 0)) for o in offsets]],
-                           capture_output=True, text=True, timeout=30)
+        p = subprocess.run(["addr2line", "-a", "-i", "-C", "-f", "-e", binary,
+                            *[hex(max(o - 1, 0)) for o in offsets]], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return []
-    lines = p.stdout.splitlines()
-    out = []
-    for i in range(0, len(lines) - 1, 2):
-        loc = lines[i + 1]
+    out, lines, i = [], p.stdout.splitlines(), 0
+    while i < len(lines):
+        if lines[i].startswith("0x"):
+            i += 1
+            continue
+        func, loc = lines[i], lines[i + 1] if i + 1 < len(lines) else "??:0"
         file, _, line = loc.rpartition(":")
         line = re.sub(r"\D.*", "", line)
-        out.append((lines[i], file, int(line) if line.isdigit() else 0))
+        out.append((func, file, int(line) if line.isdigit() else 0))
+        i += 2
     return out
 
 
@@ -149,7 +158,7 @@ def _where(frames, tree: Path, student_files: list[str]) -> str | None:
         located += _symbolise(binary, offs)
     located = [(fn, short_path(f, tree), ln) for fn, f, ln in located if ln > 0 and f != "??"]
     mine = [x for x in located if is_students(x[1], student_files)]
-    project = [x for x in located if not x[1].startswith(("/", "build/"))]
+    project = [x for x in located if x[1].startswith(PROJECT_DIRS)]
     pick = (mine or project)
     if not pick:
         return None

@@ -139,15 +139,20 @@ def _function(name: str) -> str:
 
 
 class Sources:
-    """Source lines by file, read once."""
+    """Source lines by file, read once. A relative path is the compiler's, relative to
+    the build directory the harness was built in."""
 
-    def __init__(self):
+    def __init__(self, build_dir: Path | None = None):
         self._files: dict[str, list[str]] = {}
+        self._base = build_dir
 
     def line(self, path: str, n: int) -> str:
         if path not in self._files:
+            p = Path(path)
+            if not p.is_absolute() and self._base is not None:
+                p = self._base / p
             try:
-                self._files[path] = Path(path).read_text(errors="replace").splitlines()
+                self._files[path] = p.read_text(errors="replace").splitlines()
             except OSError:
                 self._files[path] = []
         lines = self._files[path]
@@ -169,7 +174,8 @@ def _keep(step: Step, harness: str, student_files: list[str], tree: Path) -> boo
     return not re.match(r"<0x[0-9a-f]+> (atomic|fetch_|exchange|CAS)", step.what)
 
 
-def render(r: CheckResult, tree: Path, student_files: list[str], harness: str, most: int = 24) -> list[str]:
+def render(r: CheckResult, tree: Path, student_files: list[str], harness: str, build_dir: Path | None = None,
+           most: int = 24) -> list[str]:
     """The lines that explain a failed check: the verdict in words, then the steps."""
     kind = r.verdict.split(" (")[0] if r.verdict else r.summary.split(" after")[0]
     lines = [VERDICTS.get(kind, kind.lower() or "the check did not finish")]
@@ -178,7 +184,7 @@ def render(r: CheckResult, tree: Path, student_files: list[str], harness: str, m
     steps = [s for s in r.steps if _keep(s, harness, student_files, tree)]
     if not steps:
         return lines
-    sources = Sources()
+    sources = Sources(build_dir)
     width = max(len(n) for n in r.threads.values()) if r.threads else 8
     if len(steps) > most:
         lines.append(f"  ... {len(steps) - most} earlier steps (the log has them all)")

@@ -177,11 +177,16 @@ def _correctness(g: Grading) -> list:
         env["SWLAB_LAB_SEED"] = g.seed
     env["TSAN_OPTIONS"] = "halt_on_error=1:exitcode=66:second_deadlock_stack=1"
     console.say()
-    console.say(f"correctness ({g.grade_bin}: each test on its own, {a.test_timeout:g} s at most; the race detector's "
-                f"parts in the ThreadSanitizer build, {a.test_timeout * TSAN_FACTOR:g} s)")
+    if a.model_only:
+        console.say(f"correctness, the model checker only ({g.model_bin}: each check on its own)")
+    else:
+        console.say(f"correctness ({g.grade_bin}: each test on its own, {a.test_timeout:g} s at most; the race "
+                    f"detector's parts in the ThreadSanitizer build, {a.test_timeout * TSAN_FACTOR:g} s)")
     results, hangs = [], correctness.Hangs()
     harness = f"model_lab{g.lab}.cpp"
     for p in spec.parts:
+        if a.model_only and p.kind != "model":
+            continue
         if p.kind == "model":
             binary = g.release_dir / "labs" / g.model_bin
             r = correctness.grade_model(p, binary, MODEL_LIMIT_S, g.tree, g.student_files, harness, console)
@@ -195,7 +200,7 @@ def _correctness(g: Grading) -> list:
             r = correctness.grade_tests(p, ctx, spec.repeats, a.quick, hangs, console)
         report.show_part(r, binary, width, console)
         results.append(r)
-    if spec.repeats and not a.quick:
+    if spec.repeats and not a.quick and not a.model_only:
         console.say("  (repeated with other seeds, every run must pass: "
                     + ", ".join(f"{c}x {f}" for c, f in spec.repeats) + ")")
     return results
@@ -289,6 +294,8 @@ def _builds(g: Grading) -> int | None:
         r = _build(g, g.release_dir, preset, [g.model_bin], "the model checker")
         if not r.ok:
             return _build_failed(g, r, "model checker")
+    if g.a.model_only:
+        return None
     r = _build(g, g.release_dir, preset, _targets(g), f"release ({g.release_dir})")
     if not r.ok:
         return _build_failed(g, r, "release")
@@ -307,6 +314,8 @@ def grade(g: Grading) -> int:
         return failed
     results = _correctness(g)
     spec = g.spec
+    if g.a.model_only:
+        return _model_only_summary(g, results)
     corr = sum(r.score for r in results)
     all_correct = all(r.tests > 0 and r.passed == r.tests for r in results
                       if not (g.a.no_race and r.part.kind == "race"))
@@ -323,6 +332,19 @@ def grade(g: Grading) -> int:
     if g.a.json:
         report.write_json(g.a.json, _record(g, total, corr, totals.total, perf_max) | {"perf": totals.results},
                           results)
+    return 0
+
+
+def _model_only_summary(g: Grading, results: list) -> int:
+    got, most = sum(r.score for r in results), sum(r.part.points for r in results)
+    g.console.say()
+    step = report.next_step(g.spec, results, g.lab)
+    if step:
+        g.console.say(step)
+    g.console.say(f"model checker: {got:g}/{most:g} (--model-only: the other parts were not run)")
+    g.console.say(f"graded in {g.console.elapsed():.1f} s (build {g.build_seconds:.0f} s); full log: {g.console.path}")
+    if g.a.json:
+        report.write_json(g.a.json, _record(g, got, got, 0, 0) | {"model_only": True}, results)
     return 0
 
 

@@ -31,6 +31,8 @@ usage: labs/grade.sh N [options]
   --no-build         use the build directories as they are (they must hold what the
                      grading runs): several gradings at once, built once beforehand
   --no-perf          correctness only
+  --model-only       the model checker's parts only (labs 2-4): seconds, with no
+                     other build than its harness
   --no-race          skip the race detector's parts (they score nothing): a quick
                      look while the ThreadSanitizer build is not there yet
   --test-timeout S   the time limit of one test in the release build (default 20;
@@ -60,7 +62,8 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> _Parser:
     p = _Parser(add_help=False, usage=argparse.SUPPRESS)
     p.add_argument("lab")
-    for flag in ("--solution", "--hidden", "--quick", "--no-perf", "--no-race", "--no-report", "--no-build"):
+    for flag in ("--solution", "--hidden", "--quick", "--no-perf", "--no-race", "--no-report", "--no-build",
+                 "--model-only"):
         p.add_argument(flag, action="store_true")
     for flag in ("--submission", "--cache", "--build", "--tsan-build", "--log", "--json", "--wrong"):
         p.add_argument(flag)
@@ -85,6 +88,8 @@ def _check(a):
         raise UsageError("--solution, --submission and --wrong exclude each other")
     if a.wrong and not (HERE / "wrong" / f"lab{a.lab}" / a.wrong).is_dir():
         raise UsageError(f"no labs/wrong/lab{a.lab}/{a.wrong}")
+    if a.model_only and not (HERE / f"lab{a.lab}" / "given" / f"model_lab{a.lab}.cpp").is_file():
+        raise UsageError(f"lab {a.lab} has no model checker (labs 2, 3 and 4 have one)")
     if a.submission:
         sub = Path(a.submission)
         if not sub.is_dir():

@@ -68,7 +68,7 @@ def _verdict(report: Report | None, status: int | None, out: str, ctx) -> Outcom
     if "WARNING: ThreadSanitizer" in out:
         return Outcome("RACE", diagnose.condense_tsan(out, ctx.tree, ctx.student_files), 0)
     if status is None or "[  HUNG    ]" in out:
-        detail = [f"still running after {ctx.limit:.0f} s: a lost wake-up, a request that is never answered, "
+        detail = ["still running at its time limit: a lost wake-up, a request that is never answered, "
                   "or a shutdown that does not return?"]
         detail += ["the last failed check before it: " + l for l in diagnose.first_failure(out, ctx.tree)[:1]]
         detail += diagnose.where_threads_waited(out, ctx.tree, ctx.student_files)

@@ -44,7 +44,10 @@ def broken(rules, objects: list[Path]) -> list[str]:
     for rule in rules:
         uses = []
         for obj in objects:
-            hits = sorted({s for s in symbols(obj) if any(x in s for x in rule.symbols)})
+            found = {s for s in symbols(obj) if any(x in s for x in rule.symbols)}
+            # The symbols that are the forbidden thing itself first (not a std:: helper
+            # instantiated for it), then the shortest.
+            hits = sorted(found, key=lambda s: (min(s.find(x) % 10**6 for x in rule.symbols if x in s), len(s)))
             uses += [f"  {source_name(obj)} uses {h[:160]}" for h in hits[:3]]
         if uses:
             lines += [f"lab rule broken: {rule.text}"] + uses[:6]

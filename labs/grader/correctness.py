@@ -51,17 +51,25 @@ def _run_repeated(ctx: TestContext, test: str, count: int, hangs: Hangs, console
     return o
 
 
-def grade_tests(part: Part, ctx: TestContext, repeats, quick: bool, hangs: Hangs, console: Console) -> PartResult:
-    """Every test of the part in its own process."""
+def grade_tests(part: Part, ctx: TestContext, repeats, quick: bool, hangs: Hangs, console: Console,
+                tests: list[str] | None = None, failed_before: dict | None = None) -> PartResult:
+    """Every test of the part in its own process. `tests`: the part's tests, when the
+    caller listed them already; `failed_before`: tests that failed in an earlier part,
+    counted failed here without running them again (the race detector's part: a test
+    that fails in the release build cannot pass under ThreadSanitizer)."""
     r = PartResult(part)
     t0 = time.monotonic()
-    tests = discovery.list_tests(ctx.binary, part.filter)
+    if tests is None:
+        tests = discovery.list_tests(ctx.binary, part.filter)
     if tests is None:
         r.note = f"the test binary does not start or list its tests: run {ctx.binary} --gtest_list_tests"
         r.seconds = time.monotonic() - t0
         return r
     r.tests = len(tests)
     for i, t in enumerate(tests, 1):
+        if failed_before and t in failed_before:
+            r.failures.append((t, Outcome("EARLIER", ["failed in the release build already"], 0)))
+            continue
         count = _repeat_count(t, part, repeats, quick)
         o = _run_repeated(ctx, t, count, hangs, console, f"  {part.name}: test {i}/{len(tests)}")
         if o.status == "OK":

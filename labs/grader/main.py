@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import build, correctness, performance, report
+from . import build, correctness, discovery, performance, report
 from .console import Console
 from .discovery import put, read_files_list, sync_tree
 from .options import HERE, ROOT, UsageError, parse_args
@@ -39,6 +39,8 @@ class Grading:
     spec: Spec = field(default_factory=Spec)
     lock: object = None
     build_seconds: float = 0
+    tsan_built: bool = False
+    tools_built: bool | None = None
 
     @property
     def wrong(self) -> bool:
@@ -133,13 +135,15 @@ def header(g: Grading):
         g.console.say(f"hidden workloads: seed {g.seed} (SWLAB_LAB_SEED)")
 
 
-def _targets(g: Grading) -> list[str]:
-    spec, targets = g.spec, [g.grade_bin]
-    if spec.engine and not g.wrong:
+def _tool_targets(g: Grading) -> list[str]:
+    """The measuring tools: built only once every correctness test passed (a first
+    grading, or any with a failure, needs none of them)."""
+    spec, targets = g.spec, []
+    if spec.engine and (spec.perfs or spec.reports):
         targets.append(g.cli)
-    if spec.measures and not g.wrong:
+    if spec.measures:
         targets += ["swlab", f"lab1_analyze{g.suffix}"]
-    if spec.benches and not g.wrong:
+    if spec.benches:
         targets.append(f"lab6_bench{g.suffix}")
     return targets
 
@@ -183,20 +187,18 @@ def _correctness(g: Grading) -> list:
         console.say(f"correctness ({g.grade_bin}: each test on its own, {a.test_timeout:g} s at most; the race "
                     f"detector's parts in the ThreadSanitizer build, {a.test_timeout * TSAN_FACTOR:g} s)")
     results, hangs = [], correctness.Hangs()
-    harness = f"model_lab{g.lab}.cpp"
     for p in spec.parts:
         if a.model_only and p.kind != "model":
             continue
         if p.kind == "model":
             binary = g.release_dir / "labs" / g.model_bin
-            r = correctness.grade_model(p, binary, MODEL_LIMIT_S, g.tree, g.student_files, harness, console)
-        elif p.kind == "race" and a.no_race:
-            r = correctness.PartResult(p, note="not run (--no-race): scores nothing")
-            binary = Path()
+            r = correctness.grade_model(p, binary, MODEL_LIMIT_S, g.tree, g.student_files, f"model_lab{g.lab}.cpp",
+                                        console)
+        elif p.kind == "race":
+            binary, r = _race_part(g, p, env, results, hangs)
         else:
-            tsan = p.kind == "race"
-            binary = (g.tsan_dir if tsan else g.release_dir) / "labs" / g.grade_bin
-            ctx = TestContext(binary, a.test_timeout * (TSAN_FACTOR if tsan else 1), env, g.tree, g.student_files)
+            binary = g.release_dir / "labs" / g.grade_bin
+            ctx = TestContext(binary, a.test_timeout, env, g.tree, g.student_files)
             r = correctness.grade_tests(p, ctx, spec.repeats, a.quick, hangs, console)
         report.show_part(r, binary, width, console)
         results.append(r)
@@ -204,6 +206,33 @@ def _correctness(g: Grading) -> list:
         console.say("  (repeated with other seeds, every run must pass: "
                     + ", ".join(f"{c}x {f}" for c, f in spec.repeats) + ")")
     return results
+
+
+def _race_part(g: Grading, p, env: dict, results: list, hangs) -> tuple[Path, correctness.PartResult]:
+    """The race detector's part, in the ThreadSanitizer build, which is built only now
+    and only if a test of the part passed in the release build: one that failed there
+    fails here too, without being run again (a first grading of the starter builds no
+    ThreadSanitizer tree)."""
+    a, console = g.a, g.console
+    binary = g.tsan_dir / "labs" / g.grade_bin
+    if a.no_race:
+        return binary, correctness.PartResult(p, note="not run (--no-race): scores nothing")
+    tests = discovery.list_tests(g.release_dir / "labs" / g.grade_bin, p.filter)
+    failed = {t: o for r in results for t, o in r.failures}
+    if tests is not None and not [t for t in tests if t not in failed]:
+        r = correctness.grade_tests(p, None, g.spec.repeats, a.quick, hangs, console, tests, failed)
+        r.note = "the ThreadSanitizer build was not needed"
+        return binary, r
+    if not g.tsan_built:
+        built = _build(g, g.tsan_dir, "tsan" if not a.tsan_build else None, [g.grade_bin],
+                       f"ThreadSanitizer ({g.tsan_dir})")
+        if not built.ok:
+            for l in (built.errors or [])[:10]:
+                console.say("  " + l)
+            return binary, correctness.PartResult(p, note="the ThreadSanitizer build failed (the log has its errors)")
+        g.tsan_built = True
+    ctx = TestContext(binary, a.test_timeout * TSAN_FACTOR, env, g.tree, g.student_files)
+    return binary, correctness.grade_tests(p, ctx, g.spec.repeats, a.quick, hangs, console, tests, failed)
 
 
 def _performance(g: Grading, all_correct: bool) -> performance.PerfTotals:
@@ -225,14 +254,25 @@ def _performance(g: Grading, all_correct: bool) -> performance.PerfTotals:
                 totals.total = perf_max
                 console.say(f"performance: not measured (a wrong solution has no swlab tool): counted as full, "
                             f"{perf_max:g}/{perf_max:g}, so that a mistake the correctness tests miss shows")
-            else:
+            elif _tools_built(g):
                 _measure(g, run, totals)
-        if not a.no_perf and not a.quick and not a.no_report and all_correct and not g.wrong:
+            else:
+                console.say("performance: not measured: the measuring tools did not build (the log has why)")
+        if not a.no_perf and not a.quick and not a.no_report and all_correct and not g.wrong and _tools_built(g):
             performance.write_up_tables(run, spec, g.release_dir / "swlab",
                                         g.release_dir / "labs" / f"lab1_analyze{g.suffix}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return totals
+
+
+def _tools_built(g: Grading) -> bool:
+    """Builds the measuring tools (once): only a grading whose correctness passed needs them."""
+    if g.tools_built is None:
+        targets = _tool_targets(g)
+        g.tools_built = not targets or _build(g, g.release_dir, "release" if not g.a.build else None, targets,
+                                              "the measuring tools").ok
+    return g.tools_built
 
 
 def _measure(g: Grading, run: performance.PerfRun, totals: performance.PerfTotals):
@@ -296,14 +336,9 @@ def _builds(g: Grading) -> int | None:
             return _build_failed(g, r, "model checker")
     if g.a.model_only:
         return None
-    r = _build(g, g.release_dir, preset, _targets(g), f"release ({g.release_dir})")
+    r = _build(g, g.release_dir, preset, [g.grade_bin], f"release ({g.release_dir})")
     if not r.ok:
         return _build_failed(g, r, "release")
-    if any(p.kind == "race" for p in spec.parts) and not g.a.no_race:
-        r = _build(g, g.tsan_dir, "tsan" if not g.a.tsan_build else None, [g.grade_bin],
-                   f"ThreadSanitizer ({g.tsan_dir})")
-        if not r.ok:
-            return _build_failed(g, r, "ThreadSanitizer")
     return None
 
 

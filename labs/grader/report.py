@@ -23,7 +23,12 @@ def name_width(spec: Spec) -> int:
 
 def _failure_lines(r: PartResult, console: Console):
     shown_interleaving = False
-    for t, o in r.failures[:SHOWN]:
+    earlier = sum(1 for _, o in r.failures if o.status == "EARLIER")
+    if earlier:
+        console.say(f"      {earlier} of its tests failed in the release build already: not run again under "
+                    "ThreadSanitizer")
+    failures = [(t, o) for t, o in r.failures if o.status != "EARLIER"]
+    for t, o in failures[:SHOWN]:
         if r.part.kind == "model":
             # One interleaving in full (the first): the others by their verdict, so the
             # next step stays on the screen.
@@ -37,8 +42,8 @@ def _failure_lines(r: PartResult, console: Console):
         console.say(f"      {o.status.lower()}: {discovery.display_name(t)}{where}")
         for l in o.detail[:8]:
             console.say(f"          {l}")
-    if len(r.failures) > SHOWN:
-        console.say(f"      ... and {len(r.failures) - SHOWN} more failing (all in the log)")
+    if len(failures) > SHOWN:
+        console.say(f"      ... and {len(failures) - SHOWN} more failing (all in the log)")
 
 
 def show_part(r: PartResult, binary: Path, width: int, console: Console):
@@ -52,8 +57,9 @@ def show_part(r: PartResult, binary: Path, width: int, console: Console):
         console.say(f"      skipped (does not apply to the engine as written; scores nothing): {discovery.display_name(t)}")
         for l in o.detail[:2]:
             console.say(f"          {l}")
-    if r.failures:
-        t, o = r.failures[0]
+    shown = [(t, o) for t, o in r.failures if o.status != "EARLIER"]
+    if shown:
+        t, o = shown[0]
         if p.kind == "model":
             console.say(f"      run it: {short_path(str(binary), ROOT)} --check '{t}'")
         else:

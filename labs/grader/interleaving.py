@@ -130,6 +130,8 @@ def _describe(what: str) -> str:
 
 def _function(name: str) -> str:
     name = re.sub(r" \[with .*\]$", "", name)
+    if "<lambda" in name:  # a lambda: named by the function it is in
+        return _function(name[:name.index("::<lambda")]) + " (a lambda)"
     while re.search(r"<[^<>]*>", name):
         name = re.sub(r"<[^<>]*>", "", name)
     name = re.sub(r"\(.*\)( const)?$", "", name)
@@ -190,11 +192,12 @@ def render(r: CheckResult, tree: Path, student_files: list[str], harness: str, b
         lines.append(f"  ... {len(steps) - most} earlier steps (the log has them all)")
         steps = steps[-most:]
     lines.append("  the interleaving that breaks it (thread, where, what it did, and the line):")
+    where_w = max(len(f"{Path(s.file).name}:{s.line}") for s in steps)
     for s in steps:
         where = f"{Path(s.file).name}:{s.line}"
         text = sources.line(s.file, s.line)
         who = r.threads.get(s.thread, f"thread {s.thread}")
-        lines.append(f"    {who:<{width}} {where:<18} {_function(s.function)}: {_describe(s.what)}")
+        lines.append(f"    {who:<{width}} {where:<{where_w}} {_function(s.function)}: {_describe(s.what)}")
         if text:
-            lines.append(f"    {'':<{width}} {'':<18} | {text[:90]}")
+            lines.append(f"    {'':<{width}} {'':<{where_w}} | {text[:90]}")
     return lines

@@ -171,9 +171,31 @@ def _build_failed(g: Grading, r: build.BuildResult, what: str) -> int:
     return 1
 
 
-def _correctness(g: Grading) -> list:
-    """The model checker's parts first (they need only their small harness), then the
-    release parts, then the race detector's."""
+def _model_parts(g: Grading) -> list:
+    """The model checker's parts, first: their harness is one small file, so their
+    score comes a minute into a fresh grading, while the tests still have to build."""
+    console, width = g.console, report.name_width(g.spec)
+    binary = g.release_dir / "labs" / g.model_bin
+    console.say()
+    console.say(f"the model checker ({g.model_bin}: each check on its own)")
+    results = []
+    for p in (p for p in g.spec.parts if p.kind == "model"):
+        r = correctness.grade_model(p, binary, MODEL_LIMIT_S, g.tree, g.student_files, f"model_lab{g.lab}.cpp",
+                                    console)
+        report.show_part(r, binary, width, console)
+        results.append(r)
+    got, most = sum(r.score for r in results), sum(r.part.points for r in results)
+    if not g.a.model_only:
+        console.say(f"first score: {got:g}/{most:g} from the model checker, {console.elapsed():.0f} s after the "
+                    "start; the tests build next")
+        step = report.next_step(g.spec, results, g.lab)
+        if step:
+            console.say(step)
+    return results
+
+
+def _test_parts(g: Grading, results: list) -> list:
+    """The tests' parts, each test in its own process; the race detector's last."""
     a, spec, console = g.a, g.spec, g.console
     width = report.name_width(spec)
     env = {k: v for k, v in os.environ.items() if k != "SWLAB_LAB_SEED"}
@@ -181,20 +203,11 @@ def _correctness(g: Grading) -> list:
         env["SWLAB_LAB_SEED"] = g.seed
     env["TSAN_OPTIONS"] = "halt_on_error=1:exitcode=66:second_deadlock_stack=1"
     console.say()
-    if a.model_only:
-        console.say(f"correctness, the model checker only ({g.model_bin}: each check on its own)")
-    else:
-        console.say(f"correctness ({g.grade_bin}: each test on its own, {a.test_timeout:g} s at most; the race "
-                    f"detector's parts in the ThreadSanitizer build, {a.test_timeout * TSAN_FACTOR:g} s)")
-    results, hangs = [], correctness.Hangs()
-    for p in spec.parts:
-        if a.model_only and p.kind != "model":
-            continue
-        if p.kind == "model":
-            binary = g.release_dir / "labs" / g.model_bin
-            r = correctness.grade_model(p, binary, MODEL_LIMIT_S, g.tree, g.student_files, f"model_lab{g.lab}.cpp",
-                                        console)
-        elif p.kind == "race":
+    console.say(f"correctness ({g.grade_bin}: each test on its own, {a.test_timeout:g} s at most; the race "
+                f"detector's parts in the ThreadSanitizer build, {a.test_timeout * TSAN_FACTOR:g} s)")
+    hangs = correctness.Hangs()
+    for p in (p for p in spec.parts if p.kind != "model"):
+        if p.kind == "race":
             binary, r = _race_part(g, p, env, results, hangs)
         else:
             binary = g.release_dir / "labs" / g.grade_bin
@@ -202,7 +215,7 @@ def _correctness(g: Grading) -> list:
             r = correctness.grade_tests(p, ctx, spec.repeats, a.quick, hangs, console)
         report.show_part(r, binary, width, console)
         results.append(r)
-    if spec.repeats and not a.quick and not a.model_only:
+    if spec.repeats and not a.quick:
         console.say("  (repeated with other seeds, every run must pass: "
                     + ", ".join(f"{c}x {f}" for c, f in spec.repeats) + ")")
     return results
@@ -325,32 +338,23 @@ def _record(g: Grading, total, corr, perf_total, perf_max) -> dict:
             "log": str(g.console.path)}
 
 
-def _builds(g: Grading) -> int | None:
-    """Every build the grading needs, the model checker's harness first (it is one
-    small file: its verdict comes while the rest builds); None when all are there."""
+def grade(g: Grading) -> int:
+    """The model checker (built and run first), then the tests, then performance."""
+    header(g)
     spec = g.spec
     preset = "release" if not g.a.build else None
+    results = []
     if any(p.kind == "model" for p in spec.parts):
         r = _build(g, g.release_dir, preset, [g.model_bin], "the model checker")
         if not r.ok:
             return _build_failed(g, r, "model checker")
-    if g.a.model_only:
-        return None
-    r = _build(g, g.release_dir, preset, [g.grade_bin], f"release ({g.release_dir})")
-    if not r.ok:
-        return _build_failed(g, r, "release")
-    return None
-
-
-def grade(g: Grading) -> int:
-    header(g)
-    failed = _builds(g)
-    if failed is not None:
-        return failed
-    results = _correctness(g)
-    spec = g.spec
+        results = _model_parts(g)
     if g.a.model_only:
         return _model_only_summary(g, results)
+    r = _build(g, g.release_dir, preset, [g.grade_bin], f"the tests, release ({g.release_dir})")
+    if not r.ok:
+        return _build_failed(g, r, "release")
+    results = _test_parts(g, results)
     corr = sum(r.score for r in results)
     all_correct = all(r.tests > 0 and r.passed == r.tests for r in results
                       if not (g.a.no_race and r.part.kind == "race"))

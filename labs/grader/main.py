@@ -162,7 +162,8 @@ def _build_failed(g: Grading, r: build.BuildResult, what: str) -> int:
         report.rule_broken(r.rule, [l for l in r.errors or [] if "lab rule" not in l], g.console)
         g.console.say(f"full log: {g.console.path}")
         if g.a.json:
-            report.write_json(g.a.json, _record(g, 0, 0, 0, 0) | {"rule_broken": r.rule}, [])
+            perf_max = sum(p.points for p in g.spec.perfs) + sum(b.points for b in g.spec.benches)
+            report.write_json(g.a.json, _record(g, 0, 0, 0, perf_max) | {"rule_broken": r.rule}, [])
         return 0  # graded: 0
     for l in (r.errors or [])[:20]:
         g.console.say("  " + l)

@@ -88,5 +88,5 @@ def build(tree: Path, build_dir: Path, preset: str | None, targets: list[str], w
         console.say(f"build: {what}: {steps} build steps, {seconds:.0f} s")
         return BuildResult(True, seconds)
     rule = next((m.group(1).strip() for m in map(RULE_LINE.search, out.splitlines()) if m), "")
-    errors = [l for l in out.splitlines() if re.search(r"error|Error|lab rule", l)]
+    errors = [l for l in out.splitlines() if re.search(r"error|Error|lab rule|^  \S+ uses ", l)]
     return BuildResult(False, seconds, rule, (errors or out.splitlines())[:20])

@@ -159,7 +159,7 @@ def _build(g: Grading, build_dir: Path, preset: str | None, targets: list[str], 
 
 def _build_failed(g: Grading, r: build.BuildResult, what: str) -> int:
     if r.rule:
-        report.rule_broken(r.rule, [l for l in r.errors or [] if "lab rule" not in l], g.console)
+        report.rule_broken(r.rule, [l.strip() for l in r.errors or [] if " uses " in l], g.console)
         g.console.say(f"full log: {g.console.path}")
         if g.a.json:
             perf_max = sum(p.points for p in g.spec.perfs) + sum(b.points for b in g.spec.benches)

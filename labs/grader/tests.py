@@ -102,6 +102,7 @@ def _no_report(status: int, out: str) -> Outcome:
 @dataclass
 class TestContext:
     """What running a test needs besides its name."""
+    __test__ = False  # not a pytest test class, though its name starts with Test
     binary: Path
     limit: float
     env: dict

@@ -24,8 +24,11 @@ def subreaper():
     assert become_subreaper(), "the grader must be able to adopt its children's orphans"
 
 
+TAG = f"swlab-reliability-{os.getpid()}"  # marks this run's probes (another run may be going on)
+
+
 def run(name, mode="", limit=10.0):
-    env = dict(os.environ, SWLAB_PROBE=mode)
+    env = dict(os.environ, SWLAB_PROBE=mode, SWLAB_PROBE_TAG=TAG)
     ctx = TestContext(Path(PROBE), limit, env, ROOT, ["labs/grader/tests/probe.cpp"])
     log = []
     t0 = time.monotonic()
@@ -34,16 +37,18 @@ def run(name, mode="", limit=10.0):
 
 
 def probes_alive():
-    """Processes still running the probe binary (not zombies)."""
+    """This run's probe processes still running (not zombies)."""
     alive = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             exe = os.readlink(f"/proc/{pid}/exe")
             with open(f"/proc/{pid}/stat") as f:
                 state = f.read().rsplit(")", 1)[1].split()[0]
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                mine = f"SWLAB_PROBE_TAG={TAG}".encode() in f.read().split(b"\0")
         except OSError:
             continue
-        if exe == str(Path(PROBE).resolve()) and state != "Z":
+        if exe == str(Path(PROBE).resolve()) and state != "Z" and mine:
             alive.append(int(pid))
     return alive
 

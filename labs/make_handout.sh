@@ -15,6 +15,11 @@
 # cut. labs/handout/check_answers.py then proves that no file of the copy holds a
 # distinctive line of any lab's reference answer.
 #
+# Of results/ (about 100 MB of reference sets) the copy keeps the files the lab pages
+# cite, in the one form every citation takes (docs/labs/README.md, "Reference
+# results"): `results/SET/FILE :: KEY` inside backticks. A cited file that is not
+# there stops the copy.
+#
 # In the handout, labs/CMakeLists.txt finds no solution/ directories and registers
 # one ctest test per lab, labN.student, which runs the autograder on the student's
 # files and must pass (in this repository the same binary is labN.starter, which must
@@ -54,9 +59,30 @@ rm -rf "$out"/labs/lab*/solution "$out/labs/wrong" "$handout" "$out/docs/labs/in
 [ -f "$out/docs/labs/README.md" ] && sed -i '/^Instructors: \[instructors.md\]/d' "$out/docs/labs/README.md"
 [ -f "$out/labs/README.md" ] && sed -i '/^Instructor notes: /d; /^wrong\//d; /^handout\//d' "$out/labs/README.md"
 
+# labs/README.md describes this repository's solution/ variants; the copy has none.
+[ -f "$out/labs/README.md" ] &&
+  sed -i '/^labN\/solution\//d; /^In the students. copy the solution/,$d
+          s|labN_grade_starter / labN_grade_solution|labN_grade_starter|; s|ctest labN.solution / labN.starter|ctest labN.student, labN.model.student|' \
+    "$out/labs/README.md"
+
+# The reference results the lab pages cite, and nothing else.
+cited=$(grep -oh '`results/[^` ]* ::' "$out"/docs/labs/lab*.md | sed 's/^`//; s/ ::$//' | sort -u)
+for f in $cited; do
+  [ -f "$out/$f" ] || { echo "make_handout: docs/labs/ cite $f, which results/ does not have" >&2; exit 1; }
+done
+if [ -d "$out/results" ]; then
+  (cd "$out" && find results -type f) | while read -r f; do
+    [ "$f" = results/README.md ] || grep -qxF "$f" <<< "$cited" || rm -f "$out/$f"
+  done
+  find "$out/results" -mindepth 1 -type d -empty -delete
+fi
+
 left=$(find "$out/labs" -type d -name solution | wc -l)
 [ "$left" -eq 0 ] || { echo "make_handout: solution directories are still there" >&2; exit 1; }
-/usr/bin/python3 -B "$here/handout/check_answers.py" "$root" "$out" > /dev/null ||
-  { /usr/bin/python3 -B "$here/handout/check_answers.py" "$root" "$out" >&2; exit 1; }
-echo "handout: $out (from $from), without the answers (labs/handout/README.md says what was left out)"
-echo "students: cmake --preset debug && cmake --build --preset debug && ctest --preset debug -L labN"
+# check_answers.py's verdict; its notes (a shared line that no longer occurs) are shown,
+# not swallowed: they are how a stale labs/handout/shared_lines.txt comes to light.
+checked=$(/usr/bin/python3 -B "$here/handout/check_answers.py" "$root" "$out") ||
+  { echo "$checked" >&2; exit 1; }
+grep -v '^ok: ' <<< "$checked" | sed 's/^/make_handout: check_answers.py: /' >&2 || true
+echo "handout: $out (from $from), $(du -sh "$out" | cut -f1), without the answers (labs/handout/README.md says what was left out)"
+echo "students: cmake --preset debug && cmake --build --preset debug --target labN_grade_starter && ctest --preset debug -L labN"

@@ -6,6 +6,8 @@ SWLAB_PACKAGES=(
   cmake ninja-build g++ clang libclang-rt-14-dev
   libgtest-dev libbenchmark-dev libconcurrentqueue-dev libboost-dev
   python3 python3-matplotlib python3-numpy python3-scipy python3-pytest
+  # The labs' model checker (tests/model/, ctest -L model): Relacy, header-only.
+  relacy-dev
   # channel=tokio (engines/tokio/): Debian's Rust toolchain and tokio crate, built
   # offline. Optional for a build (without them the channel is listed as not
   # built), installed here so that CI builds and tests it.

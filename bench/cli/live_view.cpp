@@ -186,6 +186,8 @@ class TerminalLiveView final : public LiveViewBase {
   void interval_seen(const LiveInterval&) override { draw(false); }
   void run_finished(const RunResult&) override { draw(true); }
 
+  static constexpr std::size_t kMinColumns = 60, kMinRows = 12;
+
   // Columns and rows of the terminal (100 x 40 when it does not say).
   static std::pair<std::size_t, std::size_t> size() {
     winsize ws{};
@@ -194,7 +196,7 @@ class TerminalLiveView final : public LiveViewBase {
       w = ws.ws_col;
       h = ws.ws_row;
     }
-    return {std::clamp<std::size_t>(w, 60, 200), std::max<std::size_t>(h, 12)};
+    return {std::clamp<std::size_t>(w, kMinColumns, 200), std::max<std::size_t>(h, kMinRows)};
   }
 
   // Eight levels. Throughput: linear from 0. Latency (`log`): log scale over at least
@@ -214,47 +216,70 @@ class TerminalLiveView final : public LiveViewBase {
     return s;
   }
 
+  // Which columns fit, and how wide each is. By priority: the engine and its
+  // throughput, then p99 (the tail is the point of most lectures), then p50, then the
+  // run's threads and preset beside the engine's name (the run line below names them
+  // too). Headers and the floor line are abbreviated under 100 columns; under 80 the
+  // p50 column goes. The minimum is 60 x 12 (docs/guide.md): narrower is drawn at 60
+  // and the terminal wraps it.
+  struct Layout {
+    std::size_t name_w, col_w, spark_w;
+    bool labels, p50, long_text;
+  };
+
+  Layout layout(std::size_t w) const {
+    Layout l{};
+    l.long_text = w >= 100;
+    l.p50 = w >= 80;
+    l.labels = w >= 100;
+    std::size_t longest = 6;
+    for (const Row& r : rows_) longest = std::max(longest, columns(r.engine) + (l.labels ? columns(r.label) + 1 : 0));
+    l.name_w = std::min(longest + 3, l.labels ? w / 3 : w / 4 + 4);
+    const std::size_t columns_shown = l.p50 ? 3 : 2;
+    l.col_w = (w - l.name_w - 1) / columns_shown;
+    l.spark_w = l.col_w > 12 ? l.col_w - 12 : 1;  // room for " 999.9 k/s" and a gap
+    return l;
+  }
+
+  std::string header_line(const Layout& l) const {
+    if (l.long_text)
+      return pad("engine (latest run)", l.name_w) + pad("throughput / interval", l.col_w) + pad("p50", l.col_w) + "p99";
+    return pad("engine", l.name_w) + pad("throughput", l.col_w) + (l.p50 ? pad("p50", l.col_w) : "") + "p99";
+  }
+
+  std::string row_line(const Row& r, const Layout& l) const {
+    std::string name = (&r == current_ && running_ ? "> " : "  ") + r.engine;
+    if (l.labels && !r.label.empty()) name += " " + r.label;
+    std::string line = pad(fit(name, l.name_w - 1), l.name_w);
+    if (r.samples.empty()) return line + (r.summary.empty() ? "waiting" : r.summary);
+    const std::size_t n = std::min(l.spark_w, r.samples.size());
+    std::vector<double> tput, p50, p99;
+    for (std::size_t i = r.samples.size() - n; i < r.samples.size(); ++i) {
+      tput.push_back(r.samples[i].throughput);
+      p50.push_back(static_cast<double>(r.samples[i].p50));
+      p99.push_back(static_cast<double>(r.samples[i].p99));
+    }
+    const Sample& s = r.samples.back();
+    line += pad(pad(sparkline(tput, false), l.spark_w) + " " + human_rate(s.throughput), l.col_w);
+    if (l.p50) line += pad(pad(sparkline(p50, true), l.spark_w) + " " + human_ns(s.p50), l.col_w);
+    return line + pad(sparkline(p99, true), l.spark_w) + " " + human_ns(s.p99);
+  }
+
   std::vector<std::string> frame() const {
     const auto [w, h] = size();
+    const Layout l = layout(w);
     std::vector<std::string> lines;
     lines.push_back("swlab live   run " + std::to_string(done_ + 1) + "/" + std::to_string(total_) + ": " + what_);
     if (current_) {
-      lines.push_back("floor (cross-core ping-pong p50 before this run): " +
-                      (run_.floor_p50_ns >= 0 ? human_ns(run_.floor_p50_ns) : std::string("not measured")) + "   " +
-                      machine_line(run_));
+      const std::string floor = run_.floor_p50_ns >= 0 ? human_ns(run_.floor_p50_ns) : std::string("not measured");
+      lines.push_back(l.long_text ? "floor (cross-core ping-pong p50 before this run): " + floor + "   " + machine_line(run_)
+                                  : "floor (ping-pong p50): " + floor + "   " + machine_line(run_));
     } else {
       lines.push_back("");
     }
     lines.push_back("");
-    std::size_t name_w = 20;
-    for (const Row& r : rows_) name_w = std::max(name_w, columns(r.engine) + columns(r.label) + 4);
-    name_w = std::min<std::size_t>(name_w, w / 3);
-    const std::size_t col_w = std::max<std::size_t>(18, (w - name_w - 1) / 3);
-    const std::size_t spark_w = col_w - 12;
-    lines.push_back(pad("engine (latest run)", name_w) + pad("throughput / interval", col_w) + pad("p50", col_w) +
-                    "p99");
-    for (const Row& r : rows_) {
-      std::string name = (&r == current_ && running_ ? "> " : "  ") + r.engine;
-      if (!r.label.empty()) name += " " + r.label;
-      if (columns(name) >= name_w) name = name.substr(0, name_w - 1);
-      std::string line = pad(name, name_w);
-      if (r.samples.empty()) {
-        lines.push_back(line + (r.summary.empty() ? "waiting" : r.summary));
-        continue;
-      }
-      const std::size_t n = std::min(spark_w, r.samples.size());
-      std::vector<double> tput, p50, p99;
-      for (std::size_t i = r.samples.size() - n; i < r.samples.size(); ++i) {
-        tput.push_back(r.samples[i].throughput);
-        p50.push_back(static_cast<double>(r.samples[i].p50));
-        p99.push_back(static_cast<double>(r.samples[i].p99));
-      }
-      const Sample& s = r.samples.back();
-      line += pad(pad(sparkline(tput, false), spark_w) + " " + human_rate(s.throughput), col_w);
-      line += pad(pad(sparkline(p50, true), spark_w) + " " + human_ns(s.p50), col_w);
-      line += pad(sparkline(p99, true), spark_w) + " " + human_ns(s.p99);
-      lines.push_back(line);
-    }
+    lines.push_back(header_line(l));
+    for (const Row& r : rows_) lines.push_back(row_line(r, l));
     lines.push_back("");
     if (!current_) return lines;
     const double interval_s = static_cast<double>(run_.interval_ns) * 1e-9;

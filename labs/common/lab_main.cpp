@@ -1,9 +1,20 @@
 // main() of every lab's test binary: GoogleTest, plus a watchdog that turns a hung
 // test (a lost wake-up, a reply that is never completed, a shutdown that never
 // returns) into a prompt failure that names the test, instead of a ctest timeout
-// minutes later. SWLAB_LAB_TEST_TIMEOUT_S overrides the limit (default 60 s).
+// minutes later, and prints where every thread of the process was waiting (a stack
+// per thread, as `binary+offset` frames that labs/grader/diagnose.py turns into
+// functions and lines with addr2line). SWLAB_LAB_TEST_TIMEOUT_S overrides the limit
+// (default 60 s).
+#include <dirent.h>
+#include <dlfcn.h>
+#include <execinfo.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -23,6 +34,74 @@ ChildMain& child_main_hook() {
 }
 
 namespace {
+
+// ---- the stacks of a hung process ---------------------------------------------------
+// The watchdog sends each other thread a signal whose handler records its own stack
+// (backtrace() into a slot of its own: no allocation, no lock); the watchdog then
+// prints them. A thread asleep in futex_wait runs the handler and goes back to sleep.
+
+constexpr int kStackSignal = SIGUSR2;
+constexpr int kMaxFrames = 40;
+constexpr int kMaxThreads = 64;
+
+struct StackSlot {
+  std::atomic<pid_t> tid{0};
+  std::array<void*, kMaxFrames> frames{};
+  std::atomic<int> depth{-1};  // -1: not recorded (yet)
+};
+
+std::array<StackSlot, kMaxThreads> g_stacks;
+std::atomic<int> g_stack_next{0};
+
+void record_stack(int) {
+  const int i = g_stack_next.fetch_add(1);
+  if (i >= kMaxThreads) return;
+  StackSlot& s = g_stacks[i];
+  s.tid.store(static_cast<pid_t>(syscall(SYS_gettid)), std::memory_order_relaxed);
+  s.depth.store(backtrace(s.frames.data(), kMaxFrames), std::memory_order_release);
+}
+
+void print_frames(void* const* frames, int depth) {
+  for (int f = 0; f < depth; ++f) {
+    Dl_info info{};
+    if (dladdr(frames[f], &info) == 0 || info.dli_fname == nullptr) continue;
+    const auto offset = reinterpret_cast<uintptr_t>(frames[f]) - reinterpret_cast<uintptr_t>(info.dli_fbase);
+    std::fprintf(stderr, "  #%d %s+0x%lx\n", f, info.dli_fname, static_cast<unsigned long>(offset));
+  }
+}
+
+// Prints every thread's stack but the caller's (the watchdog's own says nothing).
+void dump_stacks() {
+  static char exe[4096];
+  const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  exe[n > 0 ? n : 0] = '\0';
+  struct sigaction sa{};
+  sa.sa_handler = record_stack;
+  sa.sa_flags = SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  sigaction(kStackSignal, &sa, nullptr);
+  const pid_t self = static_cast<pid_t>(syscall(SYS_gettid));
+  int sent = 0;
+  if (DIR* d = opendir("/proc/self/task")) {
+    while (dirent* e = readdir(d)) {
+      const pid_t tid = static_cast<pid_t>(std::atol(e->d_name));
+      if (tid <= 0 || tid == self || sent >= kMaxThreads) continue;
+      if (syscall(SYS_tgkill, getpid(), tid, kStackSignal) == 0) ++sent;
+    }
+    closedir(d);
+  }
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  while (g_stack_next.load() < sent && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+  std::fprintf(stderr, "[  STACKS  ] %d threads (%s)\n", sent, exe);
+  for (int i = 0; i < std::min(g_stack_next.load(), kMaxThreads); ++i) {
+    const int depth = g_stacks[i].depth.load(std::memory_order_acquire);
+    if (depth < 0) continue;
+    const pid_t tid = g_stacks[i].tid.load(std::memory_order_relaxed);
+    std::fprintf(stderr, "[  THREAD  ] %d (%s)\n", tid, tid == getpid() ? "the test's main thread" :
+                                                        "a thread of the test or the engine");
+    print_frames(g_stacks[i].frames.data(), depth);
+  }
+}
 
 class Watchdog : public ::testing::EmptyTestEventListener {
  public:
@@ -58,6 +137,7 @@ class Watchdog : public ::testing::EmptyTestEventListener {
                      "a lost wake-up, or a shutdown that does not return?\n"
                      "[  FAILED  ] %s (watchdog)\n",
                      name_.c_str(), static_cast<long long>(limit_.count()), name_.c_str());
+        dump_stacks();
         std::fflush(stderr);
         std::fflush(stdout);
         std::_Exit(1);

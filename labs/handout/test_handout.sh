@@ -20,6 +20,13 @@ for gone in labs/lab2/solution labs/wrong labs/handout docs/labs/instructors.md 
   [ ! -e "$h/$gone" ] || { echo "FAIL: the copy has $gone"; fail=1; }
 done
 grep -q 'handout-omit' -r "$h/engines" && { echo "FAIL: handout-omit markers left in the copy"; fail=1; }
+# results/: the files the lab pages cite and nothing else, a few MB (the whole tree holds
+# about 100 MB of reference sets).
+results_mb=$(du -sm "$h/results" | cut -f1)
+[ "$results_mb" -le 5 ] || { echo "FAIL: the copy's results/ is $results_mb MB"; fail=1; }
+(cd "$h" && find results -type f ! -name README.md) | while read -r f; do
+  grep -q "\`$f ::" "$h"/docs/labs/lab*.md || { echo "FAIL: the copy has $f, which no lab page cites"; exit 1; }
+done || fail=1
 grep -q 'compare_exchange_strong' "$h/engines/engine/completion.h" && { echo "FAIL: the copy has the futex reply slot"; fail=1; }
 grep -q 'rwlock_engine.cpp\|sharded_engine.cpp' "$h/CMakeLists.txt" && { echo "FAIL: CMakeLists.txt still builds a removed engine"; fail=1; }
 if [ $# -ge 1 ]; then

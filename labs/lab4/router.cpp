@@ -4,7 +4,9 @@
 // markets m with m % N == its index, and a router in front. No command ever needs
 // two shards: every command names one market, and a market's book and ledger live
 // in one shard. So the router holds no lock and shares nothing writable between
-// callers: it only picks the shard.
+// callers: it only picks the shard. Every caller passes through the route gate
+// (route_gate.h, yours too) on its way into a shard, so that shutdown can close it
+// and know that no caller is still inside a shard when the shards stop.
 //
 // Write the functions marked TODO(lab4). The shards are given (given/lab4.h:
 // make_shard). Tests: ctest --preset debug -L lab4. Then measure: docs/labs/lab4.md.
@@ -15,6 +17,8 @@
 
 #include "lab4.h"
 #include "lab_support.h"
+#include "platform/memory_model.h"
+#include "route_gate.h"
 
 namespace swlab::lab4 {
 
@@ -43,8 +47,10 @@ class Lab4ShardedEngine final : public Engine {
   uint32_t worker_threads() const override;
   double worker_cpu_seconds() const override;
 
-  // Given: stops every shard (each answers what it accepted and refuses the rest).
+  // Given: closes the gate (later callers are refused, and it waits for the callers
+  // inside), then stops every shard (each answers what it accepted).
   void shutdown() override {
+    gate_.close();
     stopped_.store(true, std::memory_order_relaxed);
     for (auto& s : shards_) s->shutdown();
   }
@@ -55,11 +61,13 @@ class Lab4ShardedEngine final : public Engine {
   const std::string name_;
   const uint32_t markets_;
   std::vector<std::unique_ptr<Engine>> shards_;
+  RouteGate<StdMemoryModel> gate_;
   std::atomic<bool> stopped_{false};  // only the starter's stubs read it
 };
 
 Reply Lab4ShardedEngine::execute(const Command& cmd, ReplyBuffers* out) {
-  // TODO(lab4): route to the owner of cmd.market. A digest command visits every
+  // TODO(lab4): route to the owner of cmd.market, through the gate (gate_.route: the
+  // request refused `shutdown` when it says no). A digest command visits every
   // market (digest(): Engine::digest runs for_each_market): answer it here, with
   // status kOk (a Reply starts kUnset, and the tests reject an unset reply).
   (void)cmd;
@@ -69,7 +77,8 @@ Reply Lab4ShardedEngine::execute(const Command& cmd, ReplyBuffers* out) {
 }
 
 void Lab4ShardedEngine::submit(Request& req) {
-  // TODO(lab4): route to the owner of req.cmd.market. A digest command is answered
+  // TODO(lab4): route to the owner of req.cmd.market, through the gate (refused
+  // `shutdown` when it says no: labs::reject_now). A digest command is answered
   // here, on the caller's thread: reset req.done, set req.reply (status kOk,
   // reply.digest = digest()), then complete it (req.done.complete()).
   // The starter refuses everything at once (and honours shutdown, so that the tests

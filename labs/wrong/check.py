@@ -2,12 +2,14 @@
 """The autograder's own regression test: every deliberately wrong solution under
 labs/wrong/ must be caught (README.md there lists them and what catches each).
 
-  check.py --ci BINARY labN/NAME
+  check.py --ci BINARY labN/NAME [--model MODEL_BINARY]
       CI's lean check (ctest labs.wrong.*, ThreadSanitizer build): runs the wrong
       solution's grading binary (labN_grade_wrong_NAME) on the tests named in
       labN/NAME/caught.txt, each in its own process under a time limit, the way
       labs/grade.sh runs them, and requires at least one of them to end as expected
-      (failed, race or hung). Seconds per solution.
+      (failed, race or hung). A mistake caught.txt says the model checker catches
+      (`model: CHECK_GLOB`) is run on the model-checked harness (labN_model_wrong_NAME)
+      instead, which must fail one of those checks. Seconds per solution.
 
   check.py [--times N] [--only labN/NAME,...] [--no-reference] [--as-submission] [-- GRADE_ARGS]
       The full check: grades each wrong solution N times (default 5) with
@@ -39,7 +41,9 @@ LABS = HERE.parent
 ROOT = LABS.parent
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(LABS))
-import grade  # noqa: E402  (labs/grade.py: the same way of running a test)
+from grader import discovery, interleaving  # noqa: E402  (the same way of running a test as labs/grade.sh)
+from grader.runner import become_subreaper, run_bounded  # noqa: E402
+from grader.tests import TestContext, run_test  # noqa: E402
 
 
 def wrong_solutions():
@@ -56,19 +60,37 @@ def read_caught(name):
     return spec
 
 
-def ci(binary: Path, name: str) -> int:
+def ci_model(model: Path, name: str, spec: dict) -> int:
+    """The model checker must fail one of the checks caught.txt names."""
+    done = run_bounded([str(model), "--check", spec["model"]], float(spec["limit"]))
+    failed = [c for c in interleaving.parse(done.output) if c.ended and not c.ok]
+    for c in failed:
+        print(f"{name}: caught by the model checker: {c.name}: {c.summary} ({done.seconds:.2f} s)")
+    if failed:
+        return 0
+    print(f"{name}: NOT caught by the model checker ({spec['model']}, exit {done.status}): the harness has lost a "
+          f"check\n{done.output[-2000:]}")
+    return 1
+
+
+def ci(binary: Path, name: str, model: Path | None) -> int:
     spec = read_caught(name)
+    if "model" in spec:
+        if model is None:
+            print(f"{name}: caught.txt names model checks, and this build has no model checker (relacy-dev)")
+            return 0  # skipped: the configure step said why
+        return ci_model(model, name, spec)
     expected = set(spec.get("outcome", "any").replace(",", " ").split())
-    grade.LOG = grade.Log(Path(tempfile.mkdtemp(prefix="swlab-wrong-")) / "log")
+    log = open(Path(tempfile.mkdtemp(prefix="swlab-wrong-")) / "log", "w")
     env = dict(os.environ)
     env.pop("SWLAB_LAB_SEED", None)
     env["TSAN_OPTIONS"] = "halt_on_error=1:exitcode=66:second_deadlock_stack=1"
-    tests = grade.list_tests(binary, spec["filter"])
+    tests = discovery.list_tests(binary, spec["filter"])
     if not tests:
         print(f"{name}: no test matches {spec['filter']} in {binary}")
         return 1
     lab = name.split("/")[0][3:]
-    files = grade.read_files_list(lab)
+    ctx = TestContext(binary, float(spec["limit"]), env, ROOT, discovery.read_files_list(lab))
     # A mistake that only shows when threads meet in a certain order (a loop that
     # returns at the stop bit drops requests only if the bit is set before it pops
     # them) is caught in some runs, not all: caught.txt's `repeat` runs the tests
@@ -76,9 +98,9 @@ def ci(binary: Path, name: str) -> int:
     repeat = int(spec.get("repeat", "1"))
     for attempt in range(1, repeat + 1):
         for t in tests:
-            o = grade.run_test(binary, t, float(spec["limit"]), env, ROOT, files)
+            o = run_test(ctx, t, log.write)
             shown = "\n    ".join(o.detail[:6])
-            print(f"{name}: {grade.display_name(t)}: {o.status} in {o.seconds:.1f} s (run {attempt} of at most "
+            print(f"{name}: {discovery.display_name(t)}: {o.status} in {o.seconds:.1f} s (run {attempt} of at most "
                   f"{repeat})\n    {shown}")
             if o.status in ("OK", "SKIPPED"):
                 continue
@@ -86,7 +108,7 @@ def ci(binary: Path, name: str) -> int:
                 print(f"{name}: caught ({o.status.lower()}), as labs/wrong/{name}/caught.txt expects")
                 return 0
     print(f"{name}: NOT caught as expected ({' or '.join(sorted(expected))}) by {spec['filter']} in {repeat} run(s): "
-          f"the autograder has lost a check (log: {grade.LOG.path})")
+          f"the autograder has lost a check (log: {log.name})")
     return 1
 
 
@@ -163,6 +185,7 @@ def full(times: int, only: list[str], reference: bool, as_submission: bool, extr
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--ci", nargs=2, metavar=("BINARY", "labN/NAME"))
+    p.add_argument("--model", help="with --ci: the wrong solution's model-checked harness")
     p.add_argument("--times", type=int, default=5)
     p.add_argument("--only", default="")
     p.add_argument("--no-reference", action="store_true")
@@ -174,7 +197,8 @@ def main(argv):
         if a.ci[1] not in known:
             print(f"check.py: no wrong solution {a.ci[1]} (there are: {', '.join(known)})", file=sys.stderr)
             return 2
-        return ci(Path(a.ci[0]), a.ci[1])
+        become_subreaper()
+        return ci(Path(a.ci[0]), a.ci[1], Path(a.model) if a.model else None)
     only = [x for x in a.only.split(",") if x]
     for x in only:
         if x not in known:

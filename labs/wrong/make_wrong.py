@@ -72,6 +72,10 @@ def main() -> None:
             fail(f"{name}: the lines to replace in {target} occur {n} times in the worked answer (must be once): "
                  f"{old.splitlines()[0]!r}...")
         files[target] = files[target].replace(old, new)
+    # A wrong solution is graded as a student's files, which may not include the
+    # reference (labs/common/rules/): the worked answer's guard line goes.
+    files = {f: "".join(l for l in t.splitlines(keepends=True) if "<lab_reference_guard.h>" not in l)
+             for f, t in files.items()}
     changed = {t for t, _, _ in changes}
     out.mkdir(parents=True, exist_ok=True)
     for fname, text in files.items():

@@ -2,7 +2,9 @@
 """`swlab run --live`, as a person would see it: in a pseudo-terminal of a known
 size the view is redrawn in place (cursor home, no scrolling past the screen) with
 a row per engine, sparklines, the histogram and the floor; through a pipe it is
-plain lines, one per interval, with no escape codes. Both still write results."""
+plain lines, one per interval, with no escape codes. Both still write results.
+At 80 x 24 (the classic terminal) every column still fits, with its header apart
+from the next; at 60 x 16 the p50 column is left out and p99 stays."""
 import fcntl
 import os
 import pty
@@ -26,9 +28,9 @@ def check(cond, what):
         failures.append(what)
 
 
-def in_terminal(out_dir):
+def in_terminal(out_dir, cols=COLS, rows=ROWS):
     master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     proc = subprocess.Popen([swlab, *ARGS, "--out", out_dir], stdout=slave, stderr=subprocess.DEVNULL,
                             stdin=subprocess.DEVNULL)
     os.close(slave)
@@ -43,6 +45,31 @@ def in_terminal(out_dir):
         chunks.append(data)
     os.close(master)
     return proc.wait(timeout=120), b"".join(chunks).decode("utf-8", errors="replace")
+
+
+def last_frame(text):
+    frames = text.split("\x1b[H")[1:]
+    last = frames[-1].split("\x1b[J")[0] if frames else ""
+    return [re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", l).rstrip("\r") for l in last.split("\n")]
+
+
+def small_terminal(out_dir, cols, rows, p50):
+    rc, text = in_terminal(out_dir, cols, rows)
+    where = f"at {cols}x{rows}"
+    check(rc == 0, f"{where}: exit {rc}")
+    lines = last_frame(text)
+    check(len(lines) <= rows, f"{where}: a frame of {len(lines)} lines scrolls")
+    wide = [l for l in lines if len(l) > cols]
+    check(not wide, f"{where}: lines wider than {cols} columns: {wide[:2]}")
+    header = next((l for l in lines if l.startswith("engine")), "")
+    want = ["engine", "throughput"] + (["p50"] if p50 else []) + ["p99"]
+    check(header.split() == want, f"{where}: the header should be {want} apart, not {header!r}")
+    for engine in ("mutex", "single-writer"):
+        row = next((l for l in lines if re.match(rf"^[ >] {re.escape(engine)} ", l)), "")
+        times = re.findall(r"[0-9.]+ [nmu]?s\b", row)
+        check(len(times) == (2 if p50 else 1) and row.rstrip().endswith(times[-1] if times else "?"),
+              f"{where}: {engine}'s row should end with its p99{' after its p50' if p50 else ''}: {row!r}")
+        check(re.search(r"[0-9.]+ [kM]?/s", row) is not None, f"{where}: {engine}'s row has no rate: {row!r}")
 
 
 def through_a_pipe(out_dir):
@@ -74,6 +101,9 @@ with tempfile.TemporaryDirectory() as tmp:
     check(all(re.search(r"[0-9.]+% +[0-9]+$", l.rstrip()) for l in hist), f"histogram rows without a share and count: {hist[:2]}")
     check("\x1b[?1049h" not in text, "in a terminal: the alternate screen would hide the last frame")
     check("results:" in text, "in a terminal: no results line after the view")
+
+    small_terminal(os.path.join(tmp, "tty80"), 80, 24, p50=True)
+    small_terminal(os.path.join(tmp, "tty60"), 60, 16, p50=False)
 
     rc, out = through_a_pipe(os.path.join(tmp, "pipe"))
     check(rc == 0, f"through a pipe: exit {rc}")

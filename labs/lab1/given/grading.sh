@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2086
-# Lab 1's grading (sourced by labs/grade.sh; frozen). The verbs: labs/grade.py.
+# Lab 1's grading (sourced by labs/grade.sh; frozen). The verbs: labs/grader/spec.py.
 title "lab 1: measure the baseline"
 pass 70
 part "per_1000, median, tail_ratio" 20 "Lab1Basics.*"

@@ -1,4 +1,5 @@
 // Lab 1 reference solution (instructors only: labs/make_handout.sh leaves solution/ out).
+#include <lab_reference_guard.h>  // the reference: a student build stops here (labs/common/rules/)
 #include "analysis.h"
 
 #include <algorithm>

@@ -4,6 +4,7 @@
 // built-in `rwlock` engine runs.
 #pragma once
 
+#include <lab_reference_guard.h>  // the reference: a student build stops here (labs/common/rules/)
 #include "locks/locked_engine.h"
 
 namespace swlab::lab2 {

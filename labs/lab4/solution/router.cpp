@@ -1,6 +1,7 @@
 // Lab 4 reference solution (instructors only: labs/make_handout.sh leaves solution/
 // out). The project's own ShardedEngine (engines/sharded/sharded_engine.h) over single-writer
 // shards: what the built-in `sharded-single-writer` is.
+#include <lab_reference_guard.h>  // the reference: a student build stops here (labs/common/rules/)
 #include "lab4.h"
 #include "sharded/sharded_engine.h"
 

@@ -1,10 +1,12 @@
 # shellcheck shell=bash disable=SC2034,SC2086
-# Lab 5's grading (sourced by labs/grade.sh; frozen). The verbs: labs/grade.py.
+# Lab 5's grading (sourced by labs/grade.sh; frozen). The verbs: labs/grader/spec.py.
 # @JOURNAL@ becomes a fresh directory for each run.
 title "lab 5: determinism and replay"
 engine lab5-journal threads
 pass 70
 e=lab5_journal
+rule "lab 5's journal and recovery are yours: do not use the project's Persistence or recover()" \
+  "swlab::Persistence::" "swlab::recover("
 part "sequencing" 5 "Lab5Sequencing.*"
 part "the journal: history, restart, modes, torn tail, damage, full disk" 20 "Lab5Journal.*"
 part "a real crash: SIGKILL under load, then recover" 10 "Lab5Crash.*"

@@ -1,6 +1,7 @@
 // Lab 5 reference solution: the project's Persistence does the journal, the
 // snapshots (snapshot_every) and recovery; the core numbers and calls it, as
 // SingleWriterEngine::apply_batch does.
+#include <lab_reference_guard.h>  // the reference: a student build stops here (labs/common/rules/)
 #include "core.h"
 
 namespace swlab::lab5 {

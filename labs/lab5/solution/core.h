@@ -3,6 +3,7 @@
 // journal, snapshots and recovery the built-in `single-writer` engine uses.
 #pragma once
 
+#include <lab_reference_guard.h>  // the reference: a student build stops here (labs/common/rules/)
 #include <cstdint>
 #include <memory>
 #include <string>

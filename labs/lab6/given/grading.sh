@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2086
-# Lab 6's grading (sourced by labs/grade.sh; frozen). The verbs: labs/grade.py.
+# Lab 6's grading (sourced by labs/grade.sh; frozen). The verbs: labs/grader/spec.py.
 title "lab 6 (optional): false sharing and padding"
 pass 70
 part "the hot counters are a line apart" 20 "Lab6Layout.TheTwoHotCountersAreACacheLineApart"

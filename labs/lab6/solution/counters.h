@@ -5,6 +5,7 @@
 // after it (the next array element, the next member) shares its last line.
 #pragma once
 
+#include <lab_reference_guard.h>  // the reference: a student build stops here (labs/common/rules/)
 #include <atomic>
 #include <cstdint>
 

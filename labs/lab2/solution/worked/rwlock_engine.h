@@ -15,6 +15,7 @@
 // know why. Tests: ctest --preset debug -L lab2.
 #pragma once
 
+#include <lab_reference_guard.h>  // the reference: a student build stops here (labs/common/rules/)
 #include <atomic>
 #include <functional>
 #include <mutex>

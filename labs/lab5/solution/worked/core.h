@@ -11,6 +11,7 @@
 // private part is yours: add what you need.
 #pragma once
 
+#include <lab_reference_guard.h>  // the reference: a student build stops here (labs/common/rules/)
 #include <cstdint>
 #include <memory>
 #include <string>

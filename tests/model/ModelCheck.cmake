@@ -1,0 +1,46 @@
+# Model-checked harnesses (tests/model/model_check.h): Relacy runs a harness's threads
+# as fibers on one OS thread and chooses every switch, so a harness is built without
+# the sanitizers (ThreadSanitizer cannot follow fibers, and Relacy's own race detector
+# is the point) and at -O1 whatever the build type (a check explores tens of
+# thousands of executions). Relacy is Debian's relacy-dev, header-only
+# (scripts/deps.sh installs it); without it no harness is built, and labs/grade.sh
+# says so.
+include_guard(GLOBAL)
+
+find_path(SWLAB_RELACY_INCLUDE_DIR relacy/relacy.hpp)
+if(SWLAB_RELACY_INCLUDE_DIR)
+  set(SWLAB_HAVE_RELACY ON)
+else()
+  set(SWLAB_HAVE_RELACY OFF)
+  message(STATUS "relacy-dev not found: the model-checked harnesses (ctest -L model) are not built")
+endif()
+
+# Drops the directory's sanitizer options from a target (add_compile_options copies them
+# into every target), and asks for -O1 and no sized deallocation: Relacy replaces the
+# global operator new/delete in the harness, but not the sized delete, which would free
+# its memory with the C library's free().
+function(swlab_model_target_options target)
+  foreach(property COMPILE_OPTIONS LINK_OPTIONS)
+    get_target_property(options ${target} ${property})
+    if(options)
+      list(FILTER options EXCLUDE REGEX "sanitize")
+      set_target_properties(${target} PROPERTIES ${property} "${options}")
+    endif()
+  endforeach()
+  target_compile_options(${target} PRIVATE -O1 -fno-sized-deallocation -Wno-unused-parameter -Wno-pedantic)
+  target_include_directories(${target} SYSTEM PRIVATE ${SWLAB_RELACY_INCLUDE_DIR})
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/engines ${PROJECT_SOURCE_DIR}/tests)
+endfunction()
+
+if(SWLAB_HAVE_RELACY AND NOT TARGET swlab_model_main)
+  add_library(swlab_model_main OBJECT ${CMAKE_CURRENT_LIST_DIR}/model_main.cpp)
+  swlab_model_target_options(swlab_model_main)
+endif()
+
+# swlab_add_model_harness(TARGET SOURCES... [INCLUDES dirs...]): one harness binary.
+function(swlab_add_model_harness target)
+  cmake_parse_arguments(PARSE_ARGV 1 M "" "" "SOURCES;INCLUDES")
+  add_executable(${target} ${M_SOURCES} $<TARGET_OBJECTS:swlab_model_main>)
+  swlab_model_target_options(${target})
+  target_include_directories(${target} BEFORE PRIVATE ${M_INCLUDES})
+endfunction()

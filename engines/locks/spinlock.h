@@ -4,7 +4,6 @@
 #include <atomic>
 #include <thread>
 
-#include "platform/cache_line.h"
 #include "platform/cpu_relax.h"
 #include "platform/spin_budget.h"
 

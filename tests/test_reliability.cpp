@@ -94,7 +94,7 @@ TEST(OneWriter, ASecondWriterIsRefusedNamingTheDirectoryAndThePid) {
 
   // Through the engines: the second engine on the directory does not start.
   EngineConfig ec;
-  ec.journal_dir = dir.path();
+  ec.persistence.dir = dir.path();
   EXPECT_FALSE(EngineRegistry::instance().create("mutex", ec, &error));
   EXPECT_TRUE(contains(error, "in use by another writer")) << error;
 
@@ -148,7 +148,7 @@ TEST(StateMeta, OutOfBoundsDamagedOrForeignMetaIsRefused) {
   EXPECT_TRUE(contains(error, "checksum mismatch")) << error;
   // An engine refuses to start on it.
   EngineConfig ec;
-  ec.journal_dir = dir.path();
+  ec.persistence.dir = dir.path();
   EXPECT_FALSE(EngineRegistry::instance().create("single-writer", ec, &error));
   EXPECT_TRUE(contains(error, "checksum mismatch")) << error;
   // No meta at all is "no state", not damage.

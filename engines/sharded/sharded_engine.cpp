@@ -117,7 +117,7 @@ const EngineRegistrar single_writer_shards{EngineInfo{
       for (uint32_t i = 0; i < c.shards; ++i) {
         // Each shard is its own sequencing point: its own journal directory.
         EngineConfig shard_config = c;
-        if (!c.journal_dir.empty()) shard_config.journal_dir = c.journal_dir + "/shard-" + std::to_string(i);
+        if (!c.persistence.dir.empty()) shard_config.persistence.dir = c.persistence.dir + "/shard-" + std::to_string(i);
         auto s = make_single_writer(shard_config, "single-writer", static_cast<uint16_t>(i), error);
         if (!s) return nullptr;
         shards.push_back(std::move(s));

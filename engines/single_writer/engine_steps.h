@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "engine/engine.h"
+#include "engine/request.h"
 
 namespace swlab {
 

@@ -45,9 +45,13 @@ class ShardedEngine final : public Engine {
  private:
   Engine& shard_of(uint32_t market) { return *shards_[market % shards_.size()]; }
 
+  // No lock here, and none needed: the router's state is fixed when it is built
+  // (const: the compiler refuses a write after the constructor) and every call only
+  // reads it. Each shard serialises its own commands; the thread-safety analysis
+  // checks the locks of the sharded-mutex's shards (locked_engine.h).
   const std::string name_;
   const uint32_t markets_;
-  std::vector<std::unique_ptr<Engine>> shards_;
+  const std::vector<std::unique_ptr<Engine>> shards_;
 };
 
 }  // namespace swlab

@@ -8,12 +8,11 @@
 // make<I>() (tests/extension/).
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <tuple>
-#include <utility>
+#include <vector>
 
 #include "engine/engine_config.h"
 #include "engine/engine_registry.h"

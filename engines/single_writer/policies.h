@@ -82,7 +82,7 @@ template <class L>
 std::vector<PolicyDescription> describe_channels(L list = {}) {
   std::vector<PolicyDescription> v;
   for_each_channel(list, [&]<template <class> class C>() {
-    static_assert(Channel<RequestChannel<C>>, "a channel must model the Channel concept (policies.h)");
+    static_assert(Channel<RequestChannel<C>>, "a channel must model the Channel concept (policy_concepts.h)");
     v.push_back({RequestChannel<C>::kName, RequestChannel<C>::kSummary, RequestChannel<C>::kLineTransfers});
   });
   return v;

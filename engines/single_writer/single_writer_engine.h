@@ -4,7 +4,7 @@
 // made explicit by a sequence number on every reply.
 //
 // Hot-path policies are template parameters (docs/single-writer.md; policies.h
-// lists them and states what each must provide):
+// lists them, policy_concepts.h states what each must provide):
 //   Channel   how requests reach the engine thread (channels/), through its lanes:
 //             a polled channel's (polled_lanes.h) run the engine's loop, a driving
 //             one's (driven_lanes.h; tokio) hand the loop's steps to the channel

@@ -8,8 +8,9 @@
 // reply=spin, it polls the reply word instead and the oneshot goes unread). The
 // Rust side is engines/tokio/.
 //
-// It is a driving channel (policies.h): the runtime owns the engine loop, so the
-// engine hands it its steps instead of polling. What it costs over the other
+// It is a driving channel (policy_concepts.h; driven_lanes.h is the engine's adapter
+// to it): the runtime owns the engine loop, so the engine hands it its steps instead
+// of polling. What it costs over the other
 // channels, measured in docs/single-writer.md: a oneshot allocated per command, a
 // runtime wake-up (the scheduler's queue and the thread's unpark) when the engine
 // task sleeps, and a park/unpark of the caller in blocking_recv.

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The single-writer channels side by side, from one run of bm_request_reply:
-#   bare channel round trip      BM_ChannelRoundTrip<...> (tokio: the seed's echo)
+#   bare channel round trip      BM_ChannelRoundTrip/C (tokio: the seed's echo)
 #   engine round trip, 1 client  BM_EngineRoundTrip/single-writer:channel=C:reply=spin:wait=busy-spin
 #   pipelined throughput         BM_EnginePipelined/ the same spec, window 64, batch 64
-#   channel throughput           BM_ChannelThroughput<...>/2: two producers, one consumer
+#   channel throughput           BM_ChannelThroughput/C/2: two producers, one consumer
 # each round trip also as a multiple of the cross-core ping-pong floor
 # (BM_PingPong<SeparateLines>/pin:0) measured in the same run. Benchmarks run
 # REPETITIONS times, randomly interleaved, so that a burst of outside load or a
 # vCPU migration (which moves the floor several-fold on a VM) hits every row alike;
-# the table gives medians. Run it on an otherwise idle machine.
+# the table gives medians. Run it on an otherwise idle machine. The channels, and
+# their order, are the binary's own (its BM_ChannelRoundTrip/<name> benchmarks, from
+# the engine's list of channels): a new channel gets a row without an edit here.
 #
 # usage: scripts/channel_table.sh [BUILD_DIR] [REPETITIONS] [OUT_JSON] [MIN_TIME_S]
 #   BUILD_DIR defaults to build/release (built here if missing), REPETITIONS to 5,
@@ -30,9 +32,13 @@ if [ ! -x "$bm" ]; then
 fi
 
 spin='reply=spin:wait=busy-spin/'
-filter="BM_PingPong<SeparateLines>/pin:0|BM_ChannelRoundTrip<|BM_TokioRoundTripNoParking|BM_TokioOneshotAlone"
+filter="BM_PingPong<SeparateLines>/pin:0|BM_ChannelRoundTrip/|BM_TokioRoundTripNoParking|BM_TokioOneshotAlone"
 filter+="|BM_EngineRoundTrip/single-writer:channel=[a-z-]+:$spin|BM_EngineRoundTrip/single-writer:channel=tokio"
-filter+="|BM_EnginePipelined/single-writer:channel=[a-z-]+:$spin|BM_ChannelThroughput<[A-Za-z]+>/2/"
+filter+="|BM_EnginePipelined/single-writer:channel=[a-z-]+:$spin|BM_ChannelThroughput/[a-z-]+/2/"
+# The channels, in the binary's order (the list's, then the baselines).
+channels=$("$bm" --benchmark_list_tests --benchmark_filter='^BM_ChannelRoundTrip/' |
+  sed -n 's|^BM_ChannelRoundTrip/\([a-z-]*\)/real_time$|\1|p' | tr '\n' ' ')
+[ -n "$channels" ] || { echo "channel_table.sh: $bm lists no BM_ChannelRoundTrip/<channel>" >&2; exit 1; }
 echo "bm_request_reply: $reps interleaved repetitions, min time $min_time s -> $json" >&2
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 "$bm" --benchmark_filter="$filter" --benchmark_repetitions="$reps" --benchmark_enable_random_interleaving=true \
@@ -40,13 +46,13 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
   --benchmark_out="$json" --benchmark_out_format=json >&2
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-/usr/bin/python3 - "$json" "$reps" "$load_before" "$load_after" "$(git describe --always --dirty --abbrev=7)" <<'EOF'
+/usr/bin/python3 - "$json" "$reps" "$load_before" "$load_after" "$(git describe --always --dirty --abbrev=7)" \
+  "$channels" <<'EOF'
 import json
-import re
 import statistics
 import sys
 
-path, reps, load_before, load_after, commit = sys.argv[1:6]
+path, reps, load_before, load_after, commit, listed = sys.argv[1:7]
 doc = json.load(open(path))
 runs = {}
 for b in doc["benchmarks"]:
@@ -81,16 +87,10 @@ print(f"Floor: cross-core ping-pong, flags on separate lines, unpinned: **{floor
       f"(repetitions from {floors[0]:,.0f} to {floors[-1]:,.0f} ns).")
 print()
 
-class_of = {"spsc": "SpscChannel", "moodycamel": "MoodycamelChannel", "moodycamel-blocking": "MoodycamelBlockingChannel",
-            "boost-queue": "BoostQueueChannel", "mutex-deque": "MutexDequeChannel", "disruptor": "DisruptorChannel",
-            "tokio": "TokioChannel"}
-channels = []
-for name in runs:
-    m = re.match(r"BM_EngineRoundTrip/single-writer:channel=([a-z-]+):reply=spin:wait=busy-spin/real_time$", name)
-    if m:
-        channels.append(m.group(1))
-order = list(class_of)
-channels.sort(key=lambda c: order.index(c) if c in order else len(order))
+# The engine's channels: those the binary lists that have an engine round trip (the
+# baselines have none).
+channels = [c for c in listed.split()
+            if f"BM_EngineRoundTrip/single-writer:channel={c}:reply=spin:wait=busy-spin/real_time" in runs]
 
 
 def cell(ns):
@@ -102,12 +102,12 @@ print("| channel | bare round trip | x floor | engine round trip, 1 client | x f
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 for c in channels:
     spec = f"single-writer:channel={c}:reply=spin:wait=busy-spin"
-    bare = median_ns(f"BM_ChannelRoundTrip<{class_of.get(c, c)}>/real_time")
+    bare = median_ns(f"BM_ChannelRoundTrip/{c}/real_time")
     eng = median_ns(f"BM_EngineRoundTrip/{spec}/real_time")
     rate = median_rate(f"BM_EnginePipelined/{spec}/iterations:3/real_time")
     b, bx = cell(bare)
     e, ex = cell(eng)
-    tput = median_rate(f"BM_ChannelThroughput<{class_of.get(c, c)}>/2/iterations:3/real_time")
+    tput = median_rate(f"BM_ChannelThroughput/{c}/2/iterations:3/real_time")
     r = "n/a" if rate is None else f"{rate / 1e6:.2f} M/s"
     t = "n/a" if tput is None else f"{tput / 1e6:.2f} M/s"
     print(f"| {c}{' (seed: both sides park)' if c == 'tokio' else ''} | {b} | {bx} | {e} | {ex} | {r} | {t} |")
@@ -123,7 +123,7 @@ if "tokio" in channels:
     print("| what | round trip | x floor |")
     print("| --- | ---: | ---: |")
     rows = [
-        ("bare, the seed: blocking_send, the task awaits recv(), blocking_recv", "BM_ChannelRoundTrip<TokioChannel>/real_time"),
+        ("bare, the seed: blocking_send, the task awaits recv(), blocking_recv", "BM_ChannelRoundTrip/tokio/real_time"),
         ("bare, nobody parks: try_send, the task polls try_recv, the caller polls the oneshot", "BM_TokioRoundTripNoParking/real_time"),
         ("a oneshot alone: made, sent and received on one thread", "BM_TokioOneshotAlone"),
         ("engine, nobody parks (reply=spin, wait=busy-spin)", "BM_EngineRoundTrip/single-writer:channel=tokio:reply=spin:wait=busy-spin/real_time"),

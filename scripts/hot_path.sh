@@ -62,7 +62,9 @@ mkdir -p "$out"
 printf '%s\n' "${variants[@]}" > "$out/variants.txt"
 echo "host: $(uname -srm); CPUs: $(nproc); load average before: $(cut -d' ' -f1-3 /proc/loadavg)" > "$out/machine.txt"
 
-rr='BM_PingPong<SeparateLines>/pin:1|BM_ChannelRoundTrip<(Spsc|BoostSpsc|Disruptor)Channel>'
+# The channels by name (BM_ChannelRoundTrip/spsc), from the engine's list; older commits
+# name them by class (<SpscChannel>), so that --against one still finds them.
+rr='BM_PingPong<SeparateLines>/pin:1|BM_ChannelRoundTrip(/(spsc|boost-spsc|disruptor)/|<(Spsc|BoostSpsc|Disruptor)Channel>)'
 rr+='|BM_EngineRoundTrip/single-writer/real|BM_EngineRoundTrip/single-writer:channel=(spsc|disruptor):reply=spin:wait=busy-spin/real'
 rr+='|BM_EngineRoundTrip/single-writer:channel=spsc:reply=(futex|atomic-wait):wait=busy-spin/real'
 engines='mutex,single-writer,single-writer:channel=spsc:reply=spin:wait=busy-spin,single-writer:channel=disruptor:reply=spin:wait=busy-spin'

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs every test: the C++ suite through ctest in the asan
-# (AddressSanitizer + UBSan) and tsan (ThreadSanitizer) builds, then the Python
-# tests of the plotting scripts.
+# Sets up, builds and runs every test: clang's thread-safety analysis of the lock
+# engines, the C++ suite through ctest in the asan (AddressSanitizer + UBSan) and
+# tsan (ThreadSanitizer) builds, then the Python tests of the plotting scripts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/deps.sh
@@ -13,6 +13,11 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
 
 start=$(date +%s)
+# Clang's thread-safety analysis of the lock engines and the sharded router, every
+# warning an error. It compiles those five files only (seconds); configuring it
+# proves the check can fail (cmake/SwlabThreadSafety.cmake).
+echo "== thread-safety: clang -Wthread-safety -Werror, the lock engines" >&2
+swlab_build thread-safety
 # The tsan test preset leaves out four process-level script tests (the chaos faults
 # and claims.sh --quick, about 80 s each under tsan; the live view in a pseudo-terminal,
 # 33 s; the students' copy's answer and compile check, 11 s): they exercise processes,

@@ -27,6 +27,7 @@
 
 #include "engine/engine_registry.h"
 #include "persistence/journal_writer.h"
+#include "persistence/persistence.h"
 #include "persistence/recovery.h"
 #include "random_commands.h"
 #include "simulated_disk.h"
@@ -45,12 +46,12 @@ constexpr const char* kTempPrefix = "/dev/shm/swlab-group";
 EngineConfig journal_config(const std::string& dir, Durability d, FileSystem* disk) {
   EngineConfig c;
   c.markets = kMarkets;
-  c.journal_dir = dir;
-  c.durability = d;
-  c.snapshot_every = 40;
-  c.segment_bytes = 1024;  // ~18 records: segments change while others sync
-  c.keep_snapshots = 2;
-  c.file_system = disk;
+  c.persistence.dir = dir;
+  c.persistence.durability = d;
+  c.persistence.snapshot_every = 40;
+  c.persistence.segment_bytes = 1024;  // ~18 records: segments change while others sync
+  c.persistence.keep_snapshots = 2;
+  c.persistence.file_system = disk;
   return c;
 }
 
@@ -197,8 +198,8 @@ double syncs_per_acknowledgement(const std::string& engine_name, int threads, in
   SimulatedDisk disk(dir.path());
   std::string why;
   EngineConfig config = journal_config(dir.path(), Durability::kBatch, &disk);
-  config.segment_bytes = 64 << 20;  // no segment changes or snapshots: only the commands' syncs
-  config.snapshot_every = 0;
+  config.persistence.segment_bytes = 64 << 20;  // no segment changes or snapshots: only the commands' syncs
+  config.persistence.snapshot_every = 0;
   auto engine = EngineRegistry::instance().create(engine_name, config, &why);
   EXPECT_TRUE(engine) << why;
   if (!engine) return 0;

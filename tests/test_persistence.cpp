@@ -30,10 +30,10 @@ constexpr const char* kTempPrefix = "/tmp/swlab-persist";
 std::unique_ptr<Engine> make(const std::string& spec, const std::string& dir, uint64_t snapshot_every = 0,
                              Durability d = Durability::kBatch, std::string* error = nullptr) {
   EngineConfig c;
-  c.journal_dir = dir;
-  c.snapshot_every = snapshot_every;
-  c.durability = d;
-  c.segment_bytes = 16 << 10;  // small: exercise rotation
+  c.persistence.dir = dir;
+  c.persistence.snapshot_every = snapshot_every;
+  c.persistence.durability = d;
+  c.persistence.segment_bytes = 16 << 10;  // small: exercise rotation
   std::string why;
   auto e = EngineRegistry::instance().create(spec, c, &why);
   if (error) *error = why;

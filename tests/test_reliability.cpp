@@ -97,7 +97,7 @@ TEST(OneWriter, ASecondWriterIsRefusedNamingTheDirectoryAndThePid) {
 
   // Through the engines: the second engine on the directory does not start.
   EngineConfig ec;
-  ec.journal_dir = dir.path();
+  ec.persistence.dir = dir.path();
   EXPECT_FALSE(EngineRegistry::instance().create("mutex", ec, &error));
   EXPECT_TRUE(contains(error, "in use by another writer")) << error;
 
@@ -151,7 +151,7 @@ TEST(StateMeta, OutOfBoundsDamagedOrForeignMetaIsRefused) {
   EXPECT_TRUE(contains(error, "checksum mismatch")) << error;
   // An engine refuses to start on it.
   EngineConfig ec;
-  ec.journal_dir = dir.path();
+  ec.persistence.dir = dir.path();
   EXPECT_FALSE(EngineRegistry::instance().create("single-writer", ec, &error));
   EXPECT_TRUE(contains(error, "checksum mismatch")) << error;
   // No meta at all is "no state", not damage.
@@ -464,7 +464,7 @@ TEST(Symlinks, ALinkPlantedAsTheLockIsRefusedAndItsTargetNeverWritten) {
   EXPECT_FALSE(check_state_directory(dir.path(), &error));
   EXPECT_TRUE(contains(error, lock)) << error;
   EngineConfig ec;
-  ec.journal_dir = dir.path();
+  ec.persistence.dir = dir.path();
   EXPECT_FALSE(EngineRegistry::instance().create("single-writer", ec, &error));
   EXPECT_TRUE(contains(error, lock)) << error;
   EXPECT_TRUE(victim.untouched()) << "the lock's pid went through the link: " << read_text(victim.path);
@@ -740,7 +740,7 @@ TEST(ShardLayout, AWriterRefusesAMissingShardOrAnotherShardCount) {
     EngineConfig ec;
     ec.markets = 8;
     ec.shards = shards;
-    ec.journal_dir = dir.path() + "/run";
+    ec.persistence.dir = dir.path() + "/run";
     return EngineRegistry::instance().create("sharded-single-writer", ec, error);
   };
   std::string error;

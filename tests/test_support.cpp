@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "core/market.h"
 #include "reply_checks.h"
 #include "script_runner.h"
 

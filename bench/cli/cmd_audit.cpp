@@ -200,8 +200,8 @@ int cmd_audit(const std::vector<std::string>& args) {
     auto run = [&](const std::string& journal, const std::string& label, uint64_t* digest, RunResult* result) -> bool {
       EngineConfig ec;
       ec.markets = lc.workload.markets;
-      ec.durability = durability;
-      ec.journal_dir = journal;
+      ec.persistence.durability = durability;
+      ec.persistence.dir = journal;
       std::string why;
       progress->start(done++, total_runs, name + " " + label);
       auto engine = EngineRegistry::instance().create(name, ec, &why);

@@ -212,7 +212,7 @@ bool Runner::run(const RunPoint& p, std::size_t order, std::size_t done, std::si
 bool Runner::measure(RunRecord& r, const RunPoint& p) {
   EngineConfig ec = plan_.engine_config;
   ec.markets = r.load.workload.markets;
-  if (!plan_.journal.empty()) ec.journal_dir = plan_.journal + "/" + r.id;
+  if (!plan_.journal.empty()) ec.persistence.dir = plan_.journal + "/" + r.id;
   if (!plan_.ack_log.empty()) {
     r.load.ack_log_dir = plan_.ack_log + "/" + r.id;
     std::error_code mk;

@@ -184,7 +184,7 @@ int check_plan(const Flags& f, RunPlan& p) {
   if (int rc = check_axes(f, p); rc >= 0) return rc;
   if (int rc = check_work(f, p); rc >= 0) return rc;
   if (int rc = check_service_and_work(f, p); rc >= 0) return rc;
-  if ((p.engine_config.snapshot_every > 0 || !p.ack_log.empty()) && p.journal.empty())
+  if ((p.engine_config.persistence.snapshot_every > 0 || !p.ack_log.empty()) && p.journal.empty())
     return f.error(p.ack_log.empty() ? "--snapshot-every needs --journal" : "--ack-log needs --journal");
   if (!p.journal.empty()) {
     // Read-only, not a directory, or in use by another writer: a usage error now,

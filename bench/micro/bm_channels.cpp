@@ -7,6 +7,12 @@
 // for BM_ChannelRoundTrip; for BM_ChannelThroughput, wall time per item
 // (items_per_second is the consumer's rate).
 //
+// The channels are the list's (single_writer/policies.h, Channels), each under its
+// own name (BM_ChannelRoundTrip/spsc, BM_ChannelThroughput/spsc/2): a channel added
+// to the list is measured here without an edit, and scripts/channel_table.sh reads
+// the names back from this binary. Beside them, under its own name, the baseline
+// that is not a channel of the engine: boost-spsc.
+//
 // The tokio channel's consumer is a task on a runtime, not a ring a thread polls,
 // so its round trip is the seed's own (engines/tokio/src/lib.rs, the echo): a
 // oneshot, blocking_send into an mpsc, a task on a current-thread runtime that
@@ -18,18 +24,14 @@
 #include <atomic>
 #include <boost/lockfree/spsc_queue.hpp>
 #include <memory>
+#include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
-#include "single_writer/channels/boost_queue_channel.h"
-#include "single_writer/channels/disruptor_channel.h"
 #include "platform/cpu_relax.h"
-#include "platform/futex.h"
-#include "single_writer/channels/moodycamel_blocking_channel.h"
-#include "single_writer/channels/moodycamel_channel.h"
-#include "single_writer/channels/mutex_deque_channel.h"
 #include "single_writer/channels/producer_slots.h"
-#include "single_writer/channels/spsc_channel.h"
+#include "single_writer/policies.h"
 #if SWLAB_HAVE_TOKIO
 #include "tokio/swlab_tokio.h"
 #endif
@@ -139,19 +141,6 @@ void BM_ChannelThroughput(benchmark::State& state) {
   state.SetItemsProcessed(items);
 }
 
-#define SWLAB_CHANNEL_BENCHMARKS(Ch)                                                   \
-  BENCHMARK_TEMPLATE(BM_ChannelRoundTrip, Ch)->UseRealTime();                           \
-  BENCHMARK_TEMPLATE(BM_ChannelThroughput, Ch)->Arg(1)->Arg(2)->Arg(4)->UseRealTime()-> \
-      Unit(benchmark::kMillisecond)->Iterations(3);
-
-SWLAB_CHANNEL_BENCHMARKS(MoodycamelChannel)
-SWLAB_CHANNEL_BENCHMARKS(MoodycamelBlockingChannel)
-SWLAB_CHANNEL_BENCHMARKS(BoostQueueChannel)
-SWLAB_CHANNEL_BENCHMARKS(SpscChannel)
-SWLAB_CHANNEL_BENCHMARKS(BoostSpscChannel)
-SWLAB_CHANNEL_BENCHMARKS(MutexDequeChannel)
-SWLAB_CHANNEL_BENCHMARKS(DisruptorChannel)
-
 #if SWLAB_HAVE_TOKIO
 // spin = false: the seed (both sides park when idle); true: nobody parks.
 void TokioRoundTrip(benchmark::State& state, bool spin) {
@@ -168,12 +157,44 @@ void BM_TokioOneshotAlone(benchmark::State& state) {
 }
 BENCHMARK(BM_TokioOneshotAlone);
 
-const bool tokio_registered = [] {
-  benchmark::RegisterBenchmark("BM_ChannelRoundTrip<TokioChannel>", TokioRoundTrip, false)->UseRealTime();
-  benchmark::RegisterBenchmark("BM_TokioRoundTripNoParking", TokioRoundTrip, true)->UseRealTime();
+#endif
+
+// A polled channel's round trip and throughput, under `name`.
+template <template <class> class Channel>
+void register_polled(const std::string& name) {
+  benchmark::RegisterBenchmark(("BM_ChannelRoundTrip/" + name).c_str(), BM_ChannelRoundTrip<Channel>)->UseRealTime();
+  benchmark::RegisterBenchmark(("BM_ChannelThroughput/" + name).c_str(), BM_ChannelThroughput<Channel>)
+      ->Arg(1)
+      ->Arg(2)
+      ->Arg(4)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(3);
+}
+
+template <class>
+inline constexpr bool kNoBareRoundTrip = false;
+
+// Every channel of the list. A driving channel has no ring to poll: its consumer is a
+// loop of its own, so its bare round trip is that loop's (tokio's: the seed's echo).
+const bool channels_registered = [] {
+  for_each_channel(Channels{}, [&]<template <class> class C>() {
+    using Ch = RequestChannel<C>;
+    const std::string name = Ch::kName;
+    if constexpr (PolledChannel<Ch>) {
+      register_polled<C>(name);
+#if SWLAB_HAVE_TOKIO
+    } else if constexpr (std::is_same_v<Ch, TokioChannel<Request*>>) {
+      benchmark::RegisterBenchmark(("BM_ChannelRoundTrip/" + name).c_str(), TokioRoundTrip, false)->UseRealTime();
+      benchmark::RegisterBenchmark("BM_TokioRoundTripNoParking", TokioRoundTrip, true)->UseRealTime();
+#endif
+    } else {
+      static_assert(kNoBareRoundTrip<Ch>, "a driving channel needs its bare round trip registered here");
+    }
+  });
+  register_polled<BoostSpscChannel>("boost-spsc");
   return true;
 }();
-#endif
 
 }  // namespace
 }  // namespace swlab

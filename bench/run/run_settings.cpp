@@ -371,11 +371,11 @@ std::vector<RunSetting> knee_and_journal_settings() {
       count_setting("snapshot-every", "N", 0, kMaxSeed)
           .in(journal).invocation()
           .described("snapshot every N commands (0: never)")
-          .bound(engine_config(&EngineConfig::snapshot_every)),
+          .bound(persistence(&PersistenceConfig::snapshot_every)),
       count_setting("keep-snapshots", "N", 0, 1'000'000)
           .in(journal).invocation().called("a count")
           .described("keep the newest N snapshots, deleting older ones once a newer is durable (0 keeps all)")
-          .bound(engine_config(&EngineConfig::keep_snapshots)),
+          .bound(persistence(&PersistenceConfig::keep_snapshots)),
       text_setting("ack-log", "DIR")
           .in(journal).invocation().not_with_from()
           .described("append each acknowledged sequence number to DIR/<run id>/acks-<client>.log")

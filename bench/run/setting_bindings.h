@@ -76,12 +76,12 @@ SettingBinding plan_enum(E RunPlan::*field, const EnumName<E> (&names)[N]) {
           [field, &names](const RunPlan& p) { return SettingValue(std::string(enum_name(names, p.*field))); }, {}};
 }
 
-// A field of the engines' configuration that no engine option describes (the
-// journal's snapshot cadence): the invocation's.
+// A field of the engines' journal configuration (EngineConfig::persistence) that no
+// engine option describes (the snapshot cadence): the invocation's.
 template <class T>
-SettingBinding engine_config(T EngineConfig::*field) {
-  return {[field](RunPlan& p, const SettingValue& v) { assign(p.engine_config.*field, v); },
-          [field](const RunPlan& p) { return value_of(p.engine_config.*field); }, {}};
+SettingBinding persistence(T PersistenceConfig::*field) {
+  return {[field](RunPlan& p, const SettingValue& v) { assign(p.engine_config.persistence.*field, v); },
+          [field](const RunPlan& p) { return value_of(p.engine_config.persistence.*field); }, {}};
 }
 
 }  // namespace swlab::binding

@@ -97,12 +97,6 @@ class FlatMap {
     size_ = 0;
   }
 
-  template <class F>
-  void for_each(F&& f) const {
-    for (const Slot& s : slots_)
-      if (!(s.key == Traits::empty())) f(s.key, s.value);
-  }
-
  private:
   struct Slot {
     Key key;

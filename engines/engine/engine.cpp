@@ -1,6 +1,10 @@
 #include "engine/engine.h"
 
+#include "core/market.h"
+
 namespace swlab {
+
+void Engine::wait(Request& req) { req.done.wait(); }
 
 uint64_t Engine::digest() {
   Fnv64 h;

@@ -4,49 +4,20 @@
 // wait strategies) is a template parameter inside each engine.
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <future>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <pthread.h>
 
-#include "engine/completion.h"
-#include "engine/reply_handle.h"
-#include "core/market.h"
 #include "core/types.h"
-#include "platform/cache_line.h"
+#include "engine/request.h"
 
 namespace swlab {
 
-// One asynchronous request. The caller owns it: it fills cmd (and out), calls
-// Engine::submit, and must neither touch nor destroy it until done is complete.
-//
-// Laid out for the hand-off between two cores, one 64-byte line each way: what the
-// engine thread reads (cmd, out, control) fills the first line, and the word the
-// caller polls shares the second with the reply, so a caller that sees `done` has its
-// reply in the same transfer. Unaligned and in field order it spread over four lines,
-// each a transfer of its own (docs/single-writer.md, "The round trip, line by line").
-struct alignas(kCacheLine) Request {
-  Command cmd;
-  ReplyBuffers* out = nullptr;
-  // Engine-internal: when set, the engine thread runs this instead of cmd
-  // (inspection serialised with commands). Clients leave it null.
-  const std::function<void()>* control = nullptr;
-  alignas(kCacheLine / 2) Completion done;  // a 64-byte line of its own with the reply
-  Reply reply;
-  // Engine-internal: the `future` reply path's promise for a blocking call.
-  std::promise<void>* promise = nullptr;
-  // Engine-internal: the reply handle of a channel that carries the reply itself.
-  ReplyHandle reply_handle;
-};
-static_assert(offsetof(Request, control) + sizeof(Request::control) <= 64,
-              "the fields the engine reads must fit the first 64-byte line");
-static_assert(offsetof(Request, done) == 64 && offsetof(Request, reply) + sizeof(Reply) <= 128,
-              "the completion word and the reply must share the second 64-byte line");
+class Market;  // core/market.h: what for_each_market shows
 
 class Engine {
  public:
@@ -64,7 +35,7 @@ class Engine {
   virtual bool asynchronous() const { return false; }
   // Waits for a submitted request with the waiting side of this engine's reply
   // path (a caller may also poll req.done.ready()).
-  virtual void wait(Request& req) { req.done.wait(); }
+  virtual void wait(Request& req);
 
   // Serialised with commands: runs f on every market, in index order. Used for the
   // digest and the invariant check, and for nothing on the hot path.

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "engine/overload_policy.h"
-#include "persistence/persistence.h"
+#include "persistence/persistence_config.h"
 
 namespace swlab {
 
@@ -29,26 +29,9 @@ struct EngineConfig {
   // Engines with EngineInfo::command_work: spin_work iterations the core performs for
   // every state-changing command it applies (command_work.h; swlab run --work-ns).
   uint64_t work_iterations = 0;
-  // Journal and snapshots (engines that journal; docs/replay.md):
-  std::string journal_dir;  // empty: no journal
-  Durability durability = Durability::kBatch;
-  uint64_t snapshot_every = 0;
-  std::size_t keep_snapshots = 2;  // 0: keep every snapshot
-  std::size_t segment_bytes = 64 << 20;
-  // Where the journal's file operations go; null: the real file system. Tests put a
-  // simulated disk here (tests/support/simulated_disk.h).
-  FileSystem* file_system = nullptr;
-
-  PersistenceConfig persistence() const {
-    PersistenceConfig p;
-    p.dir = journal_dir;
-    p.durability = durability;
-    p.snapshot_every = snapshot_every;
-    p.keep_snapshots = keep_snapshots;
-    p.segment_bytes = segment_bytes;
-    p.file_system = file_system;
-    return p;
-  }
+  // Journal and snapshots (engines that journal; docs/replay.md): persistence.dir
+  // empty means no journal. Tests put a simulated disk in persistence.file_system.
+  PersistenceConfig persistence;
 };
 
 }  // namespace swlab

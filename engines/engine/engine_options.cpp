@@ -5,7 +5,6 @@
 
 #include "core/enum_names.h"
 #include "engine/overload_policy.h"
-#include "persistence/persistence.h"
 
 namespace swlab {
 
@@ -18,15 +17,16 @@ bool parse_u64(const std::string& s, uint64_t* v) {
 }
 
 // An option over an enum field: its choices, and the field's printing and
-// parsing, all read the enum's one name table.
-template <class E, std::size_t N>
-EngineOption enum_option(std::string name, std::string help, E EngineConfig::*field, const EnumName<E> (&names)[N]) {
+// parsing, all read the enum's one name table. `field(config)` is the field (a
+// generic lambda, so that it reaches into a const and a mutable configuration alike).
+template <class E, std::size_t N, class Field>
+EngineOption enum_option(std::string name, std::string help, Field field, const EnumName<E> (&names)[N]) {
   EngineOption o;
   o.name = std::move(name);
   o.help = std::move(help);
   o.choices = enum_names(names);
-  o.get = [field, &names](const EngineConfig& c) { return std::string(enum_name(names, c.*field)); };
-  o.set = [field, &names](EngineConfig& c, const std::string& v) { parse_enum(names, v, &(c.*field)); };
+  o.get = [field, &names](const EngineConfig& c) { return std::string(enum_name(names, field(c))); };
+  o.set = [field, &names](EngineConfig& c, const std::string& v) { parse_enum(names, v, &field(c)); };
   return o;
 }
 
@@ -98,7 +98,7 @@ const EngineOption& overload_option() {
       "overload",
       "when the channel is full: block the caller, reject at once, or priority (shed new orders, keep cancels and "
       "queries)",
-      &EngineConfig::overload, kOverloadPolicyNames);
+      [](auto& c) -> auto& { return c.overload; }, kOverloadPolicyNames);
   return o;
 }
 
@@ -107,7 +107,7 @@ const EngineOption& durability_option() {
       "durability",
       "with a journal: none (write, no fsync), batch (one fdatasync per batch, replies after it), always (fdatasync "
       "per command)",
-      &EngineConfig::durability, kDurabilityNames);
+      [](auto& c) -> auto& { return c.persistence.durability; }, kDurabilityNames);
   return o;
 }
 

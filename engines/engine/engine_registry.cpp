@@ -22,10 +22,10 @@ std::vector<SpecSetting> ResolvedSpec::settings() const {
   v.push_back({"name", info->name, false});
   v.push_back({"markets", std::to_string(config.markets), true});
   for (const EngineOption& o : info->options) v.push_back({o.name, o.get(config), o.is_count()});
-  if (!config.journal_dir.empty()) {
-    if (!info->option("durability")) v.push_back({"durability", std::string(to_string(config.durability)), false});
-    v.push_back({"snapshot_every", std::to_string(config.snapshot_every), true});
-    v.push_back({"keep_snapshots", std::to_string(config.keep_snapshots), true});
+  if (!config.persistence.dir.empty()) {
+    if (!info->option("durability")) v.push_back({"durability", std::string(to_string(config.persistence.durability)), false});
+    v.push_back({"snapshot_every", std::to_string(config.persistence.snapshot_every), true});
+    v.push_back({"keep_snapshots", std::to_string(config.persistence.keep_snapshots), true});
   }
   if (config.work_iterations > 0) v.push_back({"work_iterations", std::to_string(config.work_iterations), true});
   return v;
@@ -99,7 +99,7 @@ bool EngineRegistry::resolve(std::string_view spec, const EngineConfig& defaults
     o->set(c, value);
     colon = next;
   }
-  if (!c.journal_dir.empty() && !info->journals) {
+  if (!c.persistence.dir.empty() && !info->journals) {
     std::string journaling;
     for (const EngineInfo& e : engines_)
       if (e.journals) journaling += (journaling.empty() ? "" : ", ") + e.name;

@@ -30,7 +30,7 @@ struct EngineInfo {
   // Listing order (`swlab engines`, the default comparison): baselines first.
   int rank = 100;
   std::vector<EngineOption> options{};  // the spec keys this engine takes
-  bool journals = false;              // honours EngineConfig::journal_dir
+  bool journals = false;              // honours EngineConfig::persistence.dir
   // Its core performs EngineConfig::work_iterations per state-changing command
   // (engine/command_work.h); a spec asking an engine without it for work is refused.
   bool command_work = false;

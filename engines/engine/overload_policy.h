@@ -31,6 +31,5 @@ inline constexpr EnumName<OverloadPolicy> kOverloadPolicyNames[] = {
     {OverloadPolicy::kPriority, "priority"},
 };
 std::string_view to_string(OverloadPolicy p);
-bool parse_overload_policy(std::string_view s, OverloadPolicy* out);
 
 }  // namespace swlab

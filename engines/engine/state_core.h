@@ -39,11 +39,12 @@
 #include <cstdint>
 #include <string>
 
-#include "core/exchange.h"
 #include "core/types.h"
-#include "persistence/persistence.h"
+#include "persistence/persistence_config.h"
 
 namespace swlab {
+
+class Exchange;  // core/exchange.h: what a core owns
 
 template <class C>
 concept StateCore = std::default_initializable<C> &&

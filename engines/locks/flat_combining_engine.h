@@ -40,13 +40,18 @@
 #include <string>
 #include <thread>
 
+#include "core/exchange.h"
+#include "core/market.h"
 #include "engine/command_work.h"
 #include "engine/engine.h"
 #include "engine/exchange_core.h"
 #include "engine/state_core.h"
+#include "locks/annotated_lock.h"
+#include "persistence/sequenced.h"
 #include "platform/cache_line.h"
 #include "platform/cpu_relax.h"
 #include "platform/futex.h"
+#include "platform/thread_annotations.h"
 
 namespace swlab {
 
@@ -89,21 +94,21 @@ class FlatCombiningEngine final : public Engine {
   }
 
   void for_each_market(const std::function<void(uint32_t, const Market&)>& f) override {
-    run_control([&] {
-      const Exchange& exchange = core_.exchange();
+    run_control([&](Core& core) {
+      const Exchange& exchange = core.exchange();
       for (uint32_t i = 0; i < exchange.markets(); ++i) f(i, exchange.market(i));
     });
   }
 
   void for_market(uint32_t market, const std::function<void(const Market&)>& f) override {
-    run_control([&] { f(core_.exchange().market(market)); });
+    run_control([&](Core& core) { f(core.exchange().market(market)); });
   }
 
   void shutdown() override { signals_.stopped.store(true, std::memory_order_relaxed); }
 
   std::string failure() const override {
     if (!init_error_.empty()) return init_error_;
-    std::lock_guard guard(failure_mutex_);
+    ExclusiveLock guard(failure_mutex_);
     return failure_;
   }
 
@@ -112,7 +117,7 @@ class FlatCombiningEngine final : public Engine {
       if (!init_error_.empty()) return Engine::snapshot(error);
       bool ok = false;
       std::string why;
-      run_control([&] { ok = core_.snapshot(&why); });
+      run_control([&](Core& core) { ok = core.snapshot(&why); });
       if (!ok && error) *error = why;
       return ok;
     } else {
@@ -122,6 +127,10 @@ class FlatCombiningEngine final : public Engine {
   }
 
  private:
+  // Inspection, run by the combiner (under the lock) on the core, serialised with
+  // commands.
+  using Control = std::function<void(Core&)>;
+
   // Record states; the word is also the futex a sleeping owner waits on.
   static constexpr uint32_t kFree = 0;      // nobody's
   static constexpr uint32_t kClaimed = 1;   // an owner is filling it in
@@ -138,17 +147,34 @@ class FlatCombiningEngine final : public Engine {
     // after it sees kPending or kSleeping (an acquire).
     const Command* cmd = nullptr;
     ReplyBuffers* out = nullptr;
-    const std::function<void()>* control = nullptr;  // inspection, serialised with commands
+    const Control* control = nullptr;  // inspection, serialised with commands
     // Written by the combiner before kDone (a release), read by the owner after it.
     Reply reply;
   };
   static_assert(alignof(Record) == kCacheLine, "each record starts on its own line");
   static_assert(sizeof(Record) % kCacheLine == 0, "no record shares a line with the next");
 
+  // The combiner's lock: a word, taken only by trying (a caller that finds it held
+  // waits on its own record instead), and a capability the analysis checks
+  // (platform/thread_annotations.h): what only the combiner touches is GUARDED_BY it.
+  class CAPABILITY("combiner lock") CombinerLock {
+   public:
+    bool try_lock() TRY_ACQUIRE(true) {
+      return word_.load(std::memory_order_relaxed) == 0 && word_.exchange(1, std::memory_order_seq_cst) == 0;
+    }
+    // seq_cst: the combiner's half of the Dekker pairing with a sleeper's "announce,
+    // then read the lock" (hand_off()).
+    void unlock() RELEASE() { word_.store(0, std::memory_order_seq_cst); }
+    bool free() const { return word_.load(std::memory_order_seq_cst) == 0; }
+
+   private:
+    std::atomic<uint32_t> word_{0};
+  };
+
   // The words every caller touches, each on its own line.
   struct Signals {
     // Written by every combiner on acquire and release.
-    alignas(kCacheLine) std::atomic<uint32_t> lock{0};
+    alignas(kCacheLine) CombinerLock lock;
     // Read by every combiner pass; written only when a record beyond it is first claimed.
     alignas(kCacheLine) std::atomic<uint32_t> high{0};
     std::atomic<bool> stopped{false};
@@ -187,18 +213,13 @@ class FlatCombiningEngine final : public Engine {
     }
   }
 
-  bool try_lock() {
-    return signals_.lock.load(std::memory_order_relaxed) == 0 &&
-           signals_.lock.exchange(1, std::memory_order_seq_cst) == 0;
-  }
-
   Reply publish_and_wait(Record& rec) {
     rec.state.store(kPending, std::memory_order_seq_cst);
     int spins = 0;
     for (;;) {
       const uint32_t s = rec.state.load(std::memory_order_acquire);
       if (s == kDone) break;
-      if (try_lock()) {
+      if (signals_.lock.try_lock()) {
         combine();  // our own request was published before the lock: this pass answers it
         continue;
       }
@@ -215,7 +236,7 @@ class FlatCombiningEngine final : public Engine {
         continue;  // answered meanwhile
       // Announced; now the lock. Free: nobody is combining and nobody will wake us,
       // so take our request back and combine ourselves.
-      if (signals_.lock.load(std::memory_order_seq_cst) == 0) {
+      if (signals_.lock.free()) {
         expected = kSleeping;
         rec.state.compare_exchange_strong(expected, kPending, std::memory_order_seq_cst);
         continue;
@@ -228,7 +249,7 @@ class FlatCombiningEngine final : public Engine {
   }
 
   // The caller holds the lock; lets it go before returning.
-  void combine() {
+  void combine() RELEASE(signals_.lock) {
     std::array<uint32_t, kRecords * kMaxPasses> woken;  // owners asleep on records answered here
     uint32_t wake = 0;
     for (int pass = 0; pass < kMaxPasses; ++pass) {
@@ -245,7 +266,7 @@ class FlatCombiningEngine final : public Engine {
       for (uint32_t k = 0; k < n; ++k)
         if (records_[batch_[k]].state.exchange(kDone, std::memory_order_acq_rel) == kSleeping) woken[wake++] = batch_[k];
     }
-    signals_.lock.store(0, std::memory_order_seq_cst);
+    signals_.lock.unlock();
     // Syscalls after the lock is free: the next combiner need not wait for them. A
     // record's owner may already have moved on; a wake-up it does not need is harmless.
     for (uint32_t k = 0; k < wake; ++k) futex_wake_all(records_[woken[k]].state);
@@ -266,9 +287,9 @@ class FlatCombiningEngine final : public Engine {
     }
   }
 
-  void apply(Record& rec) {
+  void apply(Record& rec) REQUIRES(signals_.lock) {
     if (rec.control) {
-      (*rec.control)();
+      (*rec.control)(core_);
       rec.reply = Reply{};
       return;
     }
@@ -280,11 +301,11 @@ class FlatCombiningEngine final : public Engine {
   }
 
   // The pass is one batch: durable (as promised) before any of its replies is released.
-  void end_batch(uint32_t n) {
+  void end_batch(uint32_t n) REQUIRES(signals_.lock) {
     if (broken_ || core_.end_batch()) return;
     broken_ = true;
     {
-      std::lock_guard guard(failure_mutex_);
+      ExclusiveLock guard(failure_mutex_);
       if (failure_.empty()) failure_ = core_.error().empty() ? "the journal failed" : core_.error();
     }
     for (uint32_t k = 0; k < n; ++k) {
@@ -297,7 +318,7 @@ class FlatCombiningEngine final : public Engine {
   }
 
   // Inspection goes through a record like a command, so it is serialised with them.
-  void run_control(const std::function<void()>& f) {
+  void run_control(const Control& f) {
     if (!init_error_.empty()) return;
     Record& rec = claim();
     rec.cmd = nullptr;
@@ -310,12 +331,12 @@ class FlatCombiningEngine final : public Engine {
   Signals signals_;
   std::array<Record, kRecords> records_;
   // The combiner's (under the lock).
-  Core core_;
-  std::array<uint32_t, kRecords> batch_{};
-  bool broken_ = false;  // the journal failed: state changes are refused
+  Core core_ GUARDED_BY(signals_.lock);
+  std::array<uint32_t, kRecords> batch_ GUARDED_BY(signals_.lock){};
+  bool broken_ GUARDED_BY(signals_.lock) = false;  // the journal failed: state changes are refused
   std::string init_error_;  // set once in the constructor
-  mutable std::mutex failure_mutex_;
-  std::string failure_;
+  mutable AnnotatedLock<std::mutex> failure_mutex_;
+  std::string failure_ GUARDED_BY(failure_mutex_);
 };
 
 }  // namespace swlab

@@ -31,7 +31,7 @@ EngineInfo lock_engine_info(std::string name, std::string description, int rank,
       .journals = journaled,
       .command_work = true,
       .make = [name, journaled, build](const EngineConfig& c, std::string* error) -> std::unique_ptr<Engine> {
-        const PersistenceConfig journal = journaled ? c.persistence() : PersistenceConfig{};
+        const PersistenceConfig journal = journaled ? c.persistence : PersistenceConfig{};
         return unless_failed(build(name, c.markets, journal, c.work_iterations), error);
       },
   };

@@ -4,13 +4,13 @@
 #include <atomic>
 #include <thread>
 
-#include "platform/cache_line.h"
 #include "platform/cpu_relax.h"
 #include "platform/spin_budget.h"
+#include "platform/thread_annotations.h"
 
 namespace swlab {
 
-class Spinlock {
+class CAPABILITY("mutex") Spinlock {
  public:
   // After spinning this long without getting the lock, yield the CPU on every
   // retry. A pure spinlock assumes the holder is running on another core; on a
@@ -19,7 +19,7 @@ class Spinlock {
   // was 128 PAUSEs on the development machine; a critical section here is ~50 ns.)
   static constexpr int64_t kSpinNs = 2'500;
 
-  void lock() noexcept {
+  void lock() noexcept ACQUIRE() {
     static const uint32_t spins_before_yield = pauses_for(kSpinNs);
     uint32_t spins = 0;
     while (true) {
@@ -37,12 +37,12 @@ class Spinlock {
     }
   }
 
-  bool try_lock() noexcept {
+  bool try_lock() noexcept TRY_ACQUIRE(true) {
     return !locked_.load(std::memory_order_relaxed) &&
            !locked_.exchange(true, std::memory_order_acquire);
   }
 
-  void unlock() noexcept { locked_.store(false, std::memory_order_release); }
+  void unlock() noexcept RELEASE() { locked_.store(false, std::memory_order_release); }
 
  private:
   std::atomic<bool> locked_{false};

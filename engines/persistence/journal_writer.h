@@ -78,7 +78,7 @@ class JournalWriter {
   // fdatasyncs of the journal made so far (segment changes included); any thread.
   uint64_t syncs() const { return syncs_.load(std::memory_order_relaxed); }
   bool failed() const { return failed_.load(std::memory_order_acquire); }
-  // The segment records are being appended to.
+  // The segment records are being appended to (the manifest test reads it).
   const std::string& segment_path() const { return path_; }
 
   static constexpr std::size_t kAutoFlushBytes = 1 << 20;

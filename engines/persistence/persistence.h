@@ -16,49 +16,12 @@
 #include "persistence/dir_lock.h"
 #include "persistence/file_system.h"
 #include "persistence/journal.h"
+#include "persistence/persistence_config.h"
 #include "persistence/recovery.h"
+#include "persistence/sequenced.h"
 #include "persistence/state_meta.h"
 
 namespace swlab {
-
-enum class Durability {
-  kNone,    // records written with write(2) after each batch; no fsync: a crash of
-            // the machine may lose acknowledged commands (a crash of the process
-            // does not: the page cache survives it)
-  kBatch,   // group commit: one fdatasync per engine batch, and the batch's replies
-            // are released only after it: an acknowledged command is durable. A lock
-            // engine's batch is one command, and its sync covers every record written
-            // before it, whoever wrote it (sync_through)
-  kAlways,  // fdatasync after every command, by the thread that applied it and before
-            // the next command is applied (under the lock, or on the engine thread):
-            // durable, nothing shared, and the slowest
-};
-inline constexpr EnumName<Durability> kDurabilityNames[] = {
-    {Durability::kNone, "none"},
-    {Durability::kBatch, "batch"},
-    {Durability::kAlways, "always"},
-};
-std::string_view to_string(Durability d);
-bool parse_durability(std::string_view s, Durability* out);
-
-// Commands that change state are sequenced and journaled, whatever their outcome
-// (a rejected order is replayed to the same rejection). Queries read the state at
-// the current sequence number and take no number of their own.
-constexpr bool is_sequenced(CommandType t) { return !is_query(t); }
-
-struct PersistenceConfig {
-  std::string dir;
-  Durability durability = Durability::kBatch;
-  uint64_t snapshot_every = 0;  // commands between snapshots; 0 = only on request
-  std::size_t segment_bytes = 64 << 20;
-  // After a snapshot is durable, all but the newest keep_snapshots are deleted
-  // (0 keeps every one). Recovery needs only the newest; older ones serve
-  // `replay --until` below it, which can always fall back to the whole journal.
-  std::size_t keep_snapshots = 2;
-  // Where every write, sync, rename and unlink goes; null: the real file system.
-  // Tests put a simulated disk here (tests/support/simulated_disk.h).
-  FileSystem* file_system = nullptr;
-};
 
 // Checks, before any work starts, that dir can hold a journal: it exists or can be
 // created, is a directory, a file can be created in it, and no other process holds

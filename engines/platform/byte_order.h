@@ -46,17 +46,11 @@ inline void put_u32(uint8_t* p, uint32_t v) { put_le(p, v); }
 inline void put_u64(uint8_t* p, uint64_t v) { put_le(p, v); }
 inline void put_i64(uint8_t* p, int64_t v) { put_le(p, static_cast<uint64_t>(v)); }
 
-inline uint8_t get_u8(const uint8_t* p) { return *p; }
 inline uint32_t get_u32(const uint8_t* p) { return get_le<uint32_t>(p); }
 inline uint64_t get_u64(const uint8_t* p) { return get_le<uint64_t>(p); }
 inline int64_t get_i64(const uint8_t* p) { return static_cast<int64_t>(get_le<uint64_t>(p)); }
 
 // Appending forms, for encoders that grow a std::string.
-inline void append_u32(std::string* out, uint32_t v) {
-  uint8_t b[4];
-  put_u32(b, v);
-  out->append(reinterpret_cast<const char*>(b), sizeof b);
-}
 inline void append_u64(std::string* out, uint64_t v) {
   uint8_t b[8];
   put_u64(b, v);

@@ -117,15 +117,15 @@ const EngineRegistrar single_writer_shards{EngineInfo{
       // The directory's layout first: a shard count or a market count other than the
       // one it was written with is refused before any shard recovers or writes.
       std::unique_ptr<StateDirLock> layout_lock;
-      if (!c.journal_dir.empty()) {
-        layout_lock = claim_shard_layout(posix_file_system(), c.journal_dir, ShardLayout{c.shards, c.markets}, error);
+      if (!c.persistence.dir.empty()) {
+        layout_lock = claim_shard_layout(posix_file_system(), c.persistence.dir, ShardLayout{c.shards, c.markets}, error);
         if (!layout_lock) return nullptr;
       }
       std::vector<std::unique_ptr<Engine>> shards;
       for (uint32_t i = 0; i < c.shards; ++i) {
         // Each shard is its own sequencing point: its own journal directory.
         EngineConfig shard_config = c;
-        if (!c.journal_dir.empty()) shard_config.journal_dir = shard_directory(c.journal_dir, i);
+        if (!c.persistence.dir.empty()) shard_config.persistence.dir = shard_directory(c.persistence.dir, i);
         auto s = make_single_writer(shard_config, "single-writer", static_cast<uint16_t>(i), error);
         if (!s) return nullptr;
         shards.push_back(std::move(s));

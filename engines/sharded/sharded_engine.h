@@ -53,11 +53,15 @@ class ShardedEngine final : public Engine {
     return *shards_[shard_of_market(market, static_cast<uint32_t>(shards_.size()))];
   }
 
+  // No lock here, and none needed: the router's state is fixed when it is built
+  // (const: the compiler refuses a write after the constructor) and every call only
+  // reads it. Each shard serialises its own commands; the thread-safety analysis
+  // checks the locks of the sharded-mutex's shards (locked_engine.h).
   const std::string name_;
   const uint32_t markets_;
   // Declared before the shards: released after they have closed their journals.
-  std::unique_ptr<StateDirLock> layout_lock_;
-  std::vector<std::unique_ptr<Engine>> shards_;
+  const std::unique_ptr<StateDirLock> layout_lock_;
+  const std::vector<std::unique_ptr<Engine>> shards_;
 };
 
 }  // namespace swlab

@@ -1,12 +1,12 @@
 // The engine's loop, as steps a channel can call: for a channel that runs the loop
-// itself (DrivingChannel in policies.h; channel=tokio, whose loop is a task on a
+// itself (DrivingChannel in policy_concepts.h; channel=tokio, whose loop is a task on a
 // tokio runtime).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
-#include "engine/engine.h"
+#include "engine/request.h"
 
 namespace swlab {
 

@@ -5,7 +5,7 @@
 //
 // The strings are template arguments (C++20 class-type non-type template
 // parameters), so kName and kSummary stay compile-time constants, as the
-// NamedPolicy concept (policies.h) and `swlab engines --verbose` read them, and the
+// NamedPolicy concept (policy_concepts.h) and `swlab engines --verbose` read them, and the
 // empty base adds nothing to a channel that sits on the hot path.
 #pragma once
 

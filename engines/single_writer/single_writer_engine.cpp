@@ -32,7 +32,7 @@ std::unique_ptr<Engine> make_single_writer(const EngineConfig& c, const std::str
   static constexpr auto table = []<std::size_t... Is>(std::index_sequence<Is...>) {
     return std::array{&make_single_writer_combination<Is>...};
   }(std::make_index_sequence<Family::kCombinations>{});
-  return table[index](name, Family::options(c, shard), error);
+  return table[index](name, c, shard, error);
 }
 
 const std::vector<std::string>& single_writer_channels() {

@@ -4,22 +4,22 @@
 // made explicit by a sequence number on every reply.
 //
 // Hot-path policies are template parameters (docs/single-writer.md; policies.h
-// lists them and states what each must provide):
-//   Channel   how requests reach the engine thread (channels/); a polled channel is
-//             drained by the loop here, a driving one (tokio) runs that loop itself
-//             and calls back into the same steps (serve, idle, stopped)
+// lists them, policy_concepts.h states what each must provide):
+//   Channel   how requests reach the engine thread (channels/), through its lanes:
+//             a polled channel's (polled_lanes.h) run the engine's loop, a driving
+//             one's (driven_lanes.h; tokio) hand the loop's steps to the channel
 //   Reply     how replies reach their callers (reply/)
 //   Wait      what an idle engine thread does (wait/)
 //   Core      the state it owns and how mutations are numbered and made durable
 //             (engine/state_core.h; ExchangeCore unless a lab brings its own)
-// Capacity, batch size and the overload policy are run-time settings: they are read
-// once per submit or per batch, on branches that always go the same way in a run.
+// Capacity, batch size and the overload policy are run-time settings (EngineConfig):
+// they are read once per submit or per batch, on branches that always go the same way
+// in a run.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
-#include <future>
-#include <memory>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -28,16 +28,22 @@
 
 #include "engine/command_work.h"
 #include "engine/engine.h"
-#include "engine/exchange_core.h"
+#include "engine/engine_config.h"
 #include "engine/overload_policy.h"
 #include "engine/state_core.h"
-#include "platform/spin_budget.h"
+#include "persistence/sequenced.h"
 #include "platform/cache_line.h"
 #include "platform/futex.h"
+#include "platform/spin_budget.h"
 #include "platform/thread_cpu.h"
-#include "single_writer/policies.h"
+#include "single_writer/driven_lanes.h"
+#include "single_writer/polled_lanes.h"
+#include "single_writer/policy_concepts.h"
+#include "single_writer/request_payload.h"
 
 namespace swlab {
+
+class ExchangeCore;  // engine/exchange_core.h: the project's core, the default
 
 // The words clients and the engine thread both touch, grouped by who writes them.
 // Requests in flight are `admitted - completed`: two counters, each written by one
@@ -70,46 +76,34 @@ static_assert(offsetof(EngineSignals, completed) - offsetof(EngineSignals, admit
 static_assert(sizeof(EngineSignals) % kCacheLine == 0,
               "EngineSignals must end on a line boundary so the engine's own state does not share it");
 
-struct SingleWriterOptions {
-  uint32_t markets = 8;
-  uint32_t capacity = 1024;
-  uint32_t batch = 64;
-  OverloadPolicy overload = OverloadPolicy::kBlock;
-  uint16_t shard = 0;
-  PersistenceConfig journal;  // dir empty: no journal
-  uint64_t work_iterations = 0;  // command work per state change (engine/command_work.h)
-};
+// The adapter between the engine and its channel (the one place the two kinds of
+// channel part ways).
+template <class Queue, class ReplyT>
+using LanesFor = std::conditional_t<DrivingChannel<Queue>, DrivenLanes<Queue, ReplyT>, PolledLanes<Queue>>;
 
 template <template <class> class ChannelT, class ReplyT, class WaitT, class Core = ExchangeCore>
   requires Channel<ChannelT<Request*>> && ReplyPath<ReplyT> && WaitStrategy<WaitT> && StateCore<Core>
 class SingleWriterEngine final : public Engine {
   using Queue = ChannelT<Request*>;
-  // The channel runs the engine loop itself (policies.h, DrivingChannel).
-  static constexpr bool kDriven = DrivingChannel<Queue>;
-  // The channel carries the reply back itself and has a waiting side of its own.
-  static constexpr bool kChannelWaits = requires(Request& r) { Queue::wait(r); };
+  using Lanes = LanesFor<Queue, ReplyT>;
+  using Payloads = RequestPayloads<Queue, ReplyT>;
 
  public:
-  SingleWriterEngine(std::string name, const SingleWriterOptions& o)
+  // Built from the configuration's markets, capacity, batch, overload policy, journal
+  // and command work; `shard` is stamped on every reply (sharded_engine.h).
+  SingleWriterEngine(std::string name, const EngineConfig& c, uint16_t shard = 0)
       : name_(std::move(name)),
-        capacity_(o.capacity == 0 ? 1 : o.capacity),
-        batch_limit_(o.batch == 0 ? 1 : o.batch),
-        overload_(o.overload),
-        shard_(o.shard),
-        channel_(make_channel(capacity_, overload_)),
-        batch_(batch_limit_) {
-    // A driving channel keeps its priority lane inside (its loop drains both).
-    if constexpr (!kDriven) {
-      if (overload_ == OverloadPolicy::kPriority)
-        priority_lane_ = std::make_unique<Queue>(2 * static_cast<std::size_t>(capacity_));
-    }
+        capacity_(c.capacity == 0 ? 1 : c.capacity),
+        overload_(c.overload),
+        shard_(shard),
+        lanes_(capacity_, c.batch == 0 ? 1 : c.batch, overload_) {
     // Recover whatever the journal directory holds and continue its sequence. On
     // failure the thread is never started; the factory reports failure().
-    if (!core_.open(o.markets, o.journal, &init_error_)) {
+    if (!core_.open(c.markets, c.persistence, &init_error_)) {
       if (init_error_.empty()) init_error_ = "the state core could not be opened";
       return;
     }
-    configure_command_work(core_, o.work_iterations);
+    configure_command_work(core_, c.work_iterations);
     thread_ = std::thread([this] { run(); });
     engine_thread_ = thread_.native_handle();
   }
@@ -142,36 +136,24 @@ class SingleWriterEngine final : public Engine {
   }
 
   Reply execute(const Command& cmd, ReplyBuffers* out) override {
-    Request req;
+    typename Payloads::Call call;  // the request, and the policies' payload if any
+    Request& req = call.request;
     req.cmd = cmd;
     req.out = out;
-    if constexpr (std::is_same_v<ReplyT, FutureReply>) {
-      std::promise<void> promise;
-      std::future<void> done = promise.get_future();
-      req.promise = &promise;
-      submit(req);
-      done.wait();
-    } else {
-      submit(req);
-      wait(req);
-    }
+    block_on(call);
     return req.reply;
   }
 
   void wait(Request& req) override {
-    // A channel that carries the reply itself (tokio) is waited on first when the
-    // reply path may sleep: the caller sleeps where the seed's does (blocking_recv),
-    // then finds the reply word already published. A reply path that only polls
-    // polls the word; the channel's handle is then released unused.
-    if constexpr (kChannelWaits && reply_path_sleeps<ReplyT>()) Queue::wait(req);
+    Lanes::wait(req);  // a channel that carries the reply itself (driven_lanes.h)
     ReplyT::wait(req);
   }
 
   void submit(Request& req) override {
     req.done.reset();
-    // A handle left from this request's previous use (its caller polled
-    // done.ready() instead of waiting) is released, so a refusal below leaves none.
-    req.reply_handle.reset();
+    // This configuration's payload, if it keeps one, with what its previous use left
+    // released, so that a refusal below leaves nothing behind.
+    Payloads::prepare(req);
     Admission a = admit(req.control ? CommandType::kDigest : req.cmd.type, req.control != nullptr);
     if (a == Admission::kAdmitted && !req.control && signals_.broken.load(std::memory_order_relaxed)) {
       signals_.admitted.fetch_sub(1, std::memory_order_relaxed);
@@ -184,17 +166,11 @@ class SingleWriterEngine final : public Engine {
                          : a == Admission::kBroken ? RejectReason::kJournalFailed
                                                    : RejectReason::kShutdown;
       req.reply.shard = shard_;
-      ReplyT::complete(req);
+      complete(req);
       return;
     }
     const bool priority = overload_ == OverloadPolicy::kPriority && is_priority(req.cmd.type) && !req.control;
-    if constexpr (kDriven) {
-      channel_.push(&req, priority);
-    } else if (priority) {
-      priority_lane_->push(&req);
-    } else {
-      channel_.push(&req);
-    }
+    lanes_.push(&req, priority);
     // Dekker pairing with the engine's idle path: our admission RMW on `admitted`
     // comes before this load in the seq_cst order, the engine's store to sleeping
     // before its load of `admitted`. So either the engine sees our request, or we
@@ -205,7 +181,7 @@ class SingleWriterEngine final : public Engine {
 
   void for_each_market(const std::function<void(uint32_t, const Market&)>& f) override {
     run_control([&] {
-      const Exchange& exchange = core_.exchange();
+      const auto& exchange = core_.exchange();
       for (uint32_t i = 0; i < exchange.markets(); ++i) f(i, exchange.market(i));
     });
   }
@@ -249,19 +225,11 @@ class SingleWriterEngine final : public Engine {
     // got in). The ring wakes an engine asleep, or makes its next sleep return.
     signals_.stopping.store(true, std::memory_order_seq_cst);
     ring_doorbell();
-    if constexpr (kDriven) channel_.wake();  // its loop sleeps in the channel, not on the futex
+    lanes_.wake();  // a driving channel's loop sleeps in the channel, not on the doorbell
     thread_.join();
   }
 
  private:
-  // An idle engine polling its channel reads the clients' `admitted` line (to see
-  // a stop) only once in this many empty polls, and before it sleeps: read on every
-  // poll, it would be pulled away from the next client to admit.
-  static constexpr uint32_t kStopCheckPolls = 64;
-  // A blocking channel's sleep is bounded so a stop request is noticed (the stop
-  // rings the doorbell, not the channel's own wait).
-  static constexpr int64_t kChannelSleepUs = 5000;
-
   enum class Admission { kAdmitted, kStopped, kShed, kBroken };
 
   // Runs f on the engine thread, serialised with commands; directly on the caller's
@@ -272,10 +240,30 @@ class SingleWriterEngine final : public Engine {
       if (init_error_.empty()) f();  // after shutdown: the state is the caller's
       return;
     }
-    Request req;
-    req.control = &f;
-    submit(req);
-    wait(req);
+    typename Payloads::Call call;
+    call.request.control = &f;
+    block_on(call);
+  }
+
+  // The engine's own blocking call: submit, and wait through the reply path (a reply
+  // path with per-call state, future, waits its own way).
+  void block_on(typename Payloads::Call& call) {
+    if constexpr (requires { typename ReplyT::Payload; }) {
+      ReplyT::call(call.request, call.payload.reply, [this](Request& r) { submit(r); });
+    } else {
+      submit(call.request);
+      wait(call.request);
+    }
+  }
+
+  // Publishes a reply through the reply path, with its part of the payload if it
+  // keeps one.
+  static void complete(Request& r) {
+    if constexpr (requires { typename ReplyT::Payload; }) {
+      ReplyT::complete(r, Payloads::reply_part(r));
+    } else {
+      ReplyT::complete(r);
+    }
   }
 
   Admission admit(CommandType type, bool control) {
@@ -322,41 +310,18 @@ class SingleWriterEngine final : public Engine {
     futex_wake_all(signals_.doorbell);
   }
 
-  static Queue make_channel(uint32_t capacity, OverloadPolicy overload) {
-    if constexpr (kDriven) {
-      return Queue(capacity, overload);
-    } else {
-      (void)overload;
-      return Queue(capacity);
-    }
-  }
-
-  std::size_t pop(Request** out) {
-    std::size_t n = priority_lane_ ? priority_lane_->pop_bulk(out, batch_limit_) : 0;
-    if (n < batch_limit_) n += channel_.pop_bulk(out + n, batch_limit_ - n);
-    return n;
-  }
-
-  // Sleeps until work may have arrived; returns requests if the channel's own wait
-  // delivered some.
-  std::size_t sleep_for_work() {
-    if constexpr (Queue::kBlocking) {
-      if (!priority_lane_) return channel_.pop_bulk_wait(batch_.data(), batch_limit_, kChannelSleepUs);
-    }
+  // The idle engine's sleep on the doorbell, with the handshake submit() pairs with.
+  void sleep_on_doorbell() {
     const uint32_t bell = signals_.doorbell.load(std::memory_order_seq_cst);
     signals_.sleeping.store(true, std::memory_order_seq_cst);
     if (all_answered() && !signals_.stopping.load(std::memory_order_seq_cst)) futex_wait(signals_.doorbell, bell);
     signals_.sleeping.store(false, std::memory_order_relaxed);
-    return 0;
   }
 
   void run() {
     const EngineThreadScope counted;  // the wait strategies' spin_allowed() sees this thread
-    if constexpr (kDriven) {
-      drive();
-    } else {
-      poll_loop();
-    }
+    Loop loop{*this};
+    lanes_.run(loop);
     final_cpu_s_ = thread_cpu_seconds(pthread_self());
     exited_.store(true, std::memory_order_release);
   }
@@ -369,37 +334,18 @@ class SingleWriterEngine final : public Engine {
   // A stopping engine with every admitted request answered: the loop ends.
   bool stopped() const { return signals_.stopping.load(std::memory_order_seq_cst) && all_answered(); }
 
-  // The loop for a polled channel.
-  void poll_loop() {
-    uint32_t idle = 0;
-    while (true) {
-      std::size_t n = pop(batch_.data());
-      if (n == 0) {
-        const bool sleep = WaitT::idle(++idle);
-        if (!sleep && idle % kStopCheckPolls != 0) continue;
-        if (stopped()) break;  // stopping, and every admitted request answered
-        if (!sleep || !all_answered()) continue;  // never sleep on a request on its way
-        n = sleep_for_work();
-        idle = 0;
-        if (n == 0) continue;
-      }
-      idle = 0;
-      apply_batch(batch_.data(), n);
-    }
-  }
-
-  // A driving channel runs the loop: it gets the same steps the loop above takes.
-  void drive() {
-    EngineSteps steps;
-    steps.engine = this;
-    steps.batch = batch_limit_;
-    steps.serve = [](void* e, Request* const* requests, std::size_t n) {
-      static_cast<SingleWriterEngine*>(e)->apply_batch(requests, n);
-    };
-    steps.idle = [](void*, uint32_t polls) { return WaitT::idle(polls); };
-    steps.stopped = [](void* e) { return static_cast<const SingleWriterEngine*>(e)->stopped(); };
-    channel_.drive(steps);
-  }
+  // The steps of the engine's loop, for its lanes to run it (polled_lanes.h) or to
+  // hand to a channel that runs its own (driven_lanes.h).
+  struct Loop {
+    SingleWriterEngine& engine;
+    // Applies requests[0, n) in order, makes them durable, publishes their replies.
+    void serve(Request* const* requests, std::size_t n) { engine.apply_batch(requests, n); }
+    // The wait strategy, after the polls-th consecutive empty poll: true = sleep.
+    static bool idle(uint32_t polls) { return WaitT::idle(polls); }
+    bool stopped() const { return engine.stopped(); }
+    bool all_answered() const { return engine.all_answered(); }
+    void sleep() { engine.sleep_on_doorbell(); }
+  };
 
   void apply_batch(Request* const* batch, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) {
@@ -441,7 +387,7 @@ class SingleWriterEngine final : public Engine {
     // Replies are published after the whole batch (and, with durability batch, after
     // its one fdatasync: group commit): one burst of completions instead of
     // interleaving stores to the callers' lines with the work.
-    for (std::size_t i = 0; i < n; ++i) ReplyT::complete(*batch[i]);
+    for (std::size_t i = 0; i < n; ++i) complete(*batch[i]);
   }
 
   bool core_journaled() const {
@@ -459,18 +405,15 @@ class SingleWriterEngine final : public Engine {
 
   const std::string name_;
   const uint32_t capacity_;
-  const uint32_t batch_limit_;
   const OverloadPolicy overload_;
   const uint16_t shard_;
-  Queue channel_;
-  std::unique_ptr<Queue> priority_lane_;  // kPriority with a polled channel only
+  Lanes lanes_;
 
   EngineSignals signals_;
   // The engine thread's private state.
   Core core_;
   bool broken_locally_ = false;  // the core failed: every later batch is refused
   uint64_t completed_ = 0;       // requests answered: signals_.completed's only writer
-  std::vector<Request*> batch_;
   std::thread thread_;
   pthread_t engine_thread_{};
   double final_cpu_s_ = 0;  // the engine thread's CPU time when it exited

@@ -8,10 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "engine/engine.h"
 #include "engine/engine_config.h"
 #include "engine/engine_options.h"
-#include "single_writer/policies.h"
-#include "single_writer/single_writer_engine.h"
 
 namespace swlab {
 
@@ -33,7 +32,7 @@ const std::vector<std::string>& single_writer_waits();
 // generated translation units single_writer_combinations_<k>.cpp: each holds the
 // combinations I with I % SWLAB_SW_UNITS == k.
 template <std::size_t I>
-std::unique_ptr<Engine> make_single_writer_combination(const std::string& name, const SingleWriterOptions& o,
-                                                       std::string* error);
+std::unique_ptr<Engine> make_single_writer_combination(const std::string& name, const EngineConfig& c,
+                                                       uint16_t shard, std::string* error);
 
 }  // namespace swlab

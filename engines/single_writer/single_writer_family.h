@@ -4,19 +4,19 @@
 //
 // The project's own lists are instantiated in generated translation units, a few
 // combinations each (CMakeLists.txt, single_writer_factory.h), so no one file
-// compiles them all; a test or a lab with a small list of its own uses create()
-// here, which instantiates its whole list in place.
+// compiles them all; a test with a list of its own instantiates what it needs with
+// make<I>() (tests/extension/).
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <tuple>
-#include <utility>
+#include <vector>
 
 #include "engine/engine_config.h"
 #include "engine/engine_registry.h"
+#include "engine/exchange_core.h"
 #include "single_writer/policies.h"
 #include "single_writer/single_writer_engine.h"
 
@@ -67,9 +67,11 @@ struct SingleWriterFamily {
     return true;
   }
 
-  // Builds combination I (nothing when I is past the last combination).
+  // Builds combination I from c (nothing when I is past the last combination);
+  // `shard` is stamped on its replies.
   template <std::size_t I>
-  static std::unique_ptr<Engine> make(const std::string& name, const SingleWriterOptions& o, std::string* error) {
+  static std::unique_ptr<Engine> make(const std::string& name, const EngineConfig& c, uint16_t shard,
+                                      std::string* error) {
     if constexpr (I >= kCombinations) {
       if (error) *error = "no such single-writer combination";
       return nullptr;
@@ -78,39 +80,16 @@ struct SingleWriterFamily {
       using Wait = typename PolicyAt<I % WaitL::size, WaitL>::type;
       using Built = SingleWriterEngine<ChannelAt<I / (ReplyL::size * WaitL::size), ChannelL>::template type, Reply,
                                        Wait, Core>;
-      if (const uint64_t max = Built::max_capacity(o.overload); max > 0 && o.capacity > max) {
+      if (const uint64_t max = Built::max_capacity(c.overload); max > 0 && c.capacity > max) {
         if (error)
           *error = "channel " + channels()[I / (ReplyL::size * WaitL::size)].name + " holds at most " +
                    std::to_string(max) + " requests" +
-                   (o.overload == OverloadPolicy::kPriority ? " with overload=priority" : "") +
+                   (c.overload == OverloadPolicy::kPriority ? " with overload=priority" : "") +
                    ": lower the capacity";
         return nullptr;
       }
-      return unless_failed(std::make_unique<Built>(name, o), error);
+      return unless_failed(std::make_unique<Built>(name, c, shard), error);
     }
-  }
-
-  // Builds the engine c names, instantiating every combination here.
-  static std::unique_ptr<Engine> create(const std::string& name, const EngineConfig& c, uint16_t shard,
-                                        std::string* error) {
-    std::size_t index = 0;
-    if (!index_of(c, &index, error)) return nullptr;
-    static constexpr auto table = []<std::size_t... Is>(std::index_sequence<Is...>) {
-      return std::array{&make<Is>...};
-    }(std::make_index_sequence<kCombinations>{});
-    return table[index](name, options(c, shard), error);
-  }
-
-  static SingleWriterOptions options(const EngineConfig& c, uint16_t shard) {
-    SingleWriterOptions o;
-    o.markets = c.markets;
-    o.capacity = c.capacity;
-    o.batch = c.batch;
-    o.overload = c.overload;
-    o.shard = shard;
-    o.journal = c.persistence();
-    o.work_iterations = c.work_iterations;
-    return o;
   }
 };
 

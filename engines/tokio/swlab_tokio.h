@@ -24,7 +24,7 @@ extern "C" {
 #define SWLAB_TOKIO_REPLY_HANDLE_BYTES 16
 
 /* The engine's side of the loop the runtime runs (EngineSteps in
- * single_writer/policies.h, behind the channel's trampolines). */
+ * single_writer/engine_steps.h, behind the channel's trampolines). */
 typedef struct swlab_tokio_steps {
   void* ctx;
   size_t batch; /* most requests per serve() */

@@ -31,7 +31,7 @@ std::unique_ptr<Engine> make_vector_channel_engine(const EngineConfig& config, s
   static constexpr auto table = []<std::size_t... Is>(std::index_sequence<Is...>) {
     return std::array{&Extended::make<kFirst + Is>...};
   }(std::make_index_sequence<kPer>{});
-  return table[index - kFirst]("single-writer-test-vector", Extended::options(c, 0), error);
+  return table[index - kFirst]("single-writer-test-vector", c, 0, error);
 }
 
 const EngineRegistrar registrar{EngineInfo{

@@ -1,5 +1,5 @@
 // A channel written for the tests only, to show what adding one takes: this header
-// (the Channel concept in engines/single_writer/policies.h says what it must
+// (the Channel concept in engines/single_writer/policy_concepts.h says what it must
 // provide) and one entry in a channel list (test_adding_a_channel.cpp). Deliberately
 // plain: a std::vector behind a std::mutex, drained by swapping it out.
 #pragma once
@@ -17,6 +17,10 @@ class VectorChannel {
   static constexpr const char* kName = "test-vector";
   static constexpr const char* kSummary = "a std::vector behind a std::mutex (a test-only channel)";
   static constexpr bool kBlocking = false;
+  // The mutex's line, locked by the client's push and by every poll of the engine,
+  // moves each way (2); the vector's size and its element, written by the push and
+  // read by the engine, move to it (1 each). (policy_concepts.h says how to count.)
+  static constexpr int kLineTransfers = 4;
 
   explicit VectorChannel(std::size_t capacity) { items_.reserve(capacity); }
 

@@ -27,6 +27,14 @@ class BoostQueueChannel
  public:
   static constexpr bool kBlocking = false;
   static constexpr std::size_t kMaxCapacity = 65534;
+  // With one client (boost 1.74's queue; every node on a line of its own): the node
+  // pool's free-list head, popped by the client's push and pushed by the engine's pop,
+  // moves each way (2); the node the client takes is the one the engine freed last
+  // (the free list is LIFO), so it comes from the engine's cache and goes back with the
+  // item (2); the tail, which the client's push swings and the engine's pop reads to
+  // tell an empty queue, moves to the engine (1). The previous node's next link, which
+  // the push sets and the pop follows, is on a line that moves with those above.
+  static constexpr int kLineTransfers = 5;
 
   explicit BoostQueueChannel(std::size_t capacity) : queue_(check(capacity)) {}
 

@@ -8,7 +8,7 @@
 // (lap_ring.h), so a hand-off moves one cache line. It used to be
 // boost::lockfree::spsc_queue, whose separate read and write indices cost two more
 // line transfers per item; bm_request_reply keeps that ring as the baseline
-// (BM_ChannelRoundTrip<BoostSpscChannel>).
+// (BM_ChannelRoundTrip/boost-spsc).
 //
 // FIFO holds per producer; across producers the engine's round-robin decides.
 #pragma once
@@ -29,6 +29,11 @@ class SpscChannel
     : public Named<"spsc", "one single-producer ring per client thread, polled round-robin (the default)"> {
  public:
   static constexpr bool kBlocking = false;
+  // The slot's line (lap and pointer, lap_ring.h), written by the client and read by
+  // the engine: 1. The client's ring position is its own; the consumed position the
+  // engine stores once per batch is read through a cached copy once per `capacity`
+  // pushes; the ring registry is read-mostly (policy_concepts.h).
+  static constexpr int kLineTransfers = 1;
 
   // Each ring holds `capacity`: the engine's bound applies to the sum, so a single
   // client can use all of it.

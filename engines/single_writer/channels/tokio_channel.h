@@ -8,8 +8,9 @@
 // reply=spin, it polls the reply word instead and the oneshot goes unread). The
 // Rust side is engines/tokio/.
 //
-// It is a driving channel (policies.h): the runtime owns the engine loop, so the
-// engine hands it its steps instead of polling. What it costs over the other
+// It is a driving channel (policy_concepts.h; driven_lanes.h is the engine's adapter
+// to it): the runtime owns the engine loop, so the engine hands it its steps instead
+// of polling. What it costs over the other
 // channels, measured in docs/single-writer.md: a oneshot allocated per command, a
 // runtime wake-up (the scheduler's queue and the thread's unpark) when the engine
 // task sleeps, and a park/unpark of the caller in blocking_recv.
@@ -26,7 +27,7 @@
 #include <cstdint>
 #include <type_traits>
 
-#include "engine/engine.h"
+#include "engine/request.h"
 #include "engine/overload_policy.h"
 #include "single_writer/engine_steps.h"
 #include "single_writer/named_policy.h"
@@ -42,7 +43,40 @@ class TokioChannel
                 "the tokio channel carries the engine's requests: it publishes them and keeps their reply handles");
 
  public:
-  static_assert(ReplyHandle::kBytes >= SWLAB_TOKIO_REPLY_HANDLE_BYTES, "the oneshot receiver must fit the handle");
+  // With one client and nobody parking: the bounded mpsc's permit count, taken by the
+  // client's send and given back by the task's receive, moves each way (2); the
+  // message's slot in the mpsc's block and the block's ready bits, both written by the
+  // send and read by the task, move to the engine (2); the command's oneshot, which
+  // the client allocates, the task's send writes and the client then reads (waiting on
+  // it, or dropping the unread receiver at its next submit), moves each way (2). The
+  // runtime's own state stays on the engine's core; a park and its unpark are
+  // wake-ups, which a budget counts apart (policy_concepts.h).
+  static constexpr int kLineTransfers = 6;
+
+  // Per request: the oneshot receiver push made, held until the caller waits on it,
+  // submits the request again or destroys it (a caller that polls done.ready() never
+  // waits). Opaque bytes to everything but the crate.
+  class Payload {
+   public:
+    Payload() = default;
+    Payload(const Payload&) = delete;
+    Payload& operator=(const Payload&) = delete;
+    ~Payload() { reset(); }
+
+    bool held() const { return held_; }
+    // Drops an unread receiver.
+    void reset() {
+      if (held_) {
+        held_ = false;
+        swlab_tokio_release(bytes_);
+      }
+    }
+
+   private:
+    friend class TokioChannel;
+    alignas(8) unsigned char bytes_[SWLAB_TOKIO_REPLY_HANDLE_BYTES];
+    bool held_ = false;
+  };
 
   // The lanes are sized to the engine's admission bound (overload=priority admits
   // up to twice the capacity in all), plus the stop doorbell, so that an admitted
@@ -55,15 +89,19 @@ class TokioChannel
   TokioChannel& operator=(const TokioChannel&) = delete;
   ~TokioChannel() { swlab_tokio_channel_free(channel_); }
 
-  void push(T r, bool priority) {
-    swlab_tokio_push(channel_, r, priority, r->reply_handle.hold(&swlab_tokio_release));
+  void push(T r, bool priority, Payload& p) {
+    p.reset();
+    swlab_tokio_push(channel_, r, priority, p.bytes_);
+    p.held_ = true;
   }
 
   // The caller's side: blocking_recv on the command's oneshot (nothing to wait on
   // for a request the engine refused at admission: it never entered the channel).
-  // Called by the engine's wait() when the reply path may sleep (policies.h).
-  static void wait(Request& r) {
-    if (r.reply_handle.held()) swlab_tokio_wait(r.reply_handle.take());
+  // Called by the engine's wait() when the reply path may sleep (policy_concepts.h).
+  static void wait(Payload& p) {
+    if (!p.held_) return;
+    p.held_ = false;
+    swlab_tokio_wait(p.bytes_);
   }
 
   void drive(const EngineSteps& steps) {

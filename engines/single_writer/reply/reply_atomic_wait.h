@@ -6,13 +6,19 @@
 // (reply_futex.h) avoids that by keeping the "someone sleeps" bit in the slot.
 #pragma once
 
-#include "engine/engine.h"
+#include "engine/request.h"
 #include "platform/cpu_relax.h"
 #include "single_writer/named_policy.h"
 
 namespace swlab {
 
 struct AtomicWaitReply : Named<"atomic-wait", "C++20 std::atomic wait/notify"> {
+  // The store writes the reply's own line (the engine's count, policy_concepts.h).
+  // notify_one reads the waiter count in libstdc++'s table entry for the word: a line
+  // that only a waiter going to sleep writes, so with one caller still spinning it
+  // stays in the engine's cache and moves nothing. (Callers asleep on words that hash
+  // to the same entry make it move: a sleep, which a budget counts apart.)
+  static constexpr int kLineTransfers = 0;
 
   static void complete(Request& r) {
     auto& w = r.done.word();

@@ -8,7 +8,7 @@
 
 #include <thread>
 
-#include "engine/engine.h"
+#include "engine/request.h"
 #include "platform/cpu_relax.h"
 #include "single_writer/named_policy.h"
 
@@ -16,7 +16,11 @@ namespace swlab {
 
 struct SpinReply : Named<"spin", "the caller polls the slot with PAUSE and never sleeps"> {
   static constexpr uint32_t kYieldEvery = 1024;
-  static constexpr bool kSleeps = false;  // policies.h, reply_path_sleeps
+  static constexpr bool kSleeps = false;  // policy_concepts.h, reply_path_sleeps
+  // The completion word shares the reply's line, which the engine counts
+  // (kEngineLineTransfers, policy_concepts.h): a release store into it and the
+  // caller's polls of it move nothing more.
+  static constexpr int kLineTransfers = 0;
 
   static void complete(Request& r) {
     r.done.word().store(Completion::kDone, std::memory_order_release);

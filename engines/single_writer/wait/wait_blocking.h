@@ -20,6 +20,11 @@ struct BlockingWait : Named<"blocking", "spin, yield, then sleep until a request
   // machine's Zen, 21 ns a PAUSE); none while the engine threads fill every CPU.
   static constexpr int64_t kSpinNs = 40'000;
   static constexpr uint32_t kYields = 200;
+  // While requests keep coming the engine is spinning or yielding when one arrives
+  // and polls it like any other strategy: no line of its own moves (policy_concepts.h).
+  // When it does sleep, the wake-up (the client reads `sleeping` set, rings the
+  // doorbell; a futex wake) is a wake-up, which a budget counts apart.
+  static constexpr int kLineTransfers = 0;
 
   static bool idle(uint32_t polls) {
     static const uint32_t spins = pauses_for(kSpinNs);

@@ -21,6 +21,9 @@ struct BusySpinWait
   // Yield about this often (86 us was 4096 PAUSEs on the development machine);
   // on every poll while the engine threads fill every CPU.
   static constexpr int64_t kYieldEveryNs = 100'000;
+  // PAUSE and a yield touch no shared line; the polls read the channel's lines, which
+  // the channel counts (policy_concepts.h).
+  static constexpr int kLineTransfers = 0;
 
   // Called with the number of consecutive empty polls; returns true when the
   // engine should sleep until work arrives.

@@ -19,6 +19,9 @@ struct SpinYieldWait : Named<"spin-yield", "spin briefly, then sched_yield betwe
   // Spin this long, then yield between polls (5 us was 256 PAUSEs on the
   // development machine); yield at once while the engine threads fill every CPU.
   static constexpr int64_t kSpinNs = 5'000;
+  // Never sleeps, so never needs waking; PAUSE and sched_yield move no line
+  // (policy_concepts.h).
+  static constexpr int kLineTransfers = 0;
 
   static bool idle(uint32_t polls) {
     static const uint32_t spins = pauses_for(kSpinNs);

@@ -8,6 +8,7 @@
 // the rules on every variant but this one).
 #include <lab_reference_guard.h>  // the reference: a student build stops here (labs/common/rules/)
 #include "lab3.h"
+#include "engine/exchange_core.h"
 #include "single_writer/channels/spsc_channel.h"
 #include "single_writer/reply/reply_futex.h"
 #include "single_writer/single_writer_engine.h"
@@ -20,12 +21,7 @@ std::unique_ptr<Engine> make_lab3_engine(const EngineConfig& c, std::string* err
     if (error) *error = "lab3-single-writer supports overload=block or overload=reject";
     return nullptr;
   }
-  SingleWriterOptions o;
-  o.markets = c.markets;
-  o.capacity = c.capacity;
-  o.batch = c.batch;
-  o.overload = c.overload;
-  return std::make_unique<SingleWriterEngine<SpscChannel, FutexReply, BlockingWait>>("lab3-single-writer", o);
+  return std::make_unique<SingleWriterEngine<SpscChannel, FutexReply, BlockingWait>>("lab3-single-writer", c);
 }
 
 }  // namespace swlab::lab3

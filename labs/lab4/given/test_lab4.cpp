@@ -9,6 +9,7 @@
 #include <memory>
 #include <thread>
 
+#include "core/exchange.h"
 #include "engine/engine_registry.h"
 #include "lab4.h"
 #include "lab_support.h"

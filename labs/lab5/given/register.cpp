@@ -20,19 +20,18 @@
 #include "core.h"
 #include "engine/engine_registry.h"
 #include "lab5.h"
+#include "single_writer/channels/spsc_channel.h"
+#include "single_writer/reply/reply_futex.h"
 #include "single_writer/single_writer_engine.h"
+#include "single_writer/wait/wait_blocking.h"
 
 namespace swlab::lab5 {
 
 using Lab5Engine = SingleWriterEngine<SpscChannel, FutexReply, BlockingWait, JournaledCore>;
 
 std::unique_ptr<Engine> make_lab5_engine(const EngineConfig& c, FileSystem* fs, std::string* error) {
-  SingleWriterOptions o;
-  o.markets = c.markets;
-  o.capacity = c.capacity;
-  o.batch = c.batch;
-  o.journal = c.persistence();
-  o.journal.file_system = fs;  // your core reaches it as cfg.file_system (lab5.h: file_layer)
+  EngineConfig o = c;
+  o.persistence.file_system = fs;  // your core reaches it as cfg.file_system (lab5.h: file_layer)
   auto e = std::make_unique<Lab5Engine>("lab5-journal", o);
   if (std::string f = e->failure(); !f.empty()) {
     if (error) *error = f;

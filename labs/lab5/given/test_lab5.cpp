@@ -54,9 +54,9 @@ std::unique_ptr<Engine> make(const std::string& dir, Durability d = Durability::
                              uint32_t markets = 8) {
   EngineConfig c;
   c.markets = markets;
-  c.journal_dir = dir;
-  c.durability = d;
-  c.segment_bytes = 16 << 10;  // small: the history spans several segments
+  c.persistence.dir = dir;
+  c.persistence.durability = d;
+  c.persistence.segment_bytes = 16 << 10;  // small: the history spans several segments
   std::string why;
   auto e = EngineRegistry::instance().create("lab5-journal", c, &why);
   if (error) *error = why;
@@ -296,8 +296,8 @@ int crash_child(int argc, char** argv) {
   const std::string dir = argv[2];
   EngineConfig c;
   c.markets = 2;
-  c.journal_dir = dir + "/j";
-  c.durability = Durability::kBatch;
+  c.persistence.dir = dir + "/j";
+  c.persistence.durability = Durability::kBatch;
   std::string why;
   auto e = EngineRegistry::instance().create("lab5-journal", c, &why);
   if (!e) {
@@ -371,7 +371,7 @@ TEST(Lab5Crash, AKilledEngineLosesNothingItAcknowledged) {
   // The lab's engine restarts on it: same state, and the history goes on.
   EngineConfig c;
   c.markets = 2;
-  c.journal_dir = j;
+  c.persistence.dir = j;
   auto e = EngineRegistry::instance().create("lab5-journal", c, &why);
   ASSERT_TRUE(e) << why;
   EXPECT_EQ(e->digest(), recovered.digest());
@@ -418,9 +418,9 @@ PowerRun power_run(const std::string& dir, test::SimulatedDisk& disk, Durability
   PowerRun out;
   EngineConfig c;
   c.markets = kPowerMarkets;
-  c.journal_dir = dir;
-  c.durability = d;
-  c.segment_bytes = 2048;  // ~35 records: the history spans several segments
+  c.persistence.dir = dir;
+  c.persistence.durability = d;
+  c.persistence.segment_bytes = 2048;  // ~35 records: the history spans several segments
   std::string why;
   auto e = make_lab5_engine(c, &disk, &why);
   if (!e) return out;

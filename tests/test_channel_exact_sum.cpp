@@ -1,0 +1,188 @@
+// Every channel of the list (single_writer/policies.h, Channels) moves every value it
+// is given exactly once: several producers push disjoint runs of values through a
+// small channel (so that rings wrap and pools recycle many times), one consumer
+// drains it, and the consumer must see each value once, none it was not given, and
+// the exact sum (rigtorp's SPSCQueue test, with several producers). The channels are
+// walked from the list, so a channel added to it is tested here without an edit.
+//
+// A polled channel is drained with pop_bulk; a driving one (tokio) runs its own loop
+// and hands each batch to the serve step. As in the engine, the producers keep at
+// most the channel's capacity in flight (an admission count the consumer gives
+// back), which is the bound every channel is built for.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "single_writer/policies.h"
+#include "tsan_unverifiable.h"
+
+namespace swlab::test {
+namespace {
+
+constexpr int kProducers = 4;
+#if defined(__SANITIZE_THREAD__)
+constexpr uint64_t kPerProducer = 10'000;  // ThreadSanitizer runs each access ~10x slower
+#else
+constexpr uint64_t kPerProducer = 50'000;
+#endif
+constexpr uint64_t kTotal = kProducers * kPerProducer;
+constexpr int64_t kCapacity = 64;
+
+// Value v (1..kTotal) travels as a request pointer that nobody dereferences, aligned
+// as a real one would be.
+Request* encode(uint64_t v) { return reinterpret_cast<Request*>(v * alignof(Request)); }
+uint64_t decode(const Request* r) { return reinterpret_cast<uintptr_t>(r) / alignof(Request); }
+
+// What the consumer saw.
+struct Tally {
+  std::vector<uint8_t> seen = std::vector<uint8_t>(kTotal + 1, 0);
+  uint64_t received = 0, sum = 0, duplicates = 0, strangers = 0;
+
+  void take(const Request* r) {
+    const uint64_t v = decode(r);
+    ++received;
+    if (v == 0 || v > kTotal || reinterpret_cast<uintptr_t>(r) % alignof(Request) != 0) {
+      ++strangers;
+      return;
+    }
+    if (seen[v]++ != 0) ++duplicates;
+    sum += v;
+  }
+
+  void check(const std::string& channel) const {
+    EXPECT_EQ(strangers, 0u) << channel << " delivered values nobody pushed";
+    EXPECT_EQ(duplicates, 0u) << channel << " delivered values twice";
+    EXPECT_EQ(received, kTotal) << channel;
+    EXPECT_EQ(sum, kTotal * (kTotal + 1) / 2) << channel << ": the exact sum";
+    const auto lost = std::count(seen.begin() + 1, seen.end(), 0);
+    EXPECT_EQ(lost, 0) << channel << " lost values";
+  }
+};
+
+// The engine's admission, reduced to a count: at most kCapacity pushed and not yet taken.
+class Admission {
+ public:
+  void enter() {
+    while (room_.fetch_sub(1, std::memory_order_acquire) <= 0) {
+      room_.fetch_add(1, std::memory_order_relaxed);
+      std::this_thread::yield();
+    }
+  }
+  void leave(std::size_t n) { room_.fetch_add(static_cast<int64_t>(n), std::memory_order_release); }
+
+ private:
+  std::atomic<int64_t> room_{kCapacity};
+};
+
+// Producer p pushes p * kPerProducer + 1 .. (p + 1) * kPerProducer, in order.
+void produce(int p, Admission& admission, const std::function<void(Request*)>& push) {
+  for (uint64_t i = 1; i <= kPerProducer; ++i) {
+    admission.enter();
+    push(encode(static_cast<uint64_t>(p) * kPerProducer + i));
+  }
+}
+
+template <class C>
+void run_polled(Tally* tally) {
+  C channel(kCapacity);
+  Admission admission;
+  std::vector<std::thread> producers;
+  for (int p = 0; p < kProducers; ++p)
+    producers.emplace_back([&, p] { produce(p, admission, [&](Request* r) { channel.push(r); }); });
+  Request* batch[16];
+  uint32_t idle = 0;
+  while (tally->received < kTotal) {
+    const std::size_t n = channel.pop_bulk(batch, std::size(batch));
+    for (std::size_t i = 0; i < n; ++i) tally->take(batch[i]);
+    admission.leave(n);
+    if (n == 0 && ++idle % 64 == 0) std::this_thread::yield();  // 2 cores: let producers run
+  }
+  for (auto& t : producers) t.join();
+  EXPECT_EQ(channel.pop_bulk(batch, std::size(batch)), 0u) << "items left over after every value arrived";
+}
+
+template <class C>
+void run_driving(Tally* tally) {
+  C channel(kCapacity, OverloadPolicy::kBlock);
+  Admission admission;
+  struct Consumer {
+    Tally* tally;
+    Admission* admission;
+  } consumer{tally, &admission};
+  EngineSteps steps;
+  steps.engine = &consumer;
+  steps.batch = 16;
+  steps.serve = [](void* c, Request* const* requests, std::size_t n) {
+    auto* self = static_cast<Consumer*>(c);
+    for (std::size_t i = 0; i < n; ++i) self->tally->take(requests[i]);
+    self->admission->leave(n);
+  };
+  steps.idle = [](void*, uint32_t polls) {
+    if (polls % 64 == 0) std::this_thread::yield();
+    return false;  // poll on: the loop checks stopped() on every pass
+  };
+  steps.stopped = [](void* c) { return static_cast<Consumer*>(c)->tally->received >= kTotal; };
+  std::thread loop([&] { channel.drive(steps); });
+  std::vector<std::thread> producers;
+  for (int p = 0; p < kProducers; ++p)
+    producers.emplace_back([&, p] {
+      payload_of<C> payload;  // the channel's per-request state, reused push after push
+      produce(p, admission, [&](Request* r) { channel.push(r, false, payload); });
+    });
+  for (auto& t : producers) t.join();
+  loop.join();
+}
+
+// channel name -> its stress run, from the list.
+const std::map<std::string, std::function<void(Tally*)>>& runs() {
+  static const auto m = [] {
+    std::map<std::string, std::function<void(Tally*)>> v;
+    for_each_channel(Channels{}, [&]<template <class> class C>() {
+      using Ch = RequestChannel<C>;
+      if constexpr (PolledChannel<Ch>) {
+        v.emplace(Ch::kName, run_polled<Ch>);
+      } else {
+        v.emplace(Ch::kName, run_driving<Ch>);
+      }
+    });
+    return v;
+  }();
+  return m;
+}
+
+std::vector<std::string> channel_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, run] : runs()) names.push_back(name);
+  return names;
+}
+
+class ChannelExactSum : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ChannelExactSum, EveryValueOfEveryProducerArrivesExactlyOnce) {
+#if defined(__SANITIZE_THREAD__)
+  if (std::string why = tsan_cannot_verify(GetParam()); !why.empty()) GTEST_SKIP() << why;
+#endif
+  Tally tally;
+  runs().at(GetParam())(&tally);
+  tally.check(GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(Channels, ChannelExactSum, ::testing::ValuesIn(channel_names()), [](const auto& info) {
+  std::string s = info.param;
+  std::replace(s.begin(), s.end(), '-', '_');
+  return s;
+});
+
+TEST(ChannelExactSum, CoversEveryChannelOfTheList) {
+  EXPECT_EQ(runs().size(), Channels::size);
+}
+
+}  // namespace
+}  // namespace swlab::test

@@ -58,7 +58,7 @@ void print_table(const ResultsSet& set) {
   std::printf("\n%-24s %-11s %4s %10s %3s %10s %8s %9s %9s %5s %9s %9s %9s %5s %8s %5s %7s %7s %7s\n", "engine", "preset",
               "thr", "offered", "n", "throughput", "wall", "p50", "p99", "+-%", "p99.9", "max", "floor", "stab",
               "cpu/cmd", "rej%", "shed", "unsent", "ctx/1k");
-  bool any_over = false, any_unstable = false;
+  bool any_over = false, any_unstable = false, any_shared = false;
   for (const Key& k : keys) {
     const auto& g = groups[k];
     const RunRecord& first = *g.front();
@@ -67,7 +67,10 @@ void print_table(const ResultsSet& set) {
     for (const RunRecord* r : g) unstable |= r->unstable_floor();
     any_unstable |= unstable;
     any_over |= x0.oversubscribed();
-    const std::string threads = std::to_string(first.threads()) + (x0.oversubscribed() ? "*" : "");
+    // ^: the placement plan had to put two of the run's threads on one core.
+    const bool shared = first.cpu_plan.engine_shares_core || first.cpu_plan.clients_share_cores;
+    any_shared |= shared;
+    const std::string threads = std::to_string(first.threads()) + (x0.oversubscribed() ? "*" : "") + (shared ? "^" : "");
     const std::string offered = first.mode() == LoadMode::kOpen      ? human_rate(first.load.rate)
                                 : first.mode() == LoadMode::kService ? "c=" + std::to_string(first.load.connections)
                                                                    : "closed";
@@ -123,6 +126,9 @@ void print_table(const ResultsSet& set) {
     std::printf("* oversubscribed: client threads + engine threads > %d logical CPUs; latency then\n"
                 "  includes waiting for a CPU (docs/methodology.md)\n",
                 set.machine.logical_cpus);
+  if (any_shared)
+    std::printf("^ shared cores: the placement put the engine and a client, or two clients, on one core (SMT\n"
+                "  siblings or one CPU): its results.json cpu_plan says which (docs/methodology.md, \"Placement\")\n");
   for (const RateSweep& s : set.sweeps) {
     if (s.max_rate_under_bound >= 0) {
       std::printf("knee: %-24s %-12s t=%-3u highest rate with median p99 <= %s: %s\n", s.engine.c_str(),

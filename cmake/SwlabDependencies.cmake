@@ -38,6 +38,13 @@ endmacro()
 swlab_find_package_for(SWLAB_BUILD_TESTS GTest "GoogleTest" libgtest-dev)
 swlab_find_package_for(SWLAB_BUILD_BENCHMARKS benchmark "Google Benchmark" libbenchmark-dev)
 
+# The portable runtime (scripts/bundle.sh): what the static libstdc++ and libgcc need of a
+# glibc newer than 2.34, provided in the swlab executable (cmake/glibc_compat.cpp), so the
+# bundle's swlab runs on glibc 2.34 and later.
+if(SWLAB_STATIC_RUNTIME)
+  add_library(swlab_glibc_compat OBJECT "${CMAKE_CURRENT_LIST_DIR}/glibc_compat.cpp")
+endif()
+
 # hwloc: the machine's topology (packages, NUMA nodes, L3 domains, cores, SMT siblings;
 # bench/measure/topology.h). With SWLAB_STATIC_RUNTIME (the portable bundle,
 # scripts/bundle.sh) its static archive is linked, so the binary needs no libhwloc on

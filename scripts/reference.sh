@@ -25,9 +25,11 @@
 # idle machine: every run records the floor and the load average, so a disturbed run
 # shows, but it is still disturbed.
 #
-# usage: scripts/reference.sh [--quick] [BUILD_DIR] [LABEL]
+# usage: scripts/reference.sh [--quick] [--no-figures] [BUILD_DIR] [LABEL]
 #   --quick     1 repetition, 1 and C clients, balanced only, no microbenchmarks or
 #               audit (about 1 minute): checks the script, not the machine
+#   --no-figures  results only: draw them later, elsewhere (scripts/plot.py, report.py),
+#               as on a machine the bundle (scripts/bundle.sh) was carried to
 #   BUILD_DIR   defaults to build/release (built here if missing)
 #   LABEL       describes the machine in the results ("2-vCPU KVM guest" ...)
 # Ctrl-C stops at once; every sweep finished so far stays, and an interrupted sweep
@@ -35,8 +37,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=0
-if [ "${1:-}" = "--quick" ]; then quick=1; shift; fi
-case "${1:-}" in -*) echo "usage: scripts/reference.sh [--quick] [BUILD_DIR] [LABEL]" >&2; exit 2 ;; esac
+draw=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --no-figures) draw=0 ;;
+    *) break ;;
+  esac
+  shift
+done
+case "${1:-}" in -*) echo "usage: scripts/reference.sh [--quick] [--no-figures] [BUILD_DIR] [LABEL]" >&2; exit 2 ;; esac
 build=${1:-build/release}
 label=${2:-}
 if [ ! -x "$build/swlab" ]; then
@@ -65,6 +75,7 @@ clients=$GRID_ENGINE_CLIENTS
 common=(--repetitions "$reps" --order random "${lab[@]}")
 
 figures() {  # figures DIR: raw and floor-normalised figures, and the report
+  [ $draw -eq 1 ] || return 0
   /usr/bin/python3 scripts/plot.py "$1/results.json" || true
   /usr/bin/python3 scripts/plot.py --normalise floor "$1/results.json" || true
   /usr/bin/python3 scripts/report.py "$1/results.json" || true
@@ -113,7 +124,7 @@ done
 map_budget=60
 [ $quick -eq 1 ] && map_budget=5
 "$swlab" machine --matrix --budget "$map_budget" --out "$out/core-map.json" | tee "$out/core-map.txt"
-/usr/bin/python3 scripts/plot.py "$out/core-map.json" || true
+[ $draw -eq 0 ] || /usr/bin/python3 scripts/plot.py "$out/core-map.json" || true
 
 if [ $quick -eq 0 ]; then
   "$swlab" audit --long --threads 2 --durability none --out "$out/audit.json" | tee "$out/audit.txt"

@@ -21,7 +21,10 @@
 #              floor probe, journals to 10^5
 #   --quick    the CI smoke form: the same seven experiments, tiny (about 12 s)
 #   --long     the reference form: 1 s runs, 3 repetitions, journals up to 10^7, plot.py
-#              commands, shards 1..8 (about 20 minutes on an idle 2-core machine)
+#              commands; the thread, shard and connection grids from the machine's
+#              topology (scripts/grids.sh: up to the cores and once past them, at most 8
+#              thread and 6 shard counts), so about 25 minutes on an idle 2-core machine
+#              and at most about 40 on 64 cores
 #   --out DIR  where the results go (default: results/local/claims.<form>.<date>, git-ignored)
 #   --build    the build directory holding swlab (default: build/release)
 #   --label    describes the machine in the results ("2-vCPU VM, loaded" ...)
@@ -76,6 +79,9 @@ fi
 
 cpus=$(nproc)
 twice=$((2 * cpus))
+. scripts/grids.sh
+shard_clients=$cpus
+shard_args=()
 case "$form" in
   quick)
     time_args=(--duration 0.05 --warmup 0.02 --probe 0); reps=1
@@ -90,10 +96,12 @@ case "$form" in
     connections="64 1024"; journal_lengths="10000 100000"; shards="1,2,4"; skews="0 0.99 1.2"
     load_factors="0.5 1 2 4" ;;
   long)
+    swlab_grids "$swlab"  # scripts/grids.sh: from the topology
     time_args=(--duration 1 --warmup 0.25); reps=3
-    threads="1,$cpus,$twice"; presets=balanced,hot-market; works="0 100 1000"
+    threads="$GRID_THREADS"; presets=balanced,hot-market; works="0 100 1000"
     contention_engines=mutex,rwlock,spinlock,flat-combining,single-writer
-    connections="64 1024"; journal_lengths="10000 100000 1000000 10000000"; shards="1,2,4,8"; skews="0 0.99 1.2"
+    connections="$GRID_CONNECTIONS"; journal_lengths="10000 100000 1000000 10000000"; shards="$GRID_SHARDS"
+    shard_clients=$GRID_SHARD_CLIENTS; shard_args=(--markets "$GRID_SHARD_MARKETS"); skews="0 0.99 1.2"
     load_factors="0.5 1 2 4" ;;
 esac
 common=("${time_args[@]}" --repetitions "$reps" --label "${label:-$cpus-CPU machine}")
@@ -236,12 +244,12 @@ for n in $journal_lengths; do
 done
 
 # 6. Sharding: shard counts x market skew, the sharded single writer against sharded
-# mutexes, CPUs clients.
+# mutexes, CPUs clients (--long: half the cores, so shards and clients each have a core).
 progress sharding
 for z in $skews; do
   specs=$(for s in ${shards//,/ }; do printf 'sharded-single-writer:shards=%s,sharded-mutex:shards=%s,' "$s" "$s"; done)
-  run "$out/sharding-z$z.log" "$swlab" run --engine "${specs%,}" --threads "$cpus" --zipf "$z" \
-    "${common[@]}" --out "$out/sharding-z$z"
+  run "$out/sharding-z$z.log" "$swlab" run --engine "${specs%,}" --threads "$shard_clients" --zipf "$z" \
+    "${shard_args[@]}" "${common[@]}" --out "$out/sharding-z$z"
 done
 
 # 7. When not to use it: the work in the clients (outside any critical section), and

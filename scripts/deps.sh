@@ -5,6 +5,9 @@
 SWLAB_PACKAGES=(
   cmake ninja-build g++ clang libclang-rt-14-dev
   libgtest-dev libbenchmark-dev libconcurrentqueue-dev libboost-dev
+  # The machine's topology for placement (bench/measure/topology.h); hwloc's lstopo
+  # exports a machine as XML for swlab --topology.
+  libhwloc-dev hwloc
   python3 python3-matplotlib python3-numpy python3-scipy python3-pytest
   # The labs' model checker (tests/model/, ctest -L model): Relacy, header-only.
   relacy-dev

@@ -2,6 +2,7 @@
 """Figures from a swlab results file (docs/results-format.md); how to read them: docs/plots.md.
 
     scripts/plot.py RESULTS.json [--out DIR] [--svg] [--normalise floor]
+    scripts/plot.py CORE-MAP.json [--out DIR] [--svg]    (the heatmap: scripts/core_map.py)
 
 Writes one PNG (and SVG with --svg) per figure and per (preset, mode) into DIR (default: the
 results directory's figures/), named <preset>.<mode>.<figure>.png, and prints each path. When
@@ -43,6 +44,7 @@ from matplotlib import ticker  # noqa: E402  (after the backend is chosen)
 from matplotlib.figure import Figure  # noqa: E402
 import numpy as np  # noqa: E402
 
+import core_map  # noqa: E402
 import swlab_axes  # noqa: E402
 import swlab_output as out  # noqa: E402
 import swlab_results as sr  # noqa: E402
@@ -796,6 +798,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if core_map.names_a_core_map(sys.argv[1:] if argv is None else argv):  # swlab machine --matrix --out
+        return core_map.main(argv, prog=PROG)
     return swcli.run_with_results(PROG, make_parser(), argv, draw)
 
 

@@ -307,7 +307,9 @@ class TerminalLiveView final : public LiveViewBase {
     const std::size_t first = hi + 1 - lo > room ? hi + 1 - room : lo;
     uint64_t below = 0;
     for (std::size_t k = lo; k < first; ++k) below += oct[k];
-    uint64_t most = below;
+    // The longest bar is the largest row as drawn: the first row holds the octaves below
+    // it too (sized by oct[first] alone, it outgrew its column and cut off its share).
+    uint64_t most = below + oct[first];
     for (std::size_t k = first; k <= hi; ++k) most = std::max(most, oct[k]);
     const std::size_t bar_w = std::min<std::size_t>(56, w - 34);
     auto add = [&](const std::string& label, uint64_t n) {

@@ -6,7 +6,10 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <set>
+#include <tuple>
 
 #include "cli/cli.h"
 #include "cli/interrupt.h"
@@ -24,6 +27,7 @@
 #include "run/recorded_run.h"
 #include "run/results_writer.h"
 #include "run/run_setting.h"
+#include "run/thread_placement.h"
 
 namespace swlab::cli {
 
@@ -59,9 +63,15 @@ class Runner {
   bool calibrate_point(const RunPoint& point, std::size_t* done, std::size_t total, uint64_t* n);
   bool calibration_run(const RunPoint& point, const std::string& engine_spec, double* throughput);
   LoadConfig load_config(const RunPoint& p, const WorkloadSpec& workload) const;
-  FloorOptions floor_options() const;
-  // The probe after one run is the probe before the next: one probe between runs.
-  FloorSample floor() { return last_floor_ ? *last_floor_ : probe_floor(floor_options()); }
+  // Where a run of this engine with this many clients puts its threads.
+  PlacementPlan plan_for(const ResolvedSpec& spec, uint32_t clients);
+  FloorOptions floor_options(const PlacementPlan& cpu_plan) const;
+  // The probe after one run is the probe before the next when both runs probe the same
+  // CPUs: one probe between runs.
+  FloorSample floor(const PlacementPlan& cpu_plan) {
+    if (last_floor_ && last_probe_cpus_ == cpu_plan.probe) return *last_floor_;
+    return probe_floor(floor_options(cpu_plan));
+  }
   bool measure(RunRecord& r, const RunPoint& p);
 
   void report_failure(const std::string& id, const std::string& why) {
@@ -75,6 +85,8 @@ class Runner {
   Progress& progress_;
   LiveView* live_;
   std::optional<FloorSample> last_floor_;
+  std::optional<std::pair<int, int>> last_probe_cpus_;
+  std::map<std::string, uint32_t> engine_threads_;  // by resolved spec and markets
   bool any_failed_ = false;
 };
 
@@ -146,12 +158,14 @@ bool Runner::calibration_run(const RunPoint& point, const std::string& engine_sp
   EngineConfig ec = plan_.engine_config;
   ec.markets = lc.workload.markets;
   std::string why;
-  auto engine = EngineRegistry::instance().create(engine_spec, ec, &why);
+  ResolvedSpec spec;
+  std::unique_ptr<Engine> engine;
+  if (EngineRegistry::instance().resolve(engine_spec, ec, &spec, &why)) engine = EngineRegistry::instance().create(spec, &why);
   if (!engine) {
     report_failure("calibration of " + engine_spec, why);
     return false;
   }
-  const RunResult r = run_load(*engine, lc);
+  const RunResult r = run_load(*engine, pinned_load(lc, plan_for(spec, lc.threads)));
   engine->shutdown();
   if (!r.failure.empty()) {
     report_failure("calibration of " + engine_spec, "FAILED: " + r.failure);
@@ -172,17 +186,20 @@ LoadConfig Runner::load_config(const RunPoint& p, const WorkloadSpec& workload) 
   return lc;
 }
 
-FloorOptions Runner::floor_options() const {
+PlacementPlan Runner::plan_for(const ResolvedSpec& spec, uint32_t clients) {
+  const std::string key = spec.canonical() + "/" + std::to_string(spec.config.markets);
+  auto it = engine_threads_.find(key);
+  if (it == engine_threads_.end()) it = engine_threads_.emplace(key, engine_threads_of(spec)).first;
+  return plan_threads(plan_, set_.topology, it->second, clients);
+}
+
+// On the CPUs the plan gives the first client and the engine thread (or the first two
+// clients): the round trip every request of the run makes. Unpinned runs probe the
+// first two CPUs this process may use.
+FloorOptions Runner::floor_options(const PlacementPlan& cpu_plan) const {
   FloorOptions o;
   o.seconds = plan_.probe_s;
-  const auto& c = plan_.base.client_cpus;
-  const auto& e = plan_.base.engine_cpus;
-  // On the CPUs the run uses: a client's and the engine's, or the first two clients'.
-  if (!c.empty() && !e.empty() && c[0] != e[0]) {
-    o.cpus = std::pair{c[0], e[0]};
-  } else if (c.size() >= 2 && c[0] != c[1]) {
-    o.cpus = std::pair{c[0], c[1]};
-  }
+  o.cpus = cpu_plan.probe;
   return o;
 }
 
@@ -219,8 +236,9 @@ bool Runner::measure(RunRecord& r, const RunPoint& p) {
     fs::create_directories(r.load.ack_log_dir, mk);
   }
   if (!EngineRegistry::instance().resolve(p.engine, ec, &r.spec, &r.error)) return false;
+  r.cpu_plan = plan_for(r.spec, r.load.threads);
   r.floor_measured = plan_.probe_s > 0;
-  if (r.floor_measured) r.floor_before = floor();
+  if (r.floor_measured) r.floor_before = floor(r.cpu_plan);
   // Before the engine exists, so its threads and the clients inherit the counters.
   const HardwareCounters counters;
   auto engine = EngineRegistry::instance().create(r.spec, &r.error);
@@ -233,7 +251,7 @@ bool Runner::measure(RunRecord& r, const RunPoint& p) {
     live_->begin_run(info);
     r.load.live = live_;
   }
-  r.result = run_load(*engine, r.load);
+  r.result = run_load(*engine, pinned_load(r.load, r.cpu_plan));
   r.load.live = nullptr;
   if (live_) live_->end_run(r.result);
   engine->shutdown();
@@ -243,8 +261,9 @@ bool Runner::measure(RunRecord& r, const RunPoint& p) {
     return false;
   }
   if (r.floor_measured) {
-    r.floor_after = probe_floor(floor_options());
+    r.floor_after = probe_floor(floor_options(r.cpu_plan));
     last_floor_ = r.floor_after;
+    last_probe_cpus_ = r.cpu_plan.probe;
   }
   return true;
 }
@@ -350,6 +369,43 @@ int plan_from_recorded_run(const std::string& cmd, RunPlan& plan) {
   return -1;
 }
 
+// --plan: every configuration's placement, without running. One block per engine and
+// client count (and per market count where that changes the engine's threads).
+int print_plans(const std::string& cmd, const RunPlan& plan, const Topology& topology) {
+  std::printf("placement %s, planned against %s:\n  %s\n", std::string(to_string(plan.placement)).c_str(),
+              topology.origin().c_str(), topology.summary().c_str());
+  std::set<std::tuple<std::string, uint32_t, uint32_t>> shown;
+  for (const std::string& engine : plan.engines)
+    for (const std::string& preset : plan.presets) {
+      EngineConfig ec = plan.engine_config;
+      ec.markets = workload_for(plan, preset).markets;
+      ResolvedSpec spec;
+      std::string why;
+      if (!EngineRegistry::instance().resolve(engine, ec, &spec, &why)) return usage_error(cmd, "--engine: " + why);
+      const uint32_t engine_threads = engine_threads_of(spec);
+      for (uint32_t clients : plan.threads) {
+        if (!shown.insert({engine, clients, engine_threads}).second) continue;
+        const char* who = plan.base.mode == LoadMode::kService ? "worker" : "client";
+        std::printf("\n%s, %u %s%s:\n%s", engine.c_str(), clients, who, clients == 1 ? "" : "s",
+                    plan_threads(plan, topology, engine_threads, clients).describe().c_str());
+      }
+    }
+  if (!topology.this_machine())
+    std::printf("\n(an automatic shard count follows this machine's CPUs; give shards=N to plan another's)\n");
+  return kExitOk;
+}
+
+// The topology the runs are planned against; a usage error when --topology cannot be
+// read, or names CPUs this process cannot run on and is not only being looked at.
+int load_run_topology(const std::string& cmd, const RunPlan& plan, Topology* topology) {
+  std::string why;
+  if (!load_topology(plan.topology, topology, &why)) return usage_error(cmd, "--topology: " + why);
+  if (!plan.show_plan && !topology->this_machine())
+    if (why = unusable_cpu(*topology); !why.empty())
+      return usage_error(cmd, "--topology '" + plan.topology + "': " + why + " (to look at its plans, add --plan)");
+  return -1;
+}
+
 std::unique_ptr<LiveView> live_view_for(const RunPlan& plan) {
   return plan.live ? make_live_view(stdout, isatty(STDOUT_FILENO), plan.engines) : nullptr;
 }
@@ -359,7 +415,11 @@ std::unique_ptr<LiveView> live_view_for(const RunPlan& plan) {
 int execute_plan(const std::string& cmd, RunPlan& plan) {
   if (!plan.from_file.empty())
     if (int rc = plan_from_recorded_run(cmd, plan); rc >= 0) return rc;
+  Topology topology;
+  if (int rc = load_run_topology(cmd, plan, &topology); rc >= 0) return rc;
+  if (plan.show_plan) return print_plans(cmd, plan, topology);
   ResultsSet set = begin_results(plan);
+  set.topology = std::move(topology);
   OutputDir out;
   if (int rc = out.claim(cmd, plan.out_dir, plan.force, set.machine); rc >= 0) return rc;
   install_interrupt_handlers();
@@ -375,6 +435,9 @@ int execute_plan(const std::string& cmd, RunPlan& plan) {
                  cmd.c_str(), plan.knee_p99_us > 0 ? "knee search" : "runs", set.machine.cpu_model.c_str(),
                  set.machine.logical_cpus, set.clock_source.c_str(), set.clock_overhead_ns,
                  set.generator.ns_per_command, set.generator.in_latency_ns_per_command);
+  if (!plan.quiet)
+    std::fprintf(stderr, "swlab %s: placement %s on %s: %s\n", cmd.c_str(), std::string(to_string(plan.placement)).c_str(),
+                 set.topology.origin().c_str(), set.topology.summary().c_str());
   Runner runner(cmd, plan, set, *progress, live.get());
   if (plan.knee_p99_us > 0) {
     run_knee_searches(runner, plan, set);

@@ -71,19 +71,25 @@ std::string placement_of(const Group& g) {
   return p;
 }
 
-// One configuration's line: medians over its repetitions. Returns whether the floor
-// moved during one of them.
-bool print_row(const Group& g, bool reps) {
+struct RowMarks {
+  bool unstable = false;  // the floor moved during one of the repetitions
+  bool shared = false;    // the placement plan had to put two of the run's threads on one core
+};
+
+// One configuration's line: medians over its repetitions.
+RowMarks print_row(const Group& g, bool reps) {
   const RunRecord& first = *g.front();
   const RunResult& x0 = first.result;
-  bool unstable = false;
-  for (const RunRecord* r : g) unstable |= r->unstable_floor();
-  const std::string threads = std::to_string(first.threads()) + (x0.oversubscribed() ? "*" : "");
+  RowMarks marks;
+  for (const RunRecord* r : g) marks.unstable |= r->unstable_floor();
+  marks.shared = first.cpu_plan.engine_shares_core || first.cpu_plan.clients_share_cores;
+  const std::string threads =
+      std::to_string(first.threads()) + (x0.oversubscribed() ? "*" : "") + (marks.shared ? "^" : "");
   const std::string offered = first.mode() == LoadMode::kOpen      ? human_rate(first.load.rate)
                               : first.mode() == LoadMode::kService ? "c=" + std::to_string(first.load.connections)
                                                                  : "closed";
   const double floor_p50 = median_of(g, [](const RunRecord& r) { return r.floor_before.p50_ns; });
-  const std::string floor = first.floor_measured ? human_ns(static_cast<int64_t>(floor_p50)) + (unstable ? "!" : "") : "-";
+  const std::string floor = first.floor_measured ? human_ns(static_cast<int64_t>(floor_p50)) + (marks.unstable ? "!" : "") : "-";
   const double stab = median_of(g, [](const RunRecord& r) { return std::max(0.0, r.result.tail_stability()); });
   char stab_s[16];
   std::snprintf(stab_s, sizeof stab_s, stab > 0 ? "%.2f" : "-", stab);
@@ -110,10 +116,10 @@ bool print_row(const Group& g, bool reps) {
                 return 1000.0 * static_cast<double>(r.result.ctx_voluntary + r.result.ctx_involuntary) /
                        static_cast<double>(r.result.completed ? r.result.completed : 1);
               }));
-  return unstable;
+  return marks;
 }
 
-void print_notes(const ResultsSet& set, bool reps, bool any_over, bool any_unstable) {
+void print_notes(const ResultsSet& set, bool reps, bool any_over, bool any_unstable, bool any_shared) {
   if (reps) std::printf("figures are medians of the n repetitions; +-%% is half their p99 range over the median p99\n");
   if (set.calibration_target_s > 0)
     std::printf("fixed work: every engine at a point ran the same commands (calibrated: slowest ~%.2g s)\n",
@@ -131,6 +137,9 @@ void print_notes(const ResultsSet& set, bool reps, bool any_over, bool any_unsta
     std::printf("* oversubscribed: client threads + engine threads > %d logical CPUs; latency then\n"
                 "  includes waiting for a CPU (docs/methodology.md)\n",
                 set.machine.logical_cpus);
+  if (any_shared)
+    std::printf("^ shared cores: the placement put the engine and a client, or two clients, on one core (SMT\n"
+                "  siblings or one CPU): its results.json cpu_plan says which (docs/methodology.md, \"Placement\")\n");
   for (const RateSweep& s : set.sweeps) {
     if (s.max_rate_under_bound >= 0) {
       std::printf("knee: %-24s %-12s t=%-3u highest rate with median p99 <= %s: %s\n", s.engine.c_str(),
@@ -149,12 +158,14 @@ void print_table(const ResultsSet& set) {
   std::printf("\n%-24s %-11s %4s %10s %3s %10s %8s %9s %9s %5s %9s %9s %9s %-5s %5s %8s %5s %7s %7s %7s\n", "engine",
               "preset", "thr", "offered", "n", "throughput", "wall", "p50", "p99", "+-%", "p99.9", "max", "floor", "place",
               "stab", "cpu/cmd", "rej%", "shed", "unsent", "ctx/1k");
-  bool any_over = false, any_unstable = false;
+  bool any_over = false, any_unstable = false, any_shared = false;
   for (const Group& g : configurations(set)) {
-    any_unstable |= print_row(g, reps);
+    const RowMarks marks = print_row(g, reps);
+    any_unstable |= marks.unstable;
+    any_shared |= marks.shared;
     any_over |= g.front()->result.oversubscribed();
   }
-  print_notes(set, reps, any_over, any_unstable);
+  print_notes(set, reps, any_over, any_unstable, any_shared);
 }
 
 }  // namespace swlab::cli

@@ -41,6 +41,10 @@ FloorSample probe_floor(const FloorOptions& options) {
   out.yields_per_round_trip =
       h.count() > 0 ? static_cast<double>(session.yields()) / static_cast<double>(h.count()) : 0;
   out.pinned = session.pinned();
+  if (cpus) {
+    out.cpu_a = cpus->first;
+    out.cpu_b = cpus->second;
+  }
   out.cost_s = static_cast<double>(SteadyClock::now_ns() - begin) * 1e-9;
   return out;
 }

@@ -19,6 +19,8 @@ struct FloorSample {
   uint64_t round_trips = 0;
   double yields_per_round_trip = 0;  // near 0: both threads had a core; ~2: they shared one
   bool pinned = false;               // both threads were pinned to the CPUs asked for
+  // The CPUs it ran between (A, the timing side, then B, the echo); -1: not pinned.
+  int cpu_a = -1, cpu_b = -1;
   double cost_s = 0;                 // wall time the probe took
 };
 

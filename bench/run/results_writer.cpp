@@ -20,7 +20,29 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void machine_object(JsonWriter& j, const MachineInfo& m) {
+// The topology the runs were planned against (measure/topology.h): the counts, and
+// every CPU with its core, L3 domain, NUMA node and package, one CPU a line.
+void topology_object(JsonWriter& j, const Topology& t) {
+  j.begin_object();
+  j.field("source", t.source);
+  j.field("spec", t.spec);
+  j.field("hwloc", t.hwloc_version);
+  j.field("packages", t.packages);
+  j.field("numa_nodes", t.numa_nodes);
+  j.field("l3_domains", t.l3_domains);
+  j.field("l3_from_caches", t.l3_from_caches);
+  j.field("cores", t.cores);
+  j.field("cpus", t.pus());
+  j.key("cpu_list").begin_array();
+  for (const TopologyCpu& c : t.cpus)
+    j.raw_json("{\"cpu\": " + std::to_string(c.cpu) + ", \"core\": " + std::to_string(c.core) + ", \"l3\": " +
+               std::to_string(c.l3) + ", \"node\": " + std::to_string(c.node) + ", \"package\": " +
+               std::to_string(c.package) + "}");
+  j.end_array();
+  j.end_object();
+}
+
+void machine_object(JsonWriter& j, const MachineInfo& m, const Topology& t) {
   j.begin_object();
   j.field("hostname", m.hostname);
   j.field("cpu_model", m.cpu_model);
@@ -33,6 +55,8 @@ void machine_object(JsonWriter& j, const MachineInfo& m) {
   j.field("git_dirty", m.git_dirty);
   j.field("label", m.label);
   j.field_or_null("smt", m.smt >= 0, m.smt == 1);
+  j.key("topology");
+  topology_object(j, t);
   j.end_object();
 }
 
@@ -125,7 +149,7 @@ std::string to_json(const ResultsSet& s) {
   j.field("command", s.plan.command_line);
   j.field("interrupted", s.interrupted);
   j.key("machine");
-  machine_object(j, s.machine);
+  machine_object(j, s.machine, s.topology);
   j.key("machine_state").begin_object();
   j.key("start");
   state_object(j, s.state_start);

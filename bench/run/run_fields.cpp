@@ -96,6 +96,8 @@ void identity_fields(std::vector<RunField>& out) {
 // floor, hardware counters, time series, histograms) and the summary's scalars.
 void section_fields(std::vector<RunField>& out);
 void summary_fields(std::vector<RunField>& out);
+// run_fields_placement.cpp: where the run's threads ran.
+void placement_fields(std::vector<RunField>& out);
 
 const std::vector<RunField>& run_fields() {
   // Built on first use, after every setting a test or a lab adds at start-up.
@@ -103,6 +105,7 @@ const std::vector<RunField>& run_fields() {
     std::vector<RunField> out;
     identity_fields(out);
     section_fields(out);
+    placement_fields(out);
     summary_fields(out);
     return out;
   }();

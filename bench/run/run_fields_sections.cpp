@@ -81,6 +81,13 @@ void floor_sample(JsonWriter& j, const FloorSample& f) {
   j.field("round_trips", f.round_trips);
   j.field("yields_per_round_trip", f.yields_per_round_trip);
   j.field("pinned", f.pinned);
+  // The pair the run's plan chose (measure/placement_plan.h): its first client's CPU
+  // and its engine thread's; null when the probe was not pinned.
+  if (f.cpu_a >= 0 && f.cpu_b >= 0) {
+    j.key("cpus").raw_json("[" + std::to_string(f.cpu_a) + ", " + std::to_string(f.cpu_b) + "]");
+  } else {
+    j.key("cpus").null();
+  }
   j.field("cost_s", f.cost_s);
   j.end_object();
 }
@@ -229,8 +236,9 @@ void section_fields(std::vector<RunField>& out) {
                       [](const RunRecord& r) { return whole(r.load.parallel_work_iterations); }));
   out.push_back(object("workload", FieldType::kObject, false, "the preset with the overrides applied", workload_object));
   out.push_back(object("floor", FieldType::kObject, true,
-                       "the cross-core ping-pong before and after the run (null: --probe 0)", floor_object));
-  out.push_back(field("", "placement", FieldType::kText, "", "near, far or unknown (run/placement.h)",
+                       "the cross-core ping-pong before and after the run, with the CPUs it ran on (null: --probe 0)",
+                       floor_object));
+  out.push_back(field("", "floor_placement", FieldType::kText, "", "near, far or unknown (run/placement.h)",
                       [](const RunRecord& r) { return FieldValue(r.placement); }));
   out.push_back(field("", "floor_before_p50_ns", FieldType::kInt, "ns", "the floor's p50 before the run",
                       [](const RunRecord& r) { return r.floor_measured ? FieldValue(r.floor_before.p50_ns) : FieldValue(); }));

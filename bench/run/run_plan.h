@@ -13,6 +13,7 @@
 #include "core/enum_names.h"
 #include "engine/engine_config.h"
 #include "load/load_config.h"
+#include "measure/placement_plan.h"
 #include "run/setting_value.h"
 
 namespace swlab {
@@ -50,6 +51,11 @@ struct RunPlan {
   bool quiet = false;
   bool live = false;              // --live: the live view on stdout (bench/cli/live_view.h)
   bool pin = false;               // --pin: client i on CPU i mod the CPUs allowed
+  // Where each run's threads go (measure/placement_plan.h), planned against the
+  // machine's topology or the one --topology names; --plan prints the plans and stops.
+  PlacementPolicy placement = PlacementPolicy::kAuto;
+  std::string topology;
+  bool show_plan = false;
   // Rate sweep (open loop): step the rate from rate_start by rate_factor until p99
   // passes the bound.
   double knee_p99_us = 0;         // 0: no knee search

@@ -16,6 +16,8 @@
 #include "measure/floor_probe.h"
 #include "measure/hardware_counters.h"
 #include "measure/machine_info.h"
+#include "measure/placement_plan.h"
+#include "measure/topology.h"
 #include "run/run_plan.h"
 #include "run/setting_value.h"
 
@@ -39,6 +41,8 @@ struct RunRecord {
   std::size_t order = 0;  // position in the order the runs were made
   LoadConfig load;        // the load generator's configuration of this run (threads, mode, rate, workload ...)
   std::map<std::string, SettingValue> extensions;  // RunPlan::extensions when it ran
+  // Where its threads ran (measure/placement_plan.h): what the load generator pinned.
+  PlacementPlan cpu_plan;
   bool floor_measured = false;
   FloorSample floor_before, floor_after;
   RunResult result;
@@ -85,6 +89,7 @@ struct CalibrationPoint {
 
 struct ResultsSet {
   MachineInfo machine;
+  Topology topology;  // what the runs were planned against (measure/topology.h)
   MachineState state_start, state_end;
   std::string created;
   RunPlan plan;  // what the invocation was asked (recorded as `config`)

@@ -1,6 +1,7 @@
 // Every setting of `swlab run` and `swlab sweep`, each declared once (run_setting.h
 // says what follows from a declaration). The order here is the order of --help.
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <stdexcept>
 
@@ -257,6 +258,39 @@ std::vector<RunSetting> measure_settings() {
   };
 }
 
+// Where a run's threads go: the policy, the topology it is planned against, and a
+// look at the plans without running (measure/placement_plan.h, docs/methodology.md).
+std::vector<RunSetting> placement_settings() {
+  const char* s = "placement (docs/methodology.md, \"Placement\")";
+  RunSetting placement =
+      choice_setting("placement", std::vector<std::string>(std::begin(kPlacementPolicyNames), std::end(kPlacementPolicyNames)))
+          .in(s)
+          .described("where each run's threads go. auto: every engine thread a core of its own (its SMT sibling "
+                     "idle), clients on the other cores of the engine's L3 domain first, then further out; "
+                     "compact: packed onto CPUs in topology order, SMT siblings included; spread: clients dealt "
+                     "over the L3 domains farthest from the engine; smt: client j on engine thread j's SMT sibling; "
+                     "none: nothing pinned. --client-cpus, --pin and --engine-cpus override it for their side")
+          .bound({[](RunPlan& p, const SettingValue& v) {
+                    parse_placement_policy(std::get<std::string>(v), &p.placement);
+                  },
+                  [](const RunPlan& p) { return SettingValue(std::string(to_string(p.placement))); },
+                  [](const RunRecord& r) { return SettingValue(std::string(to_string(r.cpu_plan.policy))); }});
+  return {
+      std::move(placement),
+      text_setting("topology", "SPEC")
+          .in(s).invocation().shown_default("this machine's, from hwloc")
+          .described("plan against another topology: an XML export (lstopo FILE.xml on that machine) or hwloc's "
+                     "synthetic notation, e.g. 'package:2 l3:4 core:8 pu:2'; runs need every CPU it names to be "
+                     "usable here, so it is mostly for --plan")
+          .bound(plan(&RunPlan::topology)),
+      switch_setting("plan")
+          .in(s).control()
+          .described("print each configuration's plan (the engine's and the clients' CPUs with their L3 domains, "
+                     "the floor probe's CPUs, what had to share) and exit without running")
+          .bound(plan(&RunPlan::show_plan)),
+  };
+}
+
 // A workload override: the plan holds it (negative: the preset's); a run records the
 // value it used, override or not.
 template <class T, class U>
@@ -433,7 +467,8 @@ std::vector<RunSetting> control_settings() {
 
 void RunSettings::build() {
   built_ = true;
-  for (auto* group : {&what_to_run, &load_settings, &work_settings, &measure_settings, &workload_settings, &engine_settings,
+  for (auto* group : {&what_to_run, &load_settings, &work_settings, &measure_settings, &placement_settings,
+                      &workload_settings, &engine_settings,
                       &knee_and_journal_settings, &control_settings})
     for (RunSetting& s : (*group)()) settings_.push_back(std::move(s));
   for (const RunSetting& s : added_) {

@@ -60,7 +60,7 @@ def conditions_for(res, c: int, cpus: int) -> list[cv.Condition]:
     specs = set(cd.plain_locks(res)) | {e for e in cd.engines_in(res) if policy(e)}
     runs = [r for r in res.runs if r["engine"] in specs]
     busiest = max((cd.busy_threads(r) for r in runs), default=0)
-    sheds = {name: cd.med(cd.shed(r) for r in cd.runs_of(res, engine=spec_of(res, name)))
+    sheds = {name: cd.med(cd.shed(r) for r in cd.all_runs(res, engine=spec_of(res, name)))
              for name in ("reject", "priority") if spec_of(res, name)}
     filled = bool(sheds) and "reject" in sheds and all((v or 0) > 0 for v in sheds.values())
     return [
@@ -80,7 +80,7 @@ def rows_for(sets_: list) -> list:
         for e in cd.engines_in(res):
             rows.append([c, e, cd.rate(cd.tput(res, engine=e)),
                          cd.rate(cd.med(cd.goodput(r) for r in cd.runs_of(res, engine=e))),
-                         cd.ns(cd.p99(res, engine=e)), f"{int(cd.med(cd.shed(r) for r in cd.runs_of(res, engine=e)) or 0):,}"])
+                         cd.ns(cd.p99(res, engine=e)), f"{int(cd.med(cd.shed(r) for r in cd.all_runs(res, engine=e)) or 0):,}"])
     return rows
 
 
@@ -111,14 +111,13 @@ def measure(ctx: cd.Context) -> cd.Section:
     numbers += cd.method_lines([(f"backpressure-c{c}", r) for c, r in sets_])
     c, res = sets_[-1]
     reject = spec_of(res, "reject") or f"{SW}:overload=reject"
-    lock, m = cd.best_lock(res, cd.p99_of, higher_is_better=False, against=reject)
-    m = cd.flip(m) if m else None
+    lock, m = cd.best_lock(res, cd.p99_of, higher_is_better=False, against=reject, lock_over=True)
     glock, g = cd.best_lock(res, cd.goodput, against=reject)
-    criteria = [cv.Criterion(f"best lock ({lock}) p99 / reject's at c = {c}", m.effect if m else None, THRESHOLD),
-                cv.Criterion(f"reject's goodput / best lock's ({glock})", g.effect if g else None, GOODPUT_FLOOR)]
+    criteria = [cv.Criterion(f"best lock ({lock or 'none usable'}) p99 / reject's at c = {c}", m.effect if m else None, THRESHOLD),
+                cv.Criterion(f"reject's goodput / best lock's ({glock or 'none usable'})", g.effect if g else None, GOODPUT_FLOOR)]
     big = unbounded(res)
     if big:
-        mc = cd.flip(ce.paired(res, cd.p99_of, {"engine": big}, {"engine": reject}))
+        mc = ce.paired(res, cd.p99_of, {"engine": reject}, {"engine": big})
         control = cv.Control(f"unbounded queue p99 / reject's at c = {c}",
                              cv.Criterion(f"{big} / reject", mc.effect, THRESHOLD))
     else:
@@ -126,7 +125,7 @@ def measure(ctx: cd.Context) -> cd.Section:
     said = ""
     if m and m.effect:
         said = (f"At {c} connections reject admits what its queue of {CAPACITY} holds and answers them with p99 "
-                f"{cd.ns(m.b)}, against {lock}'s {cd.ns(m.a)} ({m.text()}); its goodput within 1 ms is "
+                f"{cd.ns(m.a)}, against {lock}'s {cd.ns(m.b)} ({lock} / reject {m.text()}); its goodput within 1 ms is "
                 f"{cd.rate(g.b if g else None)} against {glock}'s {cd.rate(g.a if g else None)}.")
     return cd.Section([cd.commands(r) for _, r in sets_], path, numbers,
                       conditions_for(res, c, ctx.cpus) + [cv.blocks_condition(criteria, cd.kept_out(res))],

@@ -19,7 +19,7 @@ SPEC = cv.Spec(
     claim="Under contention, one thread owning the state beats threads taking turns with a lock.",
     precondition="some client count c >= 2 at which no run of the comparison (the lock engines and the "
                  "single writer, closed loop) was oversubscribed: clients + engine threads <= logical CPUs "
-                 "(results: `oversubscribed` false; on one core the engine thread needs 3 CPUs at c = 2)",
+                 "(results: `oversubscribed` false; at c = 2 that takes 3 logical CPUs)",
     effect="the single writer's throughput over the best lock engine's (the lock with the highest median), "
            "at the largest such c, balanced preset, work 0: the median of within-block ratios",
     threshold=f"{THRESHOLD:.2f}x",
@@ -63,7 +63,7 @@ def contention_panel(ax, res: sr.Results, w: int, presets: list, style: dict, cp
         for preset, dash in zip(presets, ("-", "--")):
             pts = sorted({r["threads"] for r in cd.all_runs(res, engine=e, preset=preset)})
             for placement in draw.placements_of(res):
-                draw.line_with_spread(ax, pts, lambda t: cd.runs_of(res, placement, engine=e, preset=preset, threads=t),
+                draw.line_with_spread(ax, pts, lambda t: cd.runs_in(res, placement, engine=e, preset=preset, threads=t),
                                       cd.throughput, style[e], f"{e} {preset}{draw.placement_suffix(placement)}",
                                       dash, hollow=placement == st.FAR)
     ax.axvline(cpus, color="grey", linestyle=":", linewidth=1)
@@ -115,7 +115,8 @@ def rows_for(res: sr.Results, w: int, presets: list, cpus: int, counted: bool) -
             over = max((cd.busy_threads(r) for r in comparison_runs(res, t, preset)), default=0)
             where = m.placement
             rows.append([w, preset, t, f"{over}{'*' if over > cpus else ''}", cd.rate(m.b), f"{best} {cd.rate(m.a)}",
-                         m.text(), cd.ns(cd.cpu_ns(res, where, engine=SW, preset=preset, threads=t)),
+                         m.text() + (f" ({m.note()})" if m.note() else ""),
+                         cd.ns(cd.cpu_ns(res, where, engine=SW, preset=preset, threads=t)),
                          cd.ns(cd.cpu_ns(res, where, engine=best, preset=preset, threads=t)),
                          cd.per_1000(cd.switches(res, where, engine=SW, preset=preset, threads=t)),
                          cd.per_1000(cd.switches(res, where, engine=best, preset=preset, threads=t))]
@@ -163,7 +164,7 @@ def decide(ctx: cd.Context, res: sr.Results, preset: str, w0: int, piped, piped_
     condition, c = precondition(res, preset, ctx.cpus)
     at = c if c is not None else max((r["threads"] for r in res.runs), default=2)
     best, m = cd.best_lock(res, cd.throughput, preset=preset, threads=at)
-    criterion = cv.Criterion(f"single writer / best lock ({best}) at c = {at}", m.effect if m else None, THRESHOLD)
+    criterion = cv.Criterion(f"single writer / best lock ({best or 'none usable'}) at c = {at}", m.effect if m else None, THRESHOLD)
     convoy = convoy_spec(res)
     if convoy:
         mc = ce.paired(res, cd.throughput, {"engine": convoy}, {"engine": SW}, preset=preset, threads=at)

@@ -119,8 +119,15 @@ def runs_of(results: sr.Results, placement: str | None = None, **match) -> list[
 
 
 def all_runs(results: sr.Results, **match) -> list[dict]:
-    """Every completed run matching the fields, usable or not (what a figure shows)."""
+    """Every completed run matching the fields, usable or not."""
     return [r for r in results.runs if all(r.get(k) == v for k, v in match.items())]
+
+
+def runs_in(results: sr.Results, placement: str | None = None, **match) -> list[dict]:
+    """Every completed run matching the fields, in `placement` when one is named: what a
+    figure shows (the runs kept out of verdicts drawn apart)."""
+    runs = all_runs(results, **match)
+    return runs if placement is None else [r for r in runs if results.placement(r) == placement]
 
 
 def throughput(run: dict) -> float:
@@ -216,25 +223,22 @@ def plain_locks(results: sr.Results) -> list[str]:
 
 
 def best_lock(results: sr.Results, metric, higher_is_better: bool = True, against: str = SW,
-              keep: ce.Keep | None = None, **common) -> tuple:
-    """(lock engine, ce.Measured of `against` over it) for the plain lock engine whose median
-    is best in the measured scope; (None, None) when the set has none."""
-    measured = {e: ce.paired(results, metric, {"engine": e}, {"engine": against}, keep, **common)
-                for e in plain_locks(results)}
-    measured = {e: m for e, m in measured.items() if m.a is not None}
+              keep: ce.Keep | None = None, lock_over: bool = False, **common) -> tuple:
+    """(lock engine, ce.Measured) for the plain lock engine whose median is best in the
+    measured scope; (None, None) when the set has none. The effect is `against` over the lock
+    (a: the lock's median, b: against's), or with lock_over the lock over `against` (a:
+    against's median, b: the lock's)."""
+    def sides(e: str) -> tuple[dict, dict]:
+        return ({"engine": against}, {"engine": e}) if lock_over else ({"engine": e}, {"engine": against})
+
+    measured = {e: ce.paired(results, metric, *sides(e), keep, **common) for e in plain_locks(results)}
+    lock_median = (lambda m: m.b) if lock_over else (lambda m: m.a)
+    measured = {e: m for e, m in measured.items() if lock_median(m) is not None}
     if not measured:
         return None, None
     pick = max if higher_is_better else min
-    best = pick(measured, key=lambda e: measured[e].a)
+    best = pick(measured, key=lambda e: lock_median(measured[e]))
     return best, measured[best]
-
-
-def flip(m: ce.Measured) -> ce.Measured:
-    """A over B from B over A (the interval flips with it)."""
-    if m.effect is None:
-        return m._replace(a=m.b, b=m.a)
-    e = m.effect
-    return m._replace(effect=e._replace(ratio=1 / e.ratio, low=1 / e.high, high=1 / e.low), a=m.b, b=m.a)
 
 
 # ---------------------------------------------------------------------------------------------

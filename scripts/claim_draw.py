@@ -40,29 +40,43 @@ def placement_suffix(placement: str | None) -> str:
     return "" if placement is None else f" ({placement})"
 
 
-def line_with_spread(ax, xs: list, runs_at: Callable[[object], list[dict]],
-                     metric: Callable[[dict], float | None], style: swstyle.Style, label: str,
-                     linestyle: str = "-", hollow: bool = False) -> None:
-    """The median at each x as a line, every repetition as a dot beside it: the spread is
-    there to see, and a placement drawn hollow (far) apart from a filled one (near)."""
-    pts, every = [], []
+def kept_out(item) -> bool:
+    """A run that may not decide a verdict (interrupted, generator-bound, not steady): drawn,
+    as an x, but not in the medians."""
+    return isinstance(item, dict) and "summary" in item and bool(sr.verdict_excluded(item))
+
+
+def line_with_spread(ax, xs: list, runs_at: Callable[[object], list], metric: Callable[[object], float | None],
+                     style: swstyle.Style, label: str, linestyle: str = "-", hollow: bool = False) -> None:
+    """The median of the usable runs at each x as a line, every repetition as a dot beside it
+    (the runs kept out of verdicts as x): the spread is there to see, and a placement drawn
+    hollow (far) apart from a filled one (near)."""
+    pts, every, out = [], [], []
     for x in xs:
-        values = [v for v in (metric(r) for r in runs_at(x)) if v is not None and v > 0]
+        runs = runs_at(x)
+        values = [v for v in (metric(r) for r in runs if not kept_out(r)) if v is not None and v > 0]
+        out += [(x, v) for v in (metric(r) for r in runs if kept_out(r)) if v is not None and v > 0]
         if values:
             pts.append((x, statistics.median(values)))
             every += [(x, v) for v in values]
-    if not pts:
-        return
     face = "white" if hollow else style.colour
-    ax.plot([p[0] for p in pts], [p[1] for p in pts], linestyle, color=style.colour,
-            marker=style.marker, markerfacecolor=face, label=label)
-    ax.scatter([p[0] for p in every], [p[1] for p in every], s=9, color=style.colour,
-               alpha=0.45, linewidths=0, zorder=3)
+    if pts:
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], linestyle, color=style.colour,
+                marker=style.marker, markerfacecolor=face, label=label)
+        ax.scatter([p[0] for p in every], [p[1] for p in every], s=9, color=style.colour,
+                   alpha=0.45, linewidths=0, zorder=3)
+    if out:
+        ax.scatter([p[0] for p in out], [p[1] for p in out], s=14, marker="x", color=style.colour,
+                   linewidths=0.8, zorder=3, label=None if pts else f"{label} (kept out)")
 
 
 def bars_with_spread(ax, positions: list[float], samples: list[list[float]], colours: list[str],
-                     width: float = 0.8, hatch: str | None = None, labels: list | None = None) -> None:
-    """A bar at each sample's median, a min..max error bar and every repetition as a dot."""
+                     width: float = 0.8, hatch: str | None = None, labels: list | None = None,
+                     out: list[list[float]] | None = None) -> None:
+    """A bar at each sample's median, a min..max error bar and every repetition as a dot;
+    `out`, the values of runs kept out of verdicts at each position, as x."""
+    for x, values in zip(positions, out or []):
+        ax.scatter([x] * len(values), values, s=14, marker="x", color="grey", linewidths=0.8, zorder=3)
     meds = [statistics.median(s) if s else 0.0 for s in samples]
     ax.bar(positions, meds, width=width, color=colours, hatch=hatch,
            edgecolor="white" if not hatch else "grey", label=labels)
@@ -70,23 +84,6 @@ def bars_with_spread(ax, positions: list[float], samples: list[list[float]], col
         if len(s) > 1:
             ax.errorbar([x], [m], yerr=[[m - min(s)], [max(s) - m]], color="grey", capsize=3)
         ax.scatter([x] * len(s), s, s=9, color="black", alpha=0.6, zorder=3)
-
-
-def spec_bars(ax, res: sr.Results, specs: list[str], metric, style: dict, scale: float = 1.0,
-              **match) -> list[list[float]]:
-    """One bar per spec with every repetition (usable runs), labelled under the axis; returns
-    the samples drawn."""
-    samples = [[v * scale for v in (metric(r) for r in cd.runs_of(res, engine=e, **match)) if v]
-               for e in specs]
-    bars_with_spread(ax, list(range(len(specs))), samples, [style[e].colour for e in specs])
-    ax.set_xticks(range(len(specs)), [short_spec(e) for e in specs], rotation=25, ha="right", fontsize=6)
-    return samples
-
-
-def short_spec(spec: str) -> str:
-    """A spec on two lines at its first option, for a tick label."""
-    base, _, options = spec.partition(":")
-    return base if not options else f"{base}\n{options}"
 
 
 def grouped_bars(ax, sets_: list[tuple], metric, style: dict, scale: float = 1.0) -> list:
@@ -102,10 +99,11 @@ def grouped_bars(ax, sets_: list[tuple], metric, style: dict, scale: float = 1.0
         width = 0.8 / len(places)
         for j, placement in enumerate(places):
             offset = (j - (len(places) - 1) / 2) * width
-            samples = [[v * scale for v in (metric(r) for r in cd.runs_of(res, placement, engine=e)) if v]
-                       for e in es]
+            runs = [cd.runs_in(res, placement, engine=e) for e in es]
+            samples = [[v * scale for v in (metric(r) for r in rs if not kept_out(r)) if v] for rs in runs]
+            out = [[v * scale for v in (metric(r) for r in rs if kept_out(r)) if v] for rs in runs]
             bars_with_spread(ax, [base + k + offset for k in range(len(es))], samples,
-                             [style[e].colour for e in es], width=width,
+                             [style[e].colour for e in es], width=width, out=out,
                              hatch="//" if placement == st.FAR else None,
                              labels=[f"{e}{placement_suffix(placement)}" for e in es] if i == 0 else None)
     return centres

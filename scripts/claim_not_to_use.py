@@ -60,11 +60,11 @@ def conditions_for(res: sr.Results, cpus: int) -> tuple[list[cv.Condition], int]
     at = max(fit) if fit else (max(counts) if counts else 1)
     scaled = [r for r in rows if r[2] is not None and r[2].low >= PARALLEL]
     return [
-        cv.Condition(f"the parallel work ran in parallel (>= {PARALLEL:.1f}x from 1 to c clients)",
+        cv.Condition(f"the parallel work ran in parallel: the best lock gains >= {PARALLEL:.1f}x from 1 to c clients",
                      "; ".join(f"c = {c}: {lock} {e.text() if e else '-'}" for c, lock, e, _, _ in rows)
                      or f"no client count from 2 to {cpus}", bool(scaled),
                      "an idle machine with at least 2 cores free for the clients"),
-        cv.Condition("the single writer not oversubscribed where it did",
+        cv.Condition("at such a c, the single writer's runs not oversubscribed",
                      "; ".join(f"c = {c}: {busy} busy threads" for c, _, _, _, busy in (scaled or rows))
                      + f", on {cpus} logical CPUs", bool(fit),
                      f"a machine with at least {min((c for c, *_ in rows), default=2) + 1} logical CPUs (2 clients "
@@ -75,7 +75,7 @@ def conditions_for(res: sr.Results, cpus: int) -> tuple[list[cv.Condition], int]
 def panel(ax, res: sr.Results, title: str, style: dict) -> None:
     for e in cd.engines_in(res):
         pts = sorted({r["threads"] for r in cd.all_runs(res, engine=e)})
-        draw.line_with_spread(ax, pts, lambda t: cd.runs_of(res, engine=e, threads=t), cd.throughput, style[e], e)
+        draw.line_with_spread(ax, pts, lambda t: cd.runs_in(res, engine=e, threads=t), cd.throughput, style[e], e)
     ax.set_xticks(sorted({r["threads"] for r in res.runs}))
     ax.set_xlabel("client threads")
     ax.set_ylabel("commands/s (dots: repetitions)")
@@ -97,23 +97,20 @@ def measure(ctx: cd.Context) -> cd.Section:
     rows = []
     for label, res in (("parallel work", par), ("no work", trivial)):
         for t in sorted({r["threads"] for r in res.runs}):
-            best, m = cd.best_lock(res, cd.throughput, threads=t)
-            m = cd.flip(m) if m else None
+            best, m = cd.best_lock(res, cd.throughput, lock_over=True, threads=t)
             rows.append([label, t, cd.rate(cd.tput(res, engine=SW, threads=t)),
-                         f"{best} {cd.rate(m.a if m else None)}" if best else "-", m.text() if m else "-",
+                         f"{best} {cd.rate(m.b if m else None)}" if best else "-", m.text() if m else "-",
                          max((cd.busy_threads(r) for r in cd.all_runs(res, engine=SW, threads=t)), default="-")])
     numbers = cd.table(["shape", "clients", "single-writer", "best lock", "lock / sw [95%]",
                         "single writer's busy threads"], rows)
     numbers += cd.method_lines([("not-to-use-p1000", par), ("not-to-use-p0", trivial)])
     conditions, at = conditions_for(par, ctx.cpus)
-    best, m = cd.best_lock(par, cd.throughput, threads=at)
-    m = cd.flip(m) if m else None
-    criterion = cv.Criterion(f"best lock ({best}) / single writer at c = {at}", m.effect if m else None, THRESHOLD)
-    cbest, cm = cd.best_lock(trivial, cd.throughput, threads=1)
-    cm = cd.flip(cm) if cm else None
+    best, m = cd.best_lock(par, cd.throughput, lock_over=True, threads=at)
+    criterion = cv.Criterion(f"best lock ({best or 'none usable'}) / single writer at c = {at}", m.effect if m else None, THRESHOLD)
+    cbest, cm = cd.best_lock(trivial, cd.throughput, lock_over=True, threads=1)
     control = cv.Control(f"no work, 1 client: {cbest} / single writer",
                          cv.Criterion("inline lock / hand-off", cm.effect if cm else None, THRESHOLD))
-    said = (f"At c = {at} with the work in the clients, {best} serves {cd.rate(m.a)} against the single writer's "
-            f"{cd.rate(m.b)} ({m.text()})." if m and m.effect else "")
+    said = (f"At c = {at} with the work in the clients, {best} serves {cd.rate(m.b)} against the single writer's "
+            f"{cd.rate(m.a)} ({m.text()})." if m and m.effect else "")
     return cd.Section([cd.commands(par), cd.commands(trivial)], path, numbers,
                       conditions + [cv.blocks_condition([criterion], cd.kept_out(par))], [criterion], control, said)

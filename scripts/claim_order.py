@@ -109,7 +109,7 @@ def control(d: Path, ctx: cd.Context) -> cv.Control:
     always = next((e for e in cd.engines_in(res) if "durability=always" in e), None)
     if always is None:
         return cv.Control("durability always vs none", None, "no durability=always run in order-control")
-    m = cd.flip(ce.paired(res, cd.throughput, {"engine": SW}, {"engine": always}))
+    m = ce.paired(res, cd.throughput, {"engine": always}, {"engine": SW})
     return cv.Control(f"{SW} (durability none) / {always}, throughput",
                       cv.Criterion("none / always", m.effect, THRESHOLD))
 
@@ -161,7 +161,7 @@ def measure(ctx: cd.Context) -> cd.Section:
                              f"{len(audit['engines']) - len(failing)} of {len(audit['engines'])} engines replay exactly"
                              + (f" (not: {', '.join(failing)})" if failing else ""), not failing,
                              "a build whose journals replay exactly (a failure here is a bug, not the machine)")
-    criterion = cv.Criterion(f"single writer's retained share / {best}'s", eff, THRESHOLD)
+    criterion = cv.Criterion(f"single writer's retained share / {best or 'no lock'}'s", eff, THRESHOLD)
     said = ("The audit shows every engine's journal is a replayable order, the lock engines' as much as the "
             "single writer's: what differs is what the order costs. " if not failing else "")
     if eff is not None:

@@ -65,17 +65,12 @@ def conditions_for(res: sr.Results, c: int, cpus: int) -> list[cv.Condition]:
 
 def open_loop_panel(ax, opens: list[tuple], style: dict) -> list:
     """p99 at a share of each engine's own capacity, every repetition shown; runs the
-    generator could not drive are drawn apart (x) and decide nothing."""
-    rows, bound_drawn = [], False
+    generator could not drive (generator-bound) are drawn apart (x) and decide nothing."""
+    rows = []
     for e, res in opens:
         rs = sorted({r["rate"] for r in res.runs})
         st_ = style.get(e, draw.style_of(e))
-        draw.line_with_spread(ax, rs, lambda x: cd.runs_of(res, rate=x), lambda r: (cd.p99_of(r) or 0) * 1e-9, st_, e)
-        bound = [r for r in res.runs if sr.generator_bound(r)]
-        if bound:
-            ax.scatter([r["rate"] for r in bound], [(cd.p99_of(r) or 0) * 1e-9 for r in bound], marker="x",
-                       color=st_.colour, label=None if bound_drawn else "generator-bound (kept out)")
-            bound_drawn = True
+        draw.line_with_spread(ax, rs, lambda x: cd.runs_in(res, rate=x), lambda r: (cd.p99_of(r) or 0) * 1e-9, st_, e)
         for x in rs:
             late = cd.med((r["summary"].get("send_lateness_ns") or {}).get("p99") for r in cd.all_runs(res, rate=x))
             rows.append([f"open loop {cd.rate(x)}", e, cd.rate(cd.tput(res, rate=x)), cd.ns(cd.p99(res, rate=x)),
@@ -138,12 +133,11 @@ def measure(ctx: cd.Context) -> cd.Section:
                          "generator-bound runs"], open_rows) if open_rows else []
     numbers += cd.method_lines([(f"service-c{c}", r) for c, r in services] + [(f"open-{e}", r) for e, r in opens])
     c, res = services[-1]
-    best, m = cd.best_lock(res, cd.p99_of, higher_is_better=False, keep=steady_true)
-    m = cd.flip(m) if m else None
-    criterion = cv.Criterion(f"best lock ({best}) p99 / single writer's at c = {c}", m.effect if m else None, THRESHOLD)
+    best, m = cd.best_lock(res, cd.p99_of, higher_is_better=False, keep=steady_true, lock_over=True)
+    criterion = cv.Criterion(f"best lock ({best or 'none usable'}) p99 / single writer's at c = {c}", m.effect if m else None, THRESHOLD)
     convoy = next((e for e in cd.engines_in(res) if swstyle.engine_base(e) == "mutex" and e != "mutex"), None)
     if convoy:
-        mc = cd.flip(ce.paired(res, cd.p99_of, {"engine": convoy}, {"engine": SW}, steady_true))
+        mc = ce.paired(res, cd.p99_of, {"engine": SW}, {"engine": convoy}, steady_true)
         control = cv.Control(f"{convoy} p99 / single writer's at c = {c}",
                              cv.Criterion(f"{convoy} / single writer", mc.effect, THRESHOLD))
     else:

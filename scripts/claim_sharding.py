@@ -68,7 +68,8 @@ def precondition(res: sr.Results, specs: dict, c: int, cpus: int) -> tuple[cv.Co
     k = max(fits) if fits else None
     measured = ("; ".join(f"k = {n}: {b} busy threads" for n, b in busy.items()) or "no run with 2 shards or more") \
         + f", on {cpus} logical CPUs"
-    return cv.Condition(f"k >= 2 shards and {c} clients each on a core", measured, k is not None,
+    clients = f"{c} client{'s' if c != 1 else ''}"
+    return cv.Condition(f"k >= 2 shards and {clients} each on a core", measured, k is not None,
                         f"a machine with at least {c + 2} logical CPUs (2 shard threads and {c} "
                         f"client{'s' if c != 1 else ''})"), k
 
@@ -136,12 +137,12 @@ def figure(ctx: cd.Context, res: sr.Results, c: int, facts: dict, skews: list) -
     for base in (SSW, SMX):
         specs = specs_of(res, base)
         for t, dash in sorted({(r["threads"], "-" if r["threads"] == c else "--") for r in res.runs}):
-            draw.line_with_spread(axes[0], sorted(specs), lambda k: cd.runs_of(res, engine=specs[k], threads=t),
+            draw.line_with_spread(axes[0], sorted(specs), lambda k: cd.runs_in(res, engine=specs[k], threads=t),
                                   cd.throughput, draw.style_of(base), f"{base}, {t} clients", dash)
     for z, skewed in skews:
         for base in (SSW, SMX):
             specs = specs_of(skewed, base)
-            draw.line_with_spread(axes[0], sorted(specs), lambda k: cd.runs_of(skewed, engine=specs[k], threads=c),
+            draw.line_with_spread(axes[0], sorted(specs), lambda k: cd.runs_in(skewed, engine=specs[k], threads=c),
                                   cd.throughput, draw.style_of(base), f"{base}, {c} clients, zipf {z:g}", ":")
     axes[0].set_xticks(sorted(specs_of(res, SSW)) or [1])
     axes[0].set_xlabel("shards")
@@ -196,7 +197,7 @@ def measure(ctx: cd.Context) -> cd.Section:
                          "involuntary ctx/1000", "CPU/cmd"], rows)
     numbers += cd.method_lines([("sharding", res)] + [(f"sharding-z{z:g}", s) for z, s in skews])
     eff = efficiency(res, specs, at, c)
-    criterion = cv.Criterion(f"efficiency at {at} shards, {c} clients", eff, THRESHOLD, unit="")
+    criterion = cv.Criterion(f"efficiency at {at} shards, {c} client{'s' if c != 1 else ''}", eff, THRESHOLD, unit="")
     said = explain(facts, ctx.cpus)
     return cd.Section([cd.commands(res)] + [cd.commands(s) for _, s in skews], path, numbers,
                       [condition, cv.blocks_condition([criterion], cd.kept_out(res))], [criterion],

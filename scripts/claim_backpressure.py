@@ -22,7 +22,9 @@ SPEC = cv.Spec(
     claim="A bounded queue with an explicit policy (reject, priority, block) degrades gracefully past capacity: "
           "the requests it admits keep a short tail.",
     precondition=f"in the service shape at the most connections (4,096 in the long form, 1,024 otherwise) on "
-                 f"W = max(1, CPUs - 1) workers, with capacity {CAPACITY}: the queue reached capacity, i.e. "
+                 f"W = max(1, CPUs - 1) workers, each connection pausing (`--think`) so that every engine is offered "
+                 f"4x the single writer's own capacity in that shape, with capacity {CAPACITY}: the queue reached "
+                 "capacity, i.e. "
                  "`summary.shed` > 0 (median over the runs) for `overload=reject` and for `overload=priority`, "
                  "and no run of the comparison was oversubscribed",
     effect="the best lock engine's p99 (the lock with the lowest median) over `single-writer:overload=reject`'s "
@@ -79,8 +81,9 @@ def rows_for(sets_: list) -> list:
     for c, res in sets_:
         for e in cd.engines_in(res):
             rows.append([c, e, cd.rate(cd.tput(res, engine=e)),
-                         cd.rate(cd.med(cd.goodput(r) for r in cd.runs_of(res, engine=e))),
-                         cd.ns(cd.p99(res, engine=e)), f"{int(cd.med(cd.shed(r) for r in cd.all_runs(res, engine=e)) or 0):,}"])
+                         cd.rate(cd.med(cd.goodput(r) for r in cd.all_runs(res, engine=e))),
+                         cd.ns(cd.p99(res, engine=e)),
+                         f"{int(cd.med(cd.shed(r) for r in cd.all_runs(res, engine=e)) or 0):,}"])
     return rows
 
 
@@ -113,8 +116,10 @@ def measure(ctx: cd.Context) -> cd.Section:
     reject = spec_of(res, "reject") or f"{SW}:overload=reject"
     lock, m = cd.best_lock(res, cd.p99_of, higher_is_better=False, against=reject, lock_over=True)
     glock, g = cd.best_lock(res, cd.goodput, against=reject)
-    criteria = [cv.Criterion(f"best lock ({lock or 'none usable'}) p99 / reject's at c = {c}", m.effect if m else None, THRESHOLD),
-                cv.Criterion(f"reject's goodput / best lock's ({glock or 'none usable'})", g.effect if g else None, GOODPUT_FLOOR)]
+    criteria = [cv.Criterion(f"best lock ({lock or 'none usable'}) p99 / reject's at c = {c}",
+                             m.effect if m else None, THRESHOLD),
+                cv.Criterion(f"reject's goodput / best lock's ({glock or 'none usable'})",
+                             g.effect if g else None, GOODPUT_FLOOR)]
     big = unbounded(res)
     if big:
         mc = ce.paired(res, cd.p99_of, {"engine": reject}, {"engine": big})

@@ -78,8 +78,9 @@ def contention_panel(ax, res: sr.Results, w: int, presets: list, style: dict, cp
 def pipelined_panel(ax, piped: sr.Results, base: sr.Results, style: dict) -> tuple[list, str]:
     """The single writer with requests in flight against the lock engines' blocking figures
     at the same clients (two sets: unpaired, shown, not part of the verdict)."""
-    window = piped.runs[0].get("window", 16)
-    threads = piped.runs[0]["threads"]
+    window = piped.runs[0].get("window", 16) if piped.runs else 16
+    both = {r["threads"] for r in piped.runs} & {r["threads"] for r in base.runs}
+    threads = max(both) if both else 0  # the most clients both sets measured
     bars = [(e, base, "1") for e in cd.plain_locks(base) + [SW]]
     bars.append((SW, piped, str(window)))
     samples = [[cd.throughput(r) for r in cd.runs_of(res, engine=e, preset="balanced", threads=threads)]
@@ -164,7 +165,8 @@ def decide(ctx: cd.Context, res: sr.Results, preset: str, w0: int, piped, piped_
     condition, c = precondition(res, preset, ctx.cpus)
     at = c if c is not None else max((r["threads"] for r in res.runs), default=2)
     best, m = cd.best_lock(res, cd.throughput, preset=preset, threads=at)
-    criterion = cv.Criterion(f"single writer / best lock ({best or 'none usable'}) at c = {at}", m.effect if m else None, THRESHOLD)
+    criterion = cv.Criterion(f"single writer / best lock ({best or 'none usable'}) at c = {at}",
+                             m.effect if m else None, THRESHOLD)
     convoy = convoy_spec(res)
     if convoy:
         mc = ce.paired(res, cd.throughput, {"engine": convoy}, {"engine": SW}, preset=preset, threads=at)

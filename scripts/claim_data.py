@@ -155,26 +155,30 @@ def cpu_ns_of(run: dict) -> float | None:
     return (run["summary"].get("cpu") or {}).get("ns_per_command")
 
 
+# The tables' figures: medians over every completed run of the configuration (what was
+# measured, shown even when not testable); the effects read only the usable runs (ce.paired).
+
+
 def tput(results: sr.Results, placement: str | None = None, **match) -> float | None:
-    return med(throughput(r) for r in runs_of(results, placement, **match))
+    return med(throughput(r) for r in runs_in(results, placement, **match))
 
 
 def p99(results: sr.Results, placement: str | None = None, **match) -> float | None:
-    return med(p99_of(r) for r in runs_of(results, placement, **match))
+    return med(p99_of(r) for r in runs_in(results, placement, **match))
 
 
 def stability(results: sr.Results, **match) -> float | None:
     """Tail stability, only from runs with 30 intervals or more (sr.tail_stability)."""
-    return med(sr.tail_stability(r) for r in runs_of(results, **match))
+    return med(sr.tail_stability(r) for r in runs_in(results, **match))
 
 
 def cpu_ns(results: sr.Results, placement: str | None = None, **match) -> float | None:
-    return med(cpu_ns_of(r) for r in runs_of(results, placement, **match))
+    return med(cpu_ns_of(r) for r in runs_in(results, placement, **match))
 
 
 def switches(results: sr.Results, placement: str | None = None, **match) -> float | None:
-    """Context switches per 1,000 commands, both kinds: the median over the usable runs."""
-    return med(sr.ctx_per_1000(r) for r in runs_of(results, placement, **match))
+    """Context switches per 1,000 commands, both kinds: the median over the runs."""
+    return med(sr.ctx_per_1000(r) for r in runs_in(results, placement, **match))
 
 
 def switches_of(run: dict, kind: str) -> float | None:
@@ -190,7 +194,7 @@ def switches_of(run: dict, kind: str) -> float | None:
 def hw(results: sr.Results, key: str, placement: str | None = None, **match) -> float | None:
     """The median of a hardware counter per command over the matching runs that counted it;
     None where the machine does not expose counters."""
-    return med((r.get("hardware_counters") or {}).get(key) for r in runs_of(results, placement, **match))
+    return med((r.get("hardware_counters") or {}).get(key) for r in runs_in(results, placement, **match))
 
 
 def oversubscribed(run: dict) -> bool:
@@ -280,13 +284,21 @@ def method_lines(named: list[tuple[str, sr.Results]]) -> list[str]:
         lines.append(f"- `{name}`: {ce.placement_note(res)}; {ce.pairing_note(res)}"
                      + (f"; kept out of the verdict: {left}" if left else "") + ".")
     return ["**How the effects were measured** (each a median of within-block ratios with its "
-            "bootstrap 95% interval, docs/methodology.md):", "", *lines, ""]
+            "bootstrap 95% interval, from the usable runs only; the tables' figures are medians of every "
+            "completed run, and the figures draw the runs kept out as x; docs/methodology.md):", "", *lines, ""]
 
 
 def kept_out(*results: sr.Results) -> str:
-    """The runs kept out of the verdict across sets, by reason ('' when none)."""
-    notes = [ce.excluded_note(r) for r in results]
-    return "; ".join(n for n in notes if n)
+    """The runs kept out of the verdict across sets, counted by reason ('' when none)."""
+    reasons: dict[str, int] = {}
+    for res in results:
+        for run in res.runs:
+            why = sr.verdict_excluded(run)
+            if why:
+                reasons[why] = reasons.get(why, 0) + 1
+        if res.failed:
+            reasons["failed"] = reasons.get("failed", 0) + len(res.failed)
+    return ", ".join(f"{n} {why}" for why, n in sorted(reasons.items()))
 
 
 # Why an injected control has no runs, when machine.txt says swlab lacked the flag.

@@ -106,7 +106,8 @@ def measure(ctx: cd.Context) -> cd.Section:
     numbers += cd.method_lines([("not-to-use-p1000", par), ("not-to-use-p0", trivial)])
     conditions, at = conditions_for(par, ctx.cpus)
     best, m = cd.best_lock(par, cd.throughput, lock_over=True, threads=at)
-    criterion = cv.Criterion(f"best lock ({best or 'none usable'}) / single writer at c = {at}", m.effect if m else None, THRESHOLD)
+    criterion = cv.Criterion(f"best lock ({best or 'none usable'}) / single writer at c = {at}",
+                             m.effect if m else None, THRESHOLD)
     cbest, cm = cd.best_lock(trivial, cd.throughput, lock_over=True, threads=1)
     control = cv.Control(f"no work, 1 client: {cbest} / single writer",
                          cv.Criterion("inline lock / hand-off", cm.effect if cm else None, THRESHOLD))

@@ -171,6 +171,7 @@ def measure(ctx: cd.Context) -> cd.Section:
                        f"swlab audit --engine {','.join(by_name)} --threads {audit.get('threads')} "
                        f"--commands {audit.get('commands')} --durability {audit.get('durability')}"]
                       + ([cd.commands(cd.load(ctx.d, 'order-control'))] if cd.has(ctx.d, "order-control") else []),
-                      path, numbers, [condition, cv.blocks_condition([criterion], cd.kept_out(*(s for b in blocks for s in b[1:])))],
+                      path, numbers,
+                      [condition, cv.blocks_condition([criterion], cd.kept_out(*(s for b in blocks for s in b[1:])))],
                       [criterion],
                       control(ctx.d, ctx), said)

@@ -56,7 +56,8 @@ def conditions_for(res: sr.Results, c: int, cpus: int) -> list[cv.Condition]:
                      f"at most {busiest} busy threads (workers + engine threads) on {cpus} logical CPUs", not over,
                      f"a machine with at least {busiest} logical CPUs"),
         cv.Condition(f"at least {cv.MIN_BLOCKS} steady blocks at c = {c}",
-                     f"{ok} of {reps} blocks steady throughout" + (f"; {short} runs under 30 intervals" if short else ""),
+                     f"{ok} of {reps} blocks steady throughout"
+                     + (f"; {short} runs under 30 intervals" if short else ""),
                      ok >= cv.MIN_BLOCKS,
                      "runs of at least 30 intervals (--duration / --interval)" if short else
                      "a quieter machine: the runs drifted between their first and last thirds"),
@@ -134,7 +135,8 @@ def measure(ctx: cd.Context) -> cd.Section:
     numbers += cd.method_lines([(f"service-c{c}", r) for c, r in services] + [(f"open-{e}", r) for e, r in opens])
     c, res = services[-1]
     best, m = cd.best_lock(res, cd.p99_of, higher_is_better=False, keep=steady_true, lock_over=True)
-    criterion = cv.Criterion(f"best lock ({best or 'none usable'}) p99 / single writer's at c = {c}", m.effect if m else None, THRESHOLD)
+    criterion = cv.Criterion(f"best lock ({best or 'none usable'}) p99 / single writer's at c = {c}",
+                             m.effect if m else None, THRESHOLD)
     convoy = next((e for e in cd.engines_in(res) if swstyle.engine_base(e) == "mutex" and e != "mutex"), None)
     if convoy:
         mc = ce.paired(res, cd.p99_of, {"engine": SW}, {"engine": convoy}, steady_true)

@@ -194,7 +194,8 @@ def measure(ctx: cd.Context) -> cd.Section:
                          cv.Criterion("whole / from snapshot", speedup, SNAPSHOT_SPEEDUP))
     table_rows = [[r.kind, r.commands, r.snapshot_every or "-", r.repetition,
                    f"{r.seconds:.3f} s" if r.kind == "replay" else "-", r.records if r.kind == "replay" else "-",
-                   r.snapshots] for r in sorted(rows, key=lambda r: (r.kind, r.commands, r.snapshot_every, r.repetition))]
+                   r.snapshots] for r in sorted(rows, key=lambda r: (r.kind, r.commands, r.snapshot_every,
+                                                                     r.repetition))]
     numbers = cd.table(["what", "commands", "snapshot every", "repetition", "replay time", "records replayed",
                         "snapshot loaded (replay) / left (run)"], table_rows)
     numbers += cd.table(["block", "peak p99.9 without snapshots", "with", "with / without"],
@@ -202,5 +203,6 @@ def measure(ctx: cd.Context) -> cd.Section:
     said = (f"The snapshots' pause: {pause.text()} of the peak without them." if pause else "")
     return cd.Section(["swlab run --engine single-writer --threads 1 --commands N --journal DIR --durability none "
                        "--interval 10 [--snapshot-every N/10]; swlab replay --dir DIR/RUN [--no-snapshot]"],
-                      path, numbers, conditions_for(rows, n_max, blocks) + [cv.blocks_condition(criteria, excluded(blocks))],
+                      path, numbers,
+                      conditions_for(rows, n_max, blocks) + [cv.blocks_condition(criteria, excluded(blocks))],
                       criteria, control, said)

@@ -82,7 +82,7 @@ def collapse_rows(res: sr.Results) -> tuple[list, dict]:
     for t in sorted({r["threads"] for r in res.runs}):
         for label, spec in [("1 shard", specs_of(res, SSW).get(1))] + [
                 (f"2 shards, wait={w}", specs_of(res, SSW, w).get(2)) for w in WAITS]:
-            runs = cd.runs_of(res, engine=spec, threads=t) if spec else []
+            runs = cd.all_runs(res, engine=spec, threads=t) if spec else []
             if not runs:
                 continue
             f = {"tput": cd.med(map(cd.throughput, runs)), "busy": max(map(cd.busy_threads, runs)),
@@ -97,39 +97,56 @@ def collapse_rows(res: sr.Results) -> tuple[list, dict]:
     return rows, facts
 
 
+COLLAPSE = 1.5  # 1 shard over 2 at or above this: a collapse to explain
+
+
+def switches_say(one: dict, two: dict) -> str:
+    """What the context switches say about the second shard: a wake-up per command (many
+    more voluntary switches with 2 shards), preemption (many more involuntary), or neither."""
+    vol1, vol2, inv1, inv2 = (one["vol"] or 0, two["vol"] or 0, one["invol"] or 0, two["invol"] or 0)
+    counts = (f"voluntary {vol1:,.0f} -> {vol2:,.0f}, involuntary {inv1:,.0f} -> {inv2:,.0f} per 1,000 "
+              "commands, 1 shard -> 2")
+    if vol2 >= 500 and vol2 >= 2 * max(vol1, 1):
+        return (f"Context switches: {counts}: a shard thread that runs out of work sleeps in the futex and every "
+                "command that reaches it pays a wake-up, while 1 shard's thread is kept busy by the clients.")
+    if inv2 >= 500 and inv2 >= 2 * max(inv1, 1):
+        return (f"Context switches: {counts}: the extra thread is preempted by time slice, more busy threads "
+                "than CPUs taking turns.")
+    return f"Context switches barely differ ({counts}): they do not explain it."
+
+
+def spinning_says(t: int, one: dict, facts: dict, cpus: int) -> str:
+    """Whether keeping the shard threads awake recovers the 1-shard figure."""
+    spin = [(w, facts.get((t, f"2 shards, wait={w}"))) for w in WAITS[1:]]
+    spin = [(w, f) for w, f in spin if f and f["tput"]]
+    if not spin:
+        return ""
+    wait, best = max(spin, key=lambda wf: wf[1]["tput"])
+    kept = best["tput"] / one["tput"]
+    said = (f"With the shard threads kept awake (wait={wait}) 2 shards serve {cd.rate(best['tput'])}, "
+            f"{kept:.2f}x 1 shard: ")
+    if kept >= 1 / COLLAPSE:
+        return said + "the blocking wait was the cost, and a spinning one removes it (at a core per shard)."
+    return said + (f"no recovery: a spinning shard thread needs a core of its own, and with {best['busy']} busy "
+                   f"threads on {cpus} CPUs it takes the core a client or the other shard needs, so the machine's "
+                   "cores, not the wake-up alone, bound it.")
+
+
 def explain(facts: dict, cpus: int) -> str:
-    """What the 1 -> 2 shard change costs here, sentence by sentence as the data say."""
-    ts = sorted({t for t, _ in facts})
+    """What the 1 -> 2 shard step costs here, sentence by sentence as the data say."""
     lines = []
-    for t in ts:
+    for t in sorted({t for t, _ in facts}):
         one, two = facts.get((t, "1 shard")), facts.get((t, "2 shards, wait=blocking"))
         if not one or not two or not one["tput"] or not two["tput"]:
             continue
         fall = one["tput"] / two["tput"]
-        lines.append(f"With {t} client{'s' if t != 1 else ''}, 1 shard serves {cd.rate(one['tput'])} and 2 shards "
-                     f"{cd.rate(two['tput'])} ({max(fall, 1 / fall):.1f}x {'less' if fall >= 1 else 'more'}; {two['busy']} busy "
-                     f"threads on {cpus} CPUs); CPU per command {cd.ns(one['cpu'])} against {cd.ns(two['cpu'])}.")
-        vol, invol = two["vol"] or 0, two["invol"] or 0
-        if vol >= 500 and vol >= invol:
-            lines.append(f"The 2 shards switch context {vol:,.0f} times voluntarily per 1,000 commands (against "
-                         f"{one['vol'] or 0:,.0f} with 1 shard) and {invol:,.0f} involuntarily: a shard thread "
-                         "that runs out of work sleeps in the futex and every command that reaches it pays a "
-                         "wake-up; with 1 shard the clients keep its thread busy and it rarely sleeps.")
-        elif invol >= 500:
-            lines.append(f"The 2 shards are preempted {invol:,.0f} times per 1,000 commands (involuntary "
-                         f"switches; {vol:,.0f} voluntary): more busy threads than CPUs take turns by time slice.")
-        spin = [(w, facts.get((t, f"2 shards, wait={w}"))) for w in WAITS[1:]]
-        spin = [(w, f) for w, f in spin if f and f["tput"]]
-        if spin:
-            best_w, best = max(spin, key=lambda wf: wf[1]["tput"])
-            kept = best["tput"] / one["tput"]
-            lines.append(f"Keeping the shard threads awake (wait={best_w}) gives {cd.rate(best['tput'])}, "
-                         f"{kept:.2f}x the 1-shard figure: " +
-                         ("the wake-ups were the cost, and a spinning wait removes it." if kept >= 0.5 else
-                          f"a spinning shard thread needs a core of its own, and with {best['busy']} busy threads "
-                          f"on {cpus} CPUs it takes the core a client or the other shard needs, so the machine's "
-                          "cores, not the wake-up alone, bound it."))
-    return " ".join(lines)
+        clients = f"{t} client{'s' if t != 1 else ''}"
+        lines.append(f"With {clients}, 1 shard serves {cd.rate(one['tput'])} and 2 shards {cd.rate(two['tput'])} "
+                     f"({two['busy']} busy threads on {cpus} CPUs; CPU per command {cd.ns(one['cpu'])} against "
+                     f"{cd.ns(two['cpu'])})" + (f": {fall:.1f}x less." if fall >= COLLAPSE else ": no collapse here."))
+        if fall >= COLLAPSE:
+            lines += [switches_say(one, two), spinning_says(t, one, facts, cpus)]
+    return " ".join(line for line in lines if line)
 
 
 def figure(ctx: cd.Context, res: sr.Results, c: int, facts: dict, skews: list) -> str:

@@ -9,13 +9,15 @@
 #   1 contention        closed loop, clients 2, CPUs-1, 2xCPUs: the lock engines and the
 #                       single writer (and with 16 requests in flight); control: a lock
 #                       with an injected 2 us convoy
-#   2 predictability    the service shape, 64 and 1,024 connections on W = max(1, CPUs-1)
-#                       workers; open loop at 50% of each engine's own capacity
+#   2 predictability    the service shape, 1,024 connections (--long: also 64) on
+#                       W = max(1, CPUs-1) workers; open loop at 50% of each engine's own
+#                       capacity
 #   3 explicit order    throughput with a journal over without, 1 client, blocks of the
 #                       two back to back; swlab audit; control: durability always vs none
 #   4 backpressure      the service shape, 1,024 (--long: also 4,096) connections on W
-#                       workers, capacity 64 with reject / priority / block, the lock
-#                       engines; control: an unbounded queue
+#                       workers offered 4x the single writer's capacity, capacity 64 with
+#                       reject / priority / block, the lock engines; control: an unbounded
+#                       queue
 #   5 recovery          journals of 10^4.. commands replayed whole and from a snapshot;
 #                       the snapshots' pause, blocks with and without snapshots
 #   6 sharding          shards 1, 2, 4.. at CPUs/2 clients; the 1 -> 2 shard step by wait
@@ -26,9 +28,9 @@
 # and every run lasts at least 30 time-series intervals after its warm-up.
 #
 # usage: scripts/claims.sh [--quick | --long] [--out DIR | --resume DIR] [--build DIR] [--label TEXT]
-#   (default)  about 30 s on an idle 2-core machine: 0.1 s runs at 3 ms intervals, 3
+#   (default)  about 30 s on an idle 2-core machine: 0.07 s runs at 2 ms intervals, 3
 #              blocks, no floor probe, journals to 10^5
-#   --quick    the CI smoke form: 0.04 s runs at 1 ms intervals, 2 blocks (about 15 s)
+#   --quick    the CI smoke form: 0.04 s runs at 1 ms intervals, 2 blocks (about 20 s)
 #   --long     the reference form: 1 s runs at 25 ms intervals, 9 blocks, a floor probe per
 #              run, journals to 10^7, plot.py figures (about 35 minutes on 2 cores)
 #   --out DIR  where the results go (default: results/local/claims.<form>.<date>, git-ignored)
@@ -101,19 +103,19 @@ case "$form" in
     presets=balanced; locks=mutex,flat-combining; late_locks=mutex,flat-combining
     service_connections="1024"; backpressure_connections="1024"; open_shares="50"
     journal_lengths="10000 100000"; pause_length=100000; audit_commands=5000
-    shards=$(list 1 2); skews="" ;;
+    shards=$(list 1 2); skews=""; spinning=busy-spin ;;
   default)
-    time_args=(--duration 0.1 --warmup 0.03 --interval 3 --probe 0); reps=3
+    time_args=(--duration 0.07 --warmup 0.02 --interval 2 --probe 0); reps=3
     presets=balanced; locks=mutex,spinlock,flat-combining; late_locks=mutex,flat-combining
-    service_connections="64 1024"; backpressure_connections="1024"; open_shares="50"
+    service_connections="1024"; backpressure_connections="1024"; open_shares="50"
     journal_lengths="10000 100000"; pause_length=100000; audit_commands=10000
-    shards=$(list $(doubling $((shard_clients > 2 ? shard_clients : 2)))); skews="" ;;
+    shards=$(list $(doubling $((shard_clients > 2 ? shard_clients : 2)))); skews=""; spinning=busy-spin ;;
   long)
     time_args=(--duration 1 --warmup 0.25 --interval 25 --probe 0.1); reps=9
     presets=balanced,hot-market; locks=mutex,rwlock,spinlock,flat-combining; late_locks=mutex,spinlock,flat-combining
     service_connections="64 1024"; backpressure_connections="1024 4096"; open_shares="50 90"
     journal_lengths="10000 100000 1000000 10000000"; pause_length=1000000; audit_commands=200000
-    shards=$(list $(doubling $((cpus > 4 ? cpus : 4)))); skews="1.2" ;;
+    shards=$(list $(doubling $((cpus > 4 ? cpus : 4)))); skews="1.2"; spinning="spin-yield busy-spin" ;;
 esac
 machine_label=${label:-$cpus-CPU machine}
 # Blocks: every configuration of a comparison once per round, `reps` rounds.
@@ -247,11 +249,18 @@ order() {
 }
 
 # 4. Backpressure: thousands of connections on W workers against a queue of 64: reject,
-# priority and block, the lock engines, and the control, an unbounded queue.
+# priority and block, the lock engines, and the control, an unbounded queue. Each connection
+# thinks between requests so that every engine is offered the same load, 4x the single
+# writer's own capacity in this shape (experiment 2, 1,024 connections): a rejected request
+# is answered at once, and without a pause its connection would send the next one at once,
+# a retry storm that measures the worker's loop rather than the queue.
 backpressure() {
-  local c bounded=capacity=64
+  local c think cap bounded=capacity=64
+  cap=$(capacity "$out/service-c1024/results.json" single-writer "$workers")
+  [ "$cap" -gt 0 ] || { echo "claims.sh: no service-shape capacity measured for single-writer" >&2; exit 1; }
   for c in $backpressure_connections; do
-    run "$out/backpressure-c$c.log" "$swlab" run --mode service --connections "$c" --workers "$workers" \
+    think=$((c * 1000000000 / (4 * cap)))
+    run "$out/backpressure-c$c.log" "$swlab" run --mode service --connections "$c" --workers "$workers" --think "$think" \
       --engine "single-writer:overload=reject:$bounded,single-writer:overload=priority:$bounded,single-writer:overload=block:$bounded,mutex,flat-combining,single-writer:overload=block:capacity=1048576" \
       "${common[@]}" --out "$out/backpressure-c$c"
   done
@@ -316,12 +325,13 @@ recovery() {
 }
 
 # 6. Sharding: shard counts at CPUs/2 clients (so k shards + the clients fit the CPUs up to
-# k = CPUs/2) and twice that; the 1 -> 2 shard step under each wait policy; skew (--long).
+# k = CPUs/2) and twice that; the 1 -> 2 shard step with the shard threads blocking and
+# spinning (--long: and yielding); skew (--long).
 sharding() {
-  local specs z k
+  local specs z k waits
   specs=$(for k in ${shards//,/ }; do printf 'sharded-single-writer:shards=%s,sharded-mutex:shards=%s,' "$k" "$k"; done)
-  run "$out/sharding.log" "$swlab" run \
-    --engine "${specs}sharded-single-writer:shards=2:wait=spin-yield,sharded-single-writer:shards=2:wait=busy-spin" \
+  waits=$(for w in $spinning; do printf ',sharded-single-writer:shards=2:wait=%s' "$w"; done)
+  run "$out/sharding.log" "$swlab" run --engine "${specs%,}$waits" \
     --threads "$(list "$shard_clients" $((2 * shard_clients)))" --zipf 0 "${common[@]}" --out "$out/sharding"
   for z in $skews; do
     run "$out/sharding-z$z.log" "$swlab" run --engine "${specs%,}" --threads "$shard_clients" --zipf "$z" \

@@ -136,14 +136,28 @@ def test_a_control_that_swlab_could_not_run_says_why(tmp_path, unrasterised):
     assert "injected delay (`--inject-ns`, the positive controls' convoys): not in this swlab" in text
 
 
+def test_the_shard_step_is_explained_by_what_the_data_show(tmp_path):
+    # The fixture's 2 shards switch context 1,900 times per 1,000 commands against 1 shard's 5,
+    # and spinning threads serve half the 1-shard figure: a wake-up per command, and no
+    # recovery without cores. With efficiency 0.9 there is no collapse to explain.
+    _, _, section = verdict(tmp_path / "collapse", 6, Knobs(cpus=2, efficiency=0.1))
+    said = section.interpretation
+    assert "5.0x less" in said and "sleeps in the futex and every command that reaches it pays a wake-up" in said
+    assert "no recovery: a spinning shard thread needs a core of its own" in said
+    _, _, section = verdict(tmp_path / "scales", 6, Knobs(cpus=2))
+    assert "no collapse here" in section.interpretation and "wake-up" not in section.interpretation
+
+
 def test_docs_state_every_claim_before_the_data():
     # docs/claims.md quotes each claim's threshold and rule as the code applies them.
     doc = (REPO / "docs" / "claims.md").read_text()
     for i, (title, spec) in enumerate(claims.SPECS.items(), 1):
         part = doc.split(f"### {i}. {title}")[1].split("\n### ")[0]
+        assert f"**Precondition:** {spec.precondition}." in part, title
+        assert f"**Effect:** {spec.effect}." in part, title
         assert f"**Threshold:** {spec.threshold}" in part, title
         assert f"**Rule:** {spec.rule}" in part, title
-        assert "**Precondition:**" in part and "**Positive control:**" in part, title
+        assert f"**Positive control:** {spec.control}." in part, title
 
 
 # ---------------------------------------------------------------------------------------------

@@ -98,7 +98,8 @@ def contention_sets(d: Path, k: Knobs) -> None:
             runs.append(run("mutex:inject-ns=2000", c, rep, 150e3 * jitter(rep), 9000 * c, k))
     write_set(d, "contention-w0", runs, "swlab run --engine mutex,spinlock,flat-combining,single-writer,"
               "mutex:inject-ns=2000 --order interleaved", k.cpus)
-    piped = [run("single-writer", c, rep, 1.7e6, 9000, k, busy=c + 1, window=16) for rep in range(REPS) for c in clients]
+    piped = [run("single-writer", c, rep, 1.7e6, 9000, k, busy=c + 1, window=16)
+             for rep in range(REPS) for c in clients]
     write_set(d, "pipelined", piped, "swlab run --engine single-writer --window 16", k.cpus)
 
 
@@ -108,7 +109,8 @@ def service_sets(d: Path, k: Knobs) -> None:
         runs = []
         for rep in range(REPS):
             sw_ns = 50_000 * c / 64
-            for e, tp, ns_, busy in (("mutex", 600e3, sw_ns * k.tail, w), ("flat-combining", 900e3, sw_ns * k.tail * 1.2, w),
+            for e, tp, ns_, busy in (("mutex", 600e3, sw_ns * k.tail, w),
+                                     ("flat-combining", 900e3, sw_ns * k.tail * 1.2, w),
                                      ("single-writer", 1.4e6, sw_ns, w + 1),
                                      ("mutex:inject-ns=2000", 300e3, sw_ns * 10, w)):
                 runs.append(run(e, w, rep, tp, ns_ * jitter(rep, 0.01 if e == "single-writer" else 0.0), k, busy=busy,
@@ -168,7 +170,7 @@ def recovery_sets(d: Path, k: Knobs) -> None:
             write_set(d, f"recovery-runs/p{n}.s{snap}.r{rep}", [r], "swlab run --journal DIR", k.cpus)
             lines.append(f"run {n} {snap} {rep} 0 0 {k.snapshots if snap else 0}")
     lines.append(f"run 10000 1000 0 0 0 {k.snapshots}")
-    lines += [f"replay 10000 0 0 0.01 10600 0", f"replay 10000 1000 0 0.005 600 {min(k.snapshots, 1)}"]
+    lines += ["replay 10000 0 0 0.01 10600 0", f"replay 10000 1000 0 0.005 600 {min(k.snapshots, 1)}"]
     for rep in range(REPS):
         whole = k.records / k.replay_rate * jitter(rep, 0.05)
         lines += [f"replay {n} 0 {rep} {whole:.6f} {k.records} 0",

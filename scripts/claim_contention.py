@@ -83,16 +83,18 @@ def pipelined_panel(ax, piped: sr.Results, base: sr.Results, style: dict) -> tup
     threads = max(both) if both else 0  # the most clients both sets measured
     bars = [(e, base, "1") for e in cd.plain_locks(base) + [SW]]
     bars.append((SW, piped, str(window)))
-    samples = [[cd.throughput(r) for r in cd.runs_of(res, engine=e, preset="balanced", threads=threads)]
-               for e, res, _ in bars]
-    draw.bars_with_spread(ax, list(range(len(bars))), samples, [style[e].colour for e, _, _ in bars])
+    runs = [cd.all_runs(res, engine=e, preset="balanced", threads=threads) for e, res, _ in bars]
+    samples = [[cd.throughput(r) for r in rs if not draw.kept_out(r)] for rs in runs]
+    draw.bars_with_spread(ax, list(range(len(bars))), samples, [style[e].colour for e, _, _ in bars],
+                          out=[[cd.throughput(r) for r in rs if draw.kept_out(r)] for rs in runs])
     ax.set_xticks(range(len(bars)), [f"{e}\nwindow {w}" for e, _, w in bars], rotation=30, ha="right", fontsize=6)
-    ax.set_title(f"{threads} clients: blocking calls vs {window} in flight", fontsize=8)
+    ax.set_title(f"{threads} clients: blocking calls vs {window} in flight (x: kept out)", fontsize=8)
     ax.set_ylabel("commands/s (dots: repetitions)")
     draw.count_axis(ax)
-    rows = [[e, w, cd.rate(cd.med(s)), cd.ns(cd.p99(res, engine=e, preset="balanced", threads=threads)),
+    rows = [[e, w, cd.rate(cd.med(map(cd.throughput, rs))), cd.ns(cd.p99(res, engine=e, preset="balanced",
+                                                                           threads=threads)),
              cd.ns(cd.cpu_ns(res, engine=e, preset="balanced", threads=threads))]
-            for (e, res, w), s in zip(bars, samples)]
+            for (e, res, w), rs in zip(bars, runs)]
     best, m = None, None
     locks = {e: cd.med(s) for (e, _, _), s in zip(bars, samples) if e in cd.LOCKS and cd.med(s)}
     if locks:

@@ -114,7 +114,13 @@ def control(d: Path, ctx: cd.Context) -> cv.Control:
                       cv.Criterion("none / always", m.effect, THRESHOLD))
 
 
-def figure(ctx: cd.Context, blocks: list, engines: list, shares: dict, threshold: float) -> str:
+def every_share(blocks: list[tuple], engine: str) -> list[float]:
+    """The engine's retained share in every block that has both runs, usable or not."""
+    pairs = [(run_of(p, engine), run_of(j, engine)) for _, p, j in blocks]
+    return [cd.throughput(j) / cd.throughput(p) for p, j in pairs if p and j and cd.throughput(p) > 0]
+
+
+def figure(ctx: cd.Context, blocks: list, engines: list, shares: dict) -> str:
     style = draw.styles(*(p for _, p, _ in blocks))
     fig, (ax, ax2) = draw.plt.subplots(1, 2, figsize=(10, 3.6))
     for i, e in enumerate(engines):
@@ -126,11 +132,18 @@ def figure(ctx: cd.Context, blocks: list, engines: list, shares: dict, threshold
     ax.set_title("1 client: without a journal (pale) and with one", fontsize=9)
     ax.set_ylabel("commands/s (dots: blocks)")
     draw.count_axis(ax)
-    draw.line_with_spread(ax2, list(range(len(engines))), lambda i: [{"v": v} for v in shares[engines[i]] if v],
-                          lambda r: r["v"], draw.style_of("mutex"), "retained share per block", "")
+    for i, e in enumerate(engines):
+        usable = [v for v in shares[e] if v is not None]
+        every = every_share(blocks, e)
+        ax2.scatter([i] * len(every), every, marker="x", s=14, color="grey", linewidths=0.8,
+                    label="a block kept out" if i == 0 else None, zorder=2)
+        ax2.scatter([i] * len(usable), usable, s=16, color=style[e].colour, zorder=3,
+                    label="a usable block" if i == 0 else None)
+        if usable:
+            ax2.hlines(cd.med(usable), i - 0.25, i + 0.25, color=style[e].colour)
     ax2.set_xticks(range(len(engines)), engines, fontsize=7)
     ax2.set_ylim(bottom=0)
-    ax2.set_title("throughput kept with a journal (journal / none)", fontsize=9)
+    ax2.set_title("throughput kept with a journal (journal / none; bar: median)", fontsize=9)
     ax2.set_ylabel("share kept")
     draw.legend(ax2, fontsize=7)
     return ctx.save(fig, "3-order.png")
@@ -143,7 +156,7 @@ def measure(ctx: cd.Context) -> cd.Section:
         raise cd.Missing("no order-plain-r*/order-journal-r* pair of result sets")
     engines = cd.engines_in(blocks[0][1])
     best, eff, shares = effect(blocks, engines)
-    path = figure(ctx, blocks, engines, shares, THRESHOLD)
+    path = figure(ctx, blocks, engines, shares)
     by_name = {e["engine"]: e for e in audit["engines"]}
     rows = [[e, cd.rate(cd.med(cd.throughput(r) for _, p, _ in blocks for r in [run_of(p, e)] if r)),
              cd.rate(cd.med(cd.throughput(r) for _, _, j in blocks for r in [run_of(j, e)] if r)),

@@ -155,7 +155,8 @@ def figure(ctx: cd.Context, res: sr.Results, c: int, facts: dict, skews: list) -
         specs = specs_of(res, base)
         for t, dash in sorted({(r["threads"], "-" if r["threads"] == c else "--") for r in res.runs}):
             draw.line_with_spread(axes[0], sorted(specs), lambda k: cd.runs_in(res, engine=specs[k], threads=t),
-                                  cd.throughput, draw.style_of(base), f"{base}, {t} clients", dash)
+                                  cd.throughput, draw.style_of(base), f"{base}, {t} client{'s' if t != 1 else ''}",
+                                  dash)
     for z, skewed in skews:
         for base in (SSW, SMX):
             specs = specs_of(skewed, base)

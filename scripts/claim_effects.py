@@ -53,10 +53,14 @@ class Measured(NamedTuple):
         return f"within {self.placement} placement ({counts} blocks)"
 
 
-def usable(results: sr.Results, **match) -> list[dict]:
-    """The runs matching every field given that may decide a verdict."""
+Keep = Callable[[dict], bool]
+
+
+def usable(results: sr.Results, keep: Keep | None = None, **match) -> list[dict]:
+    """The runs matching every field given that may decide a verdict (and pass `keep`, a
+    claim's own filter, when one is given)."""
     return [r for r in results.runs if all(r.get(k) == v for k, v in match.items())
-            and not sr.verdict_excluded(r)]
+            and not sr.verdict_excluded(r) and (keep is None or keep(r))]
 
 
 def median_of(values) -> float | None:
@@ -74,10 +78,11 @@ def _by_repetition(runs: list[dict], metric: Metric) -> dict[int, float]:
     return {rep: statistics.median(v) for rep, v in out.items()}
 
 
-def paired(results: sr.Results, metric: Metric, a: dict, b: dict, **common) -> Measured:
+def paired(results: sr.Results, metric: Metric, a: dict, b: dict, keep: Keep | None = None,
+           **common) -> Measured:
     """B against A in one set: `a` and `b` are the fields that select each side (with
-    `common` added to both)."""
-    runs_a, runs_b = usable(results, **a, **common), usable(results, **b, **common)
+    `common` added to both); `keep` filters the runs further."""
+    runs_a, runs_b = usable(results, keep, **a, **common), usable(results, keep, **b, **common)
     if not results.both_placements:
         return _paired(runs_a, runs_b, metric, None, None)
     per = {}
@@ -151,3 +156,24 @@ def excluded_note(results: sr.Results) -> str:
     if results.failed:
         reasons["failed"] = len(results.failed)
     return ", ".join(f"{n} {why}" for why, n in sorted(reasons.items()))
+
+
+def cross_blocks(blocks: list[list[dict | None]]) -> tuple[list[int], dict | None]:
+    """Blocks made of runs from different sets (claims.sh runs a block's sets back to back:
+    a journal and no journal, snapshots and none): the indices of the blocks that may decide,
+    each with every run present and usable, and, when the runs' floor probes fall in two
+    placements (one rule pooled over every run, as compare.py does), only blocks whose runs
+    share one placement, in the placement with the most such blocks; with the blocks per
+    placement (None when there is one)."""
+    whole = [i for i, runs in enumerate(blocks)
+             if runs and all(r is not None and not sr.verdict_excluded(r) for r in runs)]
+    rule = st.placement_rule(sr.floor_ns(r, w) for i in whole for r in blocks[i] for w in ("before", "after"))
+    if rule.modes < 2:
+        return whole, None
+    by: dict[str, list[int]] = {st.NEAR: [], st.FAR: []}
+    for i in whole:
+        places = {st.classify(sr.floor_ns(r, "before"), sr.floor_ns(r, "after"), rule) for r in blocks[i]}
+        if len(places) == 1 and places <= {st.NEAR, st.FAR}:
+            by[places.pop()].append(i)
+    best = max(by, key=lambda p: (len(by[p]), p == st.NEAR))
+    return by[best], {p: len(v) for p, v in by.items()}

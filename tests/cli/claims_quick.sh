@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # scripts/claims.sh --quick end to end: bad flags exit 2 before any work; a quick run
-# writes claims.md with the seven claims, each with a figure that exists, numbers and
-# a verdict from the three allowed.
+# writes claims.md with the seven claims, each stated before its data (precondition, effect,
+# threshold, rule, positive control), with a figure that exists, numbers, the precondition
+# checked from the results and a verdict from the three allowed; the backpressure queue
+# fills (reject sheds past capacity).
 #   usage: claims_quick.sh SWLAB_BINARY
 set -uo pipefail
 swlab=$1
@@ -34,16 +36,23 @@ bash "$claims" --quick --build "$build" --out "$out" --label "ctest" >"$tmp/log"
 md="$out/claims.md"
 [ -s "$md" ] || fail "no claims.md"
 [ "$(grep -c '^## [1-7]\. ' "$md")" -eq 7 ] || fail "claims.md does not have the seven claim sections"
-[ "$(grep -cE '^[1-7]\. \*\*.*\*\*: (holds|does not hold on this machine|not testable here) \(' "$md")" -eq 7 ] ||
+[ "$(grep -cE '^[1-7]\. \*\*.*\*\*: (holds|does not hold|not testable here) \(' "$md")" -eq 7 ] ||
   fail "the verdict summary does not list seven verdicts"
 for i in 1 2 3 4 5 6 7; do
   section=$(awk -v n="## $i. " 'index($0, n) == 1 {on = 1; print; next} /^## / {on = 0} on' "$md")
   fig=$(printf '%s\n' "$section" | sed -n 's/^!\[.*\](\(.*\))$/\1/p' | head -1)
   [ -n "$fig" ] || fail "claim $i has no figure"
   [ -s "$out/$fig" ] || fail "claim $i: figure $fig is missing or empty"
-  printf '%s\n' "$section" | grep -qE '^\*\*Verdict: (holds|does not hold on this machine|not testable here)\.\*\* .{20,}' ||
+  printf '%s\n' "$section" | grep -qE '^\*\*Verdict: (holds|does not hold|not testable here)\.\*\* .{20,}' ||
     fail "claim $i has no verdict with a reason"
+  for part in '^\*\*Stated before the data\*\*' '^- precondition: ' '^- threshold: ' '^- rule: holds iff' \
+      '^- positive control: ' '^\*\*Precondition\*\*, from the results' '^- (met|UNMET): ' '^\*\*Positive control\*\*: '; do
+    printf '%s\n' "$section" | grep -qE "$part" || fail "claim $i lacks '$part'"
+  done
   printf '%s\n' "$section" | grep -qE '^\| .*[0-9]' || fail "claim $i has no numbers"
   printf '%s\n' "$section" | grep -qE '^(swlab|.*/swlab) ' || fail "claim $i does not show its commands"
 done
-echo "ok: claims.sh --quick wrote seven claims with figures and verdicts"
+# Backpressure exercised its mechanism: reject shed past capacity (the table's last column).
+shed=$(awk -F'|' '$3 ~ /overload=reject/ {gsub(/[ ,]/, "", $7); print $7}' "$md" | head -1)
+[ -n "$shed" ] && [ "$shed" -gt 0 ] || fail "reject shed nothing past capacity (shed '$shed')"
+echo "ok: claims.sh --quick wrote seven claims with figures, preconditions and verdicts"

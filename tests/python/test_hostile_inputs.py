@@ -35,7 +35,8 @@ import plot
 import report
 import swlab_cli
 import swlab_results as sr
-from conftest import error_lines, open_sweep, run_script, version3, write_claims_dir
+from claims_fixture import write_claims_dir
+from conftest import error_lines, open_sweep, run_script, version3
 
 HOSTILE_VARIANTS = 220
 SEED = 25
@@ -156,7 +157,7 @@ def variants(base: dict) -> list[tuple[str, str, bool]]:
 
 @pytest.fixture(scope="module")
 def claims_template(tmp_path_factory):
-    return write_claims_dir(tmp_path_factory.mktemp("claims") / "template", small=True)
+    return write_claims_dir(tmp_path_factory.mktemp("claims") / "template")
 
 
 def call(main, argv) -> tuple[int, str, str]:
@@ -226,9 +227,9 @@ def test_every_script_answers_every_hostile_file(tmp_path, monkeypatch, claims_t
             check("compare.py", status, err, path, must_refuse, what)
         d = work / "claims"
         shutil.copytree(claims_template, d)
-        shutil.copy(path, d / "backpressure" / "results.json")
+        shutil.copy(path, d / "backpressure-c1024" / "results.json")
         status, _, err = call(claims.main, [str(d)])
-        check("claims.py", status, err, d / "backpressure" / "results.json", must_refuse, what)
+        check("claims.py", status, err, d / "backpressure-c1024" / "results.json", must_refuse, what)
         created = snapshot(tmp_path) - before
         allowed = (outdir, d)
         stray = [p for p in created if not any(p == a or a in p.parents for a in allowed)]

@@ -609,6 +609,27 @@ TEST(CommandWork, OnlyEnginesWhoseCoreWorksAcceptIt) {
   EXPECT_NE(why.find("performs no command work"), std::string::npos) << why;
 }
 
+// inject-ns (the claims' positive control) lengthens one configuration's command work:
+// converted at the invocation's rate and added to --work-ns's, offered by every engine
+// that performs command work and by no other.
+TEST(CommandWork, InjectNsAddsWorkToOneConfigurationOnly) {
+  EngineConfig c;
+  c.work_iterations = 100;
+  c.work_iterations_per_ns = 2.0;
+  ResolvedSpec plain, injected;
+  std::string why;
+  for (const char* name : {"mutex", "rwlock", "spinlock", "flat-combining", "single-writer", "sharded-mutex"}) {
+    ASSERT_TRUE(EngineRegistry::instance().resolve(name, c, &plain, &why)) << name << ": " << why;
+    ASSERT_TRUE(EngineRegistry::instance().resolve(std::string(name) + ":inject-ns=1000", c, &injected, &why))
+        << name << ": " << why;
+    EXPECT_EQ(plain.config.work_iterations, 100u) << name;
+    EXPECT_EQ(injected.config.work_iterations, 100u + 2000u) << name << ": 1000 ns at 2 iterations a ns, added";
+    EXPECT_NE(injected.canonical().find(":inject-ns=1000"), std::string::npos) << name << ": recorded in the spec";
+  }
+  EXPECT_FALSE(EngineRegistry::instance().resolve("single-writer-test-vector:inject-ns=10", c, &injected, &why));
+  EXPECT_NE(why.find("has no option 'inject-ns'"), std::string::npos) << why;
+}
+
 TEST(CommandWork, ParallelWorkRunsInTheClientAndTheRunStillAddsUp) {
   for (const char* name : {"mutex", "single-writer"}) {
     auto engine = make_engine(name);

@@ -137,7 +137,11 @@ int check_service_and_work(const Flags& f, RunPlan& p) {
   } else if (f.given("--connections") || f.given("--workers")) {
     return f.error(std::string(f.given("--connections") ? "--connections" : "--workers") + " needs --mode service");
   }
-  if (p.base.work_ns == 0 && p.base.parallel_work_ns == 0) return -1;
+  // An inject-ns control in any spec (or --inject-ns for all) is command work too.
+  const bool inject = p.engine_config.inject_ns > 0 || std::any_of(p.engines.begin(), p.engines.end(), [](const std::string& e) {
+                        return e.find(":inject-ns=") != std::string::npos;
+                      });
+  if (p.base.work_ns == 0 && p.base.parallel_work_ns == 0 && !inject) return -1;
   if (p.base.work_ns > 0)
     for (const auto& e : p.engines) {
       const EngineInfo* info = EngineRegistry::instance().find(e.substr(0, e.find(':')));
@@ -145,6 +149,7 @@ int check_service_and_work(const Flags& f, RunPlan& p) {
         return f.error("--work-ns: engine '" + e + "' performs no command work (its core cannot)");
     }
   p.base.work_iterations_per_ns = calibrate_work();
+  p.engine_config.work_iterations_per_ns = p.base.work_iterations_per_ns;
   p.engine_config.work_iterations = work_iterations(p.base.work_ns, p.base.work_iterations_per_ns);
   p.base.parallel_work_iterations = work_iterations(p.base.parallel_work_ns, p.base.work_iterations_per_ns);
   return -1;

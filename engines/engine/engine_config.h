@@ -29,6 +29,11 @@ struct EngineConfig {
   // Engines with EngineInfo::command_work: spin_work iterations the core performs for
   // every state-changing command it applies (command_work.h; swlab run --work-ns).
   uint64_t work_iterations = 0;
+  // A positive control (option inject-ns, docs/claims.md): this configuration alone does
+  // inject_ns more command work per state-changing command, converted to iterations at
+  // work_iterations_per_ns (the invocation's calibration; 0: calibrated when needed).
+  uint32_t inject_ns = 0;
+  double work_iterations_per_ns = 0;
   // Journal and snapshots (engines that journal; docs/replay.md): persistence.dir
   // empty means no journal. Tests put a simulated disk in persistence.file_system.
   PersistenceConfig persistence;

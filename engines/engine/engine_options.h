@@ -50,5 +50,7 @@ const EngineOption& batch_option();
 const EngineOption& overload_option();
 const EngineOption& durability_option();
 const EngineOption& shards_option();
+// Every engine that performs command work takes it (EngineRegistry::add).
+const EngineOption& inject_option();
 
 }  // namespace swlab

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "engine/command_work.h"
+
 namespace swlab {
 
 const EngineOption* EngineInfo::option(std::string_view key) const {
@@ -39,6 +41,8 @@ EngineRegistry& EngineRegistry::instance() {
 
 void EngineRegistry::add(EngineInfo info) {
   if (find(info.name) != nullptr) throw std::logic_error("engine registered twice: " + info.name);
+  // Command work is one mechanism: an engine that performs it can be asked for more.
+  if (info.command_work && info.option(inject_option().name) == nullptr) info.options.push_back(inject_option());
   // Static registrars run in link order; the listing must not depend on it.
   auto at = std::upper_bound(engines_.begin(), engines_.end(), info, [](const EngineInfo& a, const EngineInfo& b) {
     return a.rank != b.rank ? a.rank < b.rank : a.name < b.name;
@@ -110,6 +114,14 @@ bool EngineRegistry::resolve(std::string_view spec, const EngineConfig& defaults
     for (const EngineInfo& e : engines_)
       if (e.command_work) working += (working.empty() ? "" : ", ") + e.name;
     return fail("engine '" + name + "' performs no command work (" + working + " do)");
+  }
+  if (c.inject_ns > 0) {
+    double rate = c.work_iterations_per_ns;
+    if (rate <= 0) {  // the invocation did not calibrate (tests, swlab exec): once per process
+      static const double calibrated = calibrate_work();
+      rate = calibrated;
+    }
+    c.work_iterations += work_iterations(c.inject_ns, rate);
   }
   if (info->resolve) info->resolve(c);
   out->info = info;

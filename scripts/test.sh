@@ -18,10 +18,11 @@ start=$(date +%s)
 # proves the check can fail (cmake/SwlabThreadSafety.cmake).
 echo "== thread-safety: clang -Wthread-safety -Werror, the lock engines" >&2
 swlab_build thread-safety
-# The tsan test preset leaves out four process-level script tests (the chaos faults
+# The tsan test preset leaves out five process-level script tests (the chaos faults
 # and claims.sh --quick, about 80 s each under tsan; the live view in a pseudo-terminal,
-# 33 s; the students' copy's answer and compile check, 11 s): they exercise processes,
-# terminals and files, not shared memory (the live view's hand-over between threads is
+# 33 s; the students' copy's answer and compile check, 11 s; the grader's reliability
+# probes, which fork, detach and hang on purpose): they exercise processes, terminals and
+# files, not shared memory (the live view's hand-over between threads is
 # TimeSeries.ALiveSinkSeesEveryServedCommandOnceWhileTheRunGoes, which tsan runs), and
 # run in the asan pass (CMakePresets.json).
 for preset in asan tsan; do

@@ -11,10 +11,12 @@
 # ratio and the median minimum detectable effect compare.py printed (power.txt, power.json).
 # docs/methodology.md ("How often compare.py is right") says how to read it.
 #
-# usage: scripts/power.sh [--quick] [--trials N] [--repetitions R] [--engine SPEC]
+# usage: scripts/power.sh [--quick | --long] [--trials N] [--repetitions R] [--engine SPEC]
 #                         [--out DIR] [--build DIR]
-#   (default)      40 trials, 9 repetitions of 0.1 s per set (about 12 minutes on 2 cores)
+#   (default)      2 trials, 9 repetitions of 0.05 s per set (about 40 s on 2 cores): shows
+#                  the machinery works; 2 trials' intervals are too wide to conclude from
 #   --quick        15 trials, 9 repetitions of 0.05 s (under 5 minutes on 2 idle cores)
+#   --long         40 trials, 9 repetitions of 0.1 s (about 12 minutes on 2 cores)
 #   --trials N     trials (each: A twice, and A + delta for the six deltas)
 #   --repetitions R  repetitions per set (default 9: what the reference and claims sets use;
 #                  at swlab sweep's default of 3, compare.py cannot reach p < 0.05 at all)
@@ -28,7 +30,7 @@ set -euo pipefail
 {
 cd "$(dirname "$0")/.."
 die_usage() {
-  echo "power.sh: $1 (usage: scripts/power.sh [--quick] [--trials N] [--repetitions R] [--engine SPEC] [--out DIR] [--build DIR])" >&2
+  echo "power.sh: $1 (usage: scripts/power.sh [--quick | --long] [--trials N] [--repetitions R] [--engine SPEC] [--out DIR] [--build DIR])" >&2
   exit 2
 }
 form=default
@@ -40,6 +42,7 @@ build=build/release
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) form=quick ;;
+    --long) form=long ;;
     --trials|--repetitions|--engine|--out|--build)
       [ $# -ge 2 ] && [ -n "$2" ] || die_usage "$1 needs a value"
       case "$1" in
@@ -60,8 +63,9 @@ swlab="$build/swlab"
 [ -x "$swlab" ] || die_usage "no swlab binary at $swlab (build it: cmake --preset release && cmake --build --preset release)"
 [ -x /usr/bin/python3 ] || die_usage "/usr/bin/python3 is missing"
 case "$form" in
+  default) trials=${trials:-2}; shape=(--duration 0.05 --warmup 0.02 --interval 1 --probe 0) ;;
   quick) trials=${trials:-15}; shape=(--duration 0.05 --warmup 0.02 --interval 1 --probe 0) ;;
-  default) trials=${trials:-40}; shape=(--duration 0.1 --warmup 0.03 --interval 3 --probe 0) ;;
+  long) trials=${trials:-40}; shape=(--duration 0.1 --warmup 0.03 --interval 3 --probe 0) ;;
 esac
 [ -n "$out" ] || out="results/local/power.$form.$(date -u +%Y%m%dT%H%M%SZ)"
 if [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; then die_usage "--out $out exists and is not empty"; fi

@@ -119,12 +119,16 @@ const EngineOption& shards_option() {
 }
 
 const EngineOption& inject_option() {
-  static const EngineOption o = count_option(
-      "inject-ns",
-      "a positive control: N ns more command work on every state-changing command of this configuration only, "
-      "where it applies them (under its lock, on its thread), so its critical section is longer than its "
-      "neighbours' in the same comparison (docs/claims.md)",
-      &EngineConfig::inject_ns, 0, 10'000'000);
+  static const EngineOption o = [] {
+    EngineOption x = count_option(
+        "inject-ns",
+        "a positive control: N ns more command work on every state-changing command of this configuration "
+        "only, where it applies them (under its lock, on its thread), so its critical section is longer than "
+        "its neighbours' in the same comparison (docs/claims.md)",
+        &EngineConfig::inject_ns, 0, 10'000'000);
+    x.spec_only_when_set = true;
+    return x;
+  }();
   return o;
 }
 

@@ -29,6 +29,11 @@ struct EngineOption {
   // Called with a value check() accepted.
   std::function<void(EngineConfig&, const std::string&)> set;
 
+  // Left out of the canonical spec and the recorded engine_config while 0 (a control no
+  // ordinary run sets), so specs recorded before the option existed still name the
+  // same configuration.
+  bool spec_only_when_set = false;
+
   bool is_count() const { return choices.empty(); }
   // Empty when `value` is allowed, else why not ("capacity must be 1..16777216").
   std::string check(const std::string& value) const;

@@ -15,7 +15,8 @@ const EngineOption* EngineInfo::option(std::string_view key) const {
 
 std::string ResolvedSpec::canonical() const {
   std::string s = info->name;
-  for (const EngineOption& o : info->options) s += ":" + o.name + "=" + o.get(config);
+  for (const EngineOption& o : info->options)
+    if (!o.spec_only_when_set || o.get(config) != "0") s += ":" + o.name + "=" + o.get(config);
   return s;
 }
 
@@ -23,7 +24,8 @@ std::vector<SpecSetting> ResolvedSpec::settings() const {
   std::vector<SpecSetting> v;
   v.push_back({"name", info->name, false});
   v.push_back({"markets", std::to_string(config.markets), true});
-  for (const EngineOption& o : info->options) v.push_back({o.name, o.get(config), o.is_count()});
+  for (const EngineOption& o : info->options)
+    if (!o.spec_only_when_set || o.get(config) != "0") v.push_back({o.name, o.get(config), o.is_count()});
   if (!config.persistence.dir.empty()) {
     if (!info->option("durability")) v.push_back({"durability", std::string(to_string(config.persistence.durability)), false});
     v.push_back({"snapshot_every", std::to_string(config.persistence.snapshot_every), true});

@@ -4,6 +4,7 @@
 # parts + residual = total.
 set -uo pipefail
 swlab=$1
+plot=$2
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail=0
@@ -27,4 +28,6 @@ for c in d["configurations"]:
 sw = d["configurations"][0]
 assert sw["single_writer"] and sw["transfers"] == 4, sw["transfers"]
 PY
+/usr/bin/python3 "$plot" "$dir/budget.json" -o "$dir/budget.png" || { echo "FAIL: budget_plot.py"; fail=1; }
+[ -s "$dir/budget.png" ] || { echo "FAIL: no figure"; fail=1; }
 exit $fail

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <thread>
 
+#include "budget/probe_pinning.h"
 #include "budget/round_trip_timer.h"
 #include "measure/ping_pong.h"
 #include "platform/cpu_relax.h"
@@ -32,8 +33,10 @@ uintptr_t pop_one(Ch& ch) {
 
 template <template <class> class C>
 Quantiles channel_round_trip(ClockKind clock, double seconds, const std::atomic<bool>* stop) {
+  const ProbePinning pinning;
   C<uintptr_t> to_b(kCapacity), to_a(kCapacity);
   std::thread b([&] {
+    pinning.pin_echo();
     for (uintptr_t v; (v = pop_one(to_b)) != 0;) to_a.push(v);  // 0: stop
   });
   uintptr_t n = 1;
@@ -50,9 +53,11 @@ Quantiles channel_round_trip(ClockKind clock, double seconds, const std::atomic<
 // request), then completes the request through the reply path; A waits through it.
 template <class R>
 Quantiles reply_round_trip(ClockKind clock, double seconds, const std::atomic<bool>* stop) {
+  const ProbePinning pinning;
   SeparateLines flags;
   Request req;
   std::thread b([&] {
+    pinning.pin_echo();
     uint64_t yields = 0, last = 0;
     while (true) {
       last = wait_for_change(flags.ping(), last, &yields);

@@ -4,6 +4,8 @@
 
 #include "engine/engine_registry.h"
 #include "load/load_generator.h"
+#include "run/run_plan.h"
+#include "run/thread_placement.h"
 
 namespace swlab {
 
@@ -26,6 +28,11 @@ EndToEnd measure_end_to_end(const std::string& spec, const WorkloadSpec& workloa
   lc.workload = workload;
   lc.stop = stop;
   if (e.error = validate(lc, *engine); !e.error.empty()) return e;
+  // Placed as swlab run places it by default (--placement auto, this machine's topology).
+  Topology topology;
+  std::string why;
+  if (load_topology("", &topology, &why))
+    lc = pinned_load(lc, plan_threads(RunPlan{}, topology, engine->worker_threads(), 1));
   const RunResult r = run_load(*engine, lc);
   engine->shutdown();
   if (!r.failure.empty()) {

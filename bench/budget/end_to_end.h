@@ -1,6 +1,7 @@
 // The engine's end-to-end round trip as `swlab run` measures it: one client, closed
-// loop, one request in flight, the preset's commands, the run's clock, through the load
-// generator (load/load_generator.h), so the figure is the one a run records.
+// loop, one request in flight, the preset's commands, the run's clock, its threads
+// placed as a run places them by default, through the load generator
+// (load/load_generator.h), so the figure is the one a run records.
 #pragma once
 
 #include <atomic>

@@ -59,8 +59,8 @@ int parse_explain(const std::vector<std::string>& args, ExplainOptions* o) {
     ResolvedSpec spec;
     return EngineRegistry::instance().resolve(e, EngineConfig{}, &spec, &why) ? std::string() : why;
   });
-  f.choice("--preset", "workload preset (default: balanced)", &o->preset, workload_preset_names());
-  f.number("--duration", "S", "seconds of each end-to-end run (default: 3; a blocking or yielding spec makes two)",
+  f.choice("--preset", "workload preset", &o->preset, workload_preset_names());
+  f.number("--duration", "S", "seconds of each end-to-end run (a blocking or yielding spec makes two)",
            &o->duration_s, 0.05, 600);
   f.text("--json", "FILE", "also write the budget as JSON (scripts/budget_plot.py draws it)", &o->json);
   f.epilogue(

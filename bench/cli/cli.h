@@ -20,6 +20,7 @@ int cmd_replay(const std::vector<std::string>& args);
 int cmd_audit(const std::vector<std::string>& args);
 int cmd_machine(const std::vector<std::string>& args);
 int cmd_schema(const std::vector<std::string>& args);
+int cmd_explain(const std::vector<std::string>& args);
 
 // Prints "swlab <cmd>: <message>" and a hint to stderr; returns kExitUsage.
 int usage_error(const std::string& cmd, const std::string& message);

@@ -25,6 +25,7 @@ constexpr Command kCommands[] = {
     {"run", "the default comparison: drive engines with the load generator", cmd_run},
     {"sweep", "engines x threads x presets (x rates), with repetitions and knee search", cmd_sweep},
     {"replay", "recover a journal directory: last sequence number, digest, invariants", cmd_replay},
+    {"explain", "a latency budget: one round trip as a sum of measured parts and a residual", cmd_explain},
     {"audit", "determinism: same streams twice per engine, journals replayed", cmd_audit},
     {"machine", "what results record about this machine, and the default results directory", cmd_machine},
     {"schema", "every run setting and result field, as JSON (what the Python scripts read)", cmd_schema},

@@ -73,6 +73,18 @@ expect_usage "--connections: '0'" run --mode service --connections 0
 expect_usage "--work-ns: '20000000'" run --work-ns 20000000
 expect_usage "--parallel-work-ns: 'x'" run --parallel-work-ns x
 expect_usage "--rate needs --mode open" run --mode service --connections 4 --workers 1 --rate 1000
+# swlab explain: the same checks, before any probe runs.
+expect_usage "--engine: unknown engine 'nope'" explain --engine nope
+expect_usage "option channel=x: channel must be one of spsc, moodycamel" explain --engine single-writer:channel=x
+expect_usage "--preset: 'nope' is not one of" explain --preset nope
+expect_usage "--duration: '0' is not a number" explain --duration 0
+expect_usage "--duration: 'abc' is not a number" explain --duration abc
+expect_usage "unknown option '--bogus'" explain --bogus
+expect_usage "--json needs a value" explain --json
+expect_usage "--json: " explain --json /nonexistent-dir/budget.json
+ln -sf /tmp/swlab_explain_target.$$ /tmp/swlab_explain_link.$$
+expect_usage "symbolic link" explain --json /tmp/swlab_explain_link.$$
+rm -f /tmp/swlab_explain_link.$$ /tmp/swlab_explain_target.$$
 
 # A protocol error is not a usage error: the run goes on and exits 1.
 out=$(printf 'bogus\ntop S0\n' | "$swlab" exec --engine mutex); rc=$?

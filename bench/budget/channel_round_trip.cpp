@@ -1,0 +1,105 @@
+#include "budget/channel_round_trip.h"
+
+#include <cstdint>
+#include <thread>
+
+#include "budget/probe_pinning.h"
+#include "budget/round_trip_timer.h"
+#include "measure/ping_pong.h"
+#include "platform/cpu_relax.h"
+#include "single_writer/policies.h"
+
+namespace swlab {
+
+namespace {
+
+constexpr std::size_t kCapacity = 1024;
+constexpr uint32_t kSpinsBeforeYield = 4096;
+
+// Spins (PAUSE) until the channel yields an item, yielding after a while so that a
+// 2-vCPU machine with other work still makes progress.
+template <class Ch>
+uintptr_t pop_one(Ch& ch) {
+  uintptr_t item = 0;
+  for (uint32_t polls = 0; ch.pop_bulk(&item, 1) == 0;) {
+    if (++polls < kSpinsBeforeYield) {
+      cpu_relax();
+    } else {
+      std::this_thread::yield();
+    }
+  }
+  return item;
+}
+
+template <template <class> class C>
+Quantiles channel_round_trip(ClockKind clock, double seconds, const std::atomic<bool>* stop) {
+  const ProbePinning pinning;
+  C<uintptr_t> to_b(kCapacity), to_a(kCapacity);
+  std::thread b([&] {
+    pinning.pin_echo();
+    for (uintptr_t v; (v = pop_one(to_b)) != 0;) to_a.push(v);  // 0: stop
+  });
+  uintptr_t n = 1;
+  const Quantiles q = time_round_trips(clock, seconds, stop, [&] {
+    to_b.push(n++);
+    (void)pop_one(to_a);
+  });
+  to_b.push(0);
+  b.join();
+  return q;
+}
+
+// The echo thread B waits for A's ping on its own line (as the engine thread finds a
+// request), then completes the request through the reply path; A waits through it.
+template <class R>
+Quantiles reply_round_trip(ClockKind clock, double seconds, const std::atomic<bool>* stop) {
+  const ProbePinning pinning;
+  SeparateLines flags;
+  Request req;
+  std::thread b([&] {
+    pinning.pin_echo();
+    uint64_t yields = 0, last = 0;
+    while (true) {
+      last = wait_for_change(flags.ping(), last, &yields);
+      if (last == kPingPongStop) return;
+      if constexpr (requires { R::complete(req); }) {
+        R::complete(req);
+      } else {
+        R::complete(req, nullptr);  // a request with no payload part: one a client submitted
+      }
+    }
+  });
+  uint64_t seq = 0;
+  const Quantiles q = time_round_trips(clock, seconds, stop, [&] {
+    req.done.reset();
+    flags.ping().store(++seq, std::memory_order_release);
+    R::wait(req);
+  });
+  flags.ping().store(kPingPongStop, std::memory_order_release);
+  b.join();
+  return q;
+}
+
+}  // namespace
+
+std::optional<Quantiles> measure_channel_round_trip(const std::string& channel, ClockKind clock, double seconds,
+                                                    const std::atomic<bool>* stop) {
+  std::optional<Quantiles> q;
+  for_each_channel(Channels{}, [&]<template <class> class C>() {
+    if constexpr (PolledChannel<RequestChannel<C>>) {
+      if (RequestChannel<C>::kName == channel) q = channel_round_trip<C>(clock, seconds, stop);
+    }
+  });
+  return q;
+}
+
+std::optional<Quantiles> measure_reply_round_trip(const std::string& reply, ClockKind clock, double seconds,
+                                                  const std::atomic<bool>* stop) {
+  std::optional<Quantiles> q;
+  for_each_policy(ReplyPaths{}, [&]<class R>() {
+    if (std::string_view(R::kName) == reply) q = reply_round_trip<R>(clock, seconds, stop);
+  });
+  return q;
+}
+
+}  // namespace swlab

@@ -46,6 +46,8 @@ import numpy as np  # noqa: E402
 
 import core_map  # noqa: E402
 import swlab_axes  # noqa: E402
+from swlab_axes import (count_axis, floor_axis, latency_axis, legend, percentile_axis,  # noqa: E402
+                        rate_axis, threads_axis)
 import swlab_output as out  # noqa: E402
 import swlab_results as sr  # noqa: E402
 import swlab_cli as swcli  # noqa: E402
@@ -58,9 +60,6 @@ SIZE = (8.0, 5.2)
 WIDE = (13.0, 4.8)
 TALL = (8.0, 7.5)
 LINESTYLES = ("-", "--", ":", "-.")
-# HdrHistogram's percentile axis: x = 1/(1 - p), so every "nine" gets the same width.
-PERCENTILE_TICKS = ((0.0, "0%"), (50.0, "50%"), (90.0, "90%"), (99.0, "99%"), (99.9, "99.9%"),
-                    (99.99, "99.99%"), (99.999, "99.999%"), (99.9999, "99.9999%"))
 CURVE_POINTS = 240
 # Knee heuristic when the file has no rate sweep: the largest offered rate whose p99 is still
 # under this many times the p99 at the lowest offered rate.
@@ -393,83 +392,6 @@ def plot_metric(ax, series: list[Series], metric: Callable[[dict], float | None]
     return drawn
 
 
-def latency_axis(ax, label: str) -> None:
-    """Log latency axis, ticks in engineering units of seconds (ns, us, ms).
-
-    Over a short range 1-2-5 ticks, else one per decade: a log axis with a single label has
-    no readable scale."""
-    ax.set_ylabel(f"{label} (s, log scale)")
-    if not ax.has_data() or not ax.dataLim.ymax > 0:
-        # Nothing positive to show: a log scale would only add matplotlib's warning.
-        ax.text(0.5, 0.5, "no positive latency to show", transform=ax.transAxes, ha="center")
-        return
-    swlab_axes.readable_log_axis(ax, "y", ticker.EngFormatter(unit="s"))
-    ax.grid(True, which="major", alpha=0.3)
-
-
-def floor_axis(ax, label: str) -> None:
-    """Log axis of multiples of the run's floor: 1x is one cross-core round trip."""
-    ax.set_ylabel(f"{label} (multiples of the floor, log scale)")
-    if not ax.has_data() or not ax.dataLim.ymax > 0:
-        ax.text(0.5, 0.5, "no run has a floor probe", transform=ax.transAxes, ha="center")
-        return
-    swlab_axes.readable_log_axis(ax, "y", lambda v, _: f"{v:g}x")
-    ax.axhline(1.0, color="grey", linestyle=":", linewidth=1)
-    ax.grid(True, which="major", alpha=0.3)
-
-
-def threads_axis(ax, runs: Iterable[dict], logical_cpus: int) -> None:
-    """Client threads on a log2 axis when they double (1, 2, 4, ...), ticks at the values run;
-    a line where the clients alone fill the machine's logical CPUs."""
-    runs = list(runs)
-    threads = sorted({r["threads"] for r in runs})
-    if threads[-1] / threads[0] >= 4:
-        ax.set_xscale("log", base=2)
-    ax.set_xticks(threads)
-    ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.xaxis.set_minor_locator(ticker.NullLocator())
-    if len(threads) == 1:
-        ax.set_xlim(threads[0] / 1.6, threads[0] * 1.6)
-    if threads[0] <= logical_cpus <= threads[-1]:
-        ax.axvline(logical_cpus, color="grey", linestyle=":", linewidth=1,
-                   label=f"{logical_cpus} logical CPUs")
-    # Service mode: the threads are workers, each serving many connections.
-    service = any(r["mode"] == "service" for r in runs)
-    ax.set_xlabel("worker threads" if service else "client threads")
-    ax.grid(True, which="major", alpha=0.3)
-
-
-def rate_axis(ax, rates: Iterable[float]) -> None:
-    """Offered rate; log when the sweep spans a decade or more (sweeps are usually geometric)."""
-    rates = sorted(set(rates))
-    if rates[-1] / rates[0] >= 8:
-        ax.set_xscale("log")
-        ax.xaxis.set_minor_formatter(ticker.NullFormatter())
-        ax.set_xticks(rates)
-    ax.xaxis.set_major_formatter(ticker.EngFormatter(sep=""))
-    ax.set_xlabel("offered rate (commands/s)")
-    ax.grid(True, which="major", alpha=0.3)
-
-
-def count_axis(ax, label: str) -> None:
-    ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_formatter(ticker.EngFormatter(sep=""))
-    ax.set_ylabel(label)
-    ax.grid(True, which="major", alpha=0.3)
-
-
-def percentile_axis(ax, max_x: float) -> None:
-    """HdrHistogram's x axis: 1/(1-p) on a log scale, labelled as percentiles."""
-    ax.set_xscale("log")
-    ticks = [(1.0 / (1.0 - p / 100.0), text) for p, text in PERCENTILE_TICKS]
-    ticks = [(x, text) for x, text in ticks if x <= max_x * 1.0001]
-    ax.set_xticks([x for x, _ in ticks], [text for _, text in ticks])
-    ax.xaxis.set_minor_locator(ticker.NullLocator())
-    ax.set_xlim(1.0, max_x)
-    ax.set_xlabel("percentile (axis: 1/(1 - percentile), log scale)")
-    ax.grid(True, which="major", alpha=0.3)
-
-
 def draw_distribution(ax, curve: tuple, colour: str, label: str, linestyle: str = "-",
                       scale: float = 1e-9) -> None:
     """scale converts the curve's ns: 1e-9 to seconds, or 1 / floor to multiples of it."""
@@ -478,11 +400,6 @@ def draw_distribution(ax, curve: tuple, colour: str, label: str, linestyle: str 
     ax.plot(xs, med * scale, color=colour, linestyle=linestyle, marker=marker, label=label)
     if np.any(hi > lo):
         ax.fill_between(xs, lo * scale, hi * scale, color=colour, alpha=0.15, linewidth=0)
-
-
-def legend(ax, **kwargs) -> None:
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=8, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,12 +6,15 @@ shows one label, or none, and its points cannot be read. readable_log_axis() pic
 ever finer 1-2-5 ladders until at least MIN_TICKS fall inside the data's range, widens the range
 to the neighbouring ticks when even the finest ladder leaves fewer, and thins a ladder that
 would print more than MAX_TICKS labels.
+
+The axes swlab's figures share (latency, floor multiples, threads, rates, counts,
+percentiles) are here too, each applying that rule where it is a log axis.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Callable
+from typing import Callable, Iterable
 
 from matplotlib import ticker
 
@@ -79,3 +82,90 @@ def labelled_ticks(ax, which: str = "y") -> list[str]:
     formatter = axis.get_major_formatter()
     formatter.set_locs(locs)
     return [text for text in formatter.format_ticks(locs) if text.strip()]
+
+
+# HdrHistogram's percentile axis: x = 1/(1 - p), so every "nine" gets the same width.
+PERCENTILE_TICKS = ((0.0, "0%"), (50.0, "50%"), (90.0, "90%"), (99.0, "99%"), (99.9, "99.9%"),
+                    (99.99, "99.99%"), (99.999, "99.999%"), (99.9999, "99.9999%"))
+
+
+def latency_axis(ax, label: str) -> None:
+    """Log latency axis, ticks in engineering units of seconds (ns, us, ms).
+
+    Over a short range 1-2-5 ticks, else one per decade: a log axis with a single label has
+    no readable scale."""
+    ax.set_ylabel(f"{label} (s, log scale)")
+    if not ax.has_data() or not ax.dataLim.ymax > 0:
+        # Nothing positive to show: a log scale would only add matplotlib's warning.
+        ax.text(0.5, 0.5, "no positive latency to show", transform=ax.transAxes, ha="center")
+        return
+    readable_log_axis(ax, "y", ticker.EngFormatter(unit="s"))
+    ax.grid(True, which="major", alpha=0.3)
+
+
+def floor_axis(ax, label: str) -> None:
+    """Log axis of multiples of the run's floor: 1x is one cross-core round trip."""
+    ax.set_ylabel(f"{label} (multiples of the floor, log scale)")
+    if not ax.has_data() or not ax.dataLim.ymax > 0:
+        ax.text(0.5, 0.5, "no run has a floor probe", transform=ax.transAxes, ha="center")
+        return
+    readable_log_axis(ax, "y", lambda v, _: f"{v:g}x")
+    ax.axhline(1.0, color="grey", linestyle=":", linewidth=1)
+    ax.grid(True, which="major", alpha=0.3)
+
+
+def threads_axis(ax, runs: Iterable[dict], logical_cpus: int) -> None:
+    """Client threads on a log2 axis when they double (1, 2, 4, ...), ticks at the values run;
+    a line where the clients alone fill the machine's logical CPUs."""
+    runs = list(runs)
+    threads = sorted({r["threads"] for r in runs})
+    if threads[-1] / threads[0] >= 4:
+        ax.set_xscale("log", base=2)
+    ax.set_xticks(threads)
+    ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_locator(ticker.NullLocator())
+    if len(threads) == 1:
+        ax.set_xlim(threads[0] / 1.6, threads[0] * 1.6)
+    if threads[0] <= logical_cpus <= threads[-1]:
+        ax.axvline(logical_cpus, color="grey", linestyle=":", linewidth=1,
+                   label=f"{logical_cpus} logical CPUs")
+    # Service mode: the threads are workers, each serving many connections.
+    service = any(r["mode"] == "service" for r in runs)
+    ax.set_xlabel("worker threads" if service else "client threads")
+    ax.grid(True, which="major", alpha=0.3)
+
+
+def rate_axis(ax, rates: Iterable[float]) -> None:
+    """Offered rate; log when the sweep spans a decade or more (sweeps are usually geometric)."""
+    rates = sorted(set(rates))
+    if rates[-1] / rates[0] >= 8:
+        ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(ticker.NullFormatter())
+        ax.set_xticks(rates)
+    ax.xaxis.set_major_formatter(ticker.EngFormatter(sep=""))
+    ax.set_xlabel("offered rate (commands/s)")
+    ax.grid(True, which="major", alpha=0.3)
+
+
+def count_axis(ax, label: str) -> None:
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(ticker.EngFormatter(sep=""))
+    ax.set_ylabel(label)
+    ax.grid(True, which="major", alpha=0.3)
+
+
+def percentile_axis(ax, max_x: float) -> None:
+    """HdrHistogram's x axis: 1/(1-p) on a log scale, labelled as percentiles."""
+    ax.set_xscale("log")
+    ticks = [(1.0 / (1.0 - p / 100.0), text) for p, text in PERCENTILE_TICKS]
+    ticks = [(x, text) for x, text in ticks if x <= max_x * 1.0001]
+    ax.set_xticks([x for x, _ in ticks], [text for _, text in ticks])
+    ax.xaxis.set_minor_locator(ticker.NullLocator())
+    ax.set_xlim(1.0, max_x)
+    ax.set_xlabel("percentile (axis: 1/(1 - percentile), log scale)")
+    ax.grid(True, which="major", alpha=0.3)
+
+
+def legend(ax, **kwargs) -> None:
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8, **kwargs)

@@ -5,7 +5,9 @@
 # thousands of executions). Relacy is Debian's relacy-dev, header-only
 # (scripts/deps.sh installs it); without it no harness is built, and labs/grade.sh
 # says so.
-include_guard(GLOBAL)
+# Once per directory, not once per build: SWLAB_HAVE_RELACY is a directory variable, and
+# both tests/ (the engine's harnesses) and labs/ (the labs') include this file.
+include_guard(DIRECTORY)
 
 find_path(SWLAB_RELACY_INCLUDE_DIR relacy/relacy.hpp)
 if(SWLAB_RELACY_INCLUDE_DIR)

@@ -19,6 +19,7 @@
 
 #include "platform/cpu_relax.h"
 #include "platform/futex.h"
+#include "platform/spin_budget.h"
 
 namespace swlab {
 
@@ -64,6 +65,19 @@ struct StdMemoryModel {
 
   // Gives the CPU away (a waiter that must not hold one: `block` admission).
   static void yield() { std::this_thread::yield(); }
+
+  // A spin phase stated in time (platform/spin_budget.h): polls `done` with a pause
+  // between polls for about Ns nanoseconds; true when it held. The engine's reply
+  // paths spin this way before they sleep.
+  template <int64_t Ns, class Done>
+  static bool spin_until(Done done) {
+    return swlab::spin_until<Ns>(done);
+  }
+
+  // C++20 std::atomic wait/notify (the `atomic-wait` reply path): sleeps while `word`
+  // holds `old`, returns once it may not (callers re-check in a loop); wakes one.
+  static void atomic_wait(std::atomic<uint32_t>& word, uint32_t old, std::memory_order o) { word.wait(old, o); }
+  static void notify_one(std::atomic<uint32_t>& word) { word.notify_one(); }
 };
 
 // What a protocol may ask of its model. The model checker's model satisfies it too

@@ -5,7 +5,9 @@
 # thousands of executions). Relacy is Debian's relacy-dev, header-only
 # (scripts/deps.sh installs it); without it no harness is built, and labs/grade.sh
 # says so.
-include_guard(GLOBAL)
+# Once per directory, not once per build: SWLAB_HAVE_RELACY is a directory variable, and
+# both tests/ (the engine's harnesses) and labs/ (the labs') include this file.
+include_guard(DIRECTORY)
 
 find_path(SWLAB_RELACY_INCLUDE_DIR relacy/relacy.hpp)
 if(SWLAB_RELACY_INCLUDE_DIR)
@@ -43,4 +45,31 @@ function(swlab_add_model_harness target)
   add_executable(${target} ${M_SOURCES} $<TARGET_OBJECTS:swlab_model_main>)
   swlab_model_target_options(${target})
   target_include_directories(${target} BEFORE PRIVATE ${M_INCLUDES})
+endfunction()
+
+# swlab_add_engine_model_harness(NAME [MUTANTS MODEL VERDICT ...]): the harness of one
+# of the engine's own protocols, tests/model/model_NAME.cpp, as swlab_model_NAME
+# (ctest model.NAME, labels model;engine: every check must hold), and for each
+# MODEL VERDICT pair the same source built against that mutant memory model
+# (tests/model/mutant_models.h) as swlab_model_NAME_MODEL, ctest
+# model.NAME.mutant.MODEL, which passes only when the checker reports VERDICT
+# (Relacy's word: DATA RACE, DEADLOCK, USER ASSERT FAILED) for a check and none of
+# its checks holds: a mutant that compiles wrong, crashes or passes fails the test.
+function(swlab_add_engine_model_harness name)
+  cmake_parse_arguments(PARSE_ARGV 1 M "" "" "MUTANTS")
+  set(source ${PROJECT_SOURCE_DIR}/tests/model/model_${name}.cpp)
+  swlab_add_model_harness(swlab_model_${name} SOURCES ${source})
+  add_test(NAME model.${name} COMMAND swlab_model_${name})
+  set_tests_properties(model.${name} PROPERTIES LABELS "model;engine" TIMEOUT 120)
+  while(M_MUTANTS)
+    list(POP_FRONT M_MUTANTS mutant verdict)
+    set(target swlab_model_${name}_${mutant})
+    swlab_add_model_harness(${target} SOURCES ${source})
+    target_compile_definitions(${target} PRIVATE SWLAB_MODEL_MUTANT=${mutant})
+    add_test(NAME model.${name}.mutant.${mutant} COMMAND ${target})
+    set_tests_properties(model.${name}.mutant.${mutant} PROPERTIES
+      LABELS "model;engine;mutant" TIMEOUT 120
+      PASS_REGULAR_EXPRESSION "\\[  FAILED  \\] engine\\.[a-z_]+: ${verdict} after"
+      FAIL_REGULAR_EXPRESSION "\\[       OK \\]")
+  endwhile()
 endfunction()

@@ -193,11 +193,32 @@ struct RelacyMemoryModel {
     c.exec_log_msg(at(w), "futex_wait: woken");
   }
 
-  static void wake_all(Atomic<uint32_t>& word, Where w = Where::current()) {
+  // A spin phase stated in time (the engine's reply paths): spins(2) polls, a pause
+  // between them, then the last poll; the time itself means nothing to the checker.
+  template <int64_t Ns, class Done>
+  static bool spin_until(Done done, Where w = Where::current()) {
+    for (int i = 0; i < spins(2); ++i) {
+      if (done()) return true;
+      pause(w);
+    }
+    return done();
+  }
+
+  // C++20 std::atomic wait/notify, as the futex (which libstdc++ uses for a 32-bit
+  // word): a wait that returns while the word still holds `old` is a spurious wake-up
+  // the caller's loop must survive; notify_one wakes one sleeper.
+  static void atomic_wait(Atomic<uint32_t>& word, uint32_t old, std::memory_order, Where w = Where::current()) {
+    wait(word, old, w);
+  }
+  static void notify_one(Atomic<uint32_t>& word, Where w = Where::current()) { wake(word, 1, w); }
+
+  static void wake_all(Atomic<uint32_t>& word, Where w = Where::current()) { wake(word, 1u << 16, w); }
+
+  static void wake(Atomic<uint32_t>& word, unsigned count, Where w) {
     rl::context& c = rl::ctx();
     c.sched();
     c.atomic_thread_fence_seq_cst();
-    const auto woken = word.relacy().wake(c, 1u << 16, at(w));
+    const auto woken = word.relacy().wake(c, count, at(w));
     c.exec_log_msg(at(w), woken ? "futex_wake: wakes a sleeper" : "futex_wake: nobody asleep");
   }
 };

@@ -22,8 +22,10 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "platform/cache_line.h"
+#include "platform/memory_model.h"
 #include "single_writer/channels/lap_ring.h"
 #include "single_writer/named_policy.h"
 
@@ -46,37 +48,64 @@ class DisruptorChannel
   // makes a producer wait for the consumer (the wrap check below stays a safety net).
   explicit DisruptorChannel(std::size_t capacity) : ring_(capacity) {}
 
-  void push(T item) {
-    const int64_t seq = cursors_.claim.fetch_add(1, std::memory_order_relaxed);
-    // Wrap point: as the Disruptor, check a cached copy of the consumer's position
-    // first and read the consumer's own line only when the cache says the ring may be
-    // full.
-    if (seq - ring_.size() >= cursors_.gating_cache.load(std::memory_order_acquire)) {
-      // Producers racing here may store an older value after a newer one: a cache
-      // that lags only sends someone back to the consumer's position, never past a
-      // full slot. The release passes on what our acquire of it saw (the consumer's
-      // reads).
-      cursors_.gating_cache.store(ring_.wait_until_free(seq), std::memory_order_release);
-    }
-    ring_.publish(seq, item);
-  }
+  void push(T item) { ring_.push(item); }
 
   // Engine thread only.
   std::size_t pop_bulk(T* out, std::size_t max) { return ring_.pop_bulk(out, max); }
 
- private:
-  // The words producers share, each on its own line.
-  struct Cursors {
-    // Every producer's fetch-add: the one contended line.
-    alignas(kCacheLine) std::atomic<int64_t> claim{0};
-    // Read by every producer on every push, written only when the ring may be full.
-    alignas(kCacheLine) std::atomic<int64_t> gating_cache{0};
-  };
-  static_assert(offsetof(Cursors, gating_cache) - offsetof(Cursors, claim) >= kCacheLine,
-                "the claim counter and the gating cache must not share a line");
+  // The ring with its claim and gating protocol, written against the memory model
+  // (platform/memory_model.h): the channel's is Ring<>, on the machine's;
+  // tests/model/model_disruptor_channel.cpp checks Ring<RelacyMemoryModel>.
+  template <class MM = StdMemoryModel>
+  class Ring {
+   public:
+    explicit Ring(std::size_t capacity) : ring_(capacity) {
+      // (On the machine's model: the checker's atomics are not standard-layout.)
+      if constexpr (std::is_same_v<MM, StdMemoryModel>) {
+        static_assert(offsetof(Cursors, gating_cache) - offsetof(Cursors, claim) >= kCacheLine,
+                      "the claim counter and the gating cache must not share a line");
+      }
+    }
 
-  LapRing<T> ring_;
-  Cursors cursors_;
+    // Any thread.
+    void push(T item) {
+      // Relaxed: the claim only hands out distinct sequences; what a producer writes
+      // is ordered by its slot's lap (publish), and the slot's reuse by the gating
+      // acquire below, not by the counter.
+      const int64_t seq = cursors_.claim.fetch_add(1, std::memory_order_relaxed);
+      // Wrap point: as the Disruptor, check a cached copy of the consumer's position
+      // first and read the consumer's own line only when the cache says the ring may be
+      // full. The acquire pairs with the release below: a cached position is one some
+      // producer acquired from the consumer, so the consumer's reads of the slot's old
+      // item happen before our write.
+      if (seq - ring_.size() >= cursors_.gating_cache.load(std::memory_order_acquire)) {
+        // Producers racing here may store an older value after a newer one: a cache
+        // that lags only sends someone back to the consumer's position, never past a
+        // full slot. The release passes on what our acquire of it saw (the consumer's
+        // reads).
+        cursors_.gating_cache.store(ring_.wait_until_free(seq), std::memory_order_release);
+      }
+      ring_.publish(seq, item);
+    }
+
+    // Engine thread only.
+    std::size_t pop_bulk(T* out, std::size_t max) { return ring_.pop_bulk(out, max); }
+
+   private:
+    // The words producers share, each on its own line.
+    struct Cursors {
+      // Every producer's fetch-add: the one contended line.
+      alignas(kCacheLine) typename MM::template atomic<int64_t> claim{0};
+      // Read by every producer on every push, written only when the ring may be full.
+      alignas(kCacheLine) typename MM::template atomic<int64_t> gating_cache{0};
+    };
+
+    LapRing<T, MM> ring_;
+    Cursors cursors_;
+  };
+
+ private:
+  Ring<> ring_;
 };
 
 }  // namespace swlab

@@ -11,6 +11,11 @@
 // moves the tail's line and the slot's line to the consumer and the head's line back
 // to the producer on every item: on the development machine that made its round trip
 // 1.9-2.3x the ping-pong, against about 1x for this layout (docs/single-writer.md).
+//
+// Written against the memory model (platform/memory_model.h, folly's Atom pattern):
+// the channels use LapRing<T>, on the machine's; tests/model/model_spsc_channel.cpp
+// and model_disruptor_channel.cpp run it under the model checker, where the item is a
+// plain variable whose hand-off the checker verifies.
 #pragma once
 
 #include <atomic>
@@ -18,14 +23,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <thread>
+#include <type_traits>
 
 #include "platform/cache_line.h"
-#include "platform/cpu_relax.h"
+#include "platform/memory_model.h"
 
 namespace swlab {
 
-template <class T>
+template <class T, class MM = StdMemoryModel>
 class LapRing {
  public:
   explicit LapRing(std::size_t capacity)
@@ -33,8 +38,11 @@ class LapRing {
         mask_(size_ - 1),
         shift_(static_cast<uint32_t>(std::countr_zero(size_))),
         slots_(std::make_unique<Slot[]>(size_)) {
-    static_assert(offsetof(LapRing, next_) - offsetof(LapRing, consumed_) >= kCacheLine,
-                  "the consumed position producers read and the consumer's own must not share a line");
+    // (On the machine's model: the checker's atomics are not standard-layout.)
+    if constexpr (std::is_same_v<MM, StdMemoryModel>) {
+      static_assert(offsetof(LapRing, next_) - offsetof(LapRing, consumed_) >= kCacheLine,
+                    "the consumed position producers read and the consumer's own must not share a line");
+    }
   }
 
   int64_t size() const { return static_cast<int64_t>(size_); }
@@ -47,11 +55,13 @@ class LapRing {
     const int64_t wrap = seq - static_cast<int64_t>(size_);
     int64_t consumed;
     uint32_t spins = 0;
+    // The acquire pairs with the consumer's release in pop_bulk: its reads of the
+    // slot's old item happen before our write of the new one.
     while (wrap >= (consumed = consumed_.load(std::memory_order_acquire))) {
       if (++spins % 1024 == 0) {
-        std::this_thread::yield();
+        MM::yield();
       } else {
-        cpu_relax();
+        MM::pause();
       }
     }
     return consumed;
@@ -60,7 +70,7 @@ class LapRing {
   // Producer: writes the item into its slot, which must be free, and publishes it.
   void publish(int64_t seq, T item) {
     Slot& s = slots_[static_cast<std::size_t>(seq) & mask_];
-    s.item = item;
+    s.item.write(item);
     // The release orders the item before the lap the consumer acquires.
     s.lap.store(seq >> shift_, std::memory_order_release);
   }
@@ -73,8 +83,10 @@ class LapRing {
     std::size_t n = 0;
     while (n < max) {
       Slot& s = slots_[static_cast<std::size_t>(next) & mask_];
+      // The acquire pairs with the producer's release in publish(): the item is
+      // visible once its lap is.
       if (s.lap.load(std::memory_order_acquire) != (next >> shift_)) break;
-      out[n++] = s.item;
+      out[n++] = s.item.read();
       ++next;
     }
     if (n != 0) {
@@ -91,8 +103,8 @@ class LapRing {
   // and its read are one cache line. The Disruptor keeps availableBuffer in an array
   // apart from the entries; with one pointer per entry, together is cheaper.
   struct Slot {
-    std::atomic<int64_t> lap{-1};  // -1: never published (the Disruptor's initial value)
-    T item{};
+    typename MM::template atomic<int64_t> lap{-1};  // -1: never published (the Disruptor's initial value)
+    typename MM::template var<T> item{};            // on the machine, the T itself (PlainVar)
   };
 
   // Read-mostly: set once.
@@ -102,7 +114,7 @@ class LapRing {
   const std::unique_ptr<Slot[]> slots_;
   // Written by the consumer once per batch; read by producers only when the ring may
   // be full, so it has a line of its own.
-  alignas(kCacheLine) std::atomic<int64_t> consumed_{0};
+  alignas(kCacheLine) typename MM::template atomic<int64_t> consumed_{0};
   // The consumer's own position.
   alignas(kCacheLine) int64_t next_ = 0;
 };

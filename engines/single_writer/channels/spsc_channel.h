@@ -11,6 +11,12 @@
 // (BM_ChannelRoundTrip/boost-spsc).
 //
 // FIFO holds per producer; across producers the engine's round-robin decides.
+//
+// A producer's ring (Producer below) is written against the memory model
+// (platform/memory_model.h): the channel's rings are Producer<> on the machine's;
+// tests/model/model_spsc_channel.cpp checks Producer<RelacyMemoryModel>, its cached
+// copy of the consumer's position included. The registry of rings (producer_slots.h:
+// a mutex and a thread-local map) is not model-checked.
 #pragma once
 
 #include <cstddef>
@@ -18,6 +24,7 @@
 #include <memory>
 
 #include "platform/cache_line.h"
+#include "platform/memory_model.h"
 #include "single_writer/channels/lap_ring.h"
 #include "single_writer/channels/producer_slots.h"
 #include "single_writer/named_policy.h"
@@ -48,9 +55,11 @@ class SpscChannel
     return producers_.drain_round_robin(out, max, [](Ring& r, T* o, std::size_t m) { return r.ring.pop_bulk(o, m); });
   }
 
- private:
-  struct Ring {
-    explicit Ring(std::size_t capacity) : ring(capacity) {}
+  // One client's ring and its producer-side words. Producer thread: push; engine
+  // thread: ring.pop_bulk.
+  template <class MM = StdMemoryModel>
+  struct Producer {
+    explicit Producer(std::size_t capacity) : ring(capacity) {}
     void push(T item) {
       // Only this ring's producer touches `tail` and `consumed_cache`: a cached copy
       // of the consumer's position, so the consumer's line is read only when the
@@ -58,11 +67,14 @@ class SpscChannel
       if (tail - ring.size() >= consumed_cache) consumed_cache = ring.wait_until_free(tail);
       ring.publish(tail++, item);
     }
-    LapRing<T> ring;
+    LapRing<T, MM> ring;
     // The producer's own words, on a line of their own.
     alignas(kCacheLine) int64_t tail = 0;
     int64_t consumed_cache = 0;
   };
+
+ private:
+  using Ring = Producer<>;
   static_assert(alignof(Ring) == kCacheLine, "a ring's producer words must start a line of their own");
 
   const std::size_t capacity_;

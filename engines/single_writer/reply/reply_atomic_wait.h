@@ -4,7 +4,13 @@
 // of counters hashed by address, so notify_one skips the system call when no one
 // waits, but still touches a table line shared by unrelated slots; the futex path
 // (reply_futex.h) avoids that by keeping the "someone sleeps" bit in the slot.
+//
+// complete() and wait() take any request with a `done` slot; the wait and the notify
+// are its memory model's (std::atomic's own on the machine; the model checker's
+// futex in tests/model/model_reply_atomic_wait.cpp).
 #pragma once
+
+#include <type_traits>
 
 #include "engine/request.h"
 #include "platform/cpu_relax.h"
@@ -20,20 +26,26 @@ struct AtomicWaitReply : Named<"atomic-wait", "C++20 std::atomic wait/notify"> {
   // to the same entry make it move: a sleep, which a budget counts apart.)
   static constexpr int kLineTransfers = 0;
 
-  static void complete(Request& r) {
+  template <class Req = Request>
+  static void complete(Req& r) {
+    using MM = typename std::remove_cvref_t<decltype(r.done)>::Model;
     auto& w = r.done.word();
+    // Release: the reply is visible to the caller that acquires kDone.
     w.store(Completion::kDone, std::memory_order_release);
     // notify on the atomic after the store: the caller re-checks the value before
     // and after blocking, so this cannot be lost. The request must not be used by
     // the engine afterwards; notify touches only the atomic's address.
-    w.notify_one();
+    MM::notify_one(w);
   }
 
-  static void wait(Request& r) {
+  template <class Req = Request>
+  static void wait(Req& r) {
+    using MM = typename std::remove_cvref_t<decltype(r.done)>::Model;
     if (r.done.spin_until_ready()) return;
     auto& w = r.done.word();
+    // The loop re-checks after every return: atomic::wait may return spuriously.
     while (w.load(std::memory_order_acquire) != Completion::kDone)
-      w.wait(Completion::kPending, std::memory_order_acquire);
+      MM::atomic_wait(w, Completion::kPending, std::memory_order_acquire);
   }
 };
 

@@ -2,6 +2,9 @@
 // sleeps and waits on a futex; the engine completes with one exchange and makes the
 // wake-up system call only if the caller announced a sleep. A reply to a caller who
 // is still spinning costs one cache-line transfer and no system call.
+//
+// The protocol is the slot's own (engine/completion.h, on its memory model: the
+// model checker runs it in tests/model/model_reply_futex.cpp).
 #pragma once
 
 #include "engine/request.h"
@@ -16,8 +19,14 @@ struct FutexReply
   // no futex is touched, so nothing more moves.
   static constexpr int kLineTransfers = 0;
 
-  static void complete(Request& r) { r.done.complete(); }
-  static void wait(Request& r) { r.done.wait(); }
+  template <class Req = Request>
+  static void complete(Req& r) {
+    r.done.complete();
+  }
+  template <class Req = Request>
+  static void wait(Req& r) {
+    r.done.wait();
+  }
 };
 
 }  // namespace swlab

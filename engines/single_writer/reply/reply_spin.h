@@ -4,12 +4,15 @@
 // read-modify-write); on an oversubscribed machine every spinning caller steals time
 // from the engine that would answer it, so the caller yields every kYieldEvery polls
 // to keep making progress.
+//
+// complete() and wait() take any request with a `done` slot (engine/completion.h):
+// the engine's Request, on the machine's memory model, or the model checker's
+// (tests/model/model_reply_spin.cpp), whose slot's Model is Relacy's.
 #pragma once
 
-#include <thread>
+#include <type_traits>
 
 #include "engine/request.h"
-#include "platform/cpu_relax.h"
 #include "single_writer/named_policy.h"
 
 namespace swlab {
@@ -22,17 +25,23 @@ struct SpinReply : Named<"spin", "the caller polls the slot with PAUSE and never
   // caller's polls of it move nothing more.
   static constexpr int kLineTransfers = 0;
 
-  static void complete(Request& r) {
+  // The release pairs with the caller's acquire in ready(): the reply written before
+  // it is visible to the caller that sees kDone. Nobody sleeps, so no
+  // read-modify-write and no wake.
+  template <class Req = Request>
+  static void complete(Req& r) {
     r.done.word().store(Completion::kDone, std::memory_order_release);
   }
 
-  static void wait(Request& r) {
+  template <class Req = Request>
+  static void wait(Req& r) {
+    using MM = typename std::remove_cvref_t<decltype(r.done)>::Model;
     for (uint32_t i = 1;; ++i) {
       if (r.done.ready()) return;
       if (i % kYieldEvery == 0) {
-        std::this_thread::yield();
+        MM::yield();
       } else {
-        cpu_relax();
+        MM::pause();
       }
     }
   }

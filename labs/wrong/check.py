@@ -14,7 +14,7 @@ labs/wrong/ must be caught (README.md there lists them and what catches each).
   check.py [--times N] [--only labN/NAME,...] [--no-reference] [--as-submission] [-- GRADE_ARGS]
       The full check: grades each wrong solution N times (default 5) with
       `labs/grade.sh N --wrong NAME` (its variant prebuilt in build/release and
-      build/tsan: configure both with -DSWLAB_LABS_WRONG=ON), and requires every
+      build/tsan: configure both with -DSWLAB_LABS_WRONG=ON -DSWLAB_LABS_WRONG_LEAN=OFF), and requires every
       score to be below the lab's pass mark; then grades each lab's reference
       solution N times (`labs/grade.sh N --solution`) and requires full marks every
       time. --as-submission grades them as a course grades a student instead

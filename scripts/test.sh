@@ -24,10 +24,13 @@ swlab_build thread-safety
 # probes, which fork, detach and hang on purpose): they exercise processes, terminals and
 # files, not shared memory (the live view's hand-over between threads is
 # TimeSeries.ALiveSinkSeesEveryServedCommandOnceWhileTheRunGoes, which tsan runs), and
-# run in the asan pass (CMakePresets.json). Neither pass runs the bundle test (`ctest -L
-# bundle` in a release build: it builds its own static release swlab, about 10 minutes on 2
-# cores, which CI's 40 minutes cannot hold beside the two sanitizer builds); run it before
-# handing a bundle to another machine (docs/methodology.md, "On a bigger machine").
+# run in the asan pass (CMakePresets.json). So do the tests of input handling and file
+# layout, one thread each (bad flags, hostile files, symlinks, the schema, --from,
+# oversized snapshots, the Python scripts): ThreadSanitizer has nothing to watch there.
+# Neither pass runs the bundle test (`ctest -L bundle` in a release build: it builds its own
+# static release swlab, about 10 minutes on 2 cores, which CI's 40 minutes cannot hold
+# beside the two sanitizer builds); run it before handing a bundle to another machine
+# (docs/methodology.md, "On a bigger machine").
 for preset in asan tsan; do
   echo "== $preset: build" >&2
   swlab_build "$preset"

@@ -71,7 +71,14 @@ void print_frames(void* const* frames, int depth) {
 }
 
 // Prints every thread's stack but the caller's (the watchdog's own says nothing).
+// Not under ThreadSanitizer: backtrace() is not async-signal-safe (its first call loads
+// libgcc, which allocates), TSan reports that as an error of its own, and a hang would
+// then read as a race; the release build's grading shows the stacks.
 void dump_stacks() {
+#if defined(__SANITIZE_THREAD__)
+  std::fprintf(stderr, "[  STACKS  ] not taken under ThreadSanitizer (the release build's grading shows them)\n");
+  return;
+#endif
   static char exe[4096];
   const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   exe[n > 0 ? n : 0] = '\0';

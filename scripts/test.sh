@@ -39,10 +39,10 @@ for preset in asan tsan; do
 done
 
 echo "== fuzz: journal and snapshot decoders, exec protocol parser" >&2
-# 20 s per target, a smoke test from the corpus (`scripts/fuzz.sh 600` for a campaign): CI
+# 10 s per target, a smoke test from the corpus (`scripts/fuzz.sh 600` for a campaign): CI
 # must finish within 40 minutes on 2 cores, and a fresh-clone run took 1,957 s up to the end
 # of the tsan tests on 2026-12-07 (1,672-1,764 s in all a round earlier).
-bash scripts/fuzz.sh 20
+bash scripts/fuzz.sh 10
 
 if [ -d tests/python ]; then
   echo "== python: test" >&2

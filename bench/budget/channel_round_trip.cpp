@@ -6,7 +6,7 @@
 #include "budget/probe_pinning.h"
 #include "budget/round_trip_timer.h"
 #include "measure/ping_pong.h"
-#include "platform/cpu_relax.h"
+#include "measure/poll_channel.h"
 #include "single_writer/policies.h"
 
 namespace swlab {
@@ -14,22 +14,6 @@ namespace swlab {
 namespace {
 
 constexpr std::size_t kCapacity = 1024;
-constexpr uint32_t kSpinsBeforeYield = 4096;
-
-// Spins (PAUSE) until the channel yields an item, yielding after a while so that a
-// 2-vCPU machine with other work still makes progress.
-template <class Ch>
-uintptr_t pop_one(Ch& ch) {
-  uintptr_t item = 0;
-  for (uint32_t polls = 0; ch.pop_bulk(&item, 1) == 0;) {
-    if (++polls < kSpinsBeforeYield) {
-      cpu_relax();
-    } else {
-      std::this_thread::yield();
-    }
-  }
-  return item;
-}
 
 template <template <class> class C>
 Quantiles channel_round_trip(ClockKind clock, double seconds, const std::atomic<bool>* stop) {
@@ -37,12 +21,12 @@ Quantiles channel_round_trip(ClockKind clock, double seconds, const std::atomic<
   C<uintptr_t> to_b(kCapacity), to_a(kCapacity);
   std::thread b([&] {
     pinning.pin_echo();
-    for (uintptr_t v; (v = pop_one(to_b)) != 0;) to_a.push(v);  // 0: stop
+    for (uintptr_t v; (v = poll_one(to_b)) != 0;) to_a.push(v);  // 0: stop
   });
   uintptr_t n = 1;
   const Quantiles q = time_round_trips(clock, seconds, stop, [&] {
     to_b.push(n++);
-    (void)pop_one(to_a);
+    (void)poll_one(to_a);
   });
   to_b.push(0);
   b.join();

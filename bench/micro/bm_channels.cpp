@@ -29,7 +29,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "platform/cpu_relax.h"
+#include "measure/poll_channel.h"
 #include "single_writer/channels/producer_slots.h"
 #include "single_writer/policies.h"
 #if SWLAB_HAVE_TOKIO
@@ -40,23 +40,6 @@ namespace swlab {
 namespace {
 
 constexpr std::size_t kCapacity = 1024;
-constexpr uint32_t kSpinsBeforeYield = 4096;
-
-// Polls until the channel yields an item; yields after a while so a 2-core machine
-// with other work still progresses.
-template <class Ch>
-uintptr_t pop_one(Ch& ch) {
-  uintptr_t item = 0;
-  uint32_t polls = 0;
-  while (ch.pop_bulk(&item, 1) == 0) {
-    if (++polls < kSpinsBeforeYield) {
-      cpu_relax();
-    } else {
-      std::this_thread::yield();
-    }
-  }
-  return item;
-}
 
 // The baseline for `spsc`: what that channel was before its rings published in the
 // slot (lap_ring.h). One boost::lockfree::spsc_queue per producer, whose separate
@@ -88,7 +71,7 @@ void BM_ChannelRoundTrip(benchmark::State& state) {
   std::atomic<bool> stop{false};
   std::thread b([&] {
     while (true) {
-      uintptr_t v = pop_one(to_b);
+      uintptr_t v = poll_one(to_b);
       if (v == 0) return;  // 0: stop
       to_a.push(v);
     }
@@ -96,7 +79,7 @@ void BM_ChannelRoundTrip(benchmark::State& state) {
   uintptr_t n = 1;
   for (auto _ : state) {
     to_b.push(n);
-    benchmark::DoNotOptimize(pop_one(to_a));
+    benchmark::DoNotOptimize(poll_one(to_a));
     ++n;
   }
   to_b.push(0);
@@ -129,7 +112,7 @@ void BM_ChannelThroughput(benchmark::State& state) {
     while (got < total) {
       std::size_t k = ch.pop_bulk(buf, 64);
       if (k == 0) {
-        if (++polls % kSpinsBeforeYield == 0) std::this_thread::yield();
+        if (++polls % kPollSpinsBeforeYield == 0) std::this_thread::yield();
         continue;
       }
       room.fetch_add(static_cast<int>(k), std::memory_order_relaxed);

@@ -73,9 +73,10 @@ while [ $# -gt 0 ]; do
   shift
 done
 
+. scripts/prerequisites.sh
+problem=$(swlab_prerequisite_problem "$build")
+[ -z "$problem" ] || die_usage "$problem"
 swlab="$build/swlab"
-[ -x "$swlab" ] || die_usage "no swlab binary at $swlab (build it: cmake --preset release && cmake --build --preset release)"
-[ -x /usr/bin/python3 ] || die_usage "/usr/bin/python3 is missing"
 if [ -n "$resume" ]; then
   [ -z "$out" ] || die_usage "--resume and --out exclude each other"
   [ -f "$resume/machine.txt" ] || die_usage "--resume $resume: not a claims.sh directory (no machine.txt)"

@@ -59,9 +59,10 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+. scripts/prerequisites.sh
+problem=$(swlab_prerequisite_problem "$build")
+[ -z "$problem" ] || die_usage "$problem"
 swlab="$build/swlab"
-[ -x "$swlab" ] || die_usage "no swlab binary at $swlab (build it: cmake --preset release && cmake --build --preset release)"
-[ -x /usr/bin/python3 ] || die_usage "/usr/bin/python3 is missing"
 case "$form" in
   default) trials=${trials:-2}; shape=(--duration 0.05 --warmup 0.02 --interval 1 --probe 0) ;;
   quick) trials=${trials:-15}; shape=(--duration 0.05 --warmup 0.02 --interval 1 --probe 0) ;;

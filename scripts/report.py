@@ -249,13 +249,15 @@ def apart_warnings(results: sr.Results) -> list[str]:
 def placement_line(results: sr.Results) -> list[str]:
     """How the set's runs split by placement, and by what rule (docs/methodology.md)."""
     rule, counts = results.rule, results.placement_counts()
-    recorded = "recorded in the file" if results.data.get("placement_rule") else \
-        "derived here from the floor probes (the file predates floor.placement)"
+    written = (results.data.get("placement_rule") or {}).get("method")
+    recorded = ("recorded in the file" if written == rule.method else
+                f"derived here from the floor probes (the file's rule is the older {written})" if written else
+                "derived here from the floor probes (the file predates floor.placement)")
     if not counts[st.NEAR] and not counts[st.FAR]:
         return ["Placement: no run has a floor probe, so none can be placed."]
     if rule.modes == 1:
-        return [f"Placement: the floor probes form one mode (none apart by {st.PLACEMENT_GAP:g}x "
-                f"or more), so every probed run counts as one placement ({recorded})."]
+        return [f"Placement: the floor probes form one mode (no split whose medians are "
+                f"{st.PLACEMENT_SEPARATION:g}x apart), so every probed run counts as one placement ({recorded})."]
     return [f"Placement: two modes, near <= {rule.near_max_ns:g} ns and far >= "
             f"{rule.far_min_ns:g} ns ({rule.method}, {recorded}): {counts[st.NEAR]} runs near, "
             f"{counts[st.FAR]} far, {counts[st.UNKNOWN]} unknown."]

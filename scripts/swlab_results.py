@@ -271,7 +271,8 @@ def _validate(path: Path, data: Any) -> Results:
     if not completed:
         raise _Invalid("every run failed: nothing to read")
     rule = _placement_rule(data, completed)
-    placements = {r["id"]: _placement(r, rule) for r in completed}
+    recorded = rule.method == (data.get("placement_rule") or {}).get("method")
+    placements = {r["id"]: _placement(r, rule, recorded) for r in completed}
     return Results(path=path, data=data, machine=machine, config=config, runs=completed,
                    rate_sweeps=tuple(sweeps), failed=tuple(r for r in runs if r.get("failed") is True),
                    rule=rule, placements=placements)
@@ -525,18 +526,20 @@ def _validate_sweep(sweep: Any, where: str) -> None:
 
 
 def _placement_rule(data: dict, runs: Sequence[dict]) -> st.PlacementRule:
-    """The file's placement rule (version 3), or the same rule applied to its probes."""
+    """The file's placement rule when it is this rule (version 3 records it), else this rule
+    applied to its probes: a file without one, or written by an older rule (largest-log-gap,
+    which missed the modes when probes fell between them), reads as a new one would."""
     recorded = data.get("placement_rule")
-    if recorded is not None:
+    if recorded is not None and recorded["method"] == st.PLACEMENT_METHOD:
         return st.PlacementRule(recorded["method"], recorded["modes"],
                                 recorded.get("near_max_ns"), recorded.get("far_min_ns"))
     return st.placement_rule(p for run in runs for p in (floor_ns(run, "before"),
                                                          floor_ns(run, "after")))
 
 
-def _placement(run: dict, rule: st.PlacementRule) -> str:
+def _placement(run: dict, rule: st.PlacementRule, rule_recorded: bool) -> str:
     recorded = (run.get("floor") or {}).get("placement")
-    if recorded is not None:
+    if recorded is not None and rule_recorded:
         return recorded
     return st.classify(floor_ns(run, "before"), floor_ns(run, "after"), rule)
 

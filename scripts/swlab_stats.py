@@ -36,12 +36,15 @@ POWER = 0.80            # the minimum detectable effect is the effect found 80% 
 # normal data (its asymptotic relative efficiency is 3/pi): the MDE is scaled by sqrt(pi/3).
 U_TEST_EFFICIENCY = 3.0 / math.pi
 
-# Placement: the floor probes split into two modes at the largest gap between consecutive
-# sorted values, in log space, when that gap is at least this ratio. Near and far floors on
-# the development VM are 110-140 and 380-610 ns (a 2.7x gap); repetitions within one
-# placement differ by at most 1.6x, so 2x separates the modes without splitting one.
-PLACEMENT_GAP = 2.0
-PLACEMENT_METHOD = "largest-log-gap"
+# Placement: the floor probes split in two where the split leaves the least spread within
+# each side, in log space (two-means, Otsu's threshold), and read as two modes when the upper
+# side's median is at least this ratio of the lower's. Near and far floors on the development
+# VM are 110-140 and 380-610 ns (medians 2.7x apart); repetitions within one placement differ
+# by at most 1.6x, so 2x separates the modes without splitting one. Not the largest gap between
+# neighbours (the rule before 2026-12-07, "largest-log-gap"): probes taken while the host moves
+# the vCPUs land between the modes and hide the gap (bench/run/placement.h has the case).
+PLACEMENT_SEPARATION = 2.0
+PLACEMENT_METHOD = "two-means-log"
 NEAR, FAR, UNKNOWN = "near", "far", "unknown"
 PLACEMENTS = (NEAR, FAR, UNKNOWN)
 
@@ -193,18 +196,31 @@ class PlacementRule(NamedTuple):
 
 
 def placement_rule(probes: Iterable[float | None]) -> PlacementRule:
-    """The split of a set's floor probes (every run's before and after p50): at the largest
-    gap between consecutive sorted probes, in log space, when that gap is a ratio of at
-    least PLACEMENT_GAP; else one mode."""
+    """The split of a set's floor probes (every run's before and after p50) into near and far:
+    two-means in log space, two modes when the upper side's median is at least
+    PLACEMENT_SEPARATION times the lower's; else one mode. bench/run/placement.cpp is the same
+    rule (the file records which one wrote it)."""
     values = sorted(v for v in _clean(probes) if v > 0)
     if not values:
         return PlacementRule(PLACEMENT_METHOD, 1, None, None)
-    best, at = 1.0, -1
-    for i, (lo, hi) in enumerate(zip(values, values[1:])):
-        if hi / lo > best:
-            best, at = hi / lo, i
-    if best >= PLACEMENT_GAP:
-        return PlacementRule(PLACEMENT_METHOD, 2, values[at], values[at + 1])
+    logs = np.log(np.asarray(values, float))
+    total, squares = np.concatenate(([0.0], np.cumsum(logs))), np.concatenate(([0.0], np.cumsum(logs * logs)))
+
+    def spread(begin: int, end: int) -> float:
+        s = total[end] - total[begin]
+        return float(squares[end] - squares[begin] - s * s / (end - begin))
+
+    best_k, best = 0, 0.0
+    for k in range(1, len(values)):
+        if values[k] == values[k - 1]:
+            continue  # a split between equal probes is no split
+        within = spread(0, k) + spread(k, len(values))
+        if best_k == 0 or within < best:
+            best_k, best = k, within
+    # In logs, with a hair's tolerance: 200 over 100 is two modes, whatever log() rounds to.
+    apart = float(np.median(logs[best_k:])) - float(np.median(logs[:best_k])) if best_k else 0.0
+    if apart >= math.log(PLACEMENT_SEPARATION) - 1e-9:
+        return PlacementRule(PLACEMENT_METHOD, 2, values[best_k - 1], values[best_k])
     return PlacementRule(PLACEMENT_METHOD, 1, values[-1], None)
 
 

@@ -109,7 +109,9 @@ TEST(RunSchema, EverySettingsDefaultParsesBackFromItsFlagText) {
     EXPECT_TRUE(keys.insert(s.key()).second) << s.name << " declared twice";
     EXPECT_FALSE(s.help.empty()) << s.name;
     EXPECT_TRUE(s.binding.store) << s.name;
-    if (s.recorded_per_run()) EXPECT_TRUE(s.binding.run_value) << s.name << " is recorded but has no run value";
+    if (s.recorded_per_run()) {
+      EXPECT_TRUE(s.binding.run_value) << s.name << " is recorded but has no run value";
+    }
     if (s.type == SettingType::kSwitch || !s.binding.plan_value) continue;
     const SettingValue v = s.binding.plan_value(plan);
     const std::string text = to_flag_text(v);

@@ -25,8 +25,8 @@ namespace swlab {
 
 // How a set's floor probes split into placements (run/placement.h says the rule).
 struct PlacementRule {
-  static constexpr const char* kMethod = "largest-log-gap";
-  static constexpr double kGap = 2.0;
+  static constexpr const char* kMethod = "two-means-log";
+  static constexpr double kSeparation = 2.0;  // the upper mode's median over the lower's
   int modes = 1;
   int64_t near_max_ns = -1;  // the highest probe of the lower mode (-1: no probe at all)
   int64_t far_min_ns = -1;   // the lowest probe of the upper mode (-1: one mode)

@@ -375,6 +375,11 @@ for d in "$out"/*/; do
   /usr/bin/python3 scripts/plot.py "$d/results.json" >/dev/null 2>&1 || true
 done
 /usr/bin/python3 scripts/claims.py "$out" --form "$form"
+# Small enough to commit: every set without its histograms' buckets (results.full.json
+# keeps them, git-ignored), drawn and judged from the whole files above.
+for d in "$out"/*/; do
+  [ -f "$d/results.json" ] && /usr/bin/python3 scripts/slim_results.py "$d" >/dev/null || true
+done
 rm -f "$out"/*.log.ok
 echo "claims: $out/claims.md ($(( $(date +%s) - t0 )) s)" >&2
 exit 0

@@ -74,11 +74,15 @@ fi
 clients=$GRID_ENGINE_CLIENTS
 common=(--repetitions "$reps" --order random "${lab[@]}")
 
-figures() {  # figures DIR: raw and floor-normalised figures, and the report
+figures() {  # figures DIR: raw and floor-normalised figures, and the report; then the
+  # set made small enough to commit (slim_results.py: results.json without the histograms'
+  # buckets, the whole file kept beside it as the git-ignored results.full.json). With
+  # --no-figures the whole file stays: the figures are drawn from it later, elsewhere.
   [ $draw -eq 1 ] || return 0
   /usr/bin/python3 scripts/plot.py "$1/results.json" || true
   /usr/bin/python3 scripts/plot.py --normalise floor "$1/results.json" || true
   /usr/bin/python3 scripts/report.py "$1/results.json" || true
+  /usr/bin/python3 scripts/slim_results.py "$1" >/dev/null || true
 }
 
 # Every registered engine, fixed work: one N per (preset, threads), the same for

@@ -20,7 +20,6 @@ a link.
 
 from __future__ import annotations
 
-import io
 import re
 import sys
 from pathlib import Path
@@ -59,10 +58,9 @@ def save(fig, figdir: Path, name: str) -> str:
     link (swlab_output)."""
     out.ensure_directory(figdir)
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
+    target = out.inside(figdir, figdir / name)
+    out.write_figure(target, fig, "png", 110)
     plt.close(fig)
-    out.write_atomically(out.inside(figdir, figdir / name), lambda f: f.write(buffer.getvalue()))
     return f"figures/{name}"
 
 

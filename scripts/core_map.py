@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
             out.ensure_directory(outdir)
             for ext in ("png", "svg") if args.svg else ("png",):
                 target = out.inside(outdir, outdir / f"{stem}.{ext}")
-                out.write_atomically(target, lambda f, ext=ext: fig.savefig(f, format=ext, dpi=DPI))
+                out.write_figure(target, fig, ext, DPI)
                 print(target)
         except out.OutputError as e:
             return swcli.fail(prog, str(e))

@@ -357,8 +357,10 @@ def new_figure(size: tuple = SIZE) -> Figure:
 def title(fig: Figure, what: str, group: Group, results: sr.Results, note: str = "") -> None:
     """Every figure names the workload and the machine: a PNG travels without its JSON."""
     extra = "".join(f", {n}" for n in (group.placement_note, note) if n)
-    fig.suptitle(f"{what} \u2014 preset {group.preset}, {group.mode} loop{extra}\n"
-                 f"{sr.machine_line(results)}", fontsize=10)
+    head = f"{what} \u2014 preset {group.preset}, {group.mode} loop{extra}"
+    if len(head) > 90:  # about the width of the narrowest figure at fontsize 10: wrap, never clip
+        head = f"{what}\npreset {group.preset}, {group.mode} loop{extra}"
+    fig.suptitle(f"{head}\n{sr.machine_line(results)}", fontsize=10)
 
 
 def plot_metric(ax, series: list[Series], metric: Callable[[dict], float | None], *,
@@ -674,7 +676,7 @@ def save(fig: Figure, outdir: Path, group: Group, kind: FigureKind, svg: bool,
     written = []
     for ext in ("png", "svg") if svg else ("png",):
         final = figure_path(outdir, group, kind, ext, opts)
-        out.write_atomically(final, lambda f, ext=ext: fig.savefig(f, format=ext, dpi=DPI))
+        out.write_figure(final, fig, ext, DPI)
         written.append(final)
     return written
 

@@ -16,7 +16,8 @@ The format (docs/plots.md, "Numbers that cannot go stale"), invisible in rendere
 A `source` line names a set's file once (a glob gives one value per file); a `src` mark right
 after a number gives the expression it was read from; `A; B` after a range (380-610 ns) gives
 one expression per number, in order. Expressions: "alias:path" reads JSON (path: keys
-separated by dots, `[key=value,...]` keeps the list elements that match, `[key^=prefix]` by
+separated by dots, `[key=value,...]` keeps the list elements that match (a key may be dotted:
+`[floor.placement=near]`), `[key^=prefix]` by
 prefix, `[3]` one element; a key applied to a list applies to each element); arithmetic + - *
 /; median, min, max, mean, sum, count, value (exactly one number), each_min, each_max (per
 file of a glob); spread(runs, value=, by=, per=) (per group of `by`, max/min of value, or of
@@ -223,7 +224,7 @@ def _filter(nodes: list, f: str, where: str, fanned: bool) -> tuple[list, bool]:
             raise DocError(f"{where}: no element [{f}] there") from None
     conditions = []
     for cond in f.split(","):
-        m = re.fullmatch(r"\s*([\w-]+)\s*(\^?=)\s*(.*?)\s*", cond)
+        m = re.fullmatch(r"\s*([\w.-]+)\s*(\^?=)\s*(.*?)\s*", cond)
         if not m:
             raise DocError(f"{where}: cannot read the filter [{f}]")
         conditions.append(m.groups())
@@ -232,10 +233,19 @@ def _filter(nodes: list, f: str, where: str, fanned: bool) -> tuple[list, bool]:
         if not isinstance(node, list):
             raise DocError(f"{where}: the filter [{f}] needs a list")
         out += [item for item in node if isinstance(item, dict)
-                and all(_matches(item.get(k), op, v) for k, op, v in conditions)]
+                and all(_matches(_nested(item, k), op, v) for k, op, v in conditions)]
     if not out:
         raise DocError(f"{where}: nothing matches [{f}]")
     return out, True
+
+
+def _nested(item: dict, key: str) -> Any:
+    """item's value at a dotted key (floor.placement), None where a step is missing."""
+    for part in key.split("."):
+        if not isinstance(item, dict):
+            return None
+        item = item.get(part)
+    return item
 
 
 def _matches(value: Any, op: str, wanted: str) -> bool:

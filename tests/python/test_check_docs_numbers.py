@@ -151,3 +151,12 @@ def test_marks_inside_code_are_examples_not_marks(tmp_path):
     proc = check(tmp_path, make_tree(tmp_path, doc))
     assert proc.returncode == 0, proc.stdout
     assert "6 mark(s)" in proc.stderr
+
+
+def test_a_filter_key_may_be_dotted():
+    runs = [{"engine": "mutex", "floor": {"placement": "near"}}, {"engine": "mutex", "floor": {"placement": "far"}},
+            {"engine": "mutex", "floor": None}]
+    kept, _ = cdn._filter([runs], "engine=mutex,floor.placement=far", "doc.md:1", False)
+    assert kept == [runs[1]]
+    with pytest.raises(cdn.DocError):
+        cdn._filter([runs], "floor.placement=unknown", "doc.md:1", False)

@@ -23,7 +23,7 @@ prefix, `[3]` one element; a key applied to a list applies to each element); ari
 file of a glob); spread(runs, value=, by=, per=) (per group of `by`, max/min of value, or of
 value/per); placement(alias, key) (swlab_stats' placement split of a results file: modes,
 near_max_ns, far_min_ns, near.runs, far.min_ns ...); cell(alias, row, column) (the numbers in
-a Markdown table cell).
+a Markdown table cell); line(alias, text) (the numbers after `text` on the first line holding it).
 
 Rounding: a quoted number matches when its source, in the quoted unit, lies within half a unit
 of the quoted number's last significant digit. Digits after the decimal point are significant;
@@ -339,6 +339,7 @@ class Evaluator:
             "spread": _spread,
             "placement": self.placement,
             "cell": self.cell,
+            "line": self.line,
         }
 
     def __call__(self, expression: str) -> float:
@@ -370,7 +371,7 @@ class Evaluator:
 
     def call(self, node: ast.Call) -> Any:
         name = node.func.id
-        raw = name in ("placement", "cell")  # their string arguments are names, not paths
+        raw = name in ("placement", "cell", "line")  # their string arguments are names, not paths
         args = [n.value if raw and isinstance(n, ast.Constant) else self.eval(n) for n in node.args]
         kwargs = {}
         for kw in node.keywords:
@@ -417,6 +418,16 @@ class Evaluator:
                     if cells and cells[0] == row and len(cells) > header.index(column):
                         return [q.value for q in quoted_numbers(cells[header.index(column)])]
         raise DocError(f"cell({alias!r}): no table with a row {row!r} and a column {column!r}")
+
+
+    def line(self, alias: str, text: str) -> list[float]:
+        """The numbers on the first line of a Markdown source that contains `text` (a verdict
+        line of claims.md, with its interval), after `text` itself."""
+        document = self.sources.document(self.sources.files(alias)[0])
+        for line in document.splitlines():
+            if text in line:
+                return [q.value for q in quoted_numbers(line[line.index(text) + len(text):])]
+        raise DocError(f"line({alias!r}): no line contains {text!r}")
 
 
 OPERATORS = {ast.Add: lambda x, y: x + y, ast.Sub: lambda x, y: x - y,

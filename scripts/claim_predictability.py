@@ -151,4 +151,5 @@ def measure(ctx: cd.Context) -> cd.Section:
                 f"(lock / single writer {m.text()}): a worker submits and moves on to its other connections, "
                 "while a lock engine's worker runs each command itself and its other connections wait.")
     return cd.Section([cd.commands(r) for _, r in services] + [cd.commands(r) for _, r in opens], path, numbers,
-                      conditions_for(res, c, ctx.cpus), [criterion], control, said)
+                      conditions_for(res, c, ctx.cpus) + [cv.blocks_condition([criterion], cd.kept_out(res))],
+                      [criterion], control, said)

@@ -137,7 +137,11 @@ class Outcome(NamedTuple):
 
 def decide(conditions: list[Condition], criteria: list[Criterion]) -> Outcome:
     """The verdict by the stated rule: not testable while a precondition is unmet; else holds
-    iff every criterion passes."""
+    iff every criterion passes. A criterion on fewer than MIN_BLOCKS blocks is an unmet
+    precondition here whatever the claim's own list says: one block's interval is [r, r], and
+    a verdict from it is a verdict nobody's data could change (claim 2 once read "holds" so)."""
+    if not all(k.decidable for k in criteria) and all(c.met for c in conditions):
+        conditions = [*conditions, blocks_condition(criteria)]
     unmet = [c for c in conditions if not c.met]
     if unmet:
         return Outcome(UNTESTABLE, " ".join(

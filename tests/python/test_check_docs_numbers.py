@@ -160,3 +160,13 @@ def test_a_filter_key_may_be_dotted():
     assert kept == [runs[1]]
     with pytest.raises(cdn.DocError):
         cdn._filter([runs], "floor.placement=unknown", "doc.md:1", False)
+
+
+def test_line_reads_the_numbers_after_its_text(tmp_path):
+    doc = DOC.replace("the table says 2.29-2.63x", "the table says 1.31-1.76x").replace(
+        'cell("table", "engine", "old")[0]; cell("table", "engine", "old")[1]',
+        'line("table", "| engine | 2.29x-2.63x |")[0]; line("table", "| engine | 2.29x-2.63x |")[1]')
+    proc = check(tmp_path, make_tree(tmp_path, doc))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = check(tmp_path, make_tree(tmp_path, doc.replace('line("table", "| engine |', 'line("table", "| nothing |')))
+    assert proc.returncode == 1 and "no line contains" in proc.stdout + proc.stderr

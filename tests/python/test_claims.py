@@ -105,6 +105,8 @@ def test_every_criterion_of_a_claim_must_pass(tmp_path, claim, knobs):
 
 def test_the_rule_reads_the_interval_not_the_estimate():
     # An estimate past the threshold whose interval reaches below it does not hold.
+    one_block = cv.Criterion("x", st.Effect(2.68, 2.68, 2.68, 1), 1.10)
+    assert cv.decide([], [one_block]).verdict == cv.UNTESTABLE  # passes its bound, but on one block
     straddling = cv.Criterion("x", st.Effect(1.20, 1.05, 1.30, 9), 1.10)
     assert not straddling.passes
     assert cv.decide([], [straddling]).verdict == cv.FAILS

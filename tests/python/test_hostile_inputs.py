@@ -34,6 +34,7 @@ import compare
 import plot
 import report
 import swlab_cli
+import swlab_output
 import swlab_results as sr
 from claims_fixture import write_claims_dir
 from conftest import error_lines, open_sweep, run_script, version3
@@ -194,6 +195,13 @@ def stub_savefig(self, target, *args, **kwargs):
         Path(target).write_bytes(b"\x89PNG stub")
 
 
+def stub_figure_bytes(fig, ext: str, dpi: int) -> bytes:
+    """swlab_output.figure_bytes without the palette step, which would need a real PNG."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=ext, dpi=dpi)
+    return buffer.getvalue()
+
+
 def test_the_variants_are_many_and_varied():
     found = variants(base_document())
     assert len(found) >= 200
@@ -202,6 +210,7 @@ def test_the_variants_are_many_and_varied():
 
 def test_every_script_answers_every_hostile_file(tmp_path, monkeypatch, claims_template):
     monkeypatch.setattr(Figure, "savefig", stub_savefig)
+    monkeypatch.setattr(swlab_output, "figure_bytes", stub_figure_bytes)
     monkeypatch.setattr(claims, "save", lambda fig, figdir, name: (claims.plt.close(fig), f"figures/{name}")[1])
     # The variant is claims.py's backpressure set: every set is read and checked first
     # (claims.preload), then only the claim that reads this one is drawn (drawing all seven

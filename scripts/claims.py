@@ -59,7 +59,7 @@ def save(fig, figdir: Path, name: str) -> str:
     out.ensure_directory(figdir)
     fig.tight_layout()
     target = out.inside(figdir, figdir / name)
-    out.write_figure(target, fig, "png", 110)
+    out.write_figure(target, fig, "png")
     plt.close(fig)
     return f"figures/{name}"
 

@@ -25,7 +25,6 @@ PROG = "core_map.py"
 FORMAT = "swlab-core-map"
 MAX_CORES = 4096  # past any machine: a larger map is a hostile file, not a measurement
 ANNOTATE_UP_TO = 16  # cores; past it the numbers would not fit their cells
-DPI = 110
 
 
 class CoreMapError(Exception):
@@ -109,7 +108,7 @@ def figure(data: dict):
     n = len(cores)
     grid = np.array([[math.nan if v is None else float(v) for v in row] for row in data["p50_ns"]])
     side = min(12.0, 3.2 + 0.35 * n)
-    fig = Figure(figsize=(side + 1.6, side), dpi=DPI)
+    fig = Figure(figsize=(side + 1.6, side), dpi=out.FIGURE_DPI)
     ax = fig.add_subplot()
     cmap = matplotlib.colormaps["viridis"].copy()
     cmap.set_bad("#eeeeee")  # not measured: a core without an SMT sibling
@@ -162,7 +161,7 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
             out.ensure_directory(outdir)
             for ext in ("png", "svg") if args.svg else ("png",):
                 target = out.inside(outdir, outdir / f"{stem}.{ext}")
-                out.write_figure(target, fig, ext, DPI)
+                out.write_figure(target, fig, ext)
                 print(target)
         except out.OutputError as e:
             return swcli.fail(prog, str(e))

@@ -7,8 +7,9 @@
 Writes one PNG (and SVG with --svg) per figure and per (preset, mode) into DIR (default: the
 results directory's figures/), named <preset>.<mode>.<figure>.png, and prints each path. When
 the set holds runs of both placements (the floor probes split into near and far, see
-docs/methodology.md), every figure is drawn per placement: <preset>.<mode>.<near|far|unknown>.
-<figure>.png, so no median mixes the two machines. Open-loop runs the generator could not
+docs/methodology.md), every figure is drawn per placement: <preset>.<mode>.<near|far>.<figure>.png,
+so no median mixes the two machines (runs whose floor changed mode during the run measured
+both, and are left out of the figures). Open-loop runs the generator could not
 drive (generator-bound) and interrupted runs are drawn apart, hollow and dotted, and are kept
 out of the knees. Names from the file are sanitised: nothing is written outside DIR.
 With --normalise floor, latencies are drawn as multiples of each run's floor (the cross-core
@@ -55,7 +56,6 @@ import swlab_stats as st  # noqa: E402
 import swlab_style as swstyle  # noqa: E402
 
 PROG = "plot.py"
-DPI = 110
 SIZE = (8.0, 5.2)
 WIDE = (13.0, 4.8)
 TALL = (8.0, 7.5)
@@ -131,9 +131,7 @@ class Group:
             return ""
         if self.placement == st.NEAR:
             return f"near placement (floor <= {self.rule.near_max_ns:g} ns)"
-        if self.placement == st.FAR:
-            return f"far placement (floor >= {self.rule.far_min_ns:g} ns)"
-        return "placement unknown (the floor changed mode during the run)"
+        return f"far placement (floor >= {self.rule.far_min_ns:g} ns)"
 
 
 @dataclass
@@ -171,7 +169,7 @@ class Rendered(NamedTuple):
 # Selecting and grouping runs
 
 
-def groups_of(results: sr.Results) -> list[Group]:
+def all_groups(results: sr.Results) -> list[Group]:
     """Runs by (preset, mode), and by placement too when the set has runs of both."""
     split = results.both_placements
     by_group: dict[tuple, list] = {}
@@ -182,6 +180,21 @@ def groups_of(results: sr.Results) -> list[Group]:
     keys = sorted(by_group, key=lambda k: (k[0], k[1], order.get(k[2], -1)))
     return [Group(p, m, tuple(by_group[(p, m, pl)]), pl, results.rule if split else None)
             for p, m, pl in keys]
+
+
+def groups_of(results: sr.Results) -> list[Group]:
+    """The groups drawn: all_groups() less the runs of unknown placement in a set split by
+    placement. Each of those measured two machines (its floor changed mode during the run), so
+    a figure of them would set a near run beside a far one, which the split exists to prevent;
+    report.md lists them with both floors (Unstable machine)."""
+    return [g for g in all_groups(results) if g.placement != st.UNKNOWN]
+
+
+def left_out(results: sr.Results) -> list[str]:
+    """One line per group groups_of() does not draw."""
+    return [f"skipped placement unknown ({out.safe_name(g.preset)}, {g.mode}): {len(g.runs)} "
+            f"run(s) whose floor changed mode during the run are in no figure (report.md lists them)"
+            for g in all_groups(results) if g.placement == st.UNKNOWN]
 
 
 def _sort_value(v) -> tuple:
@@ -351,7 +364,7 @@ def find_knee(series: Series, sweeps: Iterable[dict], preset: str) -> Knee | Non
 
 def new_figure(size: tuple = SIZE) -> Figure:
     """A Figure without pyplot, so no figure outlives its save and nothing is global."""
-    return Figure(figsize=size, dpi=DPI, layout="constrained")
+    return Figure(figsize=size, dpi=out.FIGURE_DPI, layout="constrained")
 
 
 def title(fig: Figure, what: str, group: Group, results: sr.Results, note: str = "") -> None:
@@ -676,7 +689,7 @@ def save(fig: Figure, outdir: Path, group: Group, kind: FigureKind, svg: bool,
     written = []
     for ext in ("png", "svg") if svg else ("png",):
         final = figure_path(outdir, group, kind, ext, opts)
-        out.write_figure(final, fig, ext, DPI)
+        out.write_figure(final, fig, ext)
         written.append(final)
     return written
 
@@ -685,7 +698,7 @@ def render_all(results: sr.Results, outdir: Path, svg: bool = False,
                opts: Options = Options()) -> Rendered:
     """Every figure for every group; figures whose data are missing become skip lines. With
     opts.normalise only the figures that draw latencies are drawn."""
-    written, skipped = [], []
+    written, skipped = [], left_out(results)
     groups = groups_of(results)
     for kind in FIGURES:
         if opts.normalise and not kind.normalisable:

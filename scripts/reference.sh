@@ -74,13 +74,16 @@ fi
 clients=$GRID_ENGINE_CLIENTS
 common=(--repetitions "$reps" --order random "${lab[@]}")
 
-figures() {  # figures DIR: raw and floor-normalised figures, and the report; then the
-  # set made small enough to commit (slim_results.py: results.json without the histograms'
-  # buckets, the whole file kept beside it as the git-ignored results.full.json). With
-  # --no-figures the whole file stays: the figures are drawn from it later, elsewhere.
+figures() {  # figures DIR [floor]: the figures (with `floor`, the floor-normalised ones too)
+  # and the report; then the set made small enough to commit (slim_results.py: results.json
+  # without the histograms' buckets, the whole file kept beside it as the git-ignored
+  # results.full.json). With --no-figures the whole file stays: the figures are drawn from
+  # it later, elsewhere. Floor-normalised figures are drawn where latencies are a few floors
+  # (closed loop, no fsync); in the open-loop and fsync sweeps they are queueing and the disk,
+  # hundreds to thousands of floors, and the twins would only add bytes to the 5 MB a set holds.
   [ $draw -eq 1 ] || return 0
   /usr/bin/python3 scripts/plot.py "$1/results.json" || true
-  /usr/bin/python3 scripts/plot.py --normalise floor "$1/results.json" || true
+  [ "${2:-}" = floor ] && { /usr/bin/python3 scripts/plot.py --normalise floor "$1/results.json" || true; }
   /usr/bin/python3 scripts/report.py "$1/results.json" || true
   /usr/bin/python3 scripts/slim_results.py "$1" >/dev/null || true
 }
@@ -91,7 +94,7 @@ figures() {  # figures DIR: raw and floor-normalised figures, and the report; th
 # at least 5 complete intervals of 100 commands or more.
 "$swlab" sweep --threads "$threads" --preset "$presets" --commands auto --target 0.5 --interval 10 \
   "${common[@]}" --out "$out/closed" | tee "$out/closed.txt"
-figures "$out/closed"
+figures "$out/closed" floor
 
 "$swlab" sweep --engine mutex,spinlock,single-writer,sharded-single-writer --threads "$clients" --mode open \
   --find-knee 1000 --rate-start 25000 --rate-factor 2 --max-steps 9 --duration 0.5 --warmup 0.1 \
@@ -120,7 +123,8 @@ for mode in off none batch always; do
   "$swlab" sweep --engine single-writer,mutex --threads 1,4 "${work[@]}" "${jflags[@]}" \
     "${common[@]}" --out "$out/journal-$mode" | tee "$out/journal-$mode.txt"
   [ "$mode" != off ] && rm -rf "$jdir"
-  figures "$out/journal-$mode"
+  if [ "$mode" = off ] || [ "$mode" = none ]; then figures "$out/journal-$mode" floor
+  else figures "$out/journal-$mode"; fi
 done
 
 # Where the cores are, measured: the round trip between every pair (a sample past about

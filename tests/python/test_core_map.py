@@ -38,7 +38,7 @@ def test_a_map_is_drawn_beside_its_file(tmp_path, cores, domains, smt):
     assert proc.returncode == 0, proc.stderr
     png = tmp_path / "core-map.png"
     assert proc.stdout.strip() == str(png)
-    assert png.stat().st_size > 5000
+    assert png.stat().st_size > 3500  # a drawn 2x2 map is ~4.6 KB (80 dpi, 64 colours); empty axes ~2.4 KB
 
 
 def test_plot_py_hands_a_map_to_core_map(tmp_path):

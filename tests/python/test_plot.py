@@ -10,7 +10,7 @@ import pytest
 import plot
 import swlab_results as sr
 import swlab_style as swstyle
-from conftest import (INTERVALS, MIN_FIGURE_BYTES, PNG_MAGIC, PYTHON, SCRIPTS, error_lines, fixture,
+from conftest import (FAR_FLOOR, INTERVALS, MIN_FIGURE_BYTES, PNG_MAGIC, PYTHON, SCRIPTS, error_lines, fixture,
                       latency_buckets, make_results, make_run, placement_set, run_script)
 
 ALL_FIGURES = {"percentiles", "latency-vs-threads", "throughput-vs-threads",
@@ -328,6 +328,23 @@ def test_a_set_with_both_placements_is_drawn_per_placement(tmp_path):
     assert all(results.placement(r) == "near" for r in near.runs) and len(near.runs) == 8
     fig = plot.fig_latency_vs_threads(results, near)
     assert "near placement (floor <= 124 ns)" in fig._suptitle.get_text()
+
+
+def test_a_run_whose_floor_changed_mode_is_in_no_figure(tmp_path):
+    data = placement_set()
+    moved = data["runs"][0]  # mutex, 1 thread, repetition 0: near before the run, far after
+    moved["floor"]["after"]["p50_ns"] = FAR_FLOOR[1]
+    path = write_json(tmp_path / "results.json", data)
+    results = sr.load(path)
+    assert results.placement(moved) == "unknown"
+    proc = run_script("plot.py", path, "--out", tmp_path / "figs")
+    assert proc.returncode == 0, proc.stderr
+    assert {g.placement for g in plot.groups_of(results)} == {"near", "far"}
+    assert not list((tmp_path / "figs").glob("*unknown*"))
+    assert ("skipped placement unknown (balanced, closed): 1 run(s) whose floor changed mode "
+            "during the run are in no figure (report.md lists them)") in error_lines(proc)
+    near = next(g for g in plot.groups_of(results) if g.placement == "near")
+    assert moved not in near.runs and len(near.runs) == 7
 
 
 def test_one_placement_keeps_the_old_names():

@@ -10,6 +10,7 @@ import claim_data as cd
 import claim_draw as draw
 import claim_effects as ce
 import claim_verdict as cv
+import swlab_results as sr
 import swlab_style as swstyle
 from claim_data import SW
 
@@ -129,9 +130,13 @@ def measure(ctx: cd.Context) -> cd.Section:
         control = cv.Control("an unbounded queue past capacity", None, "no unbounded single-writer run in the set")
     said = ""
     if m and m.effect:
+        goodput = (f"its goodput within 1 ms is {cd.rate(g.b)} against {glock}'s {cd.rate(g.a)}" if g and glock
+                   else "its goodput within 1 ms is not measured ("
+                        + ("no lock has a usable block" if any(sr.buckets_of(r) for r in res.runs)
+                           else "it is read from the histograms' buckets, which a slimmed file no longer holds")
+                        + ")")
         said = (f"At {c} connections reject admits what its queue of {CAPACITY} holds and answers them with p99 "
-                f"{cd.ns(m.a)}, against {lock}'s {cd.ns(m.b)} ({lock} / reject {m.text()}); its goodput within 1 ms is "
-                f"{cd.rate(g.b if g else None)} against {glock}'s {cd.rate(g.a if g else None)}.")
+                f"{cd.ns(m.a)}, against {lock}'s {cd.ns(m.b)} ({lock} / reject {m.text()}); {goodput}.")
     return cd.Section([cd.commands(r) for _, r in sets_], path, numbers,
                       conditions_for(res, c, ctx.cpus) + [cv.blocks_condition(criteria, cd.kept_out(res))],
                       criteria, control, said)

@@ -32,7 +32,7 @@
 #              blocks, no floor probe, journals to 10^5
 #   --quick    the CI smoke form: 0.04 s runs at 1 ms intervals, 2 blocks (about 20 s)
 #   --long     the reference form: 1 s runs at 25 ms intervals, 9 blocks, a floor probe per
-#              run, journals to 10^7, plot.py figures (about 35 minutes on 2 cores); the
+#              run, journals to 10^7 (about 35 minutes on 2 cores); the
 #              client, worker, shard and connection grids from the machine's topology
 #              (scripts/grids.sh: up to the cores and once past them)
 #   --out DIR  where the results go (default: results/local/claims.<form>.<date>, git-ignored)
@@ -367,18 +367,22 @@ progress sharding; sharding
 progress "when not to use it"; not_to_use
 echo "loadavg_end $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
 
-# Every set's own figures (plot.py; the long form only: on 2 cores they take longer than
-# the short forms' measurements), then the claims page with one figure per claim.
-for d in "$out"/*/; do
-  [ "$form" = long ] || break
-  [ -f "$d/results.json" ] || continue
-  /usr/bin/python3 scripts/plot.py "$d/results.json" >/dev/null 2>&1 || true
-done
+# The claims page with one figure per claim, drawn and judged from the whole files. Each
+# set's own figures are not drawn here: the page links none of them, and a long set's 35
+# sets would draw about 280 (4 MB, most of the 5 MB a committed set may hold); draw any of
+# them with `scripts/plot.py DIR/SET/results.full.json --out DIR/SET/figures`.
 /usr/bin/python3 scripts/claims.py "$out" --form "$form"
-# Small enough to commit: every set without its histograms' buckets (results.full.json
-# keeps them, git-ignored), drawn and judged from the whole files above.
-for d in "$out"/*/; do
-  [ -f "$d/results.json" ] && /usr/bin/python3 scripts/slim_results.py "$d" >/dev/null || true
+# Small enough to commit (results/README.md): every set, the recovery runs' too, without
+# its histograms' buckets, and without the latency per command type and the time series,
+# which no claim reads (results.full.json keeps them all, git-ignored); the recovery runs
+# keep their series, which claim 5's snapshot pause is read from.
+for d in "$out"/*/ "$out"/recovery-runs/*/; do
+  [ -f "$d/results.json" ] || continue
+  case "$d" in
+    "$out"/recovery-runs/*) drop=by_type ;;
+    *) drop=by_type,time_series ;;
+  esac
+  /usr/bin/python3 scripts/slim_results.py --drop "$drop" "$d" >/dev/null || true
 done
 rm -f "$out"/*.log.ok
 echo "claims: $out/claims.md ($(( $(date +%s) - t0 )) s)" >&2

@@ -3,7 +3,7 @@
 summary, the time series and every run setting, and loses the full histograms' buckets (the
 summary's percentiles stay exact); hgrm/ is not committed (.gitignore).
 
-    scripts/slim_results.py DIR [DIR ...]
+    scripts/slim_results.py [--drop by_type,time_series] DIR [DIR ...]
 
 For each DIR holding a results.json: the full file is kept beside it as results.full.json
 (git-ignored, for figures that need whole distributions: plot.py DIR/results.full.json), and
@@ -11,11 +11,19 @@ results.json is rewritten with `"histograms": "stripped"` at the top and every h
 buckets emptied. Run it after plot.py and report.py have drawn from the full file;
 scripts/reference.sh and scripts/claims.sh do. To regenerate the histograms, re-run the set's
 command (results.json records it, and `swlab run --from FILE --run ID` re-runs one run).
+
+--drop empties more of each run, for sets whose size is in their runs' count (a claims set's
+contention sweep holds 324 runs): `by_type` (the latency per command type, which no script
+reads) becomes {}, `time_series` keeps its columns and loses its rows (what is decided from
+the series, summary.steady, summary.intervals and summary.tail_stability, was recorded by the
+run and stays). Each dropped section is marked at the top like the histograms
+(`"time_series": "stripped"`), and results.full.json keeps it.
 A directory already slimmed is left as it is. Exit 2 on a bad argument or an unreadable file.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -25,9 +33,19 @@ import swlab_output as out
 import swlab_results as sr
 
 PROG = "slim_results.py"
+DROPPABLE = ("by_type", "time_series")
 
 
-def slim(directory: Path) -> str:
+def drop_list(text: str) -> tuple[str, ...]:
+    """--drop's value: a comma list of DROPPABLE sections."""
+    names = tuple(n for n in text.split(",") if n)
+    unknown = [n for n in names if n not in DROPPABLE]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"takes {' and/or '.join(DROPPABLE)}, comma-separated; got {text!r}")
+    return names
+
+
+def slim(directory: Path, drop: tuple[str, ...] = ()) -> str:
     full = directory / "results.full.json"
     path = directory / sr.RESULTS_NAME
     results = sr.load(path)  # refuses a malformed file with one line, before anything is written
@@ -37,16 +55,24 @@ def slim(directory: Path) -> str:
     text = path.read_text(encoding="utf-8")
     out.write_text(full, text)
     data["histograms"] = "stripped"
+    for section in drop:
+        data[section] = "stripped"
     for run in data["runs"]:
         for key in ("histogram", "histogram_uncorrected"):
             if isinstance(run.get(key), dict):
                 run[key]["buckets"] = []
+        if "by_type" in drop and isinstance(run.get("by_type"), dict):
+            run["by_type"] = {}
+        if "time_series" in drop and isinstance(run.get("time_series"), dict):
+            run["time_series"]["rows"] = []
     out.write_text(path, json.dumps(data, separators=(",", ":")) + "\n")
     return f"{path}: {len(text) >> 10} KB -> {path.stat().st_size >> 10} KB (full: {full.name})"
 
 
 def main(argv: list[str]) -> int:
     parser = swcli.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
+    parser.add_argument("--drop", metavar="SECTIONS", type=drop_list, default=(),
+                        help=f"also empty these sections of every run: {','.join(DROPPABLE)}")
     parser.add_argument("dirs", nargs="+", help="results directories")
     args = parser.parse_args(argv)
     for d in args.dirs:
@@ -54,7 +80,7 @@ def main(argv: list[str]) -> int:
         if not (directory / sr.RESULTS_NAME).is_file():
             return swcli.fail(PROG, f"{directory}: no {sr.RESULTS_NAME}")
         try:
-            print(slim(directory))
+            print(slim(directory, args.drop))
         except sr.ResultsError as e:
             return swcli.fail(PROG, str(e))
     return 0

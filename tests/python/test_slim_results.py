@@ -30,3 +30,26 @@ def test_a_slim_set_keeps_its_summaries_and_loses_its_buckets(tmp_path):
 def test_a_directory_without_results_is_a_usage_error(tmp_path):
     proc = run_script("slim_results.py", tmp_path / "nothing")
     assert proc.returncode == 2 and "no results.json" in proc.stderr
+
+
+def test_drop_empties_by_type_and_the_series_and_keeps_what_was_decided_from_them(tmp_path):
+    data = version3(closed_sweep())
+    (tmp_path / "results.json").write_text(json.dumps(data))
+    proc = run_script("slim_results.py", "--drop", "by_type,time_series", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((tmp_path / "results.full.json").read_text()) == data
+    slim = sr.load(tmp_path)
+    assert slim.data["by_type"] == slim.data["time_series"] == "stripped"
+    kept = [r for r in data["runs"] if not r.get("failed")]
+    assert kept and all(r["by_type"] == {} and r["time_series"]["rows"] == [] for r in slim.runs)
+    assert [sr.intervals(r) for r in slim.runs] == [sr.intervals(r) for r in kept]
+    assert [sr.steady(r) for r in slim.runs] == [sr.steady(r) for r in kept]
+    assert [sr.tail_stability(r) for r in slim.runs] == [sr.tail_stability(r) for r in kept]
+    assert run_script("report.py", tmp_path).returncode == 0
+
+
+def test_drop_names_only_what_it_can_drop(tmp_path):
+    (tmp_path / "results.json").write_text(json.dumps(version3(closed_sweep())))
+    proc = run_script("slim_results.py", "--drop", "summary", tmp_path)
+    assert proc.returncode == 2 and "--drop" in proc.stderr and "summary" in proc.stderr
+    assert not (tmp_path / "results.full.json").exists()

@@ -10,7 +10,7 @@ flag, a FILE that cannot be read).
 
 The format (docs/plots.md, "Numbers that cannot go stale"), invisible in rendered Markdown:
 
-    <!-- source closed = results/2026-12-02.AMD-EPYC.2c.44158ce-dirty/closed/results.json -->
+    <!-- source closed = results/2026-12-07.AMD-EPYC.2c.smt0.gcc12.6f37289/closed/results.json -->
     ... gets p50 170 ns<!-- src: median("closed:runs[engine=mutex,preset=balanced,threads=1].summary.latency_ns.p50") -->
 
 A `source` line names a set's file once (a glob gives one value per file); a `src` mark right

@@ -5,9 +5,9 @@
     scripts/budget_plot.py BUDGET.json [BUDGET.json ...] [-o FILE.png] [--quantile p50|p999]
 
 Each bar is one configuration's end-to-end round trip at the quantile, split into its parts
-(line transfers, queue operations, book work, generator, wake-ups, or the floor for an engine
-without a channel) and the residual, which is drawn hatched; a negative part or residual is
-drawn below zero, so the bar's visible top is never the total: the total is marked with a
+(line transfers, queue operations, reply operations, book work, generator, wake-ups, or the
+floor for an engine without a channel) and the residual, which is drawn hatched; a negative
+part or residual is drawn below zero, so the bar's visible top is never the total: the total is marked with a
 black tick and written above the bar. Configurations from several files are drawn side by side,
 each labelled with its placement (near/far) and marked UNSTABLE when its floor moved.
 At p99.9 only the parts with a tail have one; the rest is in the residual (the note says so).
@@ -33,6 +33,7 @@ COLOURS = {
     "line transfers": "#4c72b0",
     "floor (one cross-core round trip)": "#4c72b0",
     "queue operations": "#55a868",
+    "reply operations": "#64b5cd",
     "book work": "#c44e52",
     "generator": "#8172b2",
     "wake-ups": "#ccb974",

@@ -40,6 +40,8 @@ BudgetInputs awkward_inputs() {
   in.channel_transfers = 1;
   in.floor = {130.1, 401.7};
   in.bare_channel = Quantiles{171.3, 623.9};
+  in.reply_transfers = 1;
+  in.bare_reply = Quantiles{0.3 * 700, 0.9 * 1001};
   in.book = {1.0 / 3 * 100, 0.7 * 301};
   in.generator_ns = 12.7;
   in.busy_spin_total = Quantiles{301.1, 1203.3};
@@ -71,16 +73,20 @@ TEST(LatencyBudget, NamesEveryPartOfASingleWriter) {
   std::vector<std::string> names;
   for (const BudgetPart& p : b.parts) names.push_back(p.name);
   EXPECT_EQ(names,
-            (std::vector<std::string>{"line transfers", "queue operations", "book work", "generator", "wake-ups"}));
+            (std::vector<std::string>{"line transfers", "queue operations", "reply operations", "book work",
+                                      "generator", "wake-ups"}));
   EXPECT_EQ(b.parts[0].transfers, 4);
   EXPECT_NEAR(b.per_transfer_ns, 65.05, 1e-9);
   EXPECT_NEAR(b.parts[0].ns.p50_ns, 4 * 65.05, 1e-3);
   // The bare round trip makes two hand-offs, each with the channel's one transfer.
   EXPECT_NEAR(b.parts[1].ns.p50_ns, (171.3 - 2 * 65.05) / 2, 1e-3);
-  EXPECT_NEAR(b.parts[4].ns.p50_ns, 389.9 - 301.1, 1e-3);
+  // The reply probe crosses like the floor (2) plus the path's own line (1), once each.
+  EXPECT_NEAR(b.parts[2].ns.p50_ns, 0.3 * 700 - 3 * 65.05, 1e-3);
+  EXPECT_NEAR(*b.parts[2].ns.p999_ns, 0.9 * 1001 - 3 * 401.7 / 2, 1e-3);
+  EXPECT_NEAR(b.parts[5].ns.p50_ns, 389.9 - 301.1, 1e-3);
   // The generator's cost is a mean: no tail.
-  EXPECT_TRUE(b.parts[2].ns.p999_ns);
-  EXPECT_FALSE(b.parts[3].ns.p999_ns);
+  EXPECT_TRUE(b.parts[3].ns.p999_ns);
+  EXPECT_FALSE(b.parts[4].ns.p999_ns);
 }
 
 TEST(LatencyBudget, ResidualKeepsItsSign) {
@@ -100,6 +106,7 @@ TEST(LatencyBudget, LockEngineIsFloorBookGeneratorAndResidual) {
   BudgetInputs in = awkward_inputs();
   in.single_writer = false;
   in.bare_channel.reset();
+  in.bare_reply.reset();
   in.busy_spin_total.reset();
   const LatencyBudget b = compose_budget(in);
   ASSERT_EQ(b.parts.size(), 3u);

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <thread>
+#include <type_traits>
 
 #include "budget/probe_pinning.h"
 #include "budget/round_trip_timer.h"
@@ -34,30 +35,40 @@ Quantiles channel_round_trip(ClockKind clock, double seconds, const std::atomic<
 }
 
 // The echo thread B waits for A's ping on its own line (as the engine thread finds a
-// request), then completes the request through the reply path; A waits through it.
+// request), then completes the request through the reply path; A waits through it. A
+// reply path with per-call state (future: a promise a call) is timed as the engine's own
+// blocking call uses it, through call(): completed with the call's part, not through the
+// plain slot that a request without one falls back to.
 template <class R>
 Quantiles reply_round_trip(ClockKind clock, double seconds, const std::atomic<bool>* stop) {
+  constexpr bool kPerCall = !std::is_same_v<payload_of<R>, NoPayload>;
   const ProbePinning pinning;
   SeparateLines flags;
   Request req;
+  payload_of<R> part;  // written by A before its ping (release), read by B after it (acquire)
   std::thread b([&] {
     pinning.pin_echo();
     uint64_t yields = 0, last = 0;
     while (true) {
       last = wait_for_change(flags.ping(), last, &yields);
       if (last == kPingPongStop) return;
-      if constexpr (requires { R::complete(req); }) {
-        R::complete(req);
+      if constexpr (kPerCall) {
+        R::complete(req, &part);
       } else {
-        R::complete(req, nullptr);  // a request with no payload part: one a client submitted
+        R::complete(req);
       }
     }
   });
   uint64_t seq = 0;
+  const auto ping = [&](Request&) { flags.ping().store(++seq, std::memory_order_release); };
   const Quantiles q = time_round_trips(clock, seconds, stop, [&] {
     req.done.reset();
-    flags.ping().store(++seq, std::memory_order_release);
-    R::wait(req);
+    if constexpr (kPerCall) {
+      R::call(req, part, ping);
+    } else {
+      ping(req);
+      R::wait(req);
+    }
   });
   flags.ping().store(kPingPongStop, std::memory_order_release);
   b.join();

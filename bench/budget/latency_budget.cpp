@@ -56,6 +56,17 @@ LatencyBudget compose_budget(const BudgetInputs& in) {
     } else {
       b.notes.push_back("no bare round trip for this channel: its queue operations are in the residual");
     }
+    if (in.bare_reply) {
+      // The probe crosses as the floor does, the ping's line one way and the reply's
+      // line back (2), plus whatever lines the reply path declares of its own.
+      const int probe_transfers = 2 + in.reply_transfers;
+      Quantiles q{in.bare_reply->p50_ns - probe_transfers * b.per_transfer_ns, std::nullopt};
+      if (in.bare_reply->p999_ns && per_transfer_999)
+        q.p999_ns = *in.bare_reply->p999_ns - probe_transfers * *per_transfer_999;
+      b.parts.push_back({"reply operations", 0, q});
+    } else {
+      b.notes.push_back("no probe of the reply path alone: its own work is in the residual");
+    }
   }
   b.parts.push_back({"book work", 0, in.book});
   b.parts.push_back({"generator", 0, {in.generator_ns, std::nullopt}});

@@ -30,8 +30,10 @@ struct BudgetInputs {
   bool single_writer = true;
   int transfers = 0;                         // round_trip_line_transfers of its policies (2: the floor)
   int channel_transfers = 0;                 // the channel's own kLineTransfers
+  int reply_transfers = 0;                   // the reply path's own kLineTransfers
   Quantiles floor;                           // the cross-core ping-pong: two transfers
   std::optional<Quantiles> bare_channel;     // a round trip over two channels of its kind
+  std::optional<Quantiles> bare_reply;       // the reply path alone: a ping, then complete() and wait()
   Quantiles book;                            // the preset's commands, one at a time, one thread
   double generator_ns = 0;                   // the generator's in-latency cost per command
   std::optional<Quantiles> busy_spin_total;  // the same spec with wait=busy-spin
@@ -49,7 +51,9 @@ struct LatencyBudget {
 
 // Composes the budget. Single writer: transfers x per-transfer cost, queue operations
 // (the bare channel's round trip less its own transfers, halved: it makes two
-// hand-offs, the engine's round trip one), book work, generator, wake-ups (the spec's
+// hand-offs, the engine's round trip one), reply operations (the reply path alone less
+// its transfers: the ping's line, the reply's line and the path's own kLineTransfers;
+// future's promise and the sleep in its wait are here), book work, generator, wake-ups (the spec's
 // total less the busy-spin variant's, when measured), residual. Other engines: floor,
 // book work, generator, residual (a lock engine has no channel).
 LatencyBudget compose_budget(const BudgetInputs& in);

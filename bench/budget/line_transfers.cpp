@@ -25,9 +25,13 @@ std::optional<int> channel_line_transfers(const std::string& channel) {
   return find_count(describe_channels(Channels{}), channel);
 }
 
+std::optional<int> reply_line_transfers(const std::string& reply) {
+  return find_count(describe_policies(ReplyPaths{}), reply);
+}
+
 std::optional<int> line_transfers(const SingleWriterPolicies& p) {
   const auto c = channel_line_transfers(p.channel);
-  const auto r = find_count(describe_policies(ReplyPaths{}), p.reply);
+  const auto r = reply_line_transfers(p.reply);
   const auto w = find_count(describe_policies(WaitStrategies{}), p.wait);
   if (!c || !r || !w) return std::nullopt;
   return kEngineLineTransfers + *c + *r + *w;

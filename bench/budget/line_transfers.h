@@ -22,5 +22,7 @@ std::optional<SingleWriterPolicies> single_writer_policies(const ResolvedSpec& s
 std::optional<int> line_transfers(const SingleWriterPolicies& p);
 // The channel's own kLineTransfers; nullopt for a name not listed.
 std::optional<int> channel_line_transfers(const std::string& channel);
+// The reply path's own kLineTransfers; nullopt for a name not listed.
+std::optional<int> reply_line_transfers(const std::string& reply);
 
 }  // namespace swlab

@@ -52,8 +52,9 @@ int parse_explain(const std::vector<std::string>& args, ExplainOptions* o) {
           "its per-transfer cost, the channel's bare round trip, the reply path alone, the\n"
           "book's work per command, the clock read and the generator's cost, and the\n"
           "engine's end-to-end round trip with 1 client in closed loop; prints the round\n"
-          "trip as transfers x per-transfer cost + queue operations + book work + generator\n"
-          "+ wake-ups + a signed residual, at p50 and p99.9 (docs/single-writer.md).");
+          "trip as transfers x per-transfer cost + queue operations + reply operations +\n"
+          "book work + generator + wake-ups + a signed residual, at p50 and p99.9\n"
+          "(docs/single-writer.md).");
   f.list("--engine", "SPEC[,SPEC...]", "engine specs (default: single-writer)", &o->engines, [](const std::string& e) {
     std::string why;
     ResolvedSpec spec;
@@ -123,16 +124,19 @@ bool Explainer::single_writer_probes(const ResolvedSpec& spec, ConfigurationBudg
   c->wait = p.wait;
   const auto transfers = line_transfers(p);
   const auto channel_transfers = channel_line_transfers(p.channel);
-  if (!transfers || !channel_transfers) {
+  const auto reply_transfers = reply_line_transfers(p.reply);
+  if (!transfers || !channel_transfers || !reply_transfers) {
     *error = "no declared line transfers for " + c->canonical;
     return false;
   }
   c->inputs.transfers = *transfers;
   c->inputs.channel_transfers = *channel_transfers;
+  c->inputs.reply_transfers = *reply_transfers;
   step(c->spec + ": bare channel");
   c->inputs.bare_channel = measure_channel_round_trip(p.channel, clock_, kProbeS, stop_);
   step(c->spec + ": reply path");
   c->reply_round_trip = measure_reply_round_trip(p.reply, clock_, kProbeS, stop_);
+  c->inputs.bare_reply = c->reply_round_trip;
   if (p.wait != "busy-spin") c->busy_spin_spec = busy_spin_variant(spec);
   return true;
 }

@@ -11,7 +11,8 @@ fail=0
 "$swlab" explain --engine single-writer,mutex --duration 0.2 --json "$dir/budget.json" >"$dir/out" 2>"$dir/err"
 rc=$?
 [ $rc -eq 0 ] || { echo "FAIL: exit $rc"; cat "$dir/err"; fail=1; }
-for want in "floor (cross-core ping-pong) before" "line transfers" "queue operations" "book work" "generator" \
+for want in "floor (cross-core ping-pong) before" "line transfers" "queue operations" "reply operations" \
+            "book work" "generator" \
             "wake-ups" "residual (unexplained)" "total (end to end, 1 client)" "floor (one cross-core round trip)" \
             "not a single writer"; do
   grep -qF "$want" "$dir/out" || { echo "FAIL: the table lacks '$want'"; fail=1; }

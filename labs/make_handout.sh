@@ -15,7 +15,7 @@
 # cut. labs/handout/check_answers.py then proves that no file of the copy holds a
 # distinctive line of any lab's reference answer.
 #
-# Of results/ (about 100 MB of reference sets) the copy keeps the files the lab pages
+# Of results/ (the committed reference sets, about 13 MB) the copy keeps the files the lab pages
 # cite, in the one form every citation takes (docs/labs/README.md, "Reference
 # results"): `results/SET/FILE :: KEY` inside backticks. A cited file that is not
 # there stops the copy.

@@ -173,89 +173,118 @@ bool write_audit_json(const AuditOptions& o, const std::vector<Row>& rows) {
   return true;
 }
 
+// Runs one engine once under the audit's load: the engine's digest and the run's result.
+class AuditRunner {
+ public:
+  AuditRunner(const LoadConfig& lc, Durability durability, Progress& progress, std::size_t total_runs)
+      : lc_(lc), durability_(durability), progress_(progress), total_runs_(total_runs) {}
+
+  bool run(const std::string& name, const std::string& journal, const std::string& label, uint64_t* digest,
+           RunResult* result) {
+    EngineConfig ec;
+    ec.markets = lc_.workload.markets;
+    ec.persistence.durability = durability_;
+    ec.persistence.dir = journal;
+    std::string why;
+    progress_.start(done_++, total_runs_, name + " " + label);
+    auto engine = EngineRegistry::instance().create(name, ec, &why);
+    if (!engine) {
+      progress_.finish();
+      std::fprintf(stderr, "swlab audit: %s: %s\n", name.c_str(), why.c_str());
+      return false;
+    }
+    *result = run_load(*engine, lc_);
+    if (!result->failure.empty()) {
+      progress_.finish();
+      std::fprintf(stderr, "swlab audit: %s: run FAILED: %s\n", name.c_str(), result->failure.c_str());
+      return false;
+    }
+    *digest = engine->digest();
+    engine->shutdown();
+    return true;
+  }
+
+ private:
+  const LoadConfig& lc_;
+  const Durability durability_;
+  Progress& progress_;
+  const std::size_t total_runs_;
+  std::size_t done_ = 0;
+};
+
+bool journals(const std::string& spec) {
+  return EngineRegistry::instance().find(spec.substr(0, spec.find(':')))->journals;
+}
+
+// Replays run k's journal alone into a fresh exchange: does it end in the run's state?
+void check_replay(const std::string& journal, int k, Row* row) {
+  uint32_t markets = 0;
+  std::string error;
+  RecoveryReport report;
+  bool ok = read_markets(journal, &markets, &error);
+  Exchange replayed(markets);
+  ok = ok && recover(journal, &replayed, 0, false, false, &report, &error);
+  row->replay_ok[k] = ok && replayed.digest() == row->digest[k];
+  row->replayed[k] = report.replayed;
+  if (!ok) row->replay_error = error;
+}
+
+// One engine's row: two runs of the same streams (each journal replayed where the engine
+// keeps one), then, for an engine that journals, a run without the journal for its cost.
+bool audit_engine(const std::string& name, const std::string& dir, AuditRunner& runner, Row* row) {
+  row->engine = name;
+  row->journals = journals(name);
+  for (int k = 0; k < 2; ++k) {
+    RunResult r;
+    const std::string journal = row->journals ? dir + "/" + name + "/run" + std::to_string(k + 1) : "";
+    if (!runner.run(name, journal, "run " + std::to_string(k + 1), &row->digest[k], &r)) return false;
+    if (k == 0) {
+      row->throughput_journal = r.throughput();
+      row->p99_journal = r.latency.value_at_percentile(99);
+    }
+    if (row->journals) check_replay(journal, k, row);
+  }
+  if (row->journals) {
+    RunResult plain;
+    uint64_t d;
+    if (!runner.run(name, "", "without journal", &d, &plain)) return false;
+    row->throughput_plain = plain.throughput();
+    row->p99_plain = plain.latency.value_at_percentile(99);
+  } else {
+    row->throughput_plain = row->throughput_journal;
+    row->p99_plain = row->p99_journal;
+  }
+  return true;
+}
+
 }  // namespace
 
 int cmd_audit(const std::vector<std::string>& args) {
   AuditOptions o;
   if (int rc = parse_audit(args, &o); rc >= 0) return rc;
-  const auto& [engines, threads, commands, seed, durability, dir, out_file, quiet] = o;
 
   LoadConfig lc;
-  lc.threads = threads;
-  lc.max_commands = commands;
+  lc.threads = o.threads;
+  lc.max_commands = o.commands;
   lc.warmup_s = 0;
-  lc.seed = seed;
+  lc.seed = o.seed;
   workload_preset("balanced", &lc.workload);
 
-  std::size_t total_runs = 0, done = 0;
-  for (const auto& name : engines)
-    total_runs += EngineRegistry::instance().find(name.substr(0, name.find(':')))->journals ? 3 : 2;
-  auto progress = make_progress(quiet);
+  std::size_t total_runs = 0;
+  for (const auto& name : o.engines) total_runs += journals(name) ? 3 : 2;
+  auto progress = make_progress(o.quiet);
+  AuditRunner runner(lc, o.durability, *progress, total_runs);
 
   std::vector<Row> rows;
-  for (const auto& name : engines) {
+  for (const auto& name : o.engines) {
     Row row;
-    row.engine = name;
-    row.journals = EngineRegistry::instance().find(name.substr(0, name.find(':')))->journals;
-    auto run = [&](const std::string& journal, const std::string& label, uint64_t* digest, RunResult* result) -> bool {
-      EngineConfig ec;
-      ec.markets = lc.workload.markets;
-      ec.persistence.durability = durability;
-      ec.persistence.dir = journal;
-      std::string why;
-      progress->start(done++, total_runs, name + " " + label);
-      auto engine = EngineRegistry::instance().create(name, ec, &why);
-      if (!engine) {
-        progress->finish();
-        std::fprintf(stderr, "swlab audit: %s: %s\n", name.c_str(), why.c_str());
-        return false;
-      }
-      *result = run_load(*engine, lc);
-      if (!result->failure.empty()) {
-        progress->finish();
-        std::fprintf(stderr, "swlab audit: %s: run FAILED: %s\n", name.c_str(), result->failure.c_str());
-        return false;
-      }
-      *digest = engine->digest();
-      engine->shutdown();
-      return true;
-    };
-    for (int k = 0; k < 2; ++k) {
-      RunResult r;
-      const std::string journal = row.journals ? dir + "/" + name + "/run" + std::to_string(k + 1) : "";
-      if (!run(journal, "run " + std::to_string(k + 1), &row.digest[k], &r)) return kExitFailure;
-      if (k == 0) {
-        row.throughput_journal = r.throughput();
-        row.p99_journal = r.latency.value_at_percentile(99);
-      }
-      if (row.journals) {
-        uint32_t markets = 0;
-        std::string error;
-        RecoveryReport report;
-        bool ok = read_markets(journal, &markets, &error);
-        Exchange replayed(markets);
-        ok = ok && recover(journal, &replayed, 0, false, false, &report, &error);
-        row.replay_ok[k] = ok && replayed.digest() == row.digest[k];
-        row.replayed[k] = report.replayed;
-        if (!ok) row.replay_error = error;
-      }
-    }
-    if (row.journals) {
-      RunResult plain;
-      uint64_t d;
-      if (!run("", "without journal", &d, &plain)) return kExitFailure;
-      row.throughput_plain = plain.throughput();
-      row.p99_plain = plain.latency.value_at_percentile(99);
-    } else {
-      row.throughput_plain = row.throughput_journal;
-      row.p99_plain = row.p99_journal;
-    }
+    if (!audit_engine(name, o.dir, runner, &row)) return kExitFailure;
     rows.push_back(row);
   }
   progress->finish();
 
   print_audit_table(o, rows);
-  if (!out_file.empty() && !write_audit_json(o, rows)) return kExitFailure;
+  if (!o.out_file.empty() && !write_audit_json(o, rows)) return kExitFailure;
   for (const Row& r : rows)
     if (r.journals && !(r.replay_ok[0] && r.replay_ok[1])) {
       std::fprintf(stderr, "swlab audit: %s: replay did not reproduce the run%s%s\n", r.engine.c_str(),

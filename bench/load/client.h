@@ -155,30 +155,33 @@ class Client {
     ack_fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
   }
 
-  [[gnu::noinline]] void log_ack(const Request& r) {
-    if (r.reply.seq == 0 || !is_sequenced(r.cmd.type) || r.reply.reason == RejectReason::kOverloaded ||
-        r.reply.reason == RejectReason::kShutdown || r.reply.reason == RejectReason::kJournalFailed)
+  [[gnu::noinline]] void log_ack(const Command& cmd, const Reply& reply) {
+    if (reply.seq == 0 || !is_sequenced(cmd.type) || reply.reason == RejectReason::kOverloaded ||
+        reply.reason == RejectReason::kShutdown || reply.reason == RejectReason::kJournalFailed)
       return;
     char line[32];
-    const int len = std::snprintf(line, sizeof line, "%llu\n", static_cast<unsigned long long>(r.reply.seq));
+    const int len = std::snprintf(line, sizeof line, "%llu\n", static_cast<unsigned long long>(reply.seq));
     if (::write(ack_fd_, line, static_cast<size_t>(len)) != len) ack_fd_ = -1;
   }
 
-  // Counts the reply in `slot` and records its latency. Returns true when the
-  // recorder filed its samples: the caller then reads the clock again (see
+  // Counts the reply to `slot`'s command and records its latency. Returns true when
+  // the recorder filed its samples: the caller then reads the clock again (see
   // LatencyRecorder::add). Inlined into each loop, with its rare branches out of
   // line: as a call it cost about 6 ns a command.
-  [[gnu::always_inline]] bool record(uint32_t slot, int64_t done) {
+  [[gnu::always_inline]] bool record(uint32_t slot, int64_t done) { return record(slot, done, slots_[slot].reply); }
+
+  // The same, for a reply the caller holds (the closed loop's, returned by execute()).
+  [[gnu::always_inline]] bool record(uint32_t slot, int64_t done, const Reply& reply) {
     const Request& r = slots_[slot];
     ++out_.replies;
-    if (ack_fd_ >= 0) log_ack(r);
+    if (ack_fd_ >= 0) log_ack(r.cmd, reply);
     if (!measured_[slot]) return false;  // warm-up: counted, not measured
     ++out_.completed;
     if (service_) ++conns_[slot].replies;
     out_.last_completion = done;
-    if (!r.reply.ok()) {
-      ++out_.rejected[static_cast<size_t>(r.reply.reason)];
-      if (r.reply.reason == RejectReason::kOverloaded) {
+    if (!reply.ok()) {
+      ++out_.rejected[static_cast<size_t>(reply.reason)];
+      if (reply.reason == RejectReason::kOverloaded) {
         ++out_.shed;  // never measured as a latency: it was not served
         return false;
       }

@@ -19,11 +19,15 @@ namespace swlab {
 // sets it.
 class Completion : public CompletionWord {
  public:
-  // Release: the caller that sees kDone sees the reply. notify_all uses only the
-  // word's address (a key into libstdc++'s table of waiters), never its content: the
-  // caller may already have returned and reused the request.
+  // seq_cst, not only release (which is enough for the caller that sees kDone to see
+  // the reply): notify_all makes the wake-up call only if libstdc++'s table counts a
+  // waiter, and a release store does not order its read of that count, so a caller
+  // that counted itself and then found the word pending would sleep unwoken
+  // (engines/single_writer/reply/reply_atomic_wait.h). notify_all uses only the word's
+  // address (a key into the table), never its content: the caller may already have
+  // returned and reused the request.
   void complete() {
-    state_.store(kDone, std::memory_order_release);
+    state_.store(kDone, std::memory_order_seq_cst);
     state_.notify_all();
   }
 

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "run/run_field_tables.h"
 #include "run/run_setting.h"
 
 namespace swlab {
@@ -20,31 +21,8 @@ std::string_view to_string(FieldType t) {
 
 namespace {
 
-// Declaration starters.
-RunField scalar(std::string path, std::string csv, FieldType type, std::string unit, std::string help,
-                std::function<FieldValue(const RunRecord&)> value) {
-  RunField f;
-  f.path = std::move(path);
-  f.csv = std::move(csv);
-  f.type = type;
-  f.unit = std::move(unit);
-  f.help = std::move(help);
-  f.value = std::move(value);
-  return f;
-}
+using namespace run_field_tables;  // NOLINT: the declaration starters of every table
 
-RunField section(std::string path, FieldType type, bool can_be_null, std::string help,
-                 std::function<void(JsonWriter&, const RunRecord&)> write) {
-  RunField f;
-  f.path = std::move(path);
-  f.type = type;
-  f.nullable = can_be_null;
-  f.help = std::move(help);
-  f.write = std::move(write);
-  return f;
-}
-
-FieldValue count(uint64_t v) { return static_cast<int64_t>(v); }
 
 // The identity: the id, every identity setting, the repetition and the order, and the
 // run settings under `settings`.
@@ -92,12 +70,6 @@ void identity_fields(std::vector<RunField>& out) {
 
 }  // namespace
 
-// Declared in run_fields_sections.cpp: the objects (engine configuration, workload,
-// floor, hardware counters, time series, histograms) and the summary's scalars.
-void section_fields(std::vector<RunField>& out);
-void summary_fields(std::vector<RunField>& out);
-// run_fields_placement.cpp: where the run's threads ran.
-void placement_fields(std::vector<RunField>& out);
 
 const std::vector<RunField>& run_fields() {
   // Built on first use, after every setting a test or a lab adds at start-up.

@@ -2,10 +2,13 @@
 // its core, L3 domain, NUMA node and package, and what the plan had to do to fit them
 // (measure/placement_plan.h). The policy asked for is the `placement` run setting.
 #include "run/run_fields.h"
+#include "run/run_field_tables.h"
 
 namespace swlab {
 
 namespace {
+
+using namespace run_field_tables;  // NOLINT: the declaration starters of every table
 
 // One line: a plan for 256 clients stays 256 short objects, not 1,800 lines.
 void threads_array(JsonWriter& j, const std::vector<TopologyCpu>& cpus) {

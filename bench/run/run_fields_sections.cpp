@@ -5,35 +5,14 @@
 
 #include "engine/engine_registry.h"
 #include "run/run_fields.h"
+#include "run/run_field_tables.h"
 
 namespace swlab {
 
 namespace {
 
-RunField field(std::string path, std::string csv, FieldType type, std::string unit, std::string help,
-               std::function<FieldValue(const RunRecord&)> value) {
-  RunField f;
-  f.path = std::move(path);
-  f.csv = std::move(csv);
-  f.type = type;
-  f.unit = std::move(unit);
-  f.help = std::move(help);
-  f.value = std::move(value);
-  return f;
-}
+using namespace run_field_tables;  // NOLINT: the declaration starters of every table
 
-RunField object(std::string path, FieldType type, bool nullable, std::string help,
-                std::function<void(JsonWriter&, const RunRecord&)> write) {
-  RunField f;
-  f.path = std::move(path);
-  f.type = type;
-  f.nullable = nullable;
-  f.help = std::move(help);
-  f.write = std::move(write);
-  return f;
-}
-
-FieldValue whole(uint64_t v) { return static_cast<int64_t>(v); }
 
 void engine_config_object(JsonWriter& j, const RunRecord& r) {
   j.begin_object();
@@ -222,44 +201,44 @@ bool open_loop(const RunRecord& r) { return r.load.mode == LoadMode::kOpen; }
 }  // namespace
 
 void section_fields(std::vector<RunField>& out) {
-  out.push_back(object("engine_config", FieldType::kObject, false,
+  out.push_back(section("engine_config", FieldType::kObject, false,
                        "the engine's resolved configuration: the canonical spec, and every option typed",
                        engine_config_object));
-  out.push_back(field("command_work.iterations_per_ns", "", FieldType::kNumber, "1/ns",
+  out.push_back(scalar("command_work.iterations_per_ns", "", FieldType::kNumber, "1/ns",
                       "the calibration that turned --work-ns and --parallel-work-ns into iterations",
                       [](const RunRecord& r) { return FieldValue(r.load.work_iterations_per_ns); }));
-  out.push_back(field("command_work.work_iterations", "", FieldType::kInt, "",
+  out.push_back(scalar("command_work.work_iterations", "", FieldType::kInt, "",
                       "spin iterations the engine does per state-changing command",
-                      [](const RunRecord& r) { return whole(r.spec.config.work_iterations); }));
-  out.push_back(field("command_work.parallel_work_iterations", "", FieldType::kInt, "",
+                      [](const RunRecord& r) { return count(r.spec.config.work_iterations); }));
+  out.push_back(scalar("command_work.parallel_work_iterations", "", FieldType::kInt, "",
                       "spin iterations the client does before each state-changing command",
-                      [](const RunRecord& r) { return whole(r.load.parallel_work_iterations); }));
-  out.push_back(object("workload", FieldType::kObject, false, "the preset with the overrides applied", workload_object));
-  out.push_back(object("floor", FieldType::kObject, true,
+                      [](const RunRecord& r) { return count(r.load.parallel_work_iterations); }));
+  out.push_back(section("workload", FieldType::kObject, false, "the preset with the overrides applied", workload_object));
+  out.push_back(section("floor", FieldType::kObject, true,
                        "the cross-core ping-pong before and after the run, with the CPUs it ran on (null: --probe 0)",
                        floor_object));
-  out.push_back(field("", "floor_placement", FieldType::kText, "", "near, far or unknown (run/placement.h)",
+  out.push_back(scalar("", "floor_placement", FieldType::kText, "", "near, far or unknown (run/placement.h)",
                       [](const RunRecord& r) { return FieldValue(r.placement); }));
-  out.push_back(field("", "floor_before_p50_ns", FieldType::kInt, "ns", "the floor's p50 before the run",
+  out.push_back(scalar("", "floor_before_p50_ns", FieldType::kInt, "ns", "the floor's p50 before the run",
                       [](const RunRecord& r) { return r.floor_measured ? FieldValue(r.floor_before.p50_ns) : FieldValue(); }));
-  out.push_back(field("", "floor_after_p50_ns", FieldType::kInt, "ns", "the floor's p50 after the run",
+  out.push_back(scalar("", "floor_after_p50_ns", FieldType::kInt, "ns", "the floor's p50 after the run",
                       [](const RunRecord& r) { return r.floor_measured ? FieldValue(r.floor_after.p50_ns) : FieldValue(); }));
-  out.push_back(field("unstable_floor", "unstable_floor", FieldType::kBool, "",
+  out.push_back(scalar("unstable_floor", "unstable_floor", FieldType::kBool, "",
                       "the floor moved by more than 1.5x between before and after",
                       [](const RunRecord& r) { return FieldValue(r.unstable_floor()); }));
-  out.push_back(field("oversubscribed", "oversubscribed", FieldType::kBool, "",
+  out.push_back(scalar("oversubscribed", "oversubscribed", FieldType::kBool, "",
                       "more busy threads than logical CPUs",
                       [](const RunRecord& r) { return FieldValue(r.result.oversubscribed()); }));
-  out.push_back(field("busy_threads", "busy_threads", FieldType::kInt, "",
+  out.push_back(scalar("busy_threads", "busy_threads", FieldType::kInt, "",
                       "clients (service mode: workers) and engine threads",
-                      [](const RunRecord& r) { return whole(r.result.busy_threads); }));
-  out.push_back(field("interrupted", "interrupted", FieldType::kBool, "",
+                      [](const RunRecord& r) { return count(r.result.busy_threads); }));
+  out.push_back(scalar("interrupted", "interrupted", FieldType::kBool, "",
                       "a signal ended it early: its duration is the time it ran",
                       [](const RunRecord& r) { return FieldValue(r.result.interrupted); }));
-  out.push_back(field("failed", "failed", FieldType::kBool, "",
+  out.push_back(scalar("failed", "failed", FieldType::kBool, "",
                       "it did not finish (error says why): its figures are not results",
                       [](const RunRecord& r) { return FieldValue(r.failed); }));
-  RunField error = field("error", "error", FieldType::kText, "", "why it failed",
+  RunField error = scalar("error", "error", FieldType::kText, "", "why it failed",
                          [](const RunRecord& r) { return r.failed ? FieldValue(r.error) : FieldValue(); });
   error.nullable = true;
   out.push_back(std::move(error));
@@ -273,7 +252,7 @@ struct SummaryAdder {
   std::vector<RunField>& out;
   void operator()(std::string key, std::string csv, FieldType type, std::string unit, std::string help,
                   std::function<FieldValue(const RunRecord&)> value, std::string format = "%.6g") const {
-    RunField f = field("summary." + key, std::move(csv), type, std::move(unit), std::move(help), std::move(value));
+    RunField f = scalar("summary." + key, std::move(csv), type, std::move(unit), std::move(help), std::move(value));
     f.csv_format = std::move(format);
     out.push_back(std::move(f));
   }
@@ -285,20 +264,20 @@ void summary_counts(std::vector<RunField>& out) {
   add("duration_s", "duration_s", FieldType::kNumber, "s", "the measured part, to the last measured reply",
       [](const RunRecord& r) { return FieldValue(r.result.duration_s); }, "%.6f");
   add("commands", "commands", FieldType::kInt, "", "served commands (shed excluded)",
-      [](const RunRecord& r) { return whole(r.result.served()); });
+      [](const RunRecord& r) { return count(r.result.served()); });
   add("throughput", "throughput", FieldType::kNumber, "commands/s", "served commands per second",
       [](const RunRecord& r) { return FieldValue(r.result.throughput()); }, "%.1f");
   add("offered", "offered", FieldType::kInt, "", "commands sent in the measured part",
-      [](const RunRecord& r) { return whole(r.result.offered); });
+      [](const RunRecord& r) { return count(r.result.offered); });
   add("unsent", "unsent", FieldType::kInt, "", "open loop: due in the measured part and never sent",
-      [](const RunRecord& r) { return whole(r.result.unsent); });
+      [](const RunRecord& r) { return count(r.result.unsent); });
   add("accepted", "accepted", FieldType::kInt, "", "served commands (as commands)",
-      [](const RunRecord& r) { return whole(r.result.served()); });
+      [](const RunRecord& r) { return count(r.result.served()); });
   add("shed", "shed", FieldType::kInt, "", "refused with reason overloaded",
-      [](const RunRecord& r) { return whole(r.result.shed); });
+      [](const RunRecord& r) { return count(r.result.shed); });
   add("ok", "ok", FieldType::kInt, "", "replies with status ok",
-      [](const RunRecord& r) { return whole(r.result.ok); });
-  out.push_back(object("summary.rejected", FieldType::kObject, false, "rejections by reason (shed included)",
+      [](const RunRecord& r) { return count(r.result.ok); });
+  out.push_back(section("summary.rejected", FieldType::kObject, false, "rejections by reason (shed included)",
                        [](JsonWriter& j, const RunRecord& r) {
                          j.begin_object();
                          for (int i = 0; i < kRejectReasonCount; ++i)
@@ -308,7 +287,7 @@ void summary_counts(std::vector<RunField>& out) {
   add("", "rejected", FieldType::kInt, "", "rejections over all reasons", [](const RunRecord& r) {
     uint64_t n = 0;
     for (uint64_t v : r.result.rejected) n += v;
-    return whole(n);
+    return count(n);
   });
   out.back().path.clear();
 }
@@ -322,7 +301,7 @@ void summary_latency(std::vector<RunField>& out) {
     add("latency_ns." + key, csv, type, key == "count" ? "" : "ns", std::move(help),
         [get](const RunRecord& r) { return get(r.result.latency); }, std::move(format));
   };
-  latency("count", "", FieldType::kInt, "latencies recorded", [](const HdrHistogram& h) { return whole(h.count()); });
+  latency("count", "", FieldType::kInt, "latencies recorded", [](const HdrHistogram& h) { return count(h.count()); });
   latency("min", "", FieldType::kInt, "fastest", [](const HdrHistogram& h) { return FieldValue(h.min()); });
   latency("mean", "mean_ns", FieldType::kNumber, "mean", [](const HdrHistogram& h) { return FieldValue(h.mean()); }, "%.1f");
   latency("stddev", "", FieldType::kNumber, "standard deviation",
@@ -333,7 +312,7 @@ void summary_latency(std::vector<RunField>& out) {
             [p](const HdrHistogram& h) { return FieldValue(h.value_at_percentile(p)); });
   }
   latency("max", "max_ns", FieldType::kInt, "slowest, exact", [](const HdrHistogram& h) { return FieldValue(h.max()); });
-  out.push_back(object("summary.latency_uncorrected_ns", FieldType::kObject, true,
+  out.push_back(section("summary.latency_uncorrected_ns", FieldType::kObject, true,
                        "open loop: latency from the actual send time (null in other modes)",
                        [](JsonWriter& j, const RunRecord& r) {
                          if (open_loop(r)) {
@@ -342,7 +321,7 @@ void summary_latency(std::vector<RunField>& out) {
                            j.null();
                          }
                        }));
-  out.push_back(object("summary.connection_replies", FieldType::kObject, true,
+  out.push_back(section("summary.connection_replies", FieldType::kObject, true,
                        "service mode: measured replies of the least and the most served connection",
                        [](JsonWriter& j, const RunRecord& r) {
                          if (r.load.mode != LoadMode::kService) {
@@ -367,12 +346,12 @@ void summary_latency(std::vector<RunField>& out) {
 void summary_state(std::vector<RunField>& out) {
   const SummaryAdder add{out};
   add("intervals", "intervals", FieldType::kInt, "", "complete time-series intervals in the measured part",
-      [](const RunRecord& r) { return whole(r.result.complete_intervals()); });
+      [](const RunRecord& r) { return count(r.result.complete_intervals()); });
   add("steady", "steady", FieldType::kBool, "",
       "the last third of the intervals within 1.25x of the first in p50 and commands (null: under 30 intervals)",
       [](const RunRecord& r) { return r.result.steady() < 0 ? FieldValue() : FieldValue(r.result.steady() == 1); });
   out.back().nullable = true;
-  out.push_back(object("summary.send_lateness_ns", FieldType::kObject, true,
+  out.push_back(section("summary.send_lateness_ns", FieldType::kObject, true,
                        "open loop: how late the measured sends went against their due times (p50, p99, max)",
                        [](JsonWriter& j, const RunRecord& r) {
                          if (!open_loop(r)) {
@@ -387,7 +366,7 @@ void summary_state(std::vector<RunField>& out) {
                          j.end_object();
                        }));
   add("window_stalled_sends", "", FieldType::kInt, "", "open loop: late sends that had waited for a free slot",
-      [](const RunRecord& r) { return open_loop(r) ? whole(r.result.window_stalled_sends) : FieldValue(); });
+      [](const RunRecord& r) { return open_loop(r) ? count(r.result.window_stalled_sends) : FieldValue(); });
   out.back().nullable = true;
   add("generator_bound", "generator_bound", FieldType::kBool, "",
       "open loop: the generator could not hold its schedule (null in other modes)",
@@ -419,15 +398,15 @@ void summary_cost(std::vector<RunField>& out) {
 
 // The run's detail: hardware counters, the time series, per type, the histograms.
 void run_detail(std::vector<RunField>& out) {
-  out.push_back(object("hardware_counters", FieldType::kObject, false,
+  out.push_back(section("hardware_counters", FieldType::kObject, false,
                        "cycles, instructions and cache misses per command where the machine exposes them",
                        hardware_counters_object));
-  out.push_back(object("time_series", FieldType::kObject, false, "per interval of the measured part",
+  out.push_back(section("time_series", FieldType::kObject, false, "per interval of the measured part",
                        time_series_object));
-  out.push_back(object("by_type", FieldType::kObject, false, "latency per command type (within 1.6%)", by_type_object));
-  out.push_back(object("histogram", FieldType::kObject, false, "the full latency histogram (HdrHistogram buckets)",
+  out.push_back(section("by_type", FieldType::kObject, false, "latency per command type (within 1.6%)", by_type_object));
+  out.push_back(section("histogram", FieldType::kObject, false, "the full latency histogram (HdrHistogram buckets)",
                        [](JsonWriter& j, const RunRecord& r) { histogram_object(j, r.result.latency); }));
-  out.push_back(object("histogram_uncorrected", FieldType::kObject, true, "open loop: from the actual send time",
+  out.push_back(section("histogram_uncorrected", FieldType::kObject, true, "open loop: from the actual send time",
                        [](JsonWriter& j, const RunRecord& r) {
                          if (open_loop(r)) {
                            histogram_object(j, r.result.uncorrected);

@@ -47,6 +47,7 @@ void configuration(JsonWriter& j, const ConfigurationBudget& c) {
   j.field("transfers", c.inputs.transfers).field("per_transfer_ns", b.per_transfer_ns);
   if (c.inputs.bare_channel) quantiles(j, "bare_channel_round_trip", *c.inputs.bare_channel);
   if (c.reply_round_trip) quantiles(j, "reply_round_trip", *c.reply_round_trip);
+  if (c.engine_alone) quantiles(j, "engine_alone", *c.engine_alone);
   if (!c.busy_spin_spec.empty() && c.inputs.busy_spin_total) {
     j.field("busy_spin_spec", c.busy_spin_spec);
     quantiles(j, "busy_spin_total", *c.inputs.busy_spin_total);

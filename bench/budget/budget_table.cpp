@@ -54,6 +54,11 @@ std::string budget_table(const Explanation& e, const ConfigurationBudget& c) {
   s += "\n";
   if (!c.busy_spin_spec.empty() && c.inputs.busy_spin_total)
     s += format("  wake-ups: against %s, p50 %.1f ns\n", c.busy_spin_spec.c_str(), c.inputs.busy_spin_total->p50_ns);
+  if (c.engine_alone)
+    s += format("  engine alone (bm_request_reply's loop: a top query, no reply buffers) p50 %.1f ns; the end-to-end "
+                "run %+.1f ns, of which the generator %.1f and the preset's book work %.1f\n",
+                c.engine_alone->p50_ns, b.total.p50_ns - c.engine_alone->p50_ns, c.inputs.generator_ns,
+                c.inputs.book.p50_ns);
   std::string types;
   for (int t = 0; t < kCommandTypeCount; ++t)
     if (c.book.type_count[t] > 0)

@@ -22,6 +22,7 @@ struct ConfigurationBudget {
   std::string channel, reply, wait;  // single writer only
   BudgetInputs inputs;
   std::optional<Quantiles> reply_round_trip;  // the reply path alone (single writer)
+  std::optional<Quantiles> engine_alone;      // bm_request_reply's loop: a `top` query, no buffers
   std::string busy_spin_spec;                 // the variant measured for wake-ups; empty: none
   BookWork book;
   LatencyBudget budget;

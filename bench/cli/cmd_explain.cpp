@@ -16,6 +16,7 @@
 #include "budget/budget_table.h"
 #include "budget/channel_round_trip.h"
 #include "budget/end_to_end.h"
+#include "budget/engine_alone.h"
 #include "budget/explanation.h"
 #include "budget/floor_round_trip.h"
 #include "budget/line_transfers.h"
@@ -187,6 +188,9 @@ bool Explainer::configuration(const std::string& spec_text, ConfigurationBudget*
   step(c->spec + ": book work");
   c->book = measure_book_work(workload_, 1, clock_, kBookCommands, stop_);
   c->inputs.book = c->book.per_command;
+  step(c->spec + ": engine alone");
+  c->engine_alone = measure_engine_alone(c->spec, workload_.markets, clock_, kProbeS, stop_, error);
+  if (!c->engine_alone) return false;
   c->inputs.generator_ns = e_.generator_in_latency_ns;
   return end_to_end(c, error);
 }
@@ -200,7 +204,7 @@ std::string choose_clock() {
 int measure_all(const ExplainOptions& o, Explanation& e) {
   const std::atomic<bool>& stop = install_interrupt_handlers();
   Explainer x(o, e, stop);
-  x.set_total(3 + 5 * o.engines.size());
+  x.set_total(3 + 6 * o.engines.size());
   x.invocation_probes();
   int rc = kExitOk;
   for (const std::string& spec : o.engines) {

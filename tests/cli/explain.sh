@@ -13,7 +13,7 @@ rc=$?
 [ $rc -eq 0 ] || { echo "FAIL: exit $rc"; cat "$dir/err"; fail=1; }
 for want in "floor (cross-core ping-pong) before" "line transfers" "queue operations" "reply operations" \
             "book work" "generator" \
-            "wake-ups" "residual (unexplained)" "total (end to end, 1 client)" "floor (one cross-core round trip)" \
+            "wake-ups" "engine alone" "residual (unexplained)" "total (end to end, 1 client)" "floor (one cross-core round trip)" \
             "not a single writer"; do
   grep -qF "$want" "$dir/out" || { echo "FAIL: the table lacks '$want'"; fail=1; }
 done

@@ -9,14 +9,25 @@
 
 namespace swlab {
 
+std::unique_ptr<Engine> make_engine(const std::string& spec, uint32_t markets, std::string* error) {
+  EngineConfig ec;
+  ec.markets = markets;
+  ResolvedSpec resolved;
+  if (!EngineRegistry::instance().resolve(spec, ec, &resolved, error)) return nullptr;
+  return EngineRegistry::instance().create(resolved, error);
+}
+
+LoadConfig placed_as_a_run(const LoadConfig& lc, const Engine& engine) {
+  Topology topology;
+  std::string why;
+  if (!load_topology("", &topology, &why)) return lc;
+  return pinned_load(lc, plan_threads(RunPlan{}, topology, engine.worker_threads(), 1));
+}
+
 EndToEnd measure_end_to_end(const std::string& spec, const WorkloadSpec& workload, ClockKind clock, double seconds,
                             const std::atomic<bool>* stop) {
   EndToEnd e;
-  EngineConfig ec;
-  ec.markets = workload.markets;
-  ResolvedSpec resolved;
-  if (!EngineRegistry::instance().resolve(spec, ec, &resolved, &e.error)) return e;
-  std::unique_ptr<Engine> engine = EngineRegistry::instance().create(resolved, &e.error);
+  std::unique_ptr<Engine> engine = make_engine(spec, workload.markets, &e.error);
   if (!engine) return e;
   LoadConfig lc;
   lc.threads = 1;
@@ -28,12 +39,7 @@ EndToEnd measure_end_to_end(const std::string& spec, const WorkloadSpec& workloa
   lc.workload = workload;
   lc.stop = stop;
   if (e.error = validate(lc, *engine); !e.error.empty()) return e;
-  // Placed as swlab run places it by default (--placement auto, this machine's topology).
-  Topology topology;
-  std::string why;
-  if (load_topology("", &topology, &why))
-    lc = pinned_load(lc, plan_threads(RunPlan{}, topology, engine->worker_threads(), 1));
-  const RunResult r = run_load(*engine, lc);
+  const RunResult r = run_load(*engine, placed_as_a_run(lc, *engine));
   engine->shutdown();
   if (!r.failure.empty()) {
     e.error = r.failure;

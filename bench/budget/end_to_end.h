@@ -5,9 +5,11 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <string>
 
 #include "budget/latency_budget.h"
+#include "engine/engine.h"
 #include "engine/engine_config.h"
 #include "load/load_config.h"
 
@@ -19,6 +21,14 @@ struct EndToEnd {
   bool interrupted = false;
   std::string error;  // non-empty: no figure (a spec that does not resolve, a failed run)
 };
+
+// The engine of `spec` over `markets` markets, as a run makes it; null, with `error` set,
+// when the spec does not resolve or the engine cannot be made.
+std::unique_ptr<Engine> make_engine(const std::string& spec, uint32_t markets, std::string* error);
+
+// `lc` with one client and `engine`'s threads placed as swlab run places them by default
+// (--placement auto, this machine's topology); unchanged where the topology cannot be read.
+LoadConfig placed_as_a_run(const LoadConfig& lc, const Engine& engine);
 
 EndToEnd measure_end_to_end(const std::string& spec, const WorkloadSpec& workload, ClockKind clock, double seconds,
                             const std::atomic<bool>* stop);

@@ -7,9 +7,6 @@
 // given back at the end, so the pinning does not leak into the end-to-end run.
 #pragma once
 
-#include <pthread.h>
-#include <sched.h>
-
 #include <optional>
 #include <utility>
 
@@ -19,25 +16,15 @@ namespace swlab {
 
 class ProbePinning {
  public:
-  ProbePinning() : cpus_(first_two_cpus()) {
-    CPU_ZERO(&saved_);
-    saved_ok_ = pthread_getaffinity_np(pthread_self(), sizeof saved_, &saved_) == 0;
-    if (cpus_ && saved_ok_) pin_current_thread(cpus_->first);
-  }
-  ProbePinning(const ProbePinning&) = delete;
-  ProbePinning& operator=(const ProbePinning&) = delete;
-  ~ProbePinning() {
-    if (cpus_ && saved_ok_) pthread_setaffinity_np(pthread_self(), sizeof saved_, &saved_);
-  }
+  ProbePinning() : cpus_(first_two_cpus()), timing_(cpus_ ? std::optional<int>(cpus_->first) : std::nullopt) {}
   // Called by the echo thread first thing.
   void pin_echo() const {
     if (cpus_) pin_current_thread(cpus_->second);
   }
 
  private:
-  std::optional<std::pair<int, int>> cpus_;
-  cpu_set_t saved_;
-  bool saved_ok_ = false;
+  const std::optional<std::pair<int, int>> cpus_;
+  const ScopedPin timing_;  // the timing thread, on the first CPU until the probe ends
 };
 
 }  // namespace swlab

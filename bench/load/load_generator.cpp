@@ -45,6 +45,17 @@ std::string validate(const LoadConfig& c, const Engine& engine) {
   return validate(c.workload);
 }
 
+void pin_engine_threads(Engine& engine, const std::vector<int>& cpus) {
+  if (cpus.empty()) return;
+  const std::vector<pthread_t> workers = engine.worker_handles();
+  for (std::size_t j = 0; j < workers.size(); ++j) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpus[j % cpus.size()], &set);
+    pthread_setaffinity_np(workers[j], sizeof set, &set);
+  }
+}
+
 namespace {
 
 using namespace load_detail;
@@ -88,17 +99,6 @@ std::string fund_accounts(Engine& engine, const WorkloadSpec& workload) {
     }
   }
   return {};
-}
-
-void pin_engine_threads(Engine& engine, const std::vector<int>& cpus) {
-  if (cpus.empty()) return;
-  const std::vector<pthread_t> workers = engine.worker_handles();
-  for (std::size_t j = 0; j < workers.size(); ++j) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpus[j % cpus.size()], &set);
-    pthread_setaffinity_np(workers[j], sizeof set, &set);
-  }
 }
 
 void merge_clients(const std::vector<std::unique_ptr<ClientResult>>& clients, RunResult& result,

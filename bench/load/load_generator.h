@@ -16,6 +16,8 @@
 // switches (docs/methodology.md, "Latency over time").
 #pragma once
 
+#include <vector>
+
 #include "engine/engine.h"
 #include "load/generator_cost.h"
 #include "load/load_config.h"
@@ -26,5 +28,9 @@ namespace swlab {
 // Funds the accounts (outside any measurement), runs the clients, then checks the
 // invariants and counts replies against commands sent.
 RunResult run_load(Engine& engine, const LoadConfig& config);
+
+// Pins the engine's own threads, thread j to cpus[j % size] (none: leaves them); run_load
+// does it with config.engine_cpus.
+void pin_engine_threads(Engine& engine, const std::vector<int>& cpus);
 
 }  // namespace swlab

@@ -128,6 +128,27 @@ inline bool pin_current_thread(int cpu) {
   return pthread_setaffinity_np(pthread_self(), sizeof one, &one) == 0;
 }
 
+// Pins the calling thread to `cpu` (none: leaves it where it is) for the object's life,
+// and gives its mask back at the end, so that a probe's pinning does not leak into the
+// run or probe that follows.
+class ScopedPin {
+ public:
+  explicit ScopedPin(std::optional<int> cpu) {
+    CPU_ZERO(&saved_);
+    saved_ok_ = pthread_getaffinity_np(pthread_self(), sizeof saved_, &saved_) == 0;
+    if (cpu && saved_ok_) pin_current_thread(*cpu);
+  }
+  ScopedPin(const ScopedPin&) = delete;
+  ScopedPin& operator=(const ScopedPin&) = delete;
+  ~ScopedPin() {
+    if (saved_ok_) pthread_setaffinity_np(pthread_self(), sizeof saved_, &saved_);
+  }
+
+ private:
+  cpu_set_t saved_;
+  bool saved_ok_ = false;
+};
+
 // One ping-pong session: pins the calling thread (A) and a new echo thread (B) to
 // `cpus` when given, and waits until B is running, so its start-up stays out of
 // anything timed. A's mask is saved and given back by finish(), so the pinning does

@@ -8,8 +8,6 @@ namespace swlab {
 
 namespace {
 
-using namespace run_field_tables;  // NOLINT: the declaration starters of every table
-
 // One line: a plan for 256 clients stays 256 short objects, not 1,800 lines.
 void threads_array(JsonWriter& j, const std::vector<TopologyCpu>& cpus) {
   std::string a = "[";

@@ -182,19 +182,25 @@ def all_groups(results: sr.Results) -> list[Group]:
             for p, m, pl in keys]
 
 
+def split_groups(results: sr.Results) -> tuple[list[Group], list[Group]]:
+    """all_groups() as (drawn, left out): the runs of unknown placement in a set split by
+    placement are left out. Each of those measured two machines (its floor changed mode during
+    the run), so a figure of them would set a near run beside a far one, which the split exists
+    to prevent; report.md lists them with both floors (Unstable machine)."""
+    groups = all_groups(results)
+    return ([g for g in groups if g.placement != st.UNKNOWN], [g for g in groups if g.placement == st.UNKNOWN])
+
+
 def groups_of(results: sr.Results) -> list[Group]:
-    """The groups drawn: all_groups() less the runs of unknown placement in a set split by
-    placement. Each of those measured two machines (its floor changed mode during the run), so
-    a figure of them would set a near run beside a far one, which the split exists to prevent;
-    report.md lists them with both floors (Unstable machine)."""
-    return [g for g in all_groups(results) if g.placement != st.UNKNOWN]
+    """The groups drawn (split_groups())."""
+    return split_groups(results)[0]
 
 
-def left_out(results: sr.Results) -> list[str]:
-    """One line per group groups_of() does not draw."""
+def left_out_lines(groups: list[Group]) -> list[str]:
+    """One line per group left out (split_groups())."""
     return [f"skipped placement unknown ({out.safe_name(g.preset)}, {g.mode}): {len(g.runs)} "
             f"run(s) whose floor changed mode during the run are in no figure (report.md lists them)"
-            for g in all_groups(results) if g.placement == st.UNKNOWN]
+            for g in groups]
 
 
 def _sort_value(v) -> tuple:
@@ -698,8 +704,8 @@ def render_all(results: sr.Results, outdir: Path, svg: bool = False,
                opts: Options = Options()) -> Rendered:
     """Every figure for every group; figures whose data are missing become skip lines. With
     opts.normalise only the figures that draw latencies are drawn."""
-    written, skipped = [], left_out(results)
-    groups = groups_of(results)
+    groups, unknown = split_groups(results)
+    written, skipped = [], left_out_lines(unknown)
     for kind in FIGURES:
         if opts.normalise and not kind.normalisable:
             continue

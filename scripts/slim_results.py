@@ -33,7 +33,10 @@ import swlab_output as out
 import swlab_results as sr
 
 PROG = "slim_results.py"
-DROPPABLE = ("by_type", "time_series")
+# What --drop empties in each run, by section: the latency per command type entirely, the time
+# series down to its columns (no script reads the rows of a slimmed set).
+EMPTIED = {"by_type": lambda section: {}, "time_series": lambda section: {**section, "rows": []}}
+DROPPABLE = tuple(EMPTIED)
 
 
 def drop_list(text: str) -> tuple[str, ...]:
@@ -61,10 +64,9 @@ def slim(directory: Path, drop: tuple[str, ...] = ()) -> str:
         for key in ("histogram", "histogram_uncorrected"):
             if isinstance(run.get(key), dict):
                 run[key]["buckets"] = []
-        if "by_type" in drop and isinstance(run.get("by_type"), dict):
-            run["by_type"] = {}
-        if "time_series" in drop and isinstance(run.get("time_series"), dict):
-            run["time_series"]["rows"] = []
+        for section in drop:
+            if isinstance(run.get(section), dict):
+                run[section] = EMPTIED[section](run[section])
     out.write_text(path, json.dumps(data, separators=(",", ":")) + "\n")
     return f"{path}: {len(text) >> 10} KB -> {path.stat().st_size >> 10} KB (full: {full.name})"
 

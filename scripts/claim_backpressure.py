@@ -105,6 +105,16 @@ def figure(ctx: cd.Context, sets_: list) -> str:
     return ctx.save(fig, "4-backpressure.png")
 
 
+def goodput_said(res, glock, g) -> str:
+    """Reject's goodput against the best lock's, or why it is not measured."""
+    if g and glock:
+        return f"its goodput within 1 ms is {cd.rate(g.b)} against {glock}'s {cd.rate(g.a)}"
+    if any(sr.buckets_of(r) for r in res.runs):
+        return "its goodput within 1 ms is not measured (no lock has a usable block)"
+    return ("its goodput within 1 ms is not measured (it is read from the histograms' buckets, which a "
+            "slimmed file no longer holds)")
+
+
 def measure(ctx: cd.Context) -> cd.Section:
     sets_ = cd.sets(ctx.d, "backpressure-c", int)
     if not sets_:
@@ -130,13 +140,9 @@ def measure(ctx: cd.Context) -> cd.Section:
         control = cv.Control("an unbounded queue past capacity", None, "no unbounded single-writer run in the set")
     said = ""
     if m and m.effect:
-        goodput = (f"its goodput within 1 ms is {cd.rate(g.b)} against {glock}'s {cd.rate(g.a)}" if g and glock
-                   else "its goodput within 1 ms is not measured ("
-                        + ("no lock has a usable block" if any(sr.buckets_of(r) for r in res.runs)
-                           else "it is read from the histograms' buckets, which a slimmed file no longer holds")
-                        + ")")
         said = (f"At {c} connections reject admits what its queue of {CAPACITY} holds and answers them with p99 "
-                f"{cd.ns(m.a)}, against {lock}'s {cd.ns(m.b)} ({lock} / reject {m.text()}); {goodput}.")
+                f"{cd.ns(m.a)}, against {lock}'s {cd.ns(m.b)} ({lock} / reject {m.text()}); "
+                f"{goodput_said(res, glock, g)}.")
     return cd.Section([cd.commands(r) for _, r in sets_], path, numbers,
                       conditions_for(res, c, ctx.cpus) + [cv.blocks_condition(criteria, cd.kept_out(res))],
                       criteria, control, said)

@@ -168,13 +168,15 @@ class Client {
   // the recorder filed its samples: the caller then reads the clock again (see
   // LatencyRecorder::add). Inlined into each loop, with its rare branches out of
   // line: as a call it cost about 6 ns a command.
-  [[gnu::always_inline]] bool record(uint32_t slot, int64_t done) { return record(slot, done, slots_[slot].reply); }
+  [[gnu::always_inline]] bool record(uint32_t slot, int64_t done) {
+    return record(slot, done, slots_[slot].cmd, slots_[slot].reply);
+  }
 
-  // The same, for a reply the caller holds (the closed loop's, returned by execute()).
-  [[gnu::always_inline]] bool record(uint32_t slot, int64_t done, const Reply& reply) {
-    const Request& r = slots_[slot];
+  // The same, for a command and reply the caller holds (the closed loop's: the command from
+  // its stream, the reply returned by execute()).
+  [[gnu::always_inline]] bool record(uint32_t slot, int64_t done, const Command& cmd, const Reply& reply) {
     ++out_.replies;
-    if (ack_fd_ >= 0) log_ack(r.cmd, reply);
+    if (ack_fd_ >= 0) log_ack(cmd, reply);
     if (!measured_[slot]) return false;  // warm-up: counted, not measured
     ++out_.completed;
     if (service_) ++conns_[slot].replies;
@@ -189,7 +191,7 @@ class Client {
       ++out_.ok;
     }
     if (open_) out_.uncorrected->record(Clock::to_ns(done - actual_[slot]));
-    return recorder_.add(done, done - intended_[slot], r.cmd.type);
+    return recorder_.add(done, done - intended_[slot], cmd.type);
   }
 
   bool stopped() const { return cfg_.stop && cfg_.stop->load(std::memory_order_relaxed); }

@@ -8,20 +8,21 @@ namespace swlab::load_detail {
 
 template <class Clock>
 void Client<Clock>::closed_loop() {
-  Request& r = slots_[0];
   int64_t now = Clock::ticks();
   while (may_send(now)) {
     if (!streams_[0].ready()) now = refill(streams_[0]);  // the refill is not the next command's latency
     buffers_[0].clear();
-    r.cmd = streams_[0].take();
+    // The command is read where the stream holds it (a refill comes only before the next
+    // take): copying it into a slot first would be one more copy inside the latency.
+    const Command& cmd = streams_[0].take();
     stamp(0, now, now);
-    parallel_work(r.cmd);
+    parallel_work(cmd);
     // The reply stays where execute() returned it: copying it into the slot read it back
     // in 16-byte loads over the callee's 8-byte stores, which the CPU cannot forward (a
     // stall inside every latency: bm_load_generator, docs/methodology.md).
-    const Reply reply = engine_.execute(r.cmd, &buffers_[0]);
+    const Reply reply = engine_.execute(cmd, &buffers_[0]);
     now = Clock::ticks();
-    if (record(0, now, reply)) now = Clock::ticks();
+    if (record(0, now, cmd, reply)) now = Clock::ticks();
     if (cfg_.think_ns > 0) {
       wait_until_ticks<Clock>(now + think_, cfg_.stop);
       now = Clock::ticks();

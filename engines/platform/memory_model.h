@@ -77,7 +77,17 @@ struct StdMemoryModel {
   // C++20 std::atomic wait/notify (the `atomic-wait` reply path): sleeps while `word`
   // holds `old`, returns once it may not (callers re-check in a loop); wakes one.
   static void atomic_wait(std::atomic<uint32_t>& word, uint32_t old, std::memory_order o) { word.wait(old, o); }
-  static void notify_one(std::atomic<uint32_t>& word) { word.notify_one(); }
+  // The fence first: libstdc++ 12's notify_one makes the wake-up call only if its table
+  // counts a waiter, and reads that count with a load that the caller's store to `word`
+  // (a release, say) does not order: on x86 the store can still sit in the store buffer
+  // while a waiter counts itself, finds the word unchanged and sleeps, and nobody wakes
+  // it. The seq_cst fence (MFENCE) makes the store and the waiter's seq_cst count a Dekker
+  // pair. Seen as a hang of bm_request_reply under scripts/hot_path.sh, with the word
+  // already written when a debugger interrupted the caller's futex wait.
+  static void notify_one(std::atomic<uint32_t>& word) {
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    word.notify_one();
+  }
 };
 
 // What a protocol may ask of its model. The model checker's model satisfies it too

@@ -219,21 +219,23 @@ struct RelacyMemoryModel {
   // C++20 std::atomic wait/notify as libstdc++ 12 does it for a 32-bit word
   // (bits/atomic_wait.h): the waiter counts itself in a table entry (a seq_cst
   // fetch_add) and then sleeps on the futex; notify_one reads that count (a seq_cst
-  // load) and makes the wake-up call only if it is not zero, with no fence before the
-  // load. So a notifier whose store to the word is only a release can read the count
-  // before its store is visible, while the waiter counts itself and finds the word
-  // unchanged: the wake-up is lost unless the store is seq_cst. (Relacy did not produce
-  // that outcome with the store written as a release: not at context bound 3 or 6, nor
-  // in 200,000 random executions, though C++ allows it. So engine.reply_atomic_wait
-  // does not guard the seq_cst store in
-  // reply_atomic_wait.h; its comment gives the argument.) A wait that returns while
-  // the word still holds `old` is a spurious wake-up the caller's loop must survive.
+  // load) and makes the wake-up call only if it is not zero. A notifier whose store to
+  // the word is only a release could read the count before its store is visible, while
+  // the waiter counts itself and finds the word unchanged: a lost wake-up. So
+  // notify_one begins with a seq_cst fence, as StdMemoryModel's does
+  // (platform/memory_model.h), and the protocols' stores stay what their own ordering
+  // needs. (Relacy did not produce the lost wake-up without the fence and with a release
+  // store, at context bound 3 or 6 nor in 200,000 random executions, though C++ allows
+  // it: no harness guards the fence; its comment gives the argument.) A wait that
+  // returns while the word still holds `old` is a spurious wake-up the caller's loop
+  // must survive.
   static void atomic_wait(Atomic<uint32_t>& word, uint32_t old, std::memory_order, Where w = Where::current()) {
     word.waiters().fetch_add(1, rl::mo_seq_cst, at(w));
     wait(word, old, w);
     word.waiters().fetch_sub(1, rl::mo_seq_cst, at(w));
   }
   static void notify_one(Atomic<uint32_t>& word, Where w = Where::current()) {
+    rl::atomic_thread_fence(rl::mo_seq_cst, at(w));
     if (word.waiters().load(rl::mo_seq_cst, at(w)) == 0) {
       rl::ctx().exec_log_msg(at(w), "notify_one: no waiter counted, no wake-up call");
       return;

@@ -30,17 +30,12 @@ struct AtomicWaitReply : Named<"atomic-wait", "C++20 std::atomic wait/notify"> {
   static void complete(Req& r) {
     using MM = typename std::remove_cvref_t<decltype(r.done)>::Model;
     auto& w = r.done.word();
-    // seq_cst, not only release (which would publish the reply to the caller that
-    // acquires kDone): libstdc++ 12's notify_one makes the wake-up call only if its
-    // table counts a waiter, and reads that count with a load that a release store
-    // does not order (on x86 the store can still sit in the store buffer). The caller
-    // counts itself and then finds the word still kPending: it sleeps, and nobody
-    // wakes it. A seq_cst store (XCHG) makes this a Dekker pair with the caller's
-    // seq_cst count. Seen as a hang of bm_request_reply under scripts/hot_path.sh,
-    // with the word already kDone when a debugger interrupted the caller's futex wait.
-    // The request must not be used by the engine afterwards; notify touches only the
-    // atomic's address.
-    w.store(Completion::kDone, std::memory_order_seq_cst);
+    // Release: the reply is visible to the caller that acquires kDone. That the store
+    // is also ordered before notify_one's check for a waiter is the memory model's
+    // notify_one's own business (platform/memory_model.h: a seq_cst fence first, for
+    // libstdc++'s waiter count). The request must not be used by the engine afterwards;
+    // notify touches only the atomic's address.
+    w.store(Completion::kDone, std::memory_order_release);
     MM::notify_one(w);
   }
 

@@ -23,7 +23,7 @@ class Completion : public CompletionWord {
   // the reply): notify_all makes the wake-up call only if libstdc++'s table counts a
   // waiter, and a release store does not order its read of that count, so a caller
   // that counted itself and then found the word pending would sleep unwoken
-  // (engines/single_writer/reply/reply_atomic_wait.h). notify_all uses only the word's
+  // (engines/platform/memory_model.h, notify_one). notify_all uses only the word's
   // address (a key into the table), never its content: the caller may already have
   // returned and reused the request.
   void complete() {

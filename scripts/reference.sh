@@ -139,7 +139,7 @@ if [ $quick -eq 0 ]; then
   set +e  # a failing microbenchmark must not cost the others
   # Every single-writer channel side by side, as multiples of the floor of the same run.
   scripts/channel_table.sh "$build" 5 "$out/micro/channels.json" | tee "$out/micro/channels.txt"
-  for bm in bm_order_book bm_histogram bm_load_generator bm_request_reply bm_locks bm_false_sharing bm_spin_suspects; do
+  for bm in bm_order_book bm_histogram bm_load_generator bm_request_reply bm_locks bm_false_sharing bm_spin_suspects bm_round_trip_shapes; do
     [ -x "$build/bench/micro/$bm" ] || continue
     echo "== $bm" >&2
     "$build/bench/micro/$bm" --benchmark_out="$out/micro/$bm.json" --benchmark_out_format=json | tee "$out/micro/$bm.txt"

@@ -35,20 +35,23 @@ constexpr uint64_t kPerProducer = 50'000;
 constexpr uint64_t kTotal = kProducers * kPerProducer;
 constexpr int64_t kCapacity = 64;
 
-// Value v (1..kTotal) travels as a request pointer that nobody dereferences, aligned
-// as a real one would be.
-Request* encode(uint64_t v) { return reinterpret_cast<Request*>(v * alignof(Request)); }
-uint64_t decode(const Request* r) { return reinterpret_cast<uintptr_t>(r) / alignof(Request); }
+// Value v (1..kTotal) travels as the engine's commands do: as the order id of a
+// request's command, which a polled channel carries by value in the hand-off
+// (handoff.h) and a driving one by the request's address. Each producer cycles through
+// more requests than may be in flight, so none is rewritten before it was taken.
+uint64_t decode(const Handoff& h) { return static_cast<uint64_t>(h.cmd().order_id); }
+uint64_t decode(const Request* r) { return static_cast<uint64_t>(r->cmd.order_id); }
 
 // What the consumer saw.
 struct Tally {
   std::vector<uint8_t> seen = std::vector<uint8_t>(kTotal + 1, 0);
   uint64_t received = 0, sum = 0, duplicates = 0, strangers = 0;
 
-  void take(const Request* r) {
-    const uint64_t v = decode(r);
+  template <class Item>
+  void take(const Item& item) {
+    const uint64_t v = decode(item);
     ++received;
-    if (v == 0 || v > kTotal || reinterpret_cast<uintptr_t>(r) % alignof(Request) != 0) {
+    if (v == 0 || v > kTotal) {
       ++strangers;
       return;
     }
@@ -81,11 +84,16 @@ class Admission {
   std::atomic<int64_t> room_{kCapacity};
 };
 
-// Producer p pushes p * kPerProducer + 1 .. (p + 1) * kPerProducer, in order.
-void produce(int p, Admission& admission, const std::function<void(Request*)>& push) {
+// Producer p pushes p * kPerProducer + 1 .. (p + 1) * kPerProducer, in order. Its
+// requests are reused in turn: at most kCapacity are in flight, so the one reused was
+// taken (and the consumer's take happens before the admission that lets it be reused).
+void produce(int p, Admission& admission, const std::function<void(Request&)>& push) {
+  std::vector<Request> requests(kCapacity + 1);
   for (uint64_t i = 1; i <= kPerProducer; ++i) {
     admission.enter();
-    push(encode(static_cast<uint64_t>(p) * kPerProducer + i));
+    Request& r = requests[i % requests.size()];
+    r.cmd.order_id = static_cast<int64_t>(static_cast<uint64_t>(p) * kPerProducer + i);
+    push(r);
   }
 }
 
@@ -95,8 +103,8 @@ void run_polled(Tally* tally) {
   Admission admission;
   std::vector<std::thread> producers;
   for (int p = 0; p < kProducers; ++p)
-    producers.emplace_back([&, p] { produce(p, admission, [&](Request* r) { channel.push(r); }); });
-  Request* batch[16];
+    producers.emplace_back([&, p] { produce(p, admission, [&](Request& r) { channel.push(Handoff(r)); }); });
+  Handoff batch[16];
   uint32_t idle = 0;
   while (tally->received < kTotal) {
     const std::size_t n = channel.pop_bulk(batch, std::size(batch));
@@ -134,7 +142,7 @@ void run_driving(Tally* tally) {
   for (int p = 0; p < kProducers; ++p)
     producers.emplace_back([&, p] {
       payload_of<C> payload;  // the channel's per-request state, reused push after push
-      produce(p, admission, [&](Request* r) { channel.push(r, false, payload); });
+      produce(p, admission, [&](Request& r) { channel.push(Handoff(r), false, payload); });
     });
   for (auto& t : producers) t.join();
   loop.join();

@@ -29,8 +29,8 @@ struct CountedPolled : CountlessPolled<T> {
   static constexpr int kLineTransfers = 2;
   using CountlessPolled<T>::CountlessPolled;
 };
-static_assert(!PolledChannel<CountlessPolled<Request*>>);
-static_assert(PolledChannel<CountedPolled<Request*>>);
+static_assert(!PolledChannel<CountlessPolled<Handoff>>);
+static_assert(PolledChannel<CountedPolled<Handoff>>);
 
 // Figures that are not exact in binary (0.1, 1/3), so that exactness is not luck.
 BudgetInputs awkward_inputs() {
@@ -142,10 +142,10 @@ TEST(LatencyBudget, SpecResolvesToItsPoliciesCount) {
       << why;
   const auto p = single_writer_policies(spec);
   ASSERT_TRUE(p);
-  EXPECT_EQ(line_transfers(*p), (round_trip_line_transfers<SpscChannel<Request*>, AtomicWaitReply, BusySpinWait>()));
+  EXPECT_EQ(line_transfers(*p), (round_trip_line_transfers<SpscChannel<Handoff>, AtomicWaitReply, BusySpinWait>()));
   ASSERT_TRUE(EngineRegistry::instance().resolve("single-writer", EngineConfig{}, &spec, &why)) << why;
   EXPECT_EQ(line_transfers(*single_writer_policies(spec)),
-            (round_trip_line_transfers<SpscChannel<Request*>, FutexReply, BlockingWait>()));
+            (round_trip_line_transfers<SpscChannel<Handoff>, FutexReply, BlockingWait>()));
   ASSERT_TRUE(EngineRegistry::instance().resolve("mutex", EngineConfig{}, &spec, &why)) << why;
   EXPECT_FALSE(single_writer_policies(spec));
 }

@@ -167,7 +167,7 @@ const bool channels_registered = [] {
     if constexpr (PolledChannel<Ch>) {
       register_polled<C>(name);
 #if SWLAB_HAVE_TOKIO
-    } else if constexpr (std::is_same_v<Ch, TokioChannel<Request*>>) {
+    } else if constexpr (std::is_same_v<Ch, RequestChannel<TokioChannel>>) {
       benchmark::RegisterBenchmark(("BM_ChannelRoundTrip/" + name).c_str(), TokioRoundTrip, false)->UseRealTime();
       benchmark::RegisterBenchmark("BM_TokioRoundTripNoParking", TokioRoundTrip, true)->UseRealTime();
 #endif

@@ -43,9 +43,10 @@ struct PolicyList {
   static constexpr std::size_t size = sizeof...(Ts);
 };
 
-// The channel over the engine's request type, the form the concepts check.
+// The channel over what the engine's channels carry (handoff.h), the form the
+// concepts check.
 template <template <class> class C>
-using RequestChannel = C<Request*>;
+using RequestChannel = C<Handoff>;
 
 // --- this build's policies ----------------------------------------------------------
 using CppChannels = ChannelList<SpscChannel, MoodycamelChannel, MoodycamelBlockingChannel, BoostQueueChannel,

@@ -12,6 +12,7 @@
 #include "engine/overload_policy.h"
 #include "engine/request.h"
 #include "single_writer/engine_steps.h"
+#include "single_writer/handoff.h"
 
 namespace swlab {
 
@@ -40,15 +41,18 @@ concept DeclaresLineTransfers = requires {
   typename std::integral_constant<int, P::kLineTransfers>;  // a constant, known at compile time
 } && (P::kLineTransfers >= 0);
 
-// What the engine itself moves whatever its policies: the request's first line
-// (command, buffers, control, payload), written by the client and read by the engine
-// thread (1); and its second line (completion word and reply), which the client writes
-// when it submits (done.reset(), or a fresh Request) and the engine then writes the
-// reply into (1), and which comes back to the client that reads its reply (1). The
-// admission words add none: a client's `admitted` stays on its core (the engine reads
-// it once in 64 empty polls), `completed` is read through a cached copy once per
-// `capacity` requests, `sleeping` is written only when the engine sleeps.
-inline constexpr int kEngineLineTransfers = 3;
+// What the engine itself moves whatever its policies: the request's second line
+// (completion word and reply), which the client writes when it submits (done.reset(),
+// or a fresh Request) and the engine then writes the reply into (1), and which comes
+// back to the client that reads its reply (1). The request's first line (command,
+// buffers, control, payload) stays on the client's core: the command and the buffers
+// pointer travel by value in what the channel carries (handoff.h), so the channel's
+// own count covers them; an inspection or a payload is read from the request only by
+// the rare or slow paths that have one. The admission words add none: a client's
+// `admitted` stays on its core (the engine reads it once in 64 empty polls),
+// `completed` is read through a cached copy once per `capacity` requests, `sleeping`
+// is written only when the engine sleeps.
+inline constexpr int kEngineLineTransfers = 2;
 
 // A policy's per-request state (a reply handle, a promise), if it keeps any: its
 // Payload type, or NoPayload. The engine composes the parts of its channel and its reply
@@ -67,7 +71,8 @@ template <class P>
 using payload_of = typename PayloadOf<P>::type;
 
 // --- channels -------------------------------------------------------------------------
-// A bounded multi-producer, single-consumer hand-off of request pointers. Built with
+// A bounded multi-producer, single-consumer channel of hand-offs (handoff.h: a request's
+// address with its command by value). Built with
 // the engine's capacity (the engine itself bounds what is in flight, so push never
 // finds it full); push from any client thread, pop_bulk from the engine thread only.
 // A channel with kBlocking also offers pop_bulk_wait(out, max, timeout_us), in
@@ -75,12 +80,12 @@ using payload_of = typename PayloadOf<P>::type;
 // kMaxCapacity; the engine refuses a larger capacity with that message.
 template <class C>
 concept PolledChannel = NamedPolicy<C> && DeclaresLineTransfers<C> && std::constructible_from<C, std::size_t> &&
-                        requires(C c, Request* r, Request** out, std::size_t n) {
+                        requires(C c, const Handoff& h, Handoff* out, std::size_t n) {
                           { C::kBlocking } -> std::convertible_to<bool>;
-                          c.push(r);
+                          c.push(h);
                           { c.pop_bulk(out, n) } -> std::same_as<std::size_t>;
                         } &&
-                        (!C::kBlocking || requires(C c, Request** out, std::size_t n, int64_t us) {
+                        (!C::kBlocking || requires(C c, Handoff* out, std::size_t n, int64_t us) {
                           { c.pop_bulk_wait(out, n, us) } -> std::same_as<std::size_t>;
                         });
 
@@ -94,7 +99,7 @@ concept PolledChannel = NamedPolicy<C> && DeclaresLineTransfers<C> && std::const
 //
 // Admission is the engine's, as for every channel: the channel is built with the
 // capacity and the overload policy (it may send differently per policy, but never
-// decides who gets in), push(r, priority, payload) says which lane (overload=priority
+// decides who gets in), push(h, priority, payload) says which lane (overload=priority
 // keeps cancels and queries on a lane of their own, inside the channel), and the
 // channel sizes its lanes so that an admitted push never finds them full.
 //
@@ -105,8 +110,8 @@ concept PolledChannel = NamedPolicy<C> && DeclaresLineTransfers<C> && std::const
 template <class C>
 concept DrivingChannel =
     NamedPolicy<C> && DeclaresLineTransfers<C> && std::constructible_from<C, std::size_t, OverloadPolicy> &&
-    requires(C c, Request* r, bool priority, payload_of<C>& payload, const EngineSteps& steps) {
-      c.push(r, priority, payload);
+    requires(C c, const Handoff& h, bool priority, payload_of<C>& payload, const EngineSteps& steps) {
+      c.push(h, priority, payload);
       c.drive(steps);
       c.wake();
     };

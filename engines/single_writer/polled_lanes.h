@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "engine/overload_policy.h"
-#include "engine/request.h"
+#include "single_writer/handoff.h"
 
 namespace swlab {
 
@@ -32,11 +32,11 @@ class PolledLanes {
         batch_limit_(batch),
         batch_(batch) {}
 
-  void push(Request* r, bool priority) {
+  void push(const Handoff& h, bool priority) {
     if (priority) {
-      priority_lane_->push(r);
+      priority_lane_->push(h);
     } else {
-      channel_.push(r);
+      channel_.push(h);
     }
   }
 
@@ -75,7 +75,7 @@ class PolledLanes {
   // rings the doorbell, not the channel's own wait).
   static constexpr int64_t kChannelSleepUs = 5000;
 
-  std::size_t pop(Request** out) {
+  std::size_t pop(Handoff* out) {
     std::size_t n = priority_lane_ ? priority_lane_->pop_bulk(out, batch_limit_) : 0;
     if (n < batch_limit_) n += channel_.pop_bulk(out + n, batch_limit_ - n);
     return n;
@@ -96,7 +96,7 @@ class PolledLanes {
   Queue channel_;
   const std::unique_ptr<Queue> priority_lane_;  // overload=priority only
   const uint32_t batch_limit_;
-  std::vector<Request*> batch_;  // the engine thread's
+  std::vector<Handoff> batch_;  // the engine thread's
 };
 
 }  // namespace swlab

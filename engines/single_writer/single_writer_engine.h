@@ -82,9 +82,9 @@ template <class Queue, class ReplyT>
 using LanesFor = std::conditional_t<DrivingChannel<Queue>, DrivenLanes<Queue, ReplyT>, PolledLanes<Queue>>;
 
 template <template <class> class ChannelT, class ReplyT, class WaitT, class Core = ExchangeCore>
-  requires Channel<ChannelT<Request*>> && ReplyPath<ReplyT> && WaitStrategy<WaitT> && StateCore<Core>
+  requires Channel<ChannelT<Handoff>> && ReplyPath<ReplyT> && WaitStrategy<WaitT> && StateCore<Core>
 class SingleWriterEngine final : public Engine {
-  using Queue = ChannelT<Request*>;
+  using Queue = ChannelT<Handoff>;
   using Lanes = LanesFor<Queue, ReplyT>;
   using Payloads = RequestPayloads<Queue, ReplyT>;
 
@@ -170,7 +170,9 @@ class SingleWriterEngine final : public Engine {
       return;
     }
     const bool priority = overload_ == OverloadPolicy::kPriority && is_priority(req.cmd.type) && !req.control;
-    lanes_.push(&req, priority);
+    // The command travels by value with the request's address (handoff.h): the engine
+    // takes it from the channel's slot, and the request's first line stays here.
+    lanes_.push(Handoff(req), priority);
     // Dekker pairing with the engine's idle path: our admission RMW on `admitted`
     // comes before this load in the seq_cst order, the engine's store to sleeping
     // before its load of `admitted`. So either the engine sees our request, or we
@@ -339,7 +341,7 @@ class SingleWriterEngine final : public Engine {
   struct Loop {
     SingleWriterEngine& engine;
     // Applies requests[0, n) in order, makes them durable, publishes their replies.
-    void serve(Request* const* requests, std::size_t n) { engine.apply_batch(requests, n); }
+    void serve(const Handoff* requests, std::size_t n) { engine.apply_batch(requests, n); }
     // The wait strategy, after the polls-th consecutive empty poll: true = sleep.
     static bool idle(uint32_t polls) { return WaitT::idle(polls); }
     bool stopped() const { return engine.stopped(); }
@@ -347,16 +349,19 @@ class SingleWriterEngine final : public Engine {
     void sleep() { engine.sleep_on_doorbell(); }
   };
 
-  void apply_batch(Request* const* batch, std::size_t n) {
+  // The command and buffers come from the hand-off (a copy the client made at submit);
+  // the request itself is written (its reply), and read only for an inspection.
+  void apply_batch(const Handoff* batch, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) {
-      Request* r = batch[i];
-      if (r->control) {
-        (*r->control)();
-        r->reply = Reply{};
+      const Handoff& h = batch[i];
+      Request& r = h.request();
+      if (h.inspection()) {
+        (*r.control)();
+        r.reply = Reply{};
       } else {
-        r->reply = core_.apply(r->cmd, r->out);
+        r.reply = core_.apply(h.cmd(), h.out());
       }
-      r->reply.shard = shard_;
+      r.reply.shard = shard_;
     }
     if (!broken_locally_ && !core_.end_batch()) {
       mark_broken(core_.error().empty() ? "the journal failed" : core_.error());
@@ -366,14 +371,14 @@ class SingleWriterEngine final : public Engine {
       // Nothing this batch mutated may be acknowledged: with durability batch or
       // always it is not known to be on disk. The engine accepts nothing more.
       for (std::size_t i = 0; i < n; ++i) {
-        Request* r = batch[i];
-        if (r->control || !is_sequenced(r->cmd.type)) continue;
-        const uint64_t seq = r->reply.seq;
-        r->reply = Reply{};
-        r->reply.status = Status::kRejected;
-        r->reply.reason = RejectReason::kJournalFailed;
-        r->reply.seq = seq;
-        r->reply.shard = shard_;
+        if (batch[i].inspection() || !is_sequenced(batch[i].cmd().type)) continue;
+        Reply& reply = batch[i].request().reply;
+        const uint64_t seq = reply.seq;
+        reply = Reply{};
+        reply.status = Status::kRejected;
+        reply.reason = RejectReason::kJournalFailed;
+        reply.seq = seq;
+        reply.shard = shard_;
       }
     }
     // The batch is answered: count it before publishing the replies, not after. A
@@ -387,7 +392,7 @@ class SingleWriterEngine final : public Engine {
     // Replies are published after the whole batch (and, with durability batch, after
     // its one fdatasync: group commit): one burst of completions instead of
     // interleaving stores to the callers' lines with the work.
-    for (std::size_t i = 0; i < n; ++i) complete(*batch[i]);
+    for (std::size_t i = 0; i < n; ++i) complete(batch[i].request());
   }
 
   bool core_journaled() const {

@@ -23,7 +23,7 @@ using Extended = SingleWriterFamily<ExtendedChannels, ReplyPaths, WaitStrategies
 // in the generated units): combination index = channel * replies * waits + ...
 std::unique_ptr<Engine> make_vector_channel_engine(const EngineConfig& config, std::string* error) {
   EngineConfig c = config;
-  c.channel = VectorChannel<Request*>::kName;
+  c.channel = VectorChannel<Handoff>::kName;
   std::size_t index = 0;
   if (!Extended::index_of(c, &index, error)) return nullptr;
   constexpr std::size_t kPer = ReplyPaths::size * WaitStrategies::size;

@@ -38,7 +38,7 @@ class DisruptorChannel
                    "one batch drains it"> {
  public:
   static constexpr bool kBlocking = false;
-  // The slot's line (lap and pointer), written by the client and read by the engine:
+  // The slot's line (lap and hand-off), written by the client and read by the engine:
   // 1. With one client the claim counter stays on its core; the gating cache is read
   // on every push but written only when the ring may be full; the consumed position
   // is the engine's, read through the cache (policy_concepts.h).

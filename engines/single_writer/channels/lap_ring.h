@@ -18,6 +18,7 @@
 // plain variable whose hand-off the checker verifies.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cstddef>
@@ -42,6 +43,8 @@ class LapRing {
     if constexpr (std::is_same_v<MM, StdMemoryModel>) {
       static_assert(offsetof(LapRing, next_) - offsetof(LapRing, consumed_) >= kCacheLine,
                     "the consumed position producers read and the consumer's own must not share a line");
+      static_assert(sizeof(Slot) <= kCacheLine / 2 && kCacheLine / 2 % alignof(Slot) == 0,
+                    "a slot (its lap and its item) must lie within one 64-byte line");
     }
   }
 
@@ -99,10 +102,14 @@ class LapRing {
   }
 
  private:
-  // The item and its lap share a slot (16 bytes for a pointer): the consumer's check
-  // and its read are one cache line. The Disruptor keeps availableBuffer in an array
-  // apart from the entries; with one pointer per entry, together is cheaper.
-  struct Slot {
+  // The item and its lap share a slot: the consumer's check and its read are one cache
+  // line. The Disruptor keeps availableBuffer in an array apart from the entries; with
+  // a small item per entry, together is cheaper. A slot is aligned to its size rounded
+  // up to a power of two, so that none straddles two 64-byte lines: 16 bytes for a
+  // pointer (four to a line), 64 for the engine's hand-off (handoff.h: a line each).
+  static constexpr std::size_t kSlotAlign =
+      std::min(kCacheLine / 2, std::bit_ceil(sizeof(int64_t) + sizeof(T)));
+  struct alignas(kSlotAlign) Slot {
     typename MM::template atomic<int64_t> lap{-1};  // -1: never published (the Disruptor's initial value)
     typename MM::template var<T> item{};            // on the machine, the T itself (PlainVar)
   };

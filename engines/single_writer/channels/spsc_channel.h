@@ -36,7 +36,7 @@ class SpscChannel
     : public Named<"spsc", "one single-producer ring per client thread, polled round-robin (the default)"> {
  public:
   static constexpr bool kBlocking = false;
-  // The slot's line (lap and pointer, lap_ring.h), written by the client and read by
+  // The slot's line (lap and hand-off, lap_ring.h), written by the client and read by
   // the engine: 1. The client's ring position is its own; the consumed position the
   // engine stores once per batch is read through a cached copy once per `capacity`
   // pushes; the ring registry is read-mostly (policy_concepts.h).

@@ -30,6 +30,7 @@
 #include "engine/request.h"
 #include "engine/overload_policy.h"
 #include "single_writer/engine_steps.h"
+#include "single_writer/handoff.h"
 #include "single_writer/named_policy.h"
 #include "tokio/swlab_tokio.h"
 
@@ -39,7 +40,7 @@ template <class T>
 class TokioChannel
     : public Named<"tokio",
                    "the seed's stack: a tokio mpsc into a task on a current-thread runtime, a oneshot per reply"> {
-  static_assert(std::is_same_v<T, Request*>,
+  static_assert(std::is_same_v<T, Handoff>,
                 "the tokio channel carries the engine's requests: it publishes them and keeps their reply handles");
 
  public:
@@ -48,10 +49,13 @@ class TokioChannel
   // message's slot in the mpsc's block and the block's ready bits, both written by the
   // send and read by the task, move to the engine (2); the command's oneshot, which
   // the client allocates, the task's send writes and the client then reads (waiting on
-  // it, or dropping the unread receiver at its next submit), moves each way (2). The
+  // it, or dropping the unread receiver at its next submit), moves each way (2); the
+  // request's first line, which the mpsc carries the address of and the engine's
+  // adapter reads the command from (driven_lanes.h; the polled channels carry the
+  // command by value instead, handoff.h), moves to the engine (1). The
   // runtime's own state stays on the engine's core; a park and its unpark are
   // wake-ups, which a budget counts apart (policy_concepts.h).
-  static constexpr int kLineTransfers = 6;
+  static constexpr int kLineTransfers = 7;
 
   // Per request: the oneshot receiver push made, held until the caller waits on it,
   // submits the request again or destroys it (a caller that polls done.ready() never
@@ -89,9 +93,12 @@ class TokioChannel
   TokioChannel& operator=(const TokioChannel&) = delete;
   ~TokioChannel() { swlab_tokio_channel_free(channel_); }
 
-  void push(T r, bool priority, Payload& p) {
+  // The mpsc carries the request's address (the crate's C interface); the engine's
+  // adapter reads the command from the request when the task hands it back
+  // (driven_lanes.h).
+  void push(const T& h, bool priority, Payload& p) {
     p.reset();
-    swlab_tokio_push(channel_, r, priority, p.bytes_);
+    swlab_tokio_push(channel_, &h.request(), priority, p.bytes_);
     p.held_ = true;
   }
 

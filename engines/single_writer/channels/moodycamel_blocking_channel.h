@@ -22,10 +22,10 @@ class MoodycamelBlockingChannel
       public MoodycamelTokenQueue<T, moodycamel::BlockingConcurrentQueue<T>> {
  public:
   static constexpr bool kBlocking = true;
-  // moodycamel's 3 (moodycamel_channel.h), and the semaphore's count, a line of its
+  // moodycamel's 4 (moodycamel_channel.h), and the semaphore's count, a line of its
   // own: every enqueue signals it (an atomic add by the client) and every dequeue
   // takes from it (a compare-exchange by the engine), so it moves each way (2).
-  static constexpr int kLineTransfers = 5;
+  static constexpr int kLineTransfers = 6;
 
   using MoodycamelTokenQueue<T, moodycamel::BlockingConcurrentQueue<T>>::MoodycamelTokenQueue;
 

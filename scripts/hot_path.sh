@@ -62,11 +62,23 @@ mkdir -p "$out"
 printf '%s\n' "${variants[@]}" > "$out/variants.txt"
 echo "host: $(uname -srm); CPUs: $(nproc); load average before: $(cut -d' ' -f1-3 /proc/loadavg)" > "$out/machine.txt"
 
-# The channels by name (BM_ChannelRoundTrip/spsc), from the engine's list; older commits
-# name them by class (<SpscChannel>), so that --against one still finds them.
-rr='BM_PingPong<SeparateLines>/pin:1|BM_ChannelRoundTrip(/(spsc|boost-spsc|disruptor)/|<(Spsc|BoostSpsc|Disruptor)Channel>)'
-rr+='|BM_EngineRoundTrip/single-writer/real|BM_EngineRoundTrip/single-writer:channel=(spsc|disruptor):reply=spin:wait=busy-spin/real'
-rr+='|BM_EngineRoundTrip/single-writer:channel=spsc:reply=(futex|atomic-wait):wait=busy-spin/real'
+# The rows of bm_request_reply, each run in an invocation of its own right after its own
+# ping-pong: the host moves the vCPUs between placements within seconds, so a row read
+# against a floor measured rows earlier can mix the two (hot_path_summary.py places each
+# row by its own floor). The channels by name (BM_ChannelRoundTrip/spsc), from the
+# engine's list; older commits name them by class (<SpscChannel>), so that --against one
+# still finds them.
+floor_row='BM_PingPong<SeparateLines>/pin:1/'
+rows=(
+  'BM_ChannelRoundTrip(/spsc/|<SpscChannel>)'
+  'BM_ChannelRoundTrip(/boost-spsc/|<BoostSpscChannel>)'
+  'BM_ChannelRoundTrip(/disruptor/|<DisruptorChannel>)'
+  'BM_EngineRoundTrip/single-writer/real'
+  'BM_EngineRoundTrip/single-writer:channel=spsc:reply=spin:wait=busy-spin/real'
+  'BM_EngineRoundTrip/single-writer:channel=disruptor:reply=spin:wait=busy-spin/real'
+  'BM_EngineRoundTrip/single-writer:channel=spsc:reply=futex:wait=busy-spin/real'
+  'BM_EngineRoundTrip/single-writer:channel=spsc:reply=atomic-wait:wait=busy-spin/real'
+)
 engines='mutex,single-writer,single-writer:channel=spsc:reply=spin:wait=busy-spin,single-writer:channel=disruptor:reply=spin:wait=busy-spin'
 
 summarize() { /usr/bin/python3 scripts/hot_path_summary.py "$out" > "$out/summary.md" && cat "$out/summary.md"; }
@@ -76,8 +88,10 @@ for ((r = 1; r <= rounds; r++)); do
   for v in "${variants[@]}"; do
     IFS=: read -r name dir commit <<< "$v"
     echo "round $r/$rounds: $name ($commit)" >&2
-    "$dir/bench/micro/bm_request_reply" --benchmark_filter="$rr" --benchmark_min_time=0.3 \
-      --benchmark_out="$out/rr.$name.$r.json" --benchmark_out_format=json >/dev/null
+    for k in "${!rows[@]}"; do
+      "$dir/bench/micro/bm_request_reply" --benchmark_filter="$floor_row|${rows[k]}" --benchmark_min_time=0.3 \
+        --benchmark_out="$out/rr.$name.$r.$k.json" --benchmark_out_format=json >/dev/null
+    done
     "$dir/bench/micro/bm_load_generator" --benchmark_filter='OverheadTsc|ClockRead<TscClock>' \
       --benchmark_out="$out/gen.$name.$r.json" --benchmark_out_format=json >/dev/null
     "$dir/swlab" run --engine "$engines" --threads 1 --preset read-heavy --clock tsc --repetitions 2 \

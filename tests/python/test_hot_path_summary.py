@@ -44,6 +44,34 @@ def test_every_figure_is_a_ratio_to_the_floor_of_its_own_invocation(tmp_path):
     assert "old = aaaaaaa, new = bbbbbbb" in proc.stdout
 
 
+def test_figures_are_split_by_the_placement_of_their_own_floor(tmp_path):
+    # Round 1 near (floor 100), round 2 far (floor 400): a row's ratio goes with its own
+    # file's floor, and no range mixes the two placements.
+    (tmp_path / "variants.txt").write_text("new:/y:bbbbbbb\n")
+    (tmp_path / "machine.txt").write_text("host: test\n")
+    for r, floor, engine_rt in ((1, 100, 150), (2, 400, 800)):
+        (tmp_path / f"rr.new.{r}.3.json").write_text(json.dumps({"benchmarks": [
+            bench("BM_PingPong<SeparateLines>/pin:1/real_time", floor),
+            bench("BM_EngineRoundTrip/single-writer/real_time", engine_rt),
+        ]}))
+    run = tmp_path / "run.new.1"
+    run.mkdir()
+    floor = {"before": {"p50_ns": 100}, "after": {"p50_ns": 110}}
+    moved = {"before": {"p50_ns": 100}, "after": {"p50_ns": 420}}
+    (run / "results.json").write_text(json.dumps({"runs": [
+        {"engine": "single-writer", "summary": {"latency_ns": {"p50": 300}}, "floor": floor},
+        {"engine": "single-writer", "summary": {"latency_ns": {"p50": 900}}, "floor": moved}]}))
+    proc = run_script("hot_path_summary.py", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in proc.stdout.splitlines() if line.startswith("|")}
+    assert rows["engine single-writer, near"].endswith("| 1.50x |")
+    assert rows["engine single-writer, far"].endswith("| 2.00x |")
+    assert rows["ping-pong floor, ns, far"].endswith("| 400 |")
+    assert rows["single-writer, near"].endswith("| 3.00x (300) |")
+    assert "single-writer, far" not in rows
+    assert "1 swlab run(s) left out" in proc.stdout
+
+
 def test_no_directory_or_one_hot_path_did_not_write_is_a_usage_error(tmp_path):
     for args in ((), (tmp_path,)):
         proc = run_script("hot_path_summary.py", *args)

@@ -1,6 +1,7 @@
 // Spin budgets in time and their adaptation to the machine
 // (engines/platform/spin_budget.h).
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include <chrono>
 #include <memory>
@@ -23,6 +24,25 @@ TEST(SpinBudget, BudgetsInNsBecomeCountsInProportion) {
   EXPECT_GE(a, 1u);
   // Four times the budget is about four times the count (rounding aside).
   EXPECT_NEAR(static_cast<double>(b) / a, 4.0, 0.01 * 4 + 4.0 / a);
+}
+
+// The process's CPUs, not the calling thread's: a thread pinned to one CPU (a run's
+// client, a probe, a benchmark) must not make the process look like a 1-CPU machine,
+// which would turn every spin off.
+TEST(SpinBudget, UsableCpusIsTheProcesssNotThePinnedThreads) {
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  ASSERT_EQ(sched_getaffinity(0, sizeof mask, &mask), 0);
+  const int allowed = CPU_COUNT(&mask);
+  int first = 0;
+  while (!CPU_ISSET(first, &mask)) ++first;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(first, &one);
+  ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
+  const int seen = usable_cpus();
+  ASSERT_EQ(sched_setaffinity(0, sizeof mask, &mask), 0);
+  EXPECT_EQ(seen, allowed) << "usable_cpus() read the pinned thread's mask";
 }
 
 TEST(SpinBudget, NoSpinningOnceEngineThreadsFillEveryCpu) {

@@ -22,15 +22,20 @@
 //   shape/value+reset     3: the command in the slot (the engine since the hand-off)
 //   shape/value           2: both; the ping-pong plus the payloads
 //   control/ping-pong     the ping-pong against itself: what the method resolves
+//   engine/<spec>         a real engine's round trip (blocking `top` queries, as
+//                         BM_EngineRoundTrip), the engine made and shut down per block
+//                         so that no spinning engine thread shares the ping-pong's CPUs;
+//                         this file builds against older commits too, so that an engine
+//                         before a change and after it are read the same way
 //
 // The host moves the two vCPUs between placements, sometimes within a run, so no row is
 // read against a floor measured at another moment: each row alternates blocks of its
-// shape with blocks of the plain ping-pong (20,000 round trips each, fresh threads
+// shape (or engine) with blocks of the plain ping-pong (20,000 round trips each, fresh threads
 // each, the order swapped every pair), and its `ratio` is the median over pairs of
 // shape / ping-pong. Each pair is classed near or far by its ping-pong block (the
 // boundary of budget/floor_round_trip.h), and the two placements are reported apart:
 // `ratio_near` over `pairs_near` pairs, `ratio_far` over `pairs_far` (0 where none).
-// `shape_ns` and `pingpong_ns` are medians of the blocks; `yields` is sched_yield calls
+// `row_ns` and `pingpong_ns` are medians of the blocks; `yields` is sched_yield calls
 // per round trip (near 0: each thread had a core) and `pinned` that both threads got
 // the CPUs asked for. GB's own time column is the whole row and is not a result.
 //
@@ -41,16 +46,25 @@
 // in each placement seen.
 #include <benchmark/benchmark.h>
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/types.h"
 #include "measure/ping_pong.h"
 #include "budget/floor_round_trip.h"
+#include "engine/engine_registry.h"
 #include "platform/cache_line.h"
 
 namespace {
@@ -159,26 +173,61 @@ double median(std::vector<double> v) {
   return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
-template <class Flags>
-void RoundTripShape(benchmark::State& state) {
-  std::vector<double> shape_ns, pingpong_ns, near, far;
+// A real engine's round trip as a block: one client's blocking `top` queries, as
+// BM_EngineRoundTrip (bm_engine.cpp) times them, with the client and the engine thread
+// pinned to the ping-pong's two CPUs. The engine is made for each block and shut down
+// after it, so that no spinning engine thread shares the CPUs with the ping-pong blocks.
+// It is made, and answers its first queries, before anything is pinned: a commit before
+// a181a19 cached the process's CPU count from whichever thread first asked, and a
+// pinned thread's answer (1) turned every spin in the process off.
+Block engine_block(const std::string& spec) {
+  EngineConfig c;
+  c.markets = 8;
+  std::string why;
+  const std::unique_ptr<Engine> engine = EngineRegistry::instance().create(spec, c, &why);
+  if (!engine) throw std::runtime_error(why);
+  Command top;
+  top.type = CommandType::kTop;
+  for (int i = 0; i < 100; ++i) benchmark::DoNotOptimize(engine->execute(top, nullptr));
+  const std::optional<std::pair<int, int>> cpus = first_two_cpus();
+  const ScopedPin client(cpus ? std::optional<int>(cpus->first) : std::nullopt);
+  bool pinned = cpus.has_value();
+  for (pthread_t t : engine->worker_handles()) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    if (cpus) CPU_SET(cpus->second, &one);
+    pinned = pinned && pthread_setaffinity_np(t, sizeof one, &one) == 0;
+  }
+  for (int i = 0; i < 1000; ++i) benchmark::DoNotOptimize(engine->execute(top, nullptr));
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < kBlockRoundTrips; ++i) benchmark::DoNotOptimize(engine->execute(top, nullptr));
+  const auto t1 = std::chrono::steady_clock::now();
+  engine->shutdown();
+  return {std::chrono::duration<double, std::nano>(t1 - t0).count() / kBlockRoundTrips, pinned, 0};
+}
+
+// kPairs pairs of (a block of the row, a block of the ping-pong), the order swapped every
+// pair; the counters of the file's header comment.
+template <class RowBlock>
+void paired_with_the_floor(benchmark::State& state, RowBlock row_block) {
+  std::vector<double> row_ns, pingpong_ns, near, far;
   bool pinned = true;
   uint64_t yields = 0;
   for (auto _ : state) {
     for (int p = 0; p < kPairs; ++p) {
-      Block shape, pingpong;
+      Block row, pingpong;
       if (p % 2 == 0) {
-        shape = block<Flags>();
+        row = row_block();
         pingpong = block<SeparateLines>();
       } else {
         pingpong = block<SeparateLines>();
-        shape = block<Flags>();
+        row = row_block();
       }
-      pinned = pinned && shape.pinned && pingpong.pinned;
-      yields += shape.yields + pingpong.yields;
-      shape_ns.push_back(shape.ns);
+      pinned = pinned && row.pinned && pingpong.pinned;
+      yields += row.yields + pingpong.yields;
+      row_ns.push_back(row.ns);
       pingpong_ns.push_back(pingpong.ns);
-      (pingpong.ns <= kNearFarBoundaryNs ? near : far).push_back(shape.ns / pingpong.ns);
+      (pingpong.ns <= kNearFarBoundaryNs ? near : far).push_back(row.ns / pingpong.ns);
     }
   }
   std::vector<double> all = near;
@@ -188,10 +237,19 @@ void RoundTripShape(benchmark::State& state) {
   state.counters["pairs_near"] = static_cast<double>(near.size());
   state.counters["ratio_far"] = median(far);
   state.counters["pairs_far"] = static_cast<double>(far.size());
-  state.counters["shape_ns"] = median(shape_ns);
+  state.counters["row_ns"] = median(row_ns);
   state.counters["pingpong_ns"] = median(pingpong_ns);
   state.counters["pinned"] = pinned ? 1 : 0;
   state.counters["yields"] = static_cast<double>(yields) / (2.0 * kBlockRoundTrips * static_cast<double>(all.size()));
+}
+
+template <class Flags>
+void RoundTripShape(benchmark::State& state) {
+  paired_with_the_floor(state, block<Flags>);
+}
+
+void EngineRoundTrip(benchmark::State& state, const std::string& spec) {
+  paired_with_the_floor(state, [&] { return engine_block(spec); });
 }
 
 #define SWLAB_SHAPE(name, flags) \
@@ -202,5 +260,17 @@ SWLAB_SHAPE("shape/pointer+reset", Today);
 SWLAB_SHAPE("shape/pointer", SequenceCompletion);
 SWLAB_SHAPE("shape/value+reset", CommandInSlot);
 SWLAB_SHAPE("shape/value", Both);
+
+// The engines the shapes model: the default, and the fastest configurations (the spin
+// reply and a busy-spinning engine) over the two channels that publish in the slot.
+const bool engines_registered = [] {
+  for (const std::string spec : {"single-writer", "single-writer:channel=spsc:reply=spin:wait=busy-spin",
+                                 "single-writer:channel=disruptor:reply=spin:wait=busy-spin"})
+    benchmark::RegisterBenchmark(("engine/" + spec).c_str(), EngineRoundTrip, spec)
+        ->Iterations(1)
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+  return true;
+}();
 
 }  // namespace

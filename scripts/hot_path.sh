@@ -16,7 +16,7 @@
 # $TMPDIR), alternating REV and this tree in every round, so that drift hits both alike.
 #
 # usage: scripts/hot_path.sh [--rounds N] [--against REV] [--out DIR]
-#   --rounds N     rounds (default 1: about 30 s; each round runs every binary once)
+#   --rounds N     rounds (default 1: about 40 s; each round runs every binary once)
 #   --against REV  also measure REV (built first: a few minutes)
 #   --out DIR      where the outputs and summary.md go (default results/local/hot-path.<UTC time>, git-ignored)
 # Ctrl-C keeps the rounds already done; the summary covers what is there.

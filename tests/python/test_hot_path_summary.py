@@ -26,22 +26,28 @@ def write_variant(d, name, floor, engine_rt, in_latency_s, p50s):
         for engine, p50 in p50s.items()]}))
 
 
+def summary_rows(d):
+    """The summary's table rows by their first cell, and its whole text."""
+    proc = run_script("hot_path_summary.py", d)
+    assert proc.returncode == 0, proc.stderr
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in proc.stdout.splitlines() if line.startswith("|")}
+    return rows, proc.stdout
+
+
 def test_every_figure_is_a_ratio_to_the_floor_of_its_own_invocation(tmp_path):
     (tmp_path / "variants.txt").write_text("old:/x:aaaaaaa\nnew:/y:bbbbbbb\n")
     (tmp_path / "machine.txt").write_text("host: test\n")
     # The two variants ran at different floors: the ratios must use each one's own.
     write_variant(tmp_path, "old", 300, 750, 30e-9, {"mutex": 100, "single-writer": 600})
     write_variant(tmp_path, "new", 200, 300, 20e-9, {"mutex": 50, "single-writer": 300})
-    proc = run_script("hot_path_summary.py", tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    rows = {line.split(" | ")[0].lstrip("| "): line for line in proc.stdout.splitlines() if line.startswith("|")}
+    rows, stdout = summary_rows(tmp_path)
     assert rows["engine single-writer"].endswith("| 2.50x | 1.50x |")
     assert rows["channel <SpscChannel>"].endswith("| 1.00x | 1.00x |")
     assert rows["ping-pong floor, ns"].endswith("| 300 | 200 |")
     assert rows["generator cost inside each latency"].endswith("| 30.0 | 20.0 |")
     assert rows["single-writer"].endswith("| 3.00x (600) | 1.50x (300) |")
     assert rows["mutex"].endswith("| 0.50x (100) | 0.25x (50) |")
-    assert "old = aaaaaaa, new = bbbbbbb" in proc.stdout
+    assert "old = aaaaaaa, new = bbbbbbb" in stdout
 
 
 def test_figures_are_split_by_the_placement_of_their_own_floor(tmp_path):
@@ -61,15 +67,13 @@ def test_figures_are_split_by_the_placement_of_their_own_floor(tmp_path):
     (run / "results.json").write_text(json.dumps({"runs": [
         {"engine": "single-writer", "summary": {"latency_ns": {"p50": 300}}, "floor": floor},
         {"engine": "single-writer", "summary": {"latency_ns": {"p50": 900}}, "floor": moved}]}))
-    proc = run_script("hot_path_summary.py", tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    rows = {line.split(" | ")[0].lstrip("| "): line for line in proc.stdout.splitlines() if line.startswith("|")}
+    rows, stdout = summary_rows(tmp_path)
     assert rows["engine single-writer, near"].endswith("| 1.50x |")
     assert rows["engine single-writer, far"].endswith("| 2.00x |")
     assert rows["ping-pong floor, ns, far"].endswith("| 400 |")
     assert rows["single-writer, near"].endswith("| 3.00x (300) |")
     assert "single-writer, far" not in rows
-    assert "1 swlab run(s) left out" in proc.stdout
+    assert "1 swlab run(s) left out" in stdout
 
 
 def test_no_directory_or_one_hot_path_did_not_write_is_a_usage_error(tmp_path):

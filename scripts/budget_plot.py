@@ -66,6 +66,8 @@ def load(path: Path) -> list[dict]:
     configs = doc.get("configurations")
     if not isinstance(configs, list) or not configs:
         raise BadInput(f"{path}: no configurations")
+    # A configuration's own placement and stability (its floor probes on either side,
+    # since swlab explain brackets each); a file written before that has the invocation's.
     placement = str(doc.get("placement", "unknown"))
     unstable = bool(doc.get("unstable", False))
     out = []
@@ -75,8 +77,10 @@ def load(path: Path) -> list[dict]:
             raise BadInput(f"{where}: no parts")
         try:
             parts = [(str(p["name"]), p) for p in c["parts"]]
-            out.append({"label": str(c.get("canonical", c.get("spec", f"#{i}"))), "placement": placement,
-                        "unstable": unstable, "parts": parts, "residual": c["residual"], "total": c["total"]})
+            out.append({"label": str(c.get("canonical", c.get("spec", f"#{i}"))),
+                        "placement": str(c.get("placement", placement)),
+                        "unstable": bool(c.get("unstable", unstable)),
+                        "parts": parts, "residual": c["residual"], "total": c["total"]})
         except (KeyError, TypeError):
             raise BadInput(f"{where}: a part, the residual or the total lacks its fields") from None
     return out

@@ -45,6 +45,9 @@ void configuration(JsonWriter& j, const ConfigurationBudget& c) {
   j.field("single_writer", c.single_writer);
   if (c.single_writer) j.field("channel", c.channel).field("reply", c.reply).field("wait", c.wait);
   j.field("transfers", c.inputs.transfers).field("per_transfer_ns", b.per_transfer_ns);
+  floor_object(j, "floor_before", c.floor_before);
+  floor_object(j, "floor_after", c.floor_after);
+  j.field("placement", c.floor_before.placement).field("unstable", c.unstable);
   if (c.inputs.bare_channel) quantiles(j, "bare_channel_round_trip", *c.inputs.bare_channel);
   if (c.reply_round_trip) quantiles(j, "reply_round_trip", *c.reply_round_trip);
   if (c.engine_alone) quantiles(j, "engine_alone", *c.engine_alone);

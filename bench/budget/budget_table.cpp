@@ -34,21 +34,24 @@ std::string explanation_header(const Explanation& e) {
               e.state_before.loadavg[2]);
   if (e.unstable)
     s += format(
-        "WARNING: the floor moved more than %.1fx during the invocation: the budget is UNSTABLE, its parts "
-        "were measured in different placements and are not compared\n",
+        "WARNING: the floor moved more than %.1fx between the first probe and the last: the configurations were "
+        "measured in different placements and are not compared with one another; each is whole unless marked "
+        "UNSTABLE (its own two probes moved)\n",
         kFloorMovedRatio);
   return s;
 }
 
-std::string budget_table(const Explanation& e, const ConfigurationBudget& c) {
+std::string budget_table(const ConfigurationBudget& c) {
   const LatencyBudget& b = c.budget;
-  std::string s = "\n" + c.canonical + "  (preset " + c.preset + (e.unstable ? ", UNSTABLE" : "") + ")\n";
+  std::string s = "\n" + c.canonical + "  (preset " + c.preset + ", " + c.floor_before.placement +
+                  (c.unstable ? ", UNSTABLE: the floor moved during its probes" : "") + ")\n";
   s += format("  %-34s %9s %9s %7s %9s\n", "part", "transfers", "ns p50", "share", "ns p99.9");
   for (const BudgetPart& p : b.parts)
     s += row(p.name, p.transfers > 0 ? std::to_string(p.transfers) : "", p.ns.p50_ns, b.total.p50_ns, p.ns.p999_ns);
   s += row("residual (unexplained)", "", b.residual.p50_ns, b.total.p50_ns, b.residual.p999_ns);
   s += row("total (end to end, 1 client)", "", b.total.p50_ns, b.total.p50_ns, b.total.p999_ns);
-  s += format("  per transfer %.1f ns (floor p50 / 2)", b.per_transfer_ns);
+  s += format("  per transfer %.1f ns (floor p50 / 2; its floor %.1f ns before, %.1f after)", b.per_transfer_ns,
+              c.floor_before.round_trip.p50_ns, c.floor_after.round_trip.p50_ns);
   if (c.inputs.bare_channel) s += format("; bare channel round trip p50 %.1f ns", c.inputs.bare_channel->p50_ns);
   if (c.reply_round_trip) s += format("; reply path alone p50 %.1f ns", c.reply_round_trip->p50_ns);
   s += "\n";

@@ -9,7 +9,7 @@
 
 namespace swlab {
 
-std::string budget_table(const Explanation& e, const ConfigurationBudget& c);
+std::string budget_table(const ConfigurationBudget& c);
 // The invocation's header: clock, floor before and after, placement, stability.
 std::string explanation_header(const Explanation& e);
 

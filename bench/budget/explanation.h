@@ -1,6 +1,6 @@
 // What one `swlab explain` invocation measured: the invocation's floor (first and last
-// probe, its placement), and per configuration the probes and the budget composed from
-// them. The table (budget_table.h) and the JSON file (budget_json.h) both read it.
+// probe, its placement), and per configuration the probes, the floor probes on either
+// side of them, and the budget composed from them. The table (budget_table.h) and the JSON file (budget_json.h) both read it.
 #pragma once
 
 #include <optional>
@@ -26,6 +26,12 @@ struct ConfigurationBudget {
   std::string busy_spin_spec;                 // the variant measured for wake-ups; empty: none
   BookWork book;
   LatencyBudget budget;
+  // The floor probed just before this configuration's probes (its transfers are priced
+  // from it) and just after its end-to-end run: the host can move the vCPUs between
+  // placements within seconds, and a configuration whose own two probes differ by more
+  // than kFloorMovedRatio had its parts measured in different placements.
+  FloorRoundTrip floor_before, floor_after;
+  bool unstable = false;
 };
 
 struct Explanation {
@@ -35,7 +41,10 @@ struct Explanation {
   double clock_read_ns = 0;
   double generator_in_latency_ns = 0;
   FloorRoundTrip floor_before, floor_after;
-  bool unstable = false;  // the floor moved more than kFloorMovedRatio: not compared
+  // The first and the last probe differ by more than kFloorMovedRatio: the
+  // configurations were measured in different placements and are not compared with one
+  // another (each is still whole unless its own probes moved).
+  bool unstable = false;
   bool interrupted = false;
   std::vector<ConfigurationBudget> configurations;
 };

@@ -104,6 +104,12 @@ class Explainer {
     e_.generator_in_latency_ns = measure_generator_cost(clock_, 0.1).in_latency_ns_per_command;
   }
   bool configuration(const std::string& spec_text, ConfigurationBudget* c, std::string* error);
+  // The floor probe between two configurations: the one before's last, the next one's
+  // first. Without the stop flag: an interrupted configuration still gets its bracket.
+  FloorRoundTrip floor_probe() {
+    step("floor");
+    return measure_floor_round_trip(clock_, kFloorS, nullptr);
+  }
 
  private:
   bool single_writer_probes(const ResolvedSpec& spec, ConfigurationBudget* c, std::string* error);
@@ -183,7 +189,7 @@ bool Explainer::configuration(const std::string& spec_text, ConfigurationBudget*
   c->single_writer = single_writer_policies(spec).has_value();
   c->inputs.single_writer = c->single_writer;
   c->inputs.transfers = 2;
-  c->inputs.floor = e_.floor_before.round_trip;
+  c->inputs.floor = c->floor_before.round_trip;  // the configuration's own, set by the caller
   if (c->single_writer && !single_writer_probes(spec, c, error)) return false;
   step(c->spec + ": book work");
   c->book = measure_book_work(workload_, 1, clock_, kBookCommands, stop_);
@@ -204,12 +210,15 @@ std::string choose_clock() {
 int measure_all(const ExplainOptions& o, Explanation& e) {
   const std::atomic<bool>& stop = install_interrupt_handlers();
   Explainer x(o, e, stop);
-  x.set_total(3 + 6 * o.engines.size());
+  x.set_total(2 + 7 * std::max<std::size_t>(o.engines.size(), 1));
   x.invocation_probes();
   int rc = kExitOk;
+  FloorRoundTrip last = e.floor_before;  // each configuration is bracketed by two probes
+  bool probed_after = false;
   for (const std::string& spec : o.engines) {
     if (x.stopped()) break;
     ConfigurationBudget c;
+    c.floor_before = last;
     std::string error;
     const bool complete = x.configuration(spec, &c, &error);
     if (!error.empty()) {
@@ -218,10 +227,15 @@ int measure_all(const ExplainOptions& o, Explanation& e) {
       rc = kExitFailure;
       break;
     }
-    if (complete) e.configurations.push_back(std::move(c));
+    last = x.floor_probe();
+    probed_after = true;
+    if (complete) {
+      c.floor_after = last;
+      c.unstable = floor_moved(c.floor_before.round_trip.p50_ns, c.floor_after.round_trip.p50_ns);
+      e.configurations.push_back(std::move(c));
+    }
   }
-  x.step("floor (after)");
-  e.floor_after = measure_floor_round_trip(e.clock == "tsc" ? ClockKind::kTsc : ClockKind::kSteady, kFloorS, nullptr);
+  e.floor_after = probed_after ? last : x.floor_probe();
   x.finish();
   return rc;
 }
@@ -240,7 +254,7 @@ int cmd_explain(const std::vector<std::string>& args) {
   e.interrupted = interrupted();
   e.unstable = floor_moved(e.floor_before.round_trip.p50_ns, e.floor_after.round_trip.p50_ns);
   std::fputs(explanation_header(e).c_str(), stdout);
-  for (const ConfigurationBudget& c : e.configurations) std::fputs(budget_table(e, c).c_str(), stdout);
+  for (const ConfigurationBudget& c : e.configurations) std::fputs(budget_table(c).c_str(), stdout);
   if (e.interrupted) std::printf("\ninterrupted: %zu configuration(s) complete\n", e.configurations.size());
   std::fflush(stdout);
   if (!o.json.empty()) {

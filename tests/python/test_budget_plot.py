@@ -49,6 +49,19 @@ def test_several_files_side_by_side(tmp_path):
     assert proc.returncode == 0, proc.stderr
 
 
+def test_each_bar_is_labelled_with_its_own_configurations_placement(tmp_path):
+    # swlab explain brackets each configuration with floor probes of its own: a bar says
+    # that configuration's placement and stability, and a file without them (written
+    # before) falls back to the invocation's.
+    import budget_plot
+    doc = budget(placement="near", unstable=True)
+    doc["configurations"][0].update(placement="far", unstable=False)
+    configs = budget_plot.load(write(tmp_path, doc))
+    assert [(c["placement"], c["unstable"]) for c in configs] == [("far", False), ("near", True)]
+    assert budget_plot.short_label(configs[0]).endswith("(far)")
+    assert budget_plot.short_label(configs[1]).endswith("(near, UNSTABLE)")
+
+
 @pytest.mark.parametrize("doc, want", [
     ("{not json", "not JSON"),
     ({"budget_version": 7}, "not a swlab explain budget"),

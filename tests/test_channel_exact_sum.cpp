@@ -84,11 +84,21 @@ class Admission {
   std::atomic<int64_t> room_{kCapacity};
 };
 
-// Producer p pushes p * kPerProducer + 1 .. (p + 1) * kPerProducer, in order. Its
-// requests are reused in turn: at most kCapacity are in flight, so the one reused was
-// taken (and the consumer's take happens before the admission that lets it be reused).
-void produce(int p, Admission& admission, const std::function<void(Request&)>& push) {
-  std::vector<Request> requests(kCapacity + 1);
+// Each producer's requests, reused in turn: at most kCapacity are in flight, so the one
+// reused was taken (the consumer's take happens before the admission that lets it be
+// reused). Owned by the test, not the producer: a driving channel's consumer reads the
+// last ones after their producer has returned.
+struct RequestPools {
+  std::vector<std::vector<Request>> pools;
+  RequestPools() {
+    pools.reserve(kProducers);
+    for (int p = 0; p < kProducers; ++p) pools.emplace_back(kCapacity + 1);
+  }
+};
+
+// Producer p pushes p * kPerProducer + 1 .. (p + 1) * kPerProducer, in order.
+void produce(int p, std::vector<Request>& requests, Admission& admission,
+             const std::function<void(Request&)>& push) {
   for (uint64_t i = 1; i <= kPerProducer; ++i) {
     admission.enter();
     Request& r = requests[i % requests.size()];
@@ -101,9 +111,11 @@ template <class C>
 void run_polled(Tally* tally) {
   C channel(kCapacity);
   Admission admission;
+  RequestPools requests;
   std::vector<std::thread> producers;
   for (int p = 0; p < kProducers; ++p)
-    producers.emplace_back([&, p] { produce(p, admission, [&](Request& r) { channel.push(Handoff(r)); }); });
+    producers.emplace_back(
+        [&, p] { produce(p, requests.pools[p], admission, [&](Request& r) { channel.push(Handoff(r)); }); });
   Handoff batch[16];
   uint32_t idle = 0;
   while (tally->received < kTotal) {
@@ -120,6 +132,7 @@ template <class C>
 void run_driving(Tally* tally) {
   C channel(kCapacity, OverloadPolicy::kBlock);
   Admission admission;
+  RequestPools requests;  // outlives the loop, which reads requests after their producers end
   struct Consumer {
     Tally* tally;
     Admission* admission;
@@ -142,7 +155,7 @@ void run_driving(Tally* tally) {
   for (int p = 0; p < kProducers; ++p)
     producers.emplace_back([&, p] {
       payload_of<C> payload;  // the channel's per-request state, reused push after push
-      produce(p, admission, [&](Request& r) { channel.push(Handoff(r), false, payload); });
+      produce(p, requests.pools[p], admission, [&](Request& r) { channel.push(Handoff(r), false, payload); });
     });
   for (auto& t : producers) t.join();
   loop.join();

@@ -68,6 +68,18 @@ static_assert(!Buildable<CountedChannel, CountedReply, CountlessWait>);
 static_assert(round_trip_line_transfers<CountedChannel<Handoff>, CountedReply, CountedWait>() ==
               kEngineLineTransfers + 1);
 
+// The request's first line is the configuration's to count, once: read by the engine
+// for a reply path with a payload (future) or a driving channel (tokio), by both in
+// their combination, and by neither in the hand-off's default.
+static_assert(request_line_transfers<SpscChannel<Handoff>, FutexReply>() == 0);
+static_assert(request_line_transfers<SpscChannel<Handoff>, FutureReply>() == 1);
+static_assert(round_trip_line_transfers<SpscChannel<Handoff>, FutureReply, BusySpinWait>() ==
+              kEngineLineTransfers + 1 + SpscChannel<Handoff>::kLineTransfers + FutureReply::kLineTransfers);
+#if SWLAB_HAVE_TOKIO
+static_assert(request_line_transfers<TokioChannel<Handoff>, FutexReply>() == 1);
+static_assert(request_line_transfers<TokioChannel<Handoff>, FutureReply>() == 1, "the line once, not twice");
+#endif
+
 TEST(PolicyDeclarations, EveryListedPolicyDeclaresItsTransfers) {
   // The lists compile only if every policy declares its count (describe_* read it);
   // here they are, as `swlab explain` will add them up.

@@ -16,20 +16,25 @@ namespace {
 
 constexpr std::size_t kCapacity = 1024;
 
+// The channel carries what the engine's does, a hand-off (56 bytes: the slot's line, or
+// two where a channel packs them so that they straddle), so that the channel's declared
+// transfers, which count those lines, are the probe's too.
 template <template <class> class C>
 Quantiles channel_round_trip(ClockKind clock, double seconds, const std::atomic<bool>* stop) {
   const ProbePinning pinning;
-  C<uintptr_t> to_b(kCapacity), to_a(kCapacity);
+  C<Handoff> to_b(kCapacity), to_a(kCapacity);
   std::thread b([&] {
     pinning.pin_echo();
-    for (uintptr_t v; (v = poll_one(to_b)) != 0;) to_a.push(v);  // 0: stop
+    for (Handoff h; (h = poll_one<Handoff>(to_b)).cmd().order_id != 0;) to_a.push(h);  // order 0: stop
   });
-  uintptr_t n = 1;
+  Request request;  // A's: each hand-off is a copy of it, with the next order id
   const Quantiles q = time_round_trips(clock, seconds, stop, [&] {
-    to_b.push(n++);
-    (void)poll_one(to_a);
+    ++request.cmd.order_id;
+    to_b.push(Handoff(request));
+    (void)poll_one<Handoff>(to_a);
   });
-  to_b.push(0);
+  request.cmd.order_id = 0;
+  to_b.push(Handoff(request));
   b.join();
   return q;
 }

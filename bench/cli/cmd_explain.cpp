@@ -215,6 +215,7 @@ int measure_all(const ExplainOptions& o, Explanation& e) {
   int rc = kExitOk;
   FloorRoundTrip last = e.floor_before;  // each configuration is bracketed by two probes
   bool probed_after = false;
+  std::string failed;  // "spec: why", printed once the progress line is gone
   for (const std::string& spec : o.engines) {
     if (x.stopped()) break;
     ConfigurationBudget c;
@@ -222,8 +223,7 @@ int measure_all(const ExplainOptions& o, Explanation& e) {
     std::string error;
     const bool complete = x.configuration(spec, &c, &error);
     if (!error.empty()) {
-      x.finish();
-      std::fprintf(stderr, "swlab explain: %s: %s\n", spec.c_str(), error.c_str());
+      failed = spec + ": " + error;
       rc = kExitFailure;
       break;
     }
@@ -231,12 +231,16 @@ int measure_all(const ExplainOptions& o, Explanation& e) {
     probed_after = true;
     if (complete) {
       c.floor_after = last;
-      c.unstable = floor_moved(c.floor_before.round_trip.p50_ns, c.floor_after.round_trip.p50_ns);
+      // Moved by the ratio, or across the near/far boundary: either way its parts were
+      // not all measured in one placement.
+      c.unstable = floor_moved(c.floor_before.round_trip.p50_ns, c.floor_after.round_trip.p50_ns) ||
+                   c.floor_before.placement != c.floor_after.placement;
       e.configurations.push_back(std::move(c));
     }
   }
   e.floor_after = probed_after ? last : x.floor_probe();
   x.finish();
+  if (!failed.empty()) std::fprintf(stderr, "swlab explain: %s\n", failed.c_str());
   return rc;
 }
 

@@ -14,9 +14,9 @@ namespace swlab {
 // 2-vCPU machine with other work still makes progress.
 inline constexpr uint32_t kPollSpinsBeforeYield = 4096;
 
-template <class Ch>
-uintptr_t poll_one(Ch& ch) {
-  uintptr_t item = 0;
+template <class T = uintptr_t, class Ch>
+T poll_one(Ch& ch) {
+  T item{};
   for (uint32_t polls = 0; ch.pop_bulk(&item, 1) == 0;) {
     if (++polls < kPollSpinsBeforeYield) {
       cpu_relax();

@@ -36,8 +36,11 @@
 // boundary of budget/floor_round_trip.h), and the two placements are reported apart:
 // `ratio_near` over `pairs_near` pairs, `ratio_far` over `pairs_far` (0 where none).
 // `row_ns` and `pingpong_ns` are medians of the blocks; `yields` is sched_yield calls
-// per round trip (near 0: each thread had a core) and `pinned` that both threads got
-// the CPUs asked for. GB's own time column is the whole row and is not a result.
+// per round trip (near 0: each thread had a core), counted in the ping-pong and shape
+// blocks only (an engine's waits do not count theirs), and `pinned` that both threads
+// got the CPUs asked for. A placement is told by the ping-pong block alone, at the
+// 230 ns boundary, so a third, nearer placement (47-56 ns blocks have been seen) counts
+// as near. GB's own time column is the whole row and is not a result.
 //
 // The experiment, its threshold and its verdict rule are in docs/single-writer.md ("What
 // the remaining transfers cost"): precondition, every pair pinned with yields near 0 and

@@ -26,10 +26,12 @@ struct RequestPayload {
 // The caller owns a request: it fills cmd (and out), calls Engine::submit, and must
 // neither touch nor destroy it until done is complete.
 //
-// Laid out for the hand-off between two cores, one 64-byte line each way: what the
-// engine thread reads (cmd, out, control, payload) fills the first line, and the word
-// the caller polls shares the second with the reply, so a caller that sees `done` has
-// its reply in the same transfer. Unaligned and in field order it spread over four
+// Laid out for the hand-off between two cores: what the caller fills (cmd, out,
+// control, payload) is the first line, which the single writer's channels copy from
+// at submit (single_writer/handoff.h) and its engine thread reads only for an
+// inspection, a payload or a driving channel; the word the caller polls shares the
+// second with the reply, so a caller that sees `done` has its reply in the same
+// transfer. Unaligned and in field order it spread over four
 // lines, each a transfer of its own (docs/single-writer.md, "The round trip, line by
 // line"). Nothing else: a field that only some configurations use belongs to their
 // policies (the payload), not to every request of every engine.

@@ -7,9 +7,10 @@
 // way in is two dependent transfers. Carried in the slot, the command arrives with the
 // slot's lap in one, and the request's first line never leaves the client's core.
 // bm_round_trip_shapes measured the two shapes against the ping-pong before this was
-// built: the command by value took about a third of the floor off every round trip,
-// where the next candidate, a completion word the client never writes, took under a
-// tenth (docs/single-writer.md, "What the remaining transfers cost").
+// built, in near placement: the command by value took 0.28-0.49 of the floor off the
+// round trip, where the next candidate, a completion word the client never writes,
+// took between nothing and 0.13 (docs/single-writer.md, "What the remaining transfers
+// cost"; the engine itself gained about 0.19 in the median).
 //
 // Everything else the engine may need stays in the request and is read only when it is
 // needed: an inspection (Request::control, the engine's own, rare) is flagged in the

@@ -77,6 +77,9 @@ struct PolicyDescription {
   std::string name;
   std::string summary;
   int line_transfers = 0;  // what it adds to a round trip (policy_concepts.h)
+  // Has the engine read the request's first line (request_line_transfers,
+  // policy_concepts.h): a driving channel, a reply path with a payload.
+  bool reads_request = false;
 };
 
 template <class L>
@@ -84,7 +87,8 @@ std::vector<PolicyDescription> describe_channels(L list = {}) {
   std::vector<PolicyDescription> v;
   for_each_channel(list, [&]<template <class> class C>() {
     static_assert(Channel<RequestChannel<C>>, "a channel must model the Channel concept (policy_concepts.h)");
-    v.push_back({RequestChannel<C>::kName, RequestChannel<C>::kSummary, RequestChannel<C>::kLineTransfers});
+    v.push_back({RequestChannel<C>::kName, RequestChannel<C>::kSummary, RequestChannel<C>::kLineTransfers,
+                 DrivingChannel<RequestChannel<C>>});
   });
   return v;
 }
@@ -92,7 +96,8 @@ std::vector<PolicyDescription> describe_channels(L list = {}) {
 template <class L>
 std::vector<PolicyDescription> describe_policies(L list = {}) {
   std::vector<PolicyDescription> v;
-  for_each_policy(list, [&]<class P>() { v.push_back({P::kName, P::kSummary, P::kLineTransfers}); });
+  for_each_policy(list,
+                  [&]<class P>() { v.push_back({P::kName, P::kSummary, P::kLineTransfers, keeps_payload<P>()}); });
   return v;
 }
 
@@ -101,7 +106,7 @@ inline std::vector<PolicyDescription> unbuilt_channels() {
 #if SWLAB_HAVE_TOKIO
   return {};
 #else
-  return {{"tokio", "not built: " SWLAB_TOKIO_MISSING, 0}};
+  return {{"tokio", "not built: " SWLAB_TOKIO_MISSING, 0, true}};
 #endif
 }
 

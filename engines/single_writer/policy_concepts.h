@@ -163,11 +163,26 @@ concept WaitStrategy = NamedPolicy<W> && DeclaresLineTransfers<W> && requires(ui
   { W::idle(polls) } -> std::same_as<bool>;
 };
 
+// The request's first line, which a hand-off leaves on the client's core (handoff.h)
+// unless the engine thread must read it: for a reply path that keeps per-request state
+// (the future's promise: its address is there) and for a driving channel (tokio's
+// adapter reads the command there, driven_lanes.h). One line however many of them read
+// it, so it is the configuration's to count, not each policy's.
+template <class P>
+constexpr bool keeps_payload() {
+  return !std::is_same_v<payload_of<P>, NoPayload>;
+}
+template <class ChannelT, class ReplyT>
+constexpr int request_line_transfers() {
+  return DrivingChannel<ChannelT> || keeps_payload<ReplyT>() ? 1 : 0;
+}
+
 // The lines one round trip of a configuration moves, from the declarations: the
-// engine's own and each policy's.
+// engine's own, the request's first line where it is read, and each policy's.
 template <class ChannelT, class ReplyT, class WaitT>
 constexpr int round_trip_line_transfers() {
-  return kEngineLineTransfers + ChannelT::kLineTransfers + ReplyT::kLineTransfers + WaitT::kLineTransfers;
+  return kEngineLineTransfers + request_line_transfers<ChannelT, ReplyT>() + ChannelT::kLineTransfers +
+         ReplyT::kLineTransfers + WaitT::kLineTransfers;
 }
 
 }  // namespace swlab

@@ -4,8 +4,8 @@
 // head and tail words, so under many producers the tail's cache line is the
 // bottleneck, unlike moodycamel's per-producer sub-queues.
 //
-// Semantics to know: T must be trivially copyable and trivially assignable (we
-// pass pointers), and a fixed-size queue holds at most 65,534 nodes (16-bit
+// Semantics to know: T must be trivially copyable and trivially assignable (the
+// engine's hand-off is, handoff.h), and a fixed-size queue holds at most 65,534 nodes (16-bit
 // tagged indices), so the engine's capacity must stay below that. There is no bulk
 // pop: the engine pops one at a time up to its batch limit.
 #pragma once

@@ -49,13 +49,13 @@ class TokioChannel
   // message's slot in the mpsc's block and the block's ready bits, both written by the
   // send and read by the task, move to the engine (2); the command's oneshot, which
   // the client allocates, the task's send writes and the client then reads (waiting on
-  // it, or dropping the unread receiver at its next submit), moves each way (2); the
-  // request's first line, which the mpsc carries the address of and the engine's
-  // adapter reads the command from (driven_lanes.h; the polled channels carry the
-  // command by value instead, handoff.h), moves to the engine (1). The
-  // runtime's own state stays on the engine's core; a park and its unpark are
-  // wake-ups, which a budget counts apart (policy_concepts.h).
-  static constexpr int kLineTransfers = 7;
+  // it, or dropping the unread receiver at its next submit), moves each way (2). The
+  // request's first line, whose address the mpsc carries and from which the engine's
+  // adapter reads the command (driven_lanes.h; the polled channels carry the command by
+  // value instead, handoff.h), is counted once per configuration
+  // (request_line_transfers, policy_concepts.h). The runtime's own state stays on the
+  // engine's core; a park and its unpark are wake-ups, which a budget counts apart.
+  static constexpr int kLineTransfers = 6;
 
   // Per request: the oneshot receiver push made, held until the caller waits on it,
   // submits the request again or destroys it (a caller that polls done.ready() never

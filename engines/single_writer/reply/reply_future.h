@@ -21,16 +21,16 @@
 namespace swlab {
 
 struct FutureReply : Named<"future", "std::promise/std::future per blocking call: the baseline a newcomer writes"> {
-  // Beyond the reply's own line (the engine's count, policy_concepts.h): the request's
-  // first line, which the engine reads for the payload's address, the one field there
-  // a hand-off does not carry (handoff.h: 1); the promise,
+  // Beyond the reply's own line (the engine's count, policy_concepts.h) and the request's
+  // first line, which the engine reads for the payload's address (counted once per
+  // configuration, request_line_transfers in policy_concepts.h): the promise,
   // which the caller makes beside its request and the engine moves out of (its line
   // to the engine, and back to the caller that destroys it: 2), and the shared state
   // the caller allocated, whose result and status the engine writes and the caller's
   // future then reads (2). The caller's future::wait() does not spin: it sleeps on
   // the status word at once, and set_value wakes it, a wake-up per call, which a
   // budget counts apart.
-  static constexpr int kLineTransfers = 5;
+  static constexpr int kLineTransfers = 4;
 
   // Engaged for the engine's own blocking calls (call() below), empty otherwise.
   struct Payload {

@@ -97,7 +97,6 @@ def main(out):
         print(f"| {text} | " + " | ".join(ranges(gen.get((n, what), []), lambda x: f"{x:.1f}") for n in names) + " |")
     print("\n| swlab run, 1 client, read-heavy: p50 / floor (p50 ns) | " + " | ".join(names) + " |")
     print("| --- |" + " --- |" * len(names))
-    moved = 0
     for engine in sorted({e for (_, e) in runs}, key=lambda e: (e != "mutex", e != "single-writer", e)):
         for place in places:
             cells = []

@@ -49,9 +49,6 @@
 // in each placement seen.
 #include <benchmark/benchmark.h>
 
-#include <pthread.h>
-#include <sched.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -68,6 +65,7 @@
 #include "measure/ping_pong.h"
 #include "budget/floor_round_trip.h"
 #include "engine/engine_registry.h"
+#include "load/load_generator.h"
 #include "platform/cache_line.h"
 
 namespace {
@@ -154,19 +152,25 @@ struct Block {
   uint64_t yields = 0;
 };
 
-// One block: a fresh session (its echo thread started and running before the clock),
-// a warm-up, then kBlockRoundTrips round trips on the clock.
+// A warm-up of 1,000 round trips, then warmed_up(), then kBlockRoundTrips on the clock:
+// ns per round trip.
+template <class RoundTrip, class WarmedUp = decltype([] {})>
+double timed(RoundTrip round_trip, WarmedUp warmed_up = {}) {
+  for (int i = 0; i < 1000; ++i) round_trip();
+  warmed_up();
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < kBlockRoundTrips; ++i) round_trip();
+  const auto t1 = std::chrono::steady_clock::now();
+  return std::chrono::duration<double, std::nano>(t1 - t0).count() / kBlockRoundTrips;
+}
+
+// One block: a fresh session (its echo thread started and running before the clock).
 template <class Flags>
 Block block() {
   PingPongSession<Flags> session(first_two_cpus());
-  for (int i = 0; i < 1000; ++i) session.round_trip();
-  session.reset_yields();
-  const auto t0 = std::chrono::steady_clock::now();
-  for (int i = 0; i < kBlockRoundTrips; ++i) session.round_trip();
-  const auto t1 = std::chrono::steady_clock::now();
+  const double ns = timed([&] { session.round_trip(); }, [&] { session.reset_yields(); });
   session.finish();
-  return {std::chrono::duration<double, std::nano>(t1 - t0).count() / kBlockRoundTrips, session.pinned(),
-          session.yields()};
+  return {ns, session.pinned(), session.yields()};
 }
 
 double median(std::vector<double> v) {
@@ -191,22 +195,14 @@ Block engine_block(const std::string& spec) {
   if (!engine) throw std::runtime_error(why);
   Command top;
   top.type = CommandType::kTop;
-  for (int i = 0; i < 100; ++i) benchmark::DoNotOptimize(engine->execute(top, nullptr));
+  const auto query = [&] { benchmark::DoNotOptimize(engine->execute(top, nullptr)); };
+  for (int i = 0; i < 100; ++i) query();
   const std::optional<std::pair<int, int>> cpus = first_two_cpus();
   const ScopedPin client(cpus ? std::optional<int>(cpus->first) : std::nullopt);
-  bool pinned = cpus.has_value();
-  for (pthread_t t : engine->worker_handles()) {
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    if (cpus) CPU_SET(cpus->second, &one);
-    pinned = pinned && pthread_setaffinity_np(t, sizeof one, &one) == 0;
-  }
-  for (int i = 0; i < 1000; ++i) benchmark::DoNotOptimize(engine->execute(top, nullptr));
-  const auto t0 = std::chrono::steady_clock::now();
-  for (int i = 0; i < kBlockRoundTrips; ++i) benchmark::DoNotOptimize(engine->execute(top, nullptr));
-  const auto t1 = std::chrono::steady_clock::now();
+  if (cpus) pin_engine_threads(*engine, {cpus->second});  // the load generator's own
+  const double ns = timed(query);
   engine->shutdown();
-  return {std::chrono::duration<double, std::nano>(t1 - t0).count() / kBlockRoundTrips, pinned, 0};
+  return {ns, cpus.has_value(), 0};
 }
 
 // kPairs pairs of (a block of the row, a block of the ping-pong), the order swapped every

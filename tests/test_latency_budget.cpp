@@ -157,6 +157,8 @@ TEST(LatencyBudget, FloorPlacementAndMovement) {
   EXPECT_TRUE(floor_moved(130, 450));
   EXPECT_TRUE(floor_moved(450, 130));
   EXPECT_TRUE(floor_moved(0, 130));
+  EXPECT_TRUE(floor_moved(200, 260)) << "under the ratio, but across the near/far boundary";
+  EXPECT_TRUE(floor_moved(56, 120)) << "both near, but twice apart: a third placement";
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // What one `swlab explain` invocation measured: the invocation's floor (first and last
 // probe, its placement), and per configuration the probes, the floor probes on either
-// side of them, and the budget composed from them. The table (budget_table.h) and the JSON file (budget_json.h) both read it.
+// side of them, and the budget composed from them. The table (budget_table.h) and the
+// JSON file (budget_json.h) both read it.
 #pragma once
 
 #include <optional>

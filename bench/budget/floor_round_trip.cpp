@@ -23,7 +23,7 @@ std::string placement_of_floor(double floor_p50_ns) { return floor_p50_ns <= kNe
 
 bool floor_moved(double before_ns, double after_ns) {
   const double lo = std::min(before_ns, after_ns), hi = std::max(before_ns, after_ns);
-  return lo <= 0 || hi / lo > kFloorMovedRatio;
+  return lo <= 0 || hi / lo > kFloorMovedRatio || placement_of_floor(lo) != placement_of_floor(hi);
 }
 
 }  // namespace swlab

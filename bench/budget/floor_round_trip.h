@@ -27,8 +27,9 @@ FloorRoundTrip measure_floor_round_trip(ClockKind clock, double seconds, const s
 inline constexpr double kNearFarBoundaryNs = 230;
 std::string placement_of_floor(double floor_p50_ns);
 
-// The floor moved by more than this between the invocation's first and last probe:
-// the budget's parts were measured in different placements and are not compared.
+// Two probes around some measurement (a configuration's, or the whole invocation's)
+// moved: by more than kFloorMovedRatio, or across kNearFarBoundaryNs. Either way what
+// lay between them was measured in more than one placement and is not compared.
 inline constexpr double kFloorMovedRatio = 1.5;
 bool floor_moved(double before_ns, double after_ns);
 

@@ -231,10 +231,7 @@ int measure_all(const ExplainOptions& o, Explanation& e) {
     probed_after = true;
     if (complete) {
       c.floor_after = last;
-      // Moved by the ratio, or across the near/far boundary: either way its parts were
-      // not all measured in one placement.
-      c.unstable = floor_moved(c.floor_before.round_trip.p50_ns, c.floor_after.round_trip.p50_ns) ||
-                   c.floor_before.placement != c.floor_after.placement;
+      c.unstable = floor_moved(c.floor_before.round_trip.p50_ns, c.floor_after.round_trip.p50_ns);
       e.configurations.push_back(std::move(c));
     }
   }

@@ -64,7 +64,7 @@
 #include "core/types.h"
 #include "measure/ping_pong.h"
 #include "budget/floor_round_trip.h"
-#include "engine/engine_registry.h"
+#include "budget/end_to_end.h"
 #include "load/load_generator.h"
 #include "platform/cache_line.h"
 
@@ -188,10 +188,8 @@ double median(std::vector<double> v) {
 // a181a19 cached the process's CPU count from whichever thread first asked, and a
 // pinned thread's answer (1) turned every spin in the process off.
 Block engine_block(const std::string& spec) {
-  EngineConfig c;
-  c.markets = 8;
   std::string why;
-  const std::unique_ptr<Engine> engine = EngineRegistry::instance().create(spec, c, &why);
+  const std::unique_ptr<Engine> engine = make_engine(spec, 8, &why);  // as explain makes its engines
   if (!engine) throw std::runtime_error(why);
   Command top;
   top.type = CommandType::kTop;

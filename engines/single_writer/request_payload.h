@@ -14,7 +14,6 @@
 //     the engine's own calls.
 #pragma once
 
-#include <type_traits>
 
 #include "engine/request.h"
 #include "single_writer/policy_concepts.h"
@@ -27,9 +26,9 @@ class RequestPayloads {
   using ChannelPart = payload_of<ChannelT>;
   using ReplyPart = payload_of<ReplyT>;
   // Some part exists: the engine's own calls carry a payload.
-  static constexpr bool kAny = !std::is_same_v<ChannelPart, NoPayload> || !std::is_same_v<ReplyPart, NoPayload>;
+  static constexpr bool kAny = keeps_payload<ChannelT>() || keeps_payload<ReplyT>();
   // The channel keeps a part: every request needs one.
-  static constexpr bool kEveryRequest = !std::is_same_v<ChannelPart, NoPayload>;
+  static constexpr bool kEveryRequest = keeps_payload<ChannelT>();
 
   struct Payload final : RequestPayload {
     [[no_unique_address]] ChannelPart channel;
